@@ -1,0 +1,146 @@
+/**
+ * Every failure the core can report, as one typed error with a one-line message.
+ *
+ * Messages are English templates with `{0}` placeholders so the host can pass the
+ * same template to `vscode.l10n.t` and show it translated; `details` carries the raw
+ * (redacted) server answer for the log, never for the user's notification.
+ */
+
+export type ErrorKind =
+  /** the request was refused before sending: a field is invalid */
+  | 'validation'
+  /** 401/403: the key is missing, wrong or not allowed */
+  | 'auth'
+  /** 402 or a balance error: the account cannot pay */
+  | 'balance'
+  /** 400: the gateway refused the request */
+  | 'badRequest'
+  /** 404: no such task or path */
+  | 'notFound'
+  /** 429 or RequestLimitExceeded */
+  | 'rateLimited'
+  /** 5xx */
+  | 'server'
+  /** connection refused/reset, DNS, TLS */
+  | 'network'
+  /** the answer was not what the protocol promises */
+  | 'invalidResponse'
+  /** the task finished with an error */
+  | 'taskFailed'
+  /** the task finished with a content-policy error */
+  | 'contentPolicy'
+  /** the overall deadline passed */
+  | 'timeout'
+  /** the user (or the host) stopped waiting */
+  | 'aborted'
+  /** a result image could not be fetched or is not an image */
+  | 'download'
+  /** a reference image is unusable */
+  | 'referenceImage'
+  /** settings are missing or unsafe */
+  | 'config'
+  /** a path is unsafe or a file could not be written */
+  | 'fileSystem';
+
+export interface StudioErrorInit {
+  kind: ErrorKind;
+  /** English one-line message with `{0}`, `{1}` … placeholders. */
+  template: string;
+  args?: readonly (string | number)[];
+  /** Raw detail for the log (a server body, a stack); must already be redacted. */
+  details?: string;
+  httpStatus?: number;
+  /** The gateway's error code (e.g. `InvalidParameter.VoilationContent`). */
+  code?: string;
+  requestId?: string;
+  /** For rate limits: how long the server asked us to wait. */
+  retryAfterMs?: number;
+  /** The field a validation error is about, e.g. `output_config.aspect_ratio`. */
+  field?: string;
+  cause?: unknown;
+}
+
+export class StudioError extends Error {
+  readonly kind: ErrorKind;
+  readonly template: string;
+  readonly args: readonly (string | number)[];
+  readonly details?: string;
+  readonly httpStatus?: number;
+  readonly code?: string;
+  readonly requestId?: string;
+  readonly retryAfterMs?: number;
+  readonly field?: string;
+
+  constructor(init: StudioErrorInit) {
+    const args = init.args ?? [];
+    super(formatTemplate(init.template, args), init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'StudioError';
+    this.kind = init.kind;
+    this.template = init.template;
+    this.args = args;
+    this.details = init.details;
+    this.httpStatus = init.httpStatus;
+    this.code = init.code;
+    this.requestId = init.requestId;
+    this.retryAfterMs = init.retryAfterMs;
+    this.field = init.field;
+  }
+
+  /** Worth trying the same idempotent request again. */
+  get transient(): boolean {
+    return this.kind === 'network' || this.kind === 'server' || this.kind === 'rateLimited';
+  }
+}
+
+export function formatTemplate(template: string, args: readonly (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (whole, index: string) => {
+    const value = args[Number(index)];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+export function isStudioError(error: unknown): error is StudioError {
+  return error instanceof StudioError;
+}
+
+/** Wraps anything thrown into a StudioError so callers handle one type. */
+export function toStudioError(error: unknown): StudioError {
+  if (error instanceof StudioError) return error;
+  if (isAbortError(error)) {
+    return new StudioError({ kind: 'aborted', template: 'Stopped waiting for the task.', cause: error });
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return new StudioError({
+    kind: 'network',
+    template: 'Could not reach the image service: {0}',
+    args: [oneLine(text)],
+    details: error instanceof Error ? error.stack : undefined,
+    cause: error,
+  });
+}
+
+export function isAbortError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'name' in error &&
+    ((error as { name: unknown }).name === 'AbortError' || (error as { name: unknown }).name === 'TimeoutError')
+  );
+}
+
+/** First line of a text, trimmed and capped, for one-line messages. */
+export function oneLine(text: string, max = 200): string {
+  const first = text.replace(/\s+/g, ' ').trim();
+  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
+}
+
+const BEARER = /(Bearer\s+)[^\s"',]+/gi;
+
+/** Removes a key from any text destined for a log or an error detail. */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(BEARER, '$1***');
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join('***');
+  }
+  return out;
+}
