@@ -1,0 +1,258 @@
+/**
+ * Fetches result images into a folder without ever holding one in memory and
+ * without ever replacing an existing file.
+ *
+ * The `Authorization` header goes only to the configured API origin: result images
+ * normally live on a CDN, and a redirect may lead anywhere, so every hop is checked
+ * (redirects are followed by hand for that reason).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { access, copyFile, constants as fsConstants, link, mkdir, unlink } from 'node:fs/promises';
+import * as path from 'node:path';
+import { StudioError, isAbortError, oneLine, toStudioError } from './errors';
+import { sleep } from './gateway';
+import { type FormatInfo, SNIFF_BYTES, sniffImageFormat } from './imageFormat';
+import { candidateName, sidecarPathFor } from './naming';
+
+/** Results are at most a few tens of MB (6198x2656 PNG); anything far bigger is not our image. */
+export const DEFAULT_MAX_IMAGE_BYTES = 200 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
+const MAX_NAME_ATTEMPTS = 1000;
+
+export interface DownloadOptions {
+  url: string;
+  /** Origin of the configured API: the only one that may see `authorization`. */
+  apiOrigin: string;
+  authorization?: string;
+  dir: string;
+  /** File name without extension; the extension comes from the bytes. */
+  baseName: string;
+  maxBytes?: number;
+  attempts?: number;
+  /** No byte for this long: the connection is considered dead. */
+  idleTimeoutMs?: number;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+  onProgress?: (received: number, total: number | undefined) => void;
+}
+
+export interface DownloadedImage {
+  path: string;
+  format: FormatInfo;
+  bytes: number;
+  sha256: string;
+  /** The URL that finally served the bytes, after redirects. */
+  finalUrl: string;
+}
+
+function downloadError(template: string, args: (string | number)[], transient: boolean, details?: string): StudioError {
+  // `server` makes it transient for the retry loop; the message stays about the image.
+  return new StudioError({ kind: transient ? 'server' : 'download', template, args, details });
+}
+
+/** Downloads with retries on network failures, 5xx and truncated bodies; other problems fail at once. */
+export async function downloadImage(options: DownloadOptions): Promise<DownloadedImage> {
+  const attempts = Math.max(1, options.attempts ?? 3);
+  await mkdir(options.dir, { recursive: true });
+  let lastError: StudioError | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      return await downloadOnce(options);
+    } catch (error) {
+      lastError = toStudioError(error);
+      if (options.signal?.aborted || !lastError.transient || attempt === attempts) break;
+      await sleep(lastError.retryAfterMs ?? 400 * 2 ** (attempt - 1), options.signal);
+    }
+  }
+  const error = lastError!;
+  if (error.kind === 'download' || error.kind === 'aborted') throw error;
+  throw new StudioError({
+    kind: 'download',
+    template: 'Could not download the result image: {0}',
+    args: [error.message],
+    details: error.details,
+    cause: error,
+  });
+}
+
+async function downloadOnce(options: DownloadOptions): Promise<DownloadedImage> {
+  const idle = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
+  const idleMs = options.idleTimeoutMs ?? 30_000;
+  let idleTimer = setTimeout(() => idle.abort(new Error('idle')), idleMs);
+  const touch = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => idle.abort(new Error('idle')), idleMs);
+  };
+  const temp = path.join(options.dir, `.${options.baseName.slice(0, 40)}.${randomBytes(4).toString('hex')}.part`);
+  let keepTemp = false;
+  try {
+    const { response, finalUrl } = await fetchFollowingRedirects(options, signal);
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    const total = Number.isFinite(declared) ? declared : undefined;
+    if (total !== undefined && total > maxBytes) {
+      void response.body?.cancel();
+      throw downloadError('The result image is {0} MB, more than the {1} MB limit.', [mb(total), mb(maxBytes)], false);
+    }
+    if (!response.body) throw downloadError('The result image answer was empty.', [], true);
+
+    const hash = createHash('sha256');
+    const out = createWriteStream(temp, { flags: 'wx' });
+    // `finished` also settles when the stream is destroyed, which 'finish'/'error' listeners miss.
+    const outDone = finished(out);
+    let received = 0;
+    let head = Buffer.alloc(0);
+    let format: FormatInfo | undefined;
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        touch();
+        received += chunk.length;
+        if (received > maxBytes) {
+          throw downloadError('The result image is more than the {0} MB limit.', [mb(maxBytes)], false);
+        }
+        if (!format) {
+          head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES)]);
+          if (head.length >= SNIFF_BYTES) {
+            format = sniffImageFormat(head);
+            if (!format) {
+              throw downloadError(
+                'The result is not an image (got {0}).',
+                [response.headers.get('content-type') ?? 'unknown content'],
+                false,
+                oneLine(Buffer.from(chunk.subarray(0, 200)).toString('latin1'), 200),
+              );
+            }
+          }
+        }
+        hash.update(chunk);
+        options.onProgress?.(received, total);
+        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      }
+    } catch (error) {
+      out.destroy();
+      await outDone.catch(() => undefined);
+      throw streamFailure(error, received, total, signal, options.signal);
+    }
+    out.end();
+    await outDone;
+    if (total !== undefined && received !== total) {
+      throw downloadError('The result image arrived incomplete ({0} of {1} bytes).', [received, total], true);
+    }
+    if (!format) format = sniffImageFormat(head);
+    if (!format) throw downloadError('The result is not an image ({0} bytes).', [received], false);
+    const placed = await placeWithoutOverwrite(temp, options.dir, options.baseName, format.extension);
+    keepTemp = true; // moved
+    return { path: placed, format, bytes: received, sha256: hash.digest('hex'), finalUrl };
+  } finally {
+    clearTimeout(idleTimer);
+    if (!keepTemp) await unlink(temp).catch(() => undefined);
+  }
+}
+
+function streamFailure(error: unknown, received: number, total: number | undefined, signal: AbortSignal, userSignal?: AbortSignal): StudioError {
+  if (error instanceof StudioError) return error;
+  if (userSignal?.aborted) return toStudioError(userSignal.reason ?? error);
+  if (signal.aborted || isAbortError(error)) {
+    return downloadError('The image download stalled after {0} bytes.', [received], true);
+  }
+  return downloadError(
+    'The result image arrived incomplete ({0} of {1} bytes).',
+    [received, total ?? '?'],
+    true,
+    error instanceof Error ? error.message : String(error),
+  );
+}
+
+/**
+ * Follows up to five redirects by hand. The key is attached only while the URL's
+ * origin is the API origin and the chain has not left it: a hop to another host
+ * and back does not earn the header again.
+ */
+async function fetchFollowingRedirects(options: DownloadOptions, signal: AbortSignal): Promise<{ response: Response; finalUrl: string }> {
+  const fetchImpl = options.fetch ?? fetch;
+  let url = new URL(options.url);
+  let leftApiOrigin = false;
+  for (let hop = 0; ; hop++) {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw downloadError('The result image URL is not http(s): {0}', [url.protocol], false);
+    }
+    const sameOrigin = url.origin === options.apiOrigin;
+    if (!sameOrigin) leftApiOrigin = true;
+    const headers: Record<string, string> = { Accept: 'image/*' };
+    if (options.authorization && sameOrigin && !leftApiOrigin) headers.Authorization = options.authorization;
+    let response: Response;
+    try {
+      response = await fetchImpl(url, { headers, redirect: 'manual', signal });
+    } catch (error) {
+      if (options.signal?.aborted) throw toStudioError(options.signal.reason ?? error);
+      throw downloadError('Could not reach the image host {0}: {1}', [url.host, oneLine(String((error as Error)?.cause ?? error))], true);
+    }
+    if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
+      void response.body?.cancel();
+      if (hop >= MAX_REDIRECTS) throw downloadError('The image host redirected too many times.', [], false);
+      url = new URL(response.headers.get('location')!, url);
+      continue;
+    }
+    if (response.ok) return { response, finalUrl: url.href };
+    const text = oneLine(await response.text().catch(() => ''), 300);
+    if (response.status === 403 || response.status === 404 || response.status === 410) {
+      throw downloadError(
+        'The result image link has expired or is gone (HTTP {0}); the task result can be queried for about 3 days.',
+        [response.status],
+        false,
+        text,
+      );
+    }
+    if (response.status === 429 || response.status >= 500) {
+      throw downloadError('The image host answered HTTP {0}.', [response.status], true, text);
+    }
+    throw downloadError('The image host answered HTTP {0}.', [response.status], false, text);
+  }
+}
+
+/**
+ * Gives the finished temp file its final name. `link` fails with EEXIST instead of
+ * replacing, which is the atomic "create only if absent" a rename lacks.
+ */
+export async function placeWithoutOverwrite(temp: string, dir: string, baseName: string, extension: string): Promise<string> {
+  for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
+    const target = path.join(dir, candidateName(baseName, extension, attempt));
+    // An image and its sidecar share a name, so a name whose sidecar is taken is taken.
+    if (await exists(sidecarPathFor(target))) continue;
+    try {
+      await link(temp, target);
+      await unlink(temp).catch(() => undefined);
+      return target;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'ENOSYS') {
+        // File systems without hard links (FAT, some network shares): an exclusive copy.
+        try {
+          await copyFile(temp, target, fsConstants.COPYFILE_EXCL);
+          await unlink(temp).catch(() => undefined);
+          return target;
+        } catch (copyError) {
+          if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') continue;
+          throw copyError;
+        }
+      }
+      throw new StudioError({ kind: 'fileSystem', template: 'Could not save {0}: {1}', args: [target, (error as Error).message], cause: error });
+    }
+  }
+  throw new StudioError({ kind: 'fileSystem', template: 'Could not find a free file name for {0} in {1}.', args: [baseName, dir] });
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * Where results go and what they are called:
+ * `<workspace>/<outputFolder>/<yyyy-mm-dd>/<slug-of-prompt>-<short task id>.<ext>`,
+ * plus `<same name>.json`, the sidecar that makes the image reproducible.
+ * Nothing here ever replaces an existing file.
+ */
+import { realpath } from 'node:fs/promises';
+import * as path from 'node:path';
+import { StudioError } from './errors';
+
+export const SLUG_MAX = 48;
+/** Names Windows refuses whatever the extension (`con.png` cannot be created). */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+
+/**
+ * A file-name-safe slug. Letters and digits of every script survive (a Chinese
+ * prompt gives a Chinese name, which all three systems store fine); everything else,
+ * including `.` `/` `\` `:` and control characters, becomes a single `-`.
+ */
+export function slugify(text: string, max = SLUG_MAX): string {
+  const words = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+  let slug = '';
+  for (const char of words) {
+    if (slug.length + char.length > max) break;
+    slug += char;
+  }
+  slug = slug.replace(/-+$/, '');
+  // Cut at a word boundary when the prompt was long, so names do not end mid-word.
+  if (words.length > slug.length && slug.includes('-') && words[slug.length] !== '-') {
+    slug = slug.slice(0, slug.lastIndexOf('-'));
+  }
+  if (!slug) return 'image';
+  return WINDOWS_RESERVED.test(slug) ? `image-${slug}` : slug;
+}
+
+/** The last 8 letters/digits of a task id: enough to tell tasks apart in a folder. */
+export function shortTaskId(taskId: string): string {
+  const alnum = taskId.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+  return alnum.slice(-8) || 'task';
+}
+
+/** Local calendar date, so the folder matches the day the user saw. */
+export function dateFolder(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+export function resultBaseName(prompt: string, taskId: string, index = 0, count = 1): string {
+  const base = `${slugify(prompt)}-${shortTaskId(taskId)}`;
+  return count > 1 ? `${base}-${index + 1}` : base;
+}
+
+/** `name.png`, `name-2.png`, `name-3.png` … the n-th candidate for a free name. */
+export function candidateName(base: string, extension: string, attempt: number): string {
+  return attempt === 0 ? `${base}.${extension}` : `${base}-${attempt + 1}.${extension}`;
+}
+
+/** `dir/name.png` → `dir/name.json`. */
+export function sidecarPathFor(imagePath: string): string {
+  const ext = path.extname(imagePath);
+  return `${ext ? imagePath.slice(0, -ext.length) : imagePath}.json`;
+}
+
+export function isInside(parent: string, child: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** The deepest existing ancestor resolved through symlinks, so a link cannot smuggle a path out. */
+async function realAncestor(target: string): Promise<string> {
+  let current = target;
+  for (;;) {
+    try {
+      const real = await realpath(current);
+      return path.join(real, path.relative(current, target));
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return target;
+      current = parent;
+    }
+  }
+}
+
+/**
+ * The folder for today's results. `outputFolder` is relative to the workspace (an
+ * absolute path must still be inside it); anything that resolves outside is refused.
+ */
+export async function resolveOutputDir(workspaceRoot: string, outputFolder: string, date: Date): Promise<string> {
+  const root = path.resolve(workspaceRoot);
+  const folder = outputFolder.trim() || 'generated-images';
+  const dir = path.resolve(root, folder, dateFolder(date));
+  const realRoot = await realAncestor(root);
+  if (!isInside(root, dir) || !isInside(realRoot, await realAncestor(dir))) {
+    throw new StudioError({
+      kind: 'fileSystem',
+      template: 'The output folder {0} is outside the workspace; choose a folder inside it (setting aigcImage.outputFolder).',
+      args: [folder],
+      field: 'aigcImage.outputFolder',
+    });
+  }
+  return dir;
+}

@@ -1,0 +1,822 @@
+/**
+ * A local stand-in for the image gateway (see PROTOCOL.md), its result CDN and an
+ * unrelated third host, as three real HTTP servers on 127.0.0.1.
+ *
+ * It speaks each answer shape the extension must accept (Tencent-native, queue,
+ * envelope), runs tasks on a clock (queued → running with progress → finished),
+ * records every request, and injects faults on demand, so the client is tested
+ * over real sockets rather than against mocks of itself.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { CONTENT_TYPES, EXTENSIONS, type ImageFormat, colourFor, formatFromExtension, imageBytes, paddedImage } from './images';
+
+export type SimMode = 'native' | 'queue' | 'envelope';
+
+export interface SimOptions {
+  mode: SimMode;
+  apiKey: string;
+  /** Running time of a task, after it leaves the queue. */
+  taskDurationMs: number;
+  /** Time a task sits queued (with a queue position) before it runs. */
+  queueMs: number;
+  imageFormat: ImageFormat;
+  /** Pad served images to about this many bytes (streamed). */
+  imageBytes?: number;
+  quiet: boolean;
+}
+
+export type FaultKind =
+  | { kind: 'http'; status: number; message?: string; retryAfterSeconds?: number }
+  | { kind: 'reset' }
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'malformedJson' }
+  | { kind: 'htmlError' }
+  | { kind: 'violation' }
+  | { kind: 'expiredUrl' }
+  | { kind: 'notImage' }
+  | { kind: 'truncated' }
+  | { kind: 'oversized'; bytes: number }
+  | { kind: 'redirect' };
+
+export type FaultRoute = 'create' | 'query' | 'status' | 'response' | 'cancel' | 'cdn' | 'any';
+
+export interface Fault {
+  route: FaultRoute;
+  fault: FaultKind;
+  /** How many matching requests it hits; default 1, Infinity for all until cleared. */
+  times?: number;
+}
+
+export type SimServer = 'api' | 'cdn' | 'third';
+
+export interface RecordedRequest {
+  server: SimServer;
+  method: string;
+  /** Path including the query string. */
+  path: string;
+  /** Lower-case names, as received. */
+  headers: Record<string, string>;
+  body: string;
+  at: number;
+}
+
+export interface SimTaskFailure {
+  errCode: number;
+  errCodeExt: string;
+  message: string;
+}
+
+export interface SimTask {
+  id: string;
+  requestId: string;
+  /** The parsed create body. */
+  body: unknown;
+  sessionId?: string;
+  createdAt: number;
+  /** When it leaves the queue and starts running. */
+  startAt: number;
+  /** createdAt + queueMs + taskDurationMs (shorter for a refused task). */
+  doneAt: number;
+  cancelled: boolean;
+  cancelledAt?: number;
+  /** Query and status look-ups received for this task. */
+  statusRequests: number;
+  format: ImageFormat;
+  storageMode: 'Temporary' | 'Permanent';
+  failure?: SimTaskFailure;
+}
+
+export interface Simulator {
+  readonly apiOrigin: string;
+  readonly cdnOrigin: string;
+  readonly thirdOrigin: string;
+  readonly apiKey: string;
+  readonly options: Readonly<SimOptions>;
+  readonly requests: RecordedRequest[];
+  readonly tasks: Map<string, SimTask>;
+  configure(p: Partial<SimOptions>): void;
+  fault(f: Fault): void;
+  clearFaults(): void;
+  cdnSawAuthorization(): boolean;
+  /** Forgets requests, tasks, faults and the CDN flag, and restores the options given at start. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface SimListen {
+  /** Fixed API port (0 = random). */
+  apiPort?: number;
+  cdnPort?: number;
+  thirdPort?: number;
+}
+
+export const DEFAULT_OPTIONS: Readonly<SimOptions> = {
+  mode: 'native',
+  apiKey: 'sim-key',
+  taskDurationMs: 3000,
+  queueMs: 0,
+  imageFormat: 'png',
+  quiet: false,
+};
+
+/** The model/version pairs the gateway accepts (PROTOCOL.md §1), independent of the client's own catalogue. */
+export const SIM_MODELS: Readonly<Record<string, readonly string[]>> = {
+  GEM: ['2.5', '3.0'],
+  Qwen: ['0925'],
+  Hunyuan: ['3.0'],
+};
+
+export const CREATE_PATH = '/tencent-vod/v1/aigc-image';
+
+/** Content-policy refusals are decided on the input, so they end well before a normal task would. */
+const VIOLATION_AFTER_MS = 300;
+/** How long a Temporary result URL claims to stay valid. */
+const URL_LIFETIME_MS = 24 * 3600_000;
+
+const API_FAULTS = new Set<FaultKind['kind']>(['http', 'reset', 'slow', 'malformedJson', 'htmlError', 'redirect', 'violation']);
+const CDN_FAULTS = new Set<FaultKind['kind']>([
+  'http',
+  'reset',
+  'slow',
+  'malformedJson',
+  'htmlError',
+  'redirect',
+  'expiredUrl',
+  'notImage',
+  'truncated',
+  'oversized',
+]);
+
+type ApiRoute =
+  | { route: 'create' }
+  | { route: 'query'; id: string }
+  | { route: 'status'; id: string }
+  | { route: 'response'; id: string }
+  | { route: 'cancel'; id: string }
+  | { route: 'unknown' };
+
+type Phase = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+interface FaultSlot {
+  route: FaultRoute;
+  fault: FaultKind;
+  left: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function newTaskId(): string {
+  return `251007502-AigcImage-${randomBytes(16).toString('hex')}`;
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    const done = () => resolve(Buffer.concat(parts).toString('utf8'));
+    req.on('data', (chunk: Buffer) => parts.push(chunk));
+    req.on('end', done);
+    // A client that hangs up mid-body still gets its request recorded (the promise settles once).
+    req.on('close', done);
+    req.on('error', done);
+  });
+}
+
+function headerRecord(req: http.IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** Tencent error codes for simulated HTTP failures, so the native body looks like the real thing. */
+function nativeCode(status: number): string {
+  if (status === 400) return 'InvalidParameter';
+  if (status === 401) return 'AuthFailure';
+  if (status === 402) return 'FailedOperation.InsufficientBalance';
+  if (status === 403) return 'UnauthorizedOperation';
+  if (status === 404) return 'ResourceNotFound';
+  if (status === 429) return 'RequestLimitExceeded';
+  if (status >= 500) return 'InternalError';
+  return 'FailedOperation';
+}
+
+function defaultMessage(status: number): string {
+  return http.STATUS_CODES[status] ? `simulated HTTP ${status} ${http.STATUS_CODES[status]}` : `simulated HTTP ${status}`;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // a malformed escape is just an unknown id
+  }
+}
+
+/** Later values win, but an explicit undefined does not wipe a default. */
+function mergeOptions(base: SimOptions, patch: Partial<SimOptions>): SimOptions {
+  const next: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value !== undefined) next[key] = value;
+  }
+  // JSON (the control server) cannot send undefined, so null or 0 switches padding off.
+  if ('imageBytes' in patch && !patch.imageBytes) delete next.imageBytes;
+  return next as unknown as SimOptions;
+}
+
+function routeOf(method: string, pathname: string): ApiRoute {
+  // Any prefix is accepted so a base URL with a path (https://gw/api) works too.
+  if (method === 'POST' && /^(?:\/.*)?\/tencent-vod\/v1\/aigc-image\/?$/.test(pathname)) return { route: 'create' };
+  let m = /^(?:\/.*)?\/tencent-vod\/v1\/(?:query|aigc-image)\/([^/]+)\/?$/.exec(pathname);
+  if (m && method === 'GET') return { route: 'query', id: safeDecode(m[1]!) };
+  m = /^(?:\/.*)?\/queue\/requests\/([^/]+)(\/status|\/cancel)?\/?$/.exec(pathname);
+  if (m) {
+    const id = safeDecode(m[1]!);
+    if (m[2] === '/status' && method === 'GET') return { route: 'status', id };
+    if (m[2] === '/cancel' && method === 'PUT') return { route: 'cancel', id };
+    if (m[2] === undefined && method === 'GET') return { route: 'response', id };
+  }
+  return { route: 'unknown' };
+}
+
+export async function startSimulator(opts: Partial<SimOptions> = {}, listen: SimListen = {}): Promise<Simulator> {
+  const initial = mergeOptions(DEFAULT_OPTIONS, opts);
+  let options: SimOptions = { ...initial };
+  const requests: RecordedRequest[] = [];
+  const tasks = new Map<string, SimTask>();
+  const sessions = new Map<string, string>();
+  let faults: FaultSlot[] = [];
+  let cdnAuth = false;
+  /** Bumped by reset so a delayed (slow-fault) answer from an earlier test cannot create a task in the next one. */
+  let epoch = 0;
+  const timers = new Set<NodeJS.Timeout>();
+  let apiOrigin = '';
+  let cdnOrigin = '';
+  let thirdOrigin = '';
+
+  const log = (line: string) => {
+    if (!options.quiet) console.log(`[sim ${new Date().toISOString().slice(11, 23)}] ${line}`);
+  };
+
+  function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+  }
+
+  /** The next fault for a request on `route`; 'unknown' (an API path with no route) only meets 'any'. */
+  function takeFault(route: Exclude<FaultRoute, 'any'> | 'unknown'): FaultKind | undefined {
+    const slot = faults.find((f) => f.left > 0 && (f.route === route || (f.route === 'any' && route !== 'cdn')));
+    if (!slot) return undefined;
+    slot.left--;
+    faults = faults.filter((f) => f.left > 0);
+    return slot.fault;
+  }
+
+  // ---- task clock -------------------------------------------------------
+
+  function phaseOf(task: SimTask, now: number): Phase {
+    if (task.cancelled && (task.cancelledAt ?? 0) < task.doneAt) return 'cancelled';
+    if (now < task.startAt) return 'queued';
+    if (now < task.doneAt) return 'running';
+    return task.failure ? 'failed' : 'succeeded';
+  }
+
+  function progressOf(task: SimTask, now: number): number {
+    const span = task.doneAt - task.startAt;
+    if (span <= 0) return 100;
+    return Math.max(0, Math.min(100, Math.floor(((now - task.startAt) / span) * 100)));
+  }
+
+  /** Tasks created earlier that are still waiting, i.e. ahead of this one. */
+  function queuePosition(task: SimTask, now: number): number {
+    let ahead = 0;
+    for (const other of tasks.values()) {
+      if (other !== task && other.createdAt <= task.createdAt && phaseOf(other, now) === 'queued') ahead++;
+    }
+    return ahead;
+  }
+
+  function fileUrl(task: SimTask): string {
+    return `${cdnOrigin}/files/${encodeURIComponent(task.id)}.${EXTENSIONS[task.format]}`;
+  }
+
+  /** DescribeTaskDetail as Tencent VOD answers it. */
+  function nativeDetail(task: SimTask, now: number): { Response: Record<string, unknown> } {
+    const phase = phaseOf(task, now);
+    const status = { queued: 'WAITING', running: 'PROCESSING', succeeded: 'FINISH', failed: 'FINISH', cancelled: 'ABORTED' }[phase];
+    const body = isRecord(task.body) ? task.body : {};
+    const output = isRecord(body.output_config) ? body.output_config : {};
+    const fileInfos = Array.isArray(body.file_infos) ? body.file_infos.filter(isRecord) : [];
+    const ended = phase === 'succeeded' || phase === 'failed' || phase === 'cancelled';
+    const endedAt = phase === 'cancelled' ? (task.cancelledAt ?? now) : task.doneAt;
+    const progress = phase === 'queued' ? 0 : phase === 'running' ? progressOf(task, now) : phase === 'cancelled' ? progressOf(task, endedAt) : 100;
+    return {
+      Response: {
+        TaskType: 'AigcImageTask',
+        Status: status,
+        CreateTime: iso(task.createdAt),
+        BeginProcessTime: phase === 'queued' ? '' : iso(task.startAt),
+        FinishTime: ended ? iso(endedAt) : '',
+        AigcImageTask: {
+          TaskId: task.id,
+          Status: status,
+          ErrCode: phase === 'failed' ? task.failure!.errCode : 0,
+          ErrCodeExt: phase === 'failed' ? task.failure!.errCodeExt : '',
+          Message: phase === 'failed' ? task.failure!.message : phase === 'cancelled' ? 'Task aborted' : '',
+          Progress: progress,
+          Input: {
+            ModelName: str(body.model_name) ?? '',
+            ModelVersion: str(body.model_version) ?? '',
+            Prompt: str(body.prompt) ?? '',
+            NegativePrompt: str(body.negative_prompt) ?? '',
+            EnhancePrompt: str(body.enhance_prompt) ?? '',
+            FileInfos: fileInfos.map((f) => ({ Type: str(f.type) ?? '', FileId: str(f.file_id) ?? '', Url: str(f.url) ?? '', Text: str(f.text) ?? '' })),
+            OutputConfig: {
+              StorageMode: task.storageMode,
+              Resolution: str(output.resolution) ?? '',
+              AspectRatio: str(output.aspect_ratio) ?? '',
+              PersonGeneration: str(output.person_generation) ?? '',
+              InputComplianceCheck: str(output.input_compliance_check) ?? '',
+              OutputComplianceCheck: str(output.output_compliance_check) ?? '',
+            },
+          },
+          Output:
+            phase === 'succeeded'
+              ? {
+                  FileInfos: [
+                    {
+                      FileType: EXTENSIONS[task.format],
+                      StorageMode: task.storageMode,
+                      MediaName: 'aigcImageGenFile',
+                      FileId: task.storageMode === 'Permanent' ? `5285890${parseInt(task.id.slice(-10), 16) % 1e12}` : '',
+                      FileUrl: fileUrl(task),
+                      ExpireTime: task.storageMode === 'Temporary' ? iso(task.doneAt + URL_LIFETIME_MS) : '',
+                    },
+                  ],
+                }
+              : { FileInfos: [] },
+          SessionId: task.sessionId ?? '',
+          SessionContext: str(body.session_context) ?? '',
+          TasksPriority: typeof body.tasks_priority === 'number' ? body.tasks_priority : 0,
+          ExtInfo: str(body.ext_info) ?? '',
+        },
+        RequestId: randomUUID(),
+      },
+    };
+  }
+
+  function envelopeDetail(task: SimTask, now: number): unknown {
+    const phase = phaseOf(task, now);
+    const status = { queued: 'QUEUED', running: 'IN_PROGRESS', succeeded: 'SUCCESS', failed: 'FAILURE', cancelled: 'FAILURE' }[phase];
+    const data: Record<string, unknown> = { task_id: task.id, status };
+    // Envelope gateways report progress as a percentage string.
+    if (phase === 'running') data.progress = `${progressOf(task, now)}%`;
+    if (phase === 'succeeded') data.progress = '100%';
+    if (phase === 'failed') data.fail_reason = task.failure!.message;
+    if (phase === 'cancelled') data.fail_reason = 'Task cancelled';
+    data.data = nativeDetail(task, now);
+    return { code: 0, message: '', data };
+  }
+
+  function queueUrls(task: SimTask, origin: string) {
+    const base = `${origin}/queue/requests/${encodeURIComponent(task.id)}`;
+    return { response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
+  }
+
+  /** fal-style queue status; a cancelled request reports COMPLETED with a cancellation error, as fal does. */
+  function queueStatus(task: SimTask, now: number, origin: string): Answer {
+    const phase = phaseOf(task, now);
+    const common = { request_id: task.id, ...queueUrls(task, origin) };
+    switch (phase) {
+      case 'queued':
+        return { status: 202, body: { status: 'IN_QUEUE', queue_position: queuePosition(task, now), logs: [], metrics: {}, ...common } };
+      case 'running':
+        return {
+          status: 202,
+          body: {
+            status: 'IN_PROGRESS',
+            logs: [{ message: `generating (${progressOf(task, now)}%)`, level: 'INFO', source: 'user', timestamp: new Date(now).toISOString() }],
+            metrics: {},
+            ...common,
+          },
+        };
+      case 'cancelled':
+        return { status: 200, body: { status: 'COMPLETED', error: 'Request was cancelled', logs: [], metrics: {}, ...common } };
+      default:
+        return {
+          status: 200,
+          body: { status: 'COMPLETED', logs: [], metrics: { inference_time: (task.doneAt - task.startAt) / 1000 }, ...common },
+        };
+    }
+  }
+
+  // ---- answers in the current mode's shapes -------------------------------
+
+  function errorAnswer(status: number, message: string, code = nativeCode(status)): Answer {
+    switch (options.mode) {
+      case 'native':
+        return { status, body: { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } } };
+      case 'queue':
+        // FastAPI-style, as fal answers
+        return { status, body: { detail: message } };
+      case 'envelope':
+        return { status, body: { code: status, message, data: null } };
+    }
+  }
+
+  function createAnswer(task: SimTask, origin: string): Answer {
+    switch (options.mode) {
+      case 'native':
+        return { status: 200, body: { Response: { TaskId: task.id, RequestId: task.requestId } } };
+      case 'queue':
+        return {
+          status: 200,
+          body: {
+            status: 'IN_QUEUE',
+            request_id: task.id,
+            ...queueUrls(task, origin),
+            queue_position: queuePosition(task, Date.now()),
+            logs: [],
+            metrics: {},
+          },
+        };
+      case 'envelope':
+        return { status: 200, body: { code: 0, message: 'success', data: { task_id: task.id } } };
+    }
+  }
+
+  function validateCreate(body: unknown): string | undefined {
+    if (!isRecord(body)) return 'The request body must be a JSON object.';
+    const name = body.model_name;
+    const version = body.model_version;
+    if (typeof name !== 'string' || !name) return 'model_name is required.';
+    if (typeof version !== 'string' || !version) return 'model_version is required.';
+    const versions = SIM_MODELS[name];
+    if (!versions) return `Unsupported model_name ${name}; supported: ${Object.keys(SIM_MODELS).join(', ')}.`;
+    if (!versions.includes(version)) return `Unsupported model_version ${version} for ${name}; supported: ${versions.join(', ')}.`;
+    if (typeof body.prompt !== 'string' || !body.prompt.trim()) return 'prompt is required and must not be empty.';
+    if (body.session_id !== undefined && (typeof body.session_id !== 'string' || body.session_id.length > 50)) {
+      return 'session_id must be a string of at most 50 characters.';
+    }
+    return undefined;
+  }
+
+  function create(raw: string, violation: boolean, origin: string): Answer {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw) as unknown;
+    } catch {
+      return errorAnswer(400, 'The request body is not valid JSON.', 'InvalidParameter');
+    }
+    const problem = validateCreate(body);
+    if (problem) return errorAnswer(400, problem, 'InvalidParameterValue');
+    const record = body as Record<string, unknown>;
+    const sessionId = str(record.session_id) || undefined;
+    const knownId = sessionId ? sessions.get(sessionId) : undefined;
+    const known = knownId ? tasks.get(knownId) : undefined;
+    if (known) return createAnswer(known, origin);
+    const now = Date.now();
+    const startAt = now + Math.max(0, options.queueMs);
+    const output = isRecord(record.output_config) ? record.output_config : {};
+    const task: SimTask = {
+      id: newTaskId(),
+      requestId: randomUUID(),
+      body,
+      sessionId,
+      createdAt: now,
+      startAt,
+      doneAt: startAt + (violation ? Math.min(VIOLATION_AFTER_MS, options.taskDurationMs) : Math.max(0, options.taskDurationMs)),
+      cancelled: false,
+      statusRequests: 0,
+      format: options.imageFormat,
+      storageMode: output.storage_mode === 'Permanent' ? 'Permanent' : 'Temporary',
+      failure: violation
+        ? { errCode: 10001, errCodeExt: 'InvalidParameter.VoilationContent', message: 'The input violates the content policy.' }
+        : undefined,
+    };
+    tasks.set(task.id, task);
+    if (sessionId) sessions.set(sessionId, task.id);
+    return createAnswer(task, origin);
+  }
+
+  function notFound(id: string): Answer {
+    return errorAnswer(404, `The task ${id} does not exist.`, 'ResourceNotFound.TaskNotExist');
+  }
+
+  function handleApi(route: ApiRoute, raw: string, violation: boolean, origin: string): Answer {
+    const now = Date.now();
+    switch (route.route) {
+      case 'create':
+        return create(raw, violation, origin);
+      case 'query': {
+        const task = tasks.get(route.id);
+        if (!task) return notFound(route.id);
+        return { status: 200, body: options.mode === 'envelope' ? envelopeDetail(task, now) : nativeDetail(task, now) };
+      }
+      case 'status': {
+        const task = tasks.get(route.id);
+        return task ? queueStatus(task, now, origin) : notFound(route.id);
+      }
+      case 'response': {
+        const task = tasks.get(route.id);
+        if (!task) return notFound(route.id);
+        const phase = phaseOf(task, now);
+        if (phase === 'queued' || phase === 'running') return { status: 400, body: { detail: 'Request is still in progress' } };
+        return { status: 200, body: nativeDetail(task, now) };
+      }
+      case 'cancel': {
+        const task = tasks.get(route.id);
+        if (!task) return notFound(route.id);
+        const phase = phaseOf(task, now);
+        if (phase === 'succeeded' || phase === 'failed') return { status: 400, body: { status: 'ALREADY_COMPLETED' } };
+        if (!task.cancelled) {
+          task.cancelled = true;
+          task.cancelledAt = now;
+        }
+        return { status: 202, body: { status: 'CANCELLATION_REQUESTED' } };
+      }
+      case 'unknown':
+        return errorAnswer(404, 'No such API path.', 'UnsupportedOperation');
+    }
+  }
+
+  // ---- HTTP plumbing -------------------------------------------------------
+
+  function sendJson(res: http.ServerResponse, answer: Answer): void {
+    if (res.destroyed) return;
+    const text = JSON.stringify(answer.body);
+    res.writeHead(answer.status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      ...answer.headers,
+    });
+    res.end(text);
+  }
+
+  /** Faults every server shares; returns true when the request has been answered. */
+  async function applyCommonFault(
+    fault: FaultKind,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    asError: (status: number, message: string) => Answer,
+  ): Promise<boolean> {
+    switch (fault.kind) {
+      case 'reset':
+        req.socket.destroy();
+        return true;
+      case 'slow': {
+        const started = epoch;
+        await delay(fault.delayMs);
+        // The client gave up (or the test moved on): answering now would only leak into the next test.
+        if (res.destroyed || req.socket.destroyed || started !== epoch) {
+          req.socket.destroy();
+          return true;
+        }
+        return false;
+      }
+      case 'http': {
+        const answer = asError(fault.status, fault.message ?? defaultMessage(fault.status));
+        if (fault.retryAfterSeconds !== undefined) answer.headers = { ...answer.headers, 'Retry-After': String(fault.retryAfterSeconds) };
+        sendJson(res, answer);
+        return true;
+      }
+      case 'malformedJson': {
+        const text = '{"Response": {"TaskId": "251007502-AigcImage-';
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+        res.end(text);
+        return true;
+      }
+      case 'htmlError': {
+        const html =
+          '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+        res.writeHead(502, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(html) });
+        res.end(html);
+        return true;
+      }
+      case 'redirect':
+        res.writeHead(302, { Location: thirdOrigin + (req.url ?? '/'), 'Content-Length': 0 });
+        res.end();
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  function record(server: SimServer, req: http.IncomingMessage, body: string): void {
+    const headers = headerRecord(req);
+    if (server !== 'api' && headers.authorization !== undefined) cdnAuth = true;
+    requests.push({ server, method: req.method ?? 'GET', path: req.url ?? '/', headers, body, at: Date.now() });
+  }
+
+  function logOnFinish(server: SimServer, req: http.IncomingMessage, res: http.ServerResponse, started: number): void {
+    res.on('close', () => {
+      const status = res.headersSent ? String(res.statusCode) : 'reset';
+      log(`${server.padEnd(5)} ${req.method} ${req.url} -> ${status} (${Date.now() - started} ms)`);
+    });
+  }
+
+  async function onApi(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = Date.now();
+    logOnFinish('api', req, res, started);
+    const body = await readBody(req);
+    record('api', req, body);
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const route = routeOf(req.method ?? 'GET', url.pathname);
+    if ('id' in route && (route.route === 'query' || route.route === 'status')) {
+      const task = tasks.get(route.id);
+      if (task) task.statusRequests++;
+    }
+    // Status URLs use the host the client called, so they stay on its origin (localhost vs 127.0.0.1).
+    const origin = req.headers.host ? `http://${req.headers.host}` : apiOrigin;
+
+    let violation = false;
+    const fault = takeFault(route.route);
+    if (fault) {
+      if (fault.kind === 'violation') violation = route.route === 'create';
+      else if (await applyCommonFault(fault, req, res, (status, message) => errorAnswer(status, message))) return;
+    }
+
+    const auth = req.headers.authorization;
+    if (auth !== `Bearer ${options.apiKey}`) {
+      // The gateway's auth layer answers in the Tencent shape whatever the task shape.
+      sendJson(res, {
+        status: 401,
+        body: {
+          Response: {
+            Error: { Code: 'AuthFailure', Message: auth ? 'The API key is not valid.' : 'Missing Authorization: Bearer <API key>.' },
+            RequestId: randomUUID(),
+          },
+        },
+      });
+      return;
+    }
+    sendJson(res, handleApi(route, body, violation, origin));
+  }
+
+  function sendImage(req: http.IncomingMessage, res: http.ServerResponse, stream: { size: number; chunks(): Iterable<Buffer> }, format: ImageFormat): void {
+    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': stream.size, 'Cache-Control': 'max-age=86400' });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    // pipe() respects back-pressure, so a large image is never held in memory at once.
+    Readable.from(stream.chunks()).pipe(res);
+  }
+
+  function cdnNotFound(res: http.ServerResponse, status = 404, code = 'NoSuchKey', message = 'The specified key does not exist.'): void {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
+    res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
+    res.end(xml);
+  }
+
+  async function onFiles(server: 'cdn' | 'third', req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = Date.now();
+    logOnFinish(server, req, res, started);
+    const body = await readBody(req);
+    record(server, req, body);
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const m = /^\/files\/([^/]+)\.([A-Za-z]+)$/.exec(url.pathname);
+    const format = m ? formatFromExtension(m[2]!) : undefined;
+    if (!m || !format || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      cdnNotFound(res);
+      return;
+    }
+    const name = safeDecode(m[1]!);
+    const rgb = colourFor(name);
+
+    // The third origin only stands in for "somewhere else": no faults there, or a redirect would loop.
+    const fault = server === 'cdn' ? takeFault('cdn') : undefined;
+    if (fault) {
+      const plainError = (status: number, message: string): Answer => ({ status, body: { error: message } });
+      if (await applyCommonFault(fault, req, res, plainError)) return;
+      switch (fault.kind) {
+        case 'expiredUrl':
+          // What an expired signed VOD/COS URL answers.
+          cdnNotFound(res, 403, 'AccessDenied', 'Request has expired');
+          return;
+        case 'notImage': {
+          const html = '<!DOCTYPE html><html><head><title>Not an image</title></head><body>Sorry, this is a web page.</body></html>';
+          res.writeHead(200, { 'Content-Type': CONTENT_TYPES.png, 'Content-Length': Buffer.byteLength(html) });
+          res.end(html);
+          return;
+        }
+        case 'truncated': {
+          const bytes = imageBytes(format, rgb);
+          res.writeHead(200, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': bytes.length * 2 + 1000 });
+          res.write(bytes.subarray(0, Math.ceil(bytes.length / 2)), () => req.socket.end());
+          return;
+        }
+        case 'oversized':
+          sendImage(req, res, paddedImage(format, fault.bytes, rgb), format);
+          return;
+        default:
+          break;
+      }
+    }
+    const stream =
+      options.imageBytes !== undefined && options.imageBytes > 0
+        ? paddedImage(format, options.imageBytes, rgb)
+        : { size: imageBytes(format, rgb).length, chunks: () => [imageBytes(format, rgb)] };
+    sendImage(req, res, stream, format);
+  }
+
+  const wrap =
+    (handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) =>
+    (req: http.IncomingMessage, res: http.ServerResponse) => {
+      handler(req, res).catch((error: unknown) => {
+        console.error('[sim] handler failed:', error);
+        if (!res.headersSent) sendJson(res, { status: 500, body: { error: String(error) } });
+        else res.destroy();
+      });
+    };
+
+  const apiServer = http.createServer(wrap(onApi));
+  const cdnServer = http.createServer(wrap((req, res) => onFiles('cdn', req, res)));
+  const thirdServer = http.createServer(wrap((req, res) => onFiles('third', req, res)));
+
+  async function listenOn(server: http.Server, port = 0): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  apiOrigin = await listenOn(apiServer, listen.apiPort);
+  cdnOrigin = await listenOn(cdnServer, listen.cdnPort);
+  thirdOrigin = await listenOn(thirdServer, listen.thirdPort);
+
+  const closeServer = (server: http.Server) =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+
+  return {
+    apiOrigin,
+    cdnOrigin,
+    thirdOrigin,
+    get apiKey() {
+      return options.apiKey;
+    },
+    get options() {
+      return options;
+    },
+    requests,
+    tasks,
+    configure(p: Partial<SimOptions>) {
+      options = mergeOptions(options, p);
+    },
+    fault(f: Fault) {
+      const allowed = f.route === 'cdn' ? CDN_FAULTS : API_FAULTS;
+      if (!allowed.has(f.fault.kind)) throw new Error(`fault ${f.fault.kind} does not apply to route ${f.route}`);
+      if (f.fault.kind === 'violation' && f.route !== 'create') throw new Error('fault violation applies to route create only');
+      const times = f.times ?? 1;
+      if (times > 0) faults.push({ route: f.route, fault: f.fault, left: times });
+    },
+    clearFaults() {
+      faults = [];
+    },
+    cdnSawAuthorization() {
+      return cdnAuth;
+    },
+    reset() {
+      epoch++;
+      requests.length = 0;
+      tasks.clear();
+      sessions.clear();
+      faults = [];
+      cdnAuth = false;
+      options = { ...initial };
+    },
+    async close() {
+      epoch++;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await Promise.all([closeServer(apiServer), closeServer(cdnServer), closeServer(thirdServer)]);
+    },
+  };
+}

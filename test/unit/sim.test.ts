@@ -1,0 +1,659 @@
+/**
+ * The simulator is the ground truth for the gateway and download tests, so it is
+ * checked on its own here, with plain fetch: if it drifted from PROTOCOL.md the
+ * client tests would prove nothing.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import * as zlib from 'node:zlib';
+import { normaliseAnswer, normaliseSubmit } from '../../src/core/taskState';
+import { TINY_JPEG, TINY_WEBP, colourFor, imageBytes, paddedImage, pngBytes, sniffFormat } from '../sim/images';
+import { type Simulator, startSimulator } from '../sim/simulator';
+
+const BODY = { model_name: 'GEM', model_version: '2.5', prompt: 'a lighthouse at dusk' };
+
+let sim: Simulator;
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: Record<string, unknown>;
+}
+
+async function call(url: string, init: RequestInit & { key?: string | null } = {}): Promise<Reply> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const key = init.key === undefined ? sim.apiKey : init.key;
+  if (key !== null) headers.Authorization = `Bearer ${key}`;
+  const response = await fetch(url.startsWith('http') ? url : sim.apiOrigin + url, { ...init, headers, redirect: 'manual' });
+  const text = await response.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // some faults answer with non-JSON on purpose
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+const create = (body: unknown = BODY, init: { key?: string | null } = {}) =>
+  call('/tencent-vod/v1/aigc-image', { method: 'POST', body: JSON.stringify(body), ...init });
+
+/** Digs into parsed JSON without casts at every step. */
+function at(value: unknown, ...path: (string | number)[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+async function nativeTaskId(body: unknown = BODY): Promise<string> {
+  const reply = await create(body);
+  assert.equal(reply.status, 200, reply.text);
+  return String(at(reply.json, 'Response', 'TaskId'));
+}
+
+/** Bitwise CRC-32, deliberately not the table/zlib one the simulator uses. */
+function slowCrc(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+interface PngChunk {
+  type: string;
+  data: Buffer;
+}
+
+function readPng(bytes: Buffer): PngChunk[] {
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  const chunks: PngChunk[] = [];
+  let offset = 8;
+  while (offset < bytes.length) {
+    const length = bytes.readUInt32BE(offset);
+    const type = bytes.toString('latin1', offset + 4, offset + 8);
+    const data = bytes.subarray(offset + 8, offset + 8 + length);
+    assert.equal(bytes.readUInt32BE(offset + 8 + length), slowCrc(bytes.subarray(offset + 4, offset + 8 + length)), `CRC of ${type}`);
+    chunks.push({ type, data });
+    offset += 12 + length;
+  }
+  assert.equal(offset, bytes.length, 'chunks fill the file exactly');
+  assert.equal(chunks[0]?.type, 'IHDR');
+  assert.equal(chunks.at(-1)?.type, 'IEND');
+  return chunks;
+}
+
+/** Walks JPEG marker segments up to SOS; returns the SOF0 size and the segment markers seen. */
+function readJpeg(bytes: Buffer): { width: number; height: number; markers: number[] } {
+  assert.equal(bytes.readUInt16BE(0), 0xffd8, 'SOI');
+  assert.equal(bytes.readUInt16BE(bytes.length - 2), 0xffd9, 'EOI');
+  const markers: number[] = [];
+  let offset = 2;
+  let width = 0;
+  let height = 0;
+  for (;;) {
+    assert.equal(bytes[offset], 0xff, `marker at ${offset}`);
+    const marker = bytes[offset + 1]!;
+    markers.push(marker);
+    const length = bytes.readUInt16BE(offset + 2);
+    if (marker === 0xc0) {
+      height = bytes.readUInt16BE(offset + 5);
+      width = bytes.readUInt16BE(offset + 7);
+    }
+    if (marker === 0xda) break;
+    offset += 2 + length;
+  }
+  return { width, height, markers };
+}
+
+function readWebp(bytes: Buffer): string[] {
+  assert.equal(bytes.toString('latin1', 0, 4), 'RIFF');
+  assert.equal(bytes.toString('latin1', 8, 12), 'WEBP');
+  assert.equal(bytes.readUInt32LE(4), bytes.length - 8, 'RIFF size');
+  const chunks: string[] = [];
+  let offset = 12;
+  while (offset < bytes.length) {
+    const size = bytes.readUInt32LE(offset + 4);
+    chunks.push(bytes.toString('latin1', offset, offset + 4));
+    offset += 8 + size + (size % 2);
+  }
+  assert.equal(offset, bytes.length, 'chunks fill the file exactly');
+  return chunks;
+}
+
+const collect = (stream: { chunks(): Iterable<Buffer> }) => Buffer.concat([...stream.chunks()]);
+
+before(async () => {
+  sim = await startSimulator({ quiet: true });
+});
+after(async () => {
+  await sim.close();
+});
+beforeEach(() => {
+  sim.reset();
+  sim.configure({ quiet: true, taskDurationMs: 400 });
+});
+
+describe('images', () => {
+  it('pngBytes is a valid PNG with correct CRCs and the requested pixels', () => {
+    const png = pngBytes(3, 2, [10, 20, 30]);
+    const chunks = readPng(png);
+    const ihdr = chunks[0]!.data;
+    assert.equal(ihdr.readUInt32BE(0), 3);
+    assert.equal(ihdr.readUInt32BE(4), 2);
+    assert.deepEqual([...ihdr.subarray(8)], [8, 2, 0, 0, 0]);
+    const raw = zlib.inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data)));
+    assert.deepEqual([...raw], [0, 10, 20, 30, 10, 20, 30, 10, 20, 30, 0, 10, 20, 30, 10, 20, 30, 10, 20, 30]);
+    assert.equal(sniffFormat(png), 'png');
+  });
+
+  it('the JPEG is a 16×16 baseline JFIF', () => {
+    const { width, height, markers } = readJpeg(TINY_JPEG);
+    assert.deepEqual([width, height], [16, 16]);
+    assert.equal(markers[0], 0xe0, 'APP0 (JFIF) first');
+    assert.equal(TINY_JPEG.toString('latin1', 6, 10), 'JFIF');
+    assert.ok(markers.includes(0xc4) && markers.includes(0xdb), 'has Huffman and quantisation tables');
+    assert.equal(sniffFormat(imageBytes('jpeg')), 'jpeg');
+  });
+
+  it('the WebP is a 16×16 lossy VP8 key frame', () => {
+    assert.deepEqual(readWebp(TINY_WEBP), ['VP8 ']);
+    assert.deepEqual([...TINY_WEBP.subarray(23, 26)], [0x9d, 0x01, 0x2a], 'VP8 start code');
+    assert.equal(TINY_WEBP.readUInt16LE(26) & 0x3fff, 16);
+    assert.equal(TINY_WEBP.readUInt16LE(28) & 0x3fff, 16);
+    assert.equal(sniffFormat(imageBytes('webp')), 'webp');
+  });
+
+  it('padded images have exactly the requested size and stay valid', () => {
+    const base = imageBytes('png').length;
+    for (const size of [base + 12, base + 13, base + 23, base + 24, 1024 * 1024 + 11, 2 * (1024 * 1024 + 12) + 5]) {
+      const stream = paddedImage('png', size);
+      assert.equal(stream.size, size);
+      const bytes = collect(stream);
+      assert.equal(bytes.length, size);
+      const types = readPng(bytes).map((c) => c.type);
+      assert.ok(types.includes('IDAT') && types.includes('paDd'));
+    }
+    for (const size of [TINY_JPEG.length + 4, TINY_JPEG.length + 5, 70_000, 200_003]) {
+      const bytes = collect(paddedImage('jpeg', size));
+      assert.equal(bytes.length, size);
+      const { width, markers } = readJpeg(bytes);
+      assert.equal(width, 16);
+      assert.equal(markers[0], 0xe0, 'APP0 stays first');
+      assert.ok(markers.includes(0xfe), 'padding is in COM segments');
+    }
+    for (const size of [1000, 100_000]) {
+      const bytes = collect(paddedImage('webp', size));
+      assert.equal(bytes.length, size);
+      assert.deepEqual(readWebp(bytes), ['VP8X', 'VP8 ', 'PADD']);
+    }
+    assert.equal(paddedImage('png', 10).size, base, 'too small a size gives the plain image');
+  });
+
+  it('a 50 MB image is streamed in pieces of at most 1 MiB', () => {
+    const size = 50 * 1024 * 1024;
+    const stream = paddedImage('png', size);
+    let total = 0;
+    let largest = 0;
+    for (const piece of stream.chunks()) {
+      total += piece.length;
+      largest = Math.max(largest, piece.length);
+    }
+    assert.equal(total, size);
+    assert.ok(largest <= 1024 * 1024, `largest piece ${largest}`);
+  });
+});
+
+describe('authentication', () => {
+  it('refuses a missing or wrong key with a Tencent AuthFailure', async () => {
+    for (const key of [null, 'wrong-key']) {
+      const reply = await create(BODY, { key });
+      assert.equal(reply.status, 401);
+      assert.equal(at(reply.json, 'Response', 'Error', 'Code'), 'AuthFailure');
+      assert.ok(!reply.text.includes('wrong-key'), 'the key is not echoed');
+    }
+    assert.equal(sim.tasks.size, 0);
+    assert.equal((await create()).status, 200);
+  });
+
+  it('records every request with lower-case headers and the body', async () => {
+    await create();
+    const [request] = sim.requests;
+    assert.equal(request?.server, 'api');
+    assert.equal(request?.method, 'POST');
+    assert.equal(request?.path, '/tencent-vod/v1/aigc-image');
+    assert.equal(request?.headers['authorization'], `Bearer ${sim.apiKey}`);
+    assert.deepEqual(JSON.parse(request!.body), BODY);
+  });
+});
+
+describe('create', () => {
+  it('accepts the documented model pairs and refuses others with the bad version named', async () => {
+    for (const [name, version] of [
+      ['GEM', '2.5'],
+      ['GEM', '3.0'],
+      ['Qwen', '0925'],
+      ['Hunyuan', '3.0'],
+    ]) {
+      assert.equal((await create({ ...BODY, model_name: name, model_version: version })).status, 200, `${name} ${version}`);
+    }
+    const bad = await create({ ...BODY, model_version: '9.9' });
+    assert.equal(bad.status, 400);
+    assert.match(String(at(bad.json, 'Response', 'Error', 'Message')), /9\.9.*GEM/);
+    assert.equal((await create({ ...BODY, model_name: 'Qwen', model_version: '3.0' })).status, 400);
+    const noPrompt = await create({ model_name: 'GEM', model_version: '2.5' });
+    assert.equal(noPrompt.status, 400);
+    assert.match(String(at(noPrompt.json, 'Response', 'Error', 'Message')), /prompt/);
+    assert.equal((await create({ ...BODY, prompt: '   ' })).status, 400);
+    assert.equal(sim.tasks.size, 4);
+  });
+
+  it('a repeated session_id returns the same task', async () => {
+    const first = await nativeTaskId({ ...BODY, session_id: 's-1' });
+    const second = await nativeTaskId({ ...BODY, session_id: 's-1' });
+    const other = await nativeTaskId({ ...BODY, session_id: 's-2' });
+    assert.equal(second, first);
+    assert.notEqual(other, first);
+    assert.equal(sim.tasks.size, 2);
+    assert.equal(sim.tasks.get(first)?.sessionId, 's-1');
+  });
+});
+
+describe('native mode', () => {
+  it('walks WAITING → PROCESSING with rising progress → FINISH, on both query paths', async () => {
+    sim.configure({ queueMs: 300, taskDurationMs: 600 });
+    const reply = await create();
+    assert.match(String(at(reply.json, 'Response', 'TaskId')), /^251007502-AigcImage-[0-9a-f]+$/);
+    assert.equal(typeof at(reply.json, 'Response', 'RequestId'), 'string');
+    const id = normaliseSubmit(reply.json).taskId;
+    const task = sim.tasks.get(id)!;
+    assert.equal(task.doneAt, task.createdAt + 900);
+
+    const waiting = await call(`/tencent-vod/v1/query/${id}`);
+    assert.equal(at(waiting.json, 'Response', 'Status'), 'WAITING');
+    assert.equal(normaliseAnswer(waiting.json, id).status, 'queued');
+
+    await wait(task.startAt + 150 - Date.now());
+    const early = await call(`/tencent-vod/v1/query/${id}`);
+    await wait(200);
+    const later = await call(`/tencent-vod/v1/aigc-image/${id}`);
+    for (const r of [early, later]) assert.equal(at(r.json, 'Response', 'AigcImageTask', 'Status'), 'PROCESSING');
+    const p1 = Number(at(early.json, 'Response', 'AigcImageTask', 'Progress'));
+    const p2 = Number(at(later.json, 'Response', 'AigcImageTask', 'Progress'));
+    assert.ok(p1 > 0 && p2 > p1 && p2 < 100, `progress ${p1} then ${p2}`);
+    const running = normaliseAnswer(later.json, id);
+    assert.ok(running.status === 'running' && running.progress === p2);
+
+    await wait(task.doneAt + 20 - Date.now());
+    const done = await call(`/tencent-vod/v1/query/${id}`);
+    const info = at(done.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0) as Record<string, unknown>;
+    assert.equal(at(done.json, 'Response', 'Status'), 'FINISH');
+    assert.equal(at(done.json, 'Response', 'AigcImageTask', 'ErrCode'), 0);
+    assert.equal(info.FileUrl, `${sim.cdnOrigin}/files/${id}.png`);
+    assert.equal(info.StorageMode, 'Temporary');
+    assert.ok(Date.parse(String(info.ExpireTime)) > Date.now());
+    const state = normaliseAnswer(done.json, id);
+    assert.ok(state.status === 'succeeded' && state.images[0]!.url === info.FileUrl);
+    assert.equal(task.statusRequests, 4);
+  });
+
+  it('Permanent storage gives a FileId, and the image format shows in the URL', async () => {
+    sim.configure({ taskDurationMs: 0, imageFormat: 'jpeg' });
+    const id = await nativeTaskId({ ...BODY, output_config: { storage_mode: 'Permanent' } });
+    const done = await call(`/tencent-vod/v1/query/${id}`);
+    const info = at(done.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0) as Record<string, unknown>;
+    assert.equal(info.StorageMode, 'Permanent');
+    assert.ok(String(info.FileId).length > 0);
+    assert.ok(String(info.FileUrl).endsWith('.jpg'));
+  });
+
+  it('a violation FINISHes with ErrCode and ErrCodeExt, early', async () => {
+    sim.configure({ taskDurationMs: 5000 });
+    sim.fault({ route: 'create', fault: { kind: 'violation' } });
+    const id = await nativeTaskId();
+    await wait(sim.tasks.get(id)!.doneAt + 20 - Date.now());
+    const done = await call(`/tencent-vod/v1/query/${id}`);
+    assert.equal(at(done.json, 'Response', 'Status'), 'FINISH');
+    assert.equal(at(done.json, 'Response', 'AigcImageTask', 'ErrCode'), 10001);
+    assert.equal(at(done.json, 'Response', 'AigcImageTask', 'ErrCodeExt'), 'InvalidParameter.VoilationContent');
+    const state = normaliseAnswer(done.json, id);
+    assert.ok(state.status === 'failed' && state.contentPolicy);
+    const next = await nativeTaskId();
+    assert.equal(sim.tasks.get(next)?.failure, undefined, 'the fault was used up');
+  });
+
+  it('an unknown task is a 404 in each mode’s error shape', async () => {
+    const native = await call('/tencent-vod/v1/query/nope');
+    assert.equal(native.status, 404);
+    assert.ok(String(at(native.json, 'Response', 'Error', 'Code')).startsWith('ResourceNotFound'));
+    sim.configure({ mode: 'queue' });
+    const queue = await call('/queue/requests/nope/status');
+    assert.equal(queue.status, 404);
+    assert.equal(typeof queue.json.detail, 'string');
+    sim.configure({ mode: 'envelope' });
+    const envelope = await call('/tencent-vod/v1/query/nope');
+    assert.equal(envelope.status, 404);
+    assert.equal(envelope.json.code, 404);
+  });
+});
+
+describe('queue mode', () => {
+  it('hands out URLs on the API origin, reports status with 202 until COMPLETED, then the result', async () => {
+    sim.configure({ mode: 'queue', queueMs: 200, taskDurationMs: 300 });
+    const reply = await create();
+    assert.equal(reply.json.status, 'IN_QUEUE');
+    assert.equal(typeof reply.json.queue_position, 'number');
+    assert.deepEqual(reply.json.logs, []);
+    const id = String(reply.json.request_id);
+    const base = `${sim.apiOrigin}/queue/requests/${id}`;
+    assert.equal(reply.json.status_url, `${base}/status`);
+    assert.equal(reply.json.response_url, base);
+    assert.equal(reply.json.cancel_url, `${base}/cancel`);
+    const submitted = normaliseSubmit(reply.json);
+    assert.equal(submitted.initial?.status, 'queued');
+
+    const queued = await call(submitted.statusUrl!);
+    assert.equal(queued.status, 202);
+    assert.equal(queued.json.status, 'IN_QUEUE');
+    assert.equal(queued.json.queue_position, 0);
+    assert.equal(normaliseAnswer(queued.json, id).status, 'queued');
+
+    await wait(sim.tasks.get(id)!.startAt + 50 - Date.now());
+    const running = await call(submitted.statusUrl!);
+    assert.equal(running.status, 202);
+    assert.equal(running.json.status, 'IN_PROGRESS');
+
+    const early = await call(submitted.responseUrl!);
+    assert.equal(early.status, 400, 'no result before completion');
+
+    await wait(sim.tasks.get(id)!.doneAt + 20 - Date.now());
+    const done = await call(submitted.statusUrl!);
+    assert.equal(done.status, 200);
+    assert.equal(done.json.status, 'COMPLETED');
+    const ready = normaliseAnswer(done.json, id);
+    assert.ok(ready.status === 'resultReady' && ready.resultUrl === base);
+    const result = await call(base);
+    assert.equal(result.status, 200);
+    assert.equal(normaliseAnswer(result.json, id).status, 'succeeded');
+    assert.equal(sim.tasks.get(id)?.statusRequests, 3, 'status look-ups counted, result fetches not');
+  });
+
+  it('counts queue positions of earlier waiting tasks', async () => {
+    sim.configure({ mode: 'queue', queueMs: 1000 });
+    await create();
+    await create();
+    const third = await create();
+    assert.equal(third.json.queue_position, 2);
+  });
+
+  it('cancel marks the task cancelled; after the end it is ALREADY_COMPLETED', async () => {
+    sim.configure({ mode: 'queue', taskDurationMs: 5000 });
+    const submitted = normaliseSubmit((await create()).json);
+    const cancel = await call(submitted.cancelUrl!, { method: 'PUT' });
+    assert.equal(cancel.status, 202);
+    assert.equal(cancel.json.status, 'CANCELLATION_REQUESTED');
+    assert.equal(sim.tasks.get(submitted.taskId)?.cancelled, true);
+    const status = await call(submitted.statusUrl!);
+    assert.equal(normaliseAnswer(status.json, submitted.taskId).status, 'cancelled');
+
+    sim.configure({ taskDurationMs: 0 });
+    const finished = normaliseSubmit((await create()).json);
+    await wait(20);
+    const late = await call(finished.cancelUrl!, { method: 'PUT' });
+    assert.equal(late.status, 400);
+    assert.equal(late.json.status, 'ALREADY_COMPLETED');
+    assert.equal(sim.tasks.get(finished.taskId)?.cancelled, false);
+  });
+
+  it('errors answer in the queue shape', async () => {
+    sim.configure({ mode: 'queue' });
+    const bad = await create({ ...BODY, model_version: '9.9' });
+    assert.equal(bad.status, 400);
+    assert.match(String(bad.json.detail), /9\.9/);
+  });
+});
+
+describe('envelope mode', () => {
+  it('wraps create and query answers, with the native detail inside', async () => {
+    sim.configure({ mode: 'envelope', queueMs: 200, taskDurationMs: 300 });
+    const reply = await create();
+    assert.equal(reply.json.code, 0);
+    assert.equal(reply.json.message, 'success');
+    const id = String(at(reply.json, 'data', 'task_id'));
+    assert.equal(normaliseSubmit(reply.json).taskId, id);
+
+    const queued = await call(`/tencent-vod/v1/query/${id}`);
+    assert.equal(at(queued.json, 'data', 'status'), 'QUEUED');
+    assert.equal(normaliseAnswer(queued.json, id).status, 'queued');
+
+    await wait(sim.tasks.get(id)!.startAt + 100 - Date.now());
+    const running = await call(`/tencent-vod/v1/query/${id}`);
+    assert.equal(at(running.json, 'data', 'status'), 'IN_PROGRESS');
+    assert.match(String(at(running.json, 'data', 'progress')), /^\d+%$/);
+    assert.equal(normaliseAnswer(running.json, id).status, 'running');
+
+    await wait(sim.tasks.get(id)!.doneAt + 20 - Date.now());
+    const done = await call(`/tencent-vod/v1/query/${id}`);
+    assert.equal(at(done.json, 'data', 'status'), 'SUCCESS');
+    assert.equal(at(done.json, 'data', 'data', 'Response', 'Status'), 'FINISH');
+    const state = normaliseAnswer(done.json, id);
+    assert.ok(state.status === 'succeeded' && state.images[0]!.url.startsWith(sim.cdnOrigin));
+  });
+
+  it('a violation is a FAILURE with the reason', async () => {
+    sim.configure({ mode: 'envelope', taskDurationMs: 0 });
+    sim.fault({ route: 'create', fault: { kind: 'violation' } });
+    const id = String(at((await create()).json, 'data', 'task_id'));
+    await wait(20);
+    const done = await call(`/tencent-vod/v1/query/${id}`);
+    assert.equal(at(done.json, 'data', 'status'), 'FAILURE');
+    const state = normaliseAnswer(done.json, id);
+    assert.ok(state.status === 'failed' && state.code === 'InvalidParameter.VoilationContent');
+  });
+
+  it('errors answer with a non-zero code and the message', async () => {
+    sim.configure({ mode: 'envelope' });
+    sim.fault({ route: 'create', fault: { kind: 'http', status: 400, message: 'prompt too spicy' } });
+    const reply = await create();
+    assert.equal(reply.status, 400);
+    assert.equal(reply.json.code, 400);
+    assert.equal(reply.json.message, 'prompt too spicy');
+  });
+});
+
+describe('faults', () => {
+  it('are used up after `times`, per route and in order', async () => {
+    sim.fault({ route: 'create', fault: { kind: 'http', status: 503 }, times: 2 });
+    sim.fault({ route: 'create', fault: { kind: 'http', status: 500 } });
+    sim.fault({ route: 'query', fault: { kind: 'http', status: 502 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await create()).status);
+    assert.deepEqual(statuses, [503, 503, 500, 200]);
+    const id = String(at((await create()).json, 'Response', 'TaskId'));
+    assert.equal((await call(`/tencent-vod/v1/query/${id}`)).status, 502);
+    assert.equal((await call(`/tencent-vod/v1/query/${id}`)).status, 200);
+  });
+
+  it('Infinity lasts until clearFaults; route any hits every API route but not the CDN', async () => {
+    sim.fault({ route: 'any', fault: { kind: 'http', status: 500 }, times: Infinity });
+    assert.equal((await create()).status, 500);
+    assert.equal((await call('/tencent-vod/v1/query/x')).status, 500);
+    assert.equal((await call(`${sim.cdnOrigin}/files/x.png`)).status, 200);
+    sim.clearFaults();
+    assert.equal((await create()).status, 200);
+  });
+
+  it('an HTTP fault answers in the mode’s shape with its message; 429 sets Retry-After', async () => {
+    sim.fault({ route: 'create', fault: { kind: 'http', status: 400, message: 'prompt too spicy' } });
+    const native = await create();
+    assert.equal(native.status, 400);
+    assert.equal(at(native.json, 'Response', 'Error', 'Message'), 'prompt too spicy');
+    sim.fault({ route: 'create', fault: { kind: 'http', status: 429, retryAfterSeconds: 7 } });
+    const limited = await create();
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get('retry-after'), '7');
+    assert.equal(at(limited.json, 'Response', 'Error', 'Code'), 'RequestLimitExceeded');
+    sim.configure({ mode: 'queue' });
+    sim.fault({ route: 'create', fault: { kind: 'http', status: 400, message: 'prompt too spicy' } });
+    assert.equal((await create()).json.detail, 'prompt too spicy');
+  });
+
+  it('HTML error page, malformed JSON, reset and redirect', async () => {
+    sim.fault({ route: 'create', fault: { kind: 'htmlError' } });
+    const html = await create();
+    assert.equal(html.status, 502);
+    assert.match(html.headers.get('content-type') ?? '', /html/);
+    assert.match(html.text, /<title>502 Bad Gateway<\/title>/);
+
+    sim.fault({ route: 'create', fault: { kind: 'malformedJson' } });
+    const malformed = await create();
+    assert.equal(malformed.status, 200);
+    assert.throws(() => JSON.parse(malformed.text));
+
+    sim.fault({ route: 'create', fault: { kind: 'reset' } });
+    await assert.rejects(create());
+
+    sim.fault({ route: 'create', fault: { kind: 'redirect' } });
+    const redirect = await create();
+    assert.equal(redirect.status, 302);
+    assert.equal(redirect.headers.get('location'), `${sim.thirdOrigin}/tencent-vod/v1/aigc-image`);
+    assert.equal(sim.tasks.size, 0);
+  });
+
+  it('slow answers normally after the delay, and drops the answer if the client left', async () => {
+    sim.fault({ route: 'create', fault: { kind: 'slow', delayMs: 300 } });
+    const started = Date.now();
+    assert.equal((await create()).status, 200);
+    assert.ok(Date.now() - started >= 280);
+
+    sim.fault({ route: 'create', fault: { kind: 'slow', delayMs: 300 } });
+    const before = sim.tasks.size;
+    await assert.rejects(
+      fetch(`${sim.apiOrigin}/tencent-vod/v1/aigc-image`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${sim.apiKey}` },
+        body: JSON.stringify(BODY),
+        signal: AbortSignal.timeout(50),
+      }),
+    );
+    await wait(400);
+    assert.equal(sim.tasks.size, before, 'a task nobody waits for is not created');
+  });
+
+  it('refuses a fault on a route it cannot apply to', () => {
+    assert.throws(() => sim.fault({ route: 'query', fault: { kind: 'violation' } }), /violation/);
+    assert.throws(() => sim.fault({ route: 'create', fault: { kind: 'expiredUrl' } }), /expiredUrl/);
+  });
+});
+
+describe('the CDN and the third origin', () => {
+  async function download(url: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string | null; bytes: Buffer; headers: Headers }> {
+    const response = await fetch(url, { headers, redirect: 'manual' });
+    return { status: response.status, type: response.headers.get('content-type'), bytes: Buffer.from(await response.arrayBuffer()), headers: response.headers };
+  }
+
+  it('serves a real image in each format and records the request', async () => {
+    for (const [format, ext] of [
+      ['png', 'png'],
+      ['jpeg', 'jpg'],
+      ['webp', 'webp'],
+    ] as const) {
+      const got = await download(`${sim.cdnOrigin}/files/some-task.${ext}`);
+      assert.equal(got.status, 200);
+      assert.equal(got.type, `image/${format}`);
+      assert.equal(sniffFormat(got.bytes), format);
+    }
+    assert.ok(sim.requests.every((r) => r.server === 'cdn'));
+    assert.equal(sim.cdnSawAuthorization(), false);
+  });
+
+  it('the result URL of a finished task serves that task’s image', async () => {
+    sim.configure({ taskDurationMs: 0, imageFormat: 'webp' });
+    const id = await nativeTaskId();
+    const url = String(at((await call(`/tencent-vod/v1/query/${id}`)).json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl'));
+    const got = await download(url);
+    assert.equal(got.status, 200);
+    assert.deepEqual(got.bytes, TINY_WEBP);
+  });
+
+  it('notices an Authorization header on the CDN or the third origin; reset forgets it', async () => {
+    await download(`${sim.cdnOrigin}/files/a.png`, { Authorization: 'Bearer leaked' });
+    assert.equal(sim.cdnSawAuthorization(), true);
+    sim.reset();
+    assert.equal(sim.cdnSawAuthorization(), false);
+    await download(`${sim.thirdOrigin}/files/a.png`, { Authorization: 'Bearer leaked' });
+    assert.equal(sim.cdnSawAuthorization(), true);
+    assert.equal(sim.requests[0]?.server, 'third');
+  });
+
+  it('a CDN redirect goes to the third origin, which serves the same file', async () => {
+    sim.fault({ route: 'cdn', fault: { kind: 'redirect' } });
+    const hop = await download(`${sim.cdnOrigin}/files/a.png`);
+    assert.equal(hop.status, 302);
+    const location = hop.headers.get('location')!;
+    assert.equal(location, `${sim.thirdOrigin}/files/a.png`);
+    const got = await download(location);
+    assert.equal(sniffFormat(got.bytes), 'png');
+    assert.deepEqual(
+      sim.requests.map((r) => r.server),
+      ['cdn', 'third'],
+    );
+  });
+
+  it('expired URL, not an image, oversized', async () => {
+    sim.fault({ route: 'cdn', fault: { kind: 'expiredUrl' } });
+    const expired = await download(`${sim.cdnOrigin}/files/a.png`);
+    assert.equal(expired.status, 403);
+    assert.match(expired.bytes.toString(), /expired/);
+
+    sim.fault({ route: 'cdn', fault: { kind: 'notImage' } });
+    const page = await download(`${sim.cdnOrigin}/files/a.png`);
+    assert.equal(page.status, 200);
+    assert.equal(page.type, 'image/png');
+    assert.equal(sniffFormat(page.bytes), undefined);
+
+    sim.fault({ route: 'cdn', fault: { kind: 'oversized', bytes: 3_000_000 } });
+    const big = await download(`${sim.cdnOrigin}/files/a.png`);
+    assert.equal(big.headers.get('content-length'), '3000000');
+    assert.equal(big.bytes.length, 3_000_000);
+    readPng(big.bytes);
+  });
+
+  it('a truncated body fails to read', async () => {
+    sim.fault({ route: 'cdn', fault: { kind: 'truncated' } });
+    const response = await fetch(`${sim.cdnOrigin}/files/a.png`);
+    assert.equal(response.status, 200);
+    await assert.rejects(response.arrayBuffer());
+  });
+
+  it('imageBytes pads every served image to the requested size', async () => {
+    sim.configure({ imageBytes: 5 * 1024 * 1024 + 3 });
+    const response = await fetch(`${sim.cdnOrigin}/files/a.png`);
+    assert.equal(response.headers.get('content-length'), String(5 * 1024 * 1024 + 3));
+    let received = 0;
+    for await (const piece of response.body as unknown as AsyncIterable<Uint8Array>) received += piece.length;
+    assert.equal(received, 5 * 1024 * 1024 + 3);
+    sim.configure({ imageBytes: 0 });
+    const plain = await download(`${sim.cdnOrigin}/files/a.png`);
+    assert.deepEqual(plain.bytes, imageBytes('png', colourFor('a')));
+  });
+});
+
+describe('reset', () => {
+  it('restores the options given at start', async () => {
+    sim.configure({ mode: 'envelope', apiKey: 'other', taskDurationMs: 1 });
+    sim.reset();
+    assert.equal(sim.options.mode, 'native');
+    assert.equal(sim.apiKey, 'sim-key');
+    assert.equal(sim.options.taskDurationMs, 3000);
+    assert.equal(sim.requests.length, 0);
+    assert.equal(sim.tasks.size, 0);
+  });
+});
