@@ -244,7 +244,11 @@ function routeOf(method: string, pathname: string): ApiRoute {
   if (method === 'POST' && /^(?:\/.*)?\/tencent-vod\/v1\/aigc-image\/?$/.test(pathname)) return { route: 'create' };
   let m = /^(?:\/.*)?\/tencent-vod\/v1\/(?:query|aigc-image)\/([^/]+)\/?$/.exec(pathname);
   if (m && method === 'GET') return { route: 'query', id: safeDecode(m[1]!) };
-  m = /^(?:\/.*)?\/queue\/requests\/([^/]+)(\/status|\/cancel)?\/?$/.exec(pathname);
+  // `/queue/requests/{id}` is what this simulator hands out; `/{owner}/{alias}/requests/{id}` is the
+  // layout @fal-ai/client builds itself from an endpoint id (the benchmark points it here).
+  m =
+    /^(?:\/.*)?\/queue\/requests\/([^/]+)(\/status|\/cancel)?\/?$/.exec(pathname) ??
+    /^\/[^/]+\/[^/]+\/requests\/([^/]+)(\/status|\/cancel)?\/?$/.exec(pathname);
   if (m) {
     const id = safeDecode(m[1]!);
     if (m[2] === '/status' && method === 'GET') return { route: 'status', id };

@@ -418,6 +418,22 @@ describe('queue mode', () => {
     assert.equal(bad.status, 400);
     assert.match(String(bad.json.detail), /9\.9/);
   });
+
+  it('also serves the /{owner}/{alias}/requests/{id} layout @fal-ai/client builds (used by the benchmark)', async () => {
+    sim.configure({ mode: 'queue', taskDurationMs: 100 });
+    const id = String((await create()).json.request_id);
+    const base = `/tencent-vod/v1/requests/${encodeURIComponent(id)}`;
+    const running = await call(`${base}/status?logs=0`);
+    assert.equal(running.status, 202);
+    assert.equal(running.json.status, 'IN_PROGRESS');
+    assert.equal(sim.tasks.get(id)?.statusRequests, 1, 'counted as a status look-up');
+    await wait(sim.tasks.get(id)!.doneAt + 20 - Date.now());
+    assert.equal((await call(`${base}/status`)).json.status, 'COMPLETED');
+    const result = await call(base);
+    assert.equal(result.status, 200);
+    assert.equal(normaliseAnswer(result.json, id).status, 'succeeded');
+    assert.equal((await call('/tencent-vod/v1/requests/nope/status')).status, 404);
+  });
 });
 
 describe('envelope mode', () => {

@@ -1,0 +1,51 @@
+/** The webview's side of the channel: typed posts, persisted state, and the host's messages validated. */
+import { type HostMessage, type WebviewMessage, hostMessageSchema } from '../../src/shared/protocol';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const api = acquireVsCodeApi();
+
+export function post(message: WebviewMessage): void {
+  api.postMessage(message);
+}
+
+export function readState(): unknown {
+  return api.getState();
+}
+
+let pendingState: unknown;
+let stateTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Saves (debounced) what a reload or a hidden tab must bring back. */
+export function saveState(state: unknown): void {
+  pendingState = state;
+  if (stateTimer) return;
+  stateTimer = setTimeout(() => {
+    stateTimer = undefined;
+    api.setState(pendingState);
+  }, 150);
+}
+
+export function flushState(): void {
+  if (!stateTimer) return;
+  clearTimeout(stateTimer);
+  stateTimer = undefined;
+  api.setState(pendingState);
+}
+
+export function onHostMessage(handler: (message: HostMessage) => void): void {
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const parsed = hostMessageSchema.safeParse(event.data);
+    if (!parsed.success) {
+      console.warn('[studio] ignored an invalid message from the host', parsed.error.issues, event.data);
+      return;
+    }
+    handler(parsed.data);
+  });
+}

@@ -1,0 +1,560 @@
+/**
+ * The Studio webview: builds the panel from the host's `init` (strings, defaults, tasks,
+ * results), keeps the form in the webview state so a reload or a hidden tab brings it back,
+ * validates as the user types with the core schema, and talks to the host only through
+ * the messages of src/shared/protocol.ts.
+ */
+import type { FieldIssue } from '../../src/core/request';
+import {
+  type FormValues,
+  type HostMessage,
+  type ReferenceEntry,
+  type StudioStrings,
+  formValuesSchema,
+  localizeMessage,
+  validateForm,
+} from '../../src/shared/protocol';
+import { MAX_REFERENCES, type StudioContext, fileKey, referenceKey } from './context';
+import { format, h, icon } from './dom';
+import { FormView } from './form';
+import { GalleryView } from './gallery';
+import { flushState, onHostMessage, post, readState, saveState } from './host';
+import { PickerView } from './picker';
+import { REORDER_TYPE, ReferencesView } from './references';
+import { TasksView } from './tasks';
+
+type InitMessage = Extract<HostMessage, { type: 'init' }>;
+
+interface SavedState {
+  v: 1;
+  form: FormValues;
+  picker: { open: boolean; query: string };
+  galleryFilter: string;
+  dismissed: string[];
+}
+
+const URI_LIST_TYPES = ['application/vnd.code.uri-list', 'text/uri-list'];
+const EXTERNAL_DRAG_TYPES = new Set([...URI_LIST_TYPES, 'resourceurls', 'codefiles', 'Files']);
+const GENERATE_ANSWER_MS = 15_000;
+const MAX_NOTICES = 3;
+
+function readSaved(): SavedState | undefined {
+  const raw = readState() as Partial<SavedState> | undefined;
+  if (!raw || raw.v !== 1) return undefined;
+  const form = formValuesSchema.safeParse(raw.form);
+  if (!form.success) return undefined;
+  return {
+    v: 1,
+    form: form.data,
+    picker: { open: raw.picker?.open !== false, query: typeof raw.picker?.query === 'string' ? raw.picker.query : '' },
+    galleryFilter: typeof raw.galleryFilter === 'string' ? raw.galleryFilter : '',
+    dismissed: Array.isArray(raw.dismissed) ? raw.dismissed.filter((d): d is string => typeof d === 'string') : [],
+  };
+}
+
+/** URIs from an Explorer drag (VS Code's own list first), an editor tab, or a browser. */
+function droppedUris(data: DataTransfer): string[] {
+  const found: string[] = [];
+  for (const type of URI_LIST_TYPES) {
+    const text = data.getData(type);
+    if (!text) continue;
+    found.push(...text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith('#')));
+    if (found.length > 0) break;
+  }
+  if (found.length === 0) {
+    try {
+      const resources = JSON.parse(data.getData('resourceurls') || '[]') as unknown;
+      if (Array.isArray(resources)) found.push(...resources.filter((r): r is string => typeof r === 'string'));
+    } catch {
+      // not a resource list
+    }
+  }
+  return [...new Set(found)];
+}
+
+function isExternalDrag(data: DataTransfer | null): data is DataTransfer {
+  if (!data) return false;
+  const types = [...data.types];
+  return !types.includes(REORDER_TYPE) && types.some((t) => EXTERNAL_DRAG_TYPES.has(t));
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+class Studio implements StudioContext {
+  readonly strings: StudioStrings;
+  readonly lang: string;
+  readonly table: readonly (readonly [string, string])[];
+  form: FormValues;
+  private readonly defaults: FormValues;
+  private readonly state: SavedState;
+  private readonly formView: FormView;
+  private readonly refsView: ReferencesView;
+  private readonly pickerView: PickerView;
+  private readonly tasksView: TasksView;
+  private readonly galleryView: GalleryView;
+  private readonly notices: HTMLElement;
+  private readonly listeners = new AbortController();
+  private attempted = false;
+  private readonly touched = new Set<string>();
+  private serverIssues: FieldIssue[] = [];
+  private readonly checking = new Set<string>();
+  private readonly inspections = new Map<string, { purpose: 'refresh' | 'add'; uris: string[]; order?: string[] }>();
+  private readonly pendingGenerate = new Map<string, ReturnType<typeof setTimeout>>();
+  private reportedPaths = '';
+  /** The status line says "fix the marked fields" (cleared once they are fixed). */
+  private askedToFix = false;
+  private dragDepth = 0;
+  private sequence = 0;
+
+  constructor(
+    init: InitMessage,
+    private readonly root: HTMLElement,
+  ) {
+    this.strings = init.strings as StudioStrings;
+    this.lang = init.lang;
+    this.table = init.messages;
+    this.defaults = init.defaults;
+    const saved = readSaved();
+    this.state = saved ?? { v: 1, form: clone(init.defaults), picker: { open: true, query: '' }, galleryFilter: '', dismissed: [] };
+    this.form = this.state.form;
+    document.documentElement.lang = init.lang;
+
+    this.formView = new FormView(this);
+    this.refsView = new ReferencesView(this);
+    this.pickerView = new PickerView(this, init.hasWorkspace, this.state.picker, (picker) => {
+      this.state.picker = picker;
+      this.persist();
+    });
+    this.tasksView = new TasksView(this, this.state.dismissed, (ids) => {
+      this.state.dismissed = ids;
+      this.persist();
+    });
+    this.galleryView = new GalleryView(this, this.state.galleryFilter, (filter) => {
+      this.state.galleryFilter = filter;
+      this.persist();
+    });
+    this.formView.referencesSlot.append(this.refsView.element);
+    this.refsView.pickerSlot.append(this.pickerView.element);
+    this.notices = h('div', { class: 'notices', 'aria-live': 'polite' });
+
+    root.setAttribute('aria-label', this.strings['studio.title']);
+    root.replaceChildren(
+      h('div', { class: 'column column--form' }, this.formView.element),
+      h('div', { class: 'column column--results' }, this.tasksView.element, this.galleryView.element),
+      this.notices,
+      h('div', { class: 'drop-overlay', 'aria-hidden': 'true' }, h('div', { class: 'drop-overlay-label' }, icon('cloud-upload'), h('span', null, this.strings['refs.dropHere']))),
+    );
+    root.classList.remove('studio--loading');
+    root.removeAttribute('aria-busy');
+
+    this.formView.sync();
+    this.formView.setHistory(init.history);
+    this.refsView.render();
+    this.tasksView.render(init.tasks);
+    this.galleryView.setItems(init.gallery, init.galleryTotal);
+    this.validate();
+    this.listen();
+
+    post({ type: 'listImages' });
+    const restored = this.form.references.flatMap((r) => (r.kind === 'file' ? [r.uri] : []));
+    if (restored.length > 0) this.inspect(restored, 'refresh');
+    this.reportReferences();
+    this.formView.focusPrompt();
+  }
+
+  dispose(): void {
+    this.listeners.abort();
+    this.galleryView.dispose();
+  }
+
+  receive(message: HostMessage): void {
+    switch (message.type) {
+      case 'init':
+        return;
+      case 'images':
+        this.pickerView.setImages(message.folders, message.truncated);
+        return;
+      case 'inspected':
+        this.inspected(message.requestId, message.items, message.rejected);
+        return;
+      case 'attach':
+        this.attach(message.items, { fromHost: true });
+        this.formView.focusPrompt();
+        return;
+      case 'fillForm':
+        this.fill(message.form);
+        return;
+      case 'generateResult':
+        this.generateResult(message.requestId, message.ok, message.issues);
+        return;
+      case 'generateDone':
+        this.generateDone(message.error, message.notStarted);
+        return;
+      case 'tasks':
+        this.tasksView.render(message.tasks);
+        return;
+      case 'gallery':
+        this.galleryView.setItems(message.items, message.total, message.highlight);
+        return;
+      case 'history':
+        this.formView.setHistory(message.prompts);
+        return;
+      case 'focusPrompt':
+        this.formView.focusPrompt();
+        return;
+      case 'notice':
+        this.notify(message.level, message.message);
+        return;
+      default: {
+        const unexpected: never = message;
+        console.warn('[studio] unhandled message', unexpected);
+      }
+    }
+  }
+
+  // --- StudioContext -------------------------------------------------------------
+
+  changed(part: 'text' | 'model' | 'options' | 'references' | 'referenceText', field?: string): void {
+    if (field) this.touched.add(field);
+    this.serverIssues = [];
+    if (part === 'model' || part === 'references') this.refsView.render();
+    if (part === 'references') {
+      this.pickerView.refreshSelection();
+      this.reportReferences();
+    }
+    this.validate();
+    this.persist();
+  }
+
+  attach(entries: ReferenceEntry[], options: { inspect?: boolean; fromHost?: boolean } = {}): void {
+    const refs = this.form.references;
+    const added: ReferenceEntry[] = [];
+    const duplicates: string[] = [];
+    let full = false;
+    for (const entry of entries) {
+      const key = referenceKey(entry);
+      const index = refs.findIndex((r) => referenceKey(r) === key);
+      if (index >= 0) {
+        // The host knows more about a file (thumbnail, size, problem); the user's description stays.
+        if (options.fromHost) refs[index] = { ...entry, text: refs[index]!.text ?? entry.text };
+        else duplicates.push(entry.kind === 'file' ? (entry.name ?? key) : key.replace(/^(url|id):/, ''));
+        continue;
+      }
+      if (refs.length >= MAX_REFERENCES) {
+        full = true;
+        break;
+      }
+      refs.push(entry);
+      added.push(entry);
+    }
+    if (options.inspect) {
+      const uris = added.flatMap((e) => (e.kind === 'file' ? [e.uri] : []));
+      if (uris.length > 0) this.inspect(uris, 'refresh');
+    }
+    if (full) this.notify('warning', format(this.strings['refs.tooMany'], MAX_REFERENCES));
+    if (duplicates.length > 0) this.notify('info', format(this.strings['refs.duplicate'], duplicates.join(', ')));
+    this.changed('references', 'references');
+  }
+
+  detach(uri: string): void {
+    const key = fileKey(uri);
+    const index = this.form.references.findIndex((r) => r.kind === 'file' && fileKey(r.uri) === key);
+    if (index < 0) return;
+    this.form.references.splice(index, 1);
+    this.changed('references', 'references');
+  }
+
+  isAttached(uri: string): boolean {
+    const key = fileKey(uri);
+    return this.form.references.some((r) => r.kind === 'file' && fileKey(r.uri) === key);
+  }
+
+  isChecking(uri: string): boolean {
+    return this.checking.has(uri);
+  }
+
+  notify(level: 'info' | 'warning' | 'error', message: string): void {
+    const close = () => {
+      notice.classList.add('notice--leaving');
+      setTimeout(() => notice.remove(), 150);
+    };
+    const notice = h(
+      'div',
+      { class: `notice notice--${level}`, role: level === 'info' ? 'status' : 'alert', 'data-testid': `notice-${level}` },
+      icon(level === 'info' ? 'info' : level),
+      h('span', { class: 'notice-text' }, message),
+      h('button', { type: 'button', class: 'icon-button', 'aria-label': this.strings['tasks.dismiss'], title: this.strings['tasks.dismiss'], onClick: close }, icon('close')),
+    );
+    this.notices.append(notice);
+    while (this.notices.children.length > MAX_NOTICES) this.notices.firstElementChild?.remove();
+    if (level === 'info') setTimeout(close, 4000);
+  }
+
+  generate(): void {
+    this.attempted = true;
+    const issues = this.validate();
+    if (issues.length > 0) {
+      this.formView.setStatus(this.strings['form.fixFields'], 'error');
+      this.askedToFix = true;
+      this.focusFirstIssue();
+      return;
+    }
+    this.sequence += 1;
+    const requestId = `generate-${Date.now().toString(36)}-${this.sequence}`;
+    this.pendingGenerate.set(
+      requestId,
+      setTimeout(() => {
+        this.pendingGenerate.delete(requestId);
+        this.formView.setBusy(this.pendingGenerate.size > 0);
+      }, GENERATE_ANSWER_MS),
+    );
+    this.formView.setBusy(true);
+    this.formView.setStatus('');
+    post({ type: 'generate', requestId, form: this.wireForm() });
+  }
+
+  resetOptions(): void {
+    this.form.options = clone(this.defaults.options);
+    this.formView.sync();
+    this.changed('options');
+  }
+
+  // --- validation ----------------------------------------------------------------
+
+  private validate(): FieldIssue[] {
+    const result = validateForm(this.form);
+    const issues = [...(result.ok ? [] : result.issues), ...this.serverIssues];
+    const localize = (message: string) => localizeMessage(message, this.table);
+    this.formView.showIssues(issues, (field) => this.attempted || this.touched.has(field), localize);
+    this.refsView.showIssues(issues, localize);
+    if (issues.length === 0 && this.askedToFix) {
+      this.askedToFix = false;
+      this.formView.setStatus('');
+    }
+    return issues;
+  }
+
+  private focusFirstIssue(): void {
+    const target = this.formView.firstInvalid() ?? this.root.querySelector<HTMLElement>('.ref--invalid');
+    target?.focus();
+    target?.scrollIntoView({ block: 'center' });
+  }
+
+  /** The form as sent: local files by URI only (the host reads and checks them itself). */
+  private wireForm(): FormValues {
+    return {
+      ...this.form,
+      references: this.form.references.map((r) => (r.kind === 'file' ? { kind: 'file', uri: r.uri, ...(r.text ? { text: r.text } : {}) } : r)),
+    };
+  }
+
+  // --- messages from the host -------------------------------------------------------
+
+  private generateResult(requestId: string, ok: boolean, issues: FieldIssue[]): void {
+    clearTimeout(this.pendingGenerate.get(requestId));
+    this.pendingGenerate.delete(requestId);
+    this.formView.setBusy(this.pendingGenerate.size > 0);
+    if (ok) {
+      this.attempted = false;
+      this.touched.clear();
+      this.serverIssues = [];
+      this.validate();
+      this.formView.setStatus(this.strings['form.started'], 'info', 5000);
+      return;
+    }
+    this.attempted = true;
+    this.serverIssues = issues;
+    this.validate();
+    this.formView.setStatus(this.strings['form.fixFields'], 'error');
+    this.askedToFix = true;
+    this.focusFirstIssue();
+  }
+
+  /** The runner shows its own notification; the panel says it next to the button (and in the task row). */
+  private generateDone(error: string | undefined, notStarted: boolean | undefined): void {
+    const s = this.strings;
+    if (notStarted) {
+      this.formView.setStatus(s['form.notStarted'], 'error', 0, [
+        { label: s['command.setApiKey'], run: () => post({ type: 'runCommand', command: 'setApiKey' }) },
+        { label: s['command.openSettings'], run: () => post({ type: 'runCommand', command: 'openSettings' }) },
+      ]);
+    } else if (error) {
+      this.formView.setStatus(error, 'error', 0, [{ label: s['command.showLog'], run: () => post({ type: 'runCommand', command: 'showLog' }) }]);
+    }
+  }
+
+  private fill(form: FormValues): void {
+    this.form = clone(form);
+    this.state.form = this.form;
+    this.attempted = false;
+    this.touched.clear();
+    this.serverIssues = [];
+    this.formView.sync();
+    this.refsView.render();
+    this.pickerView.refreshSelection();
+    this.validate();
+    this.persist();
+    this.reportReferences();
+    this.formView.element.scrollIntoView({ block: 'start' });
+    this.formView.focusPrompt();
+  }
+
+  /** Asks the host about local files; `order` (a drop's URIs, web ones included) is the order to attach in. */
+  private inspect(uris: string[], purpose: 'refresh' | 'add', order?: string[]): void {
+    this.sequence += 1;
+    const requestId = `inspect-${this.sequence}`;
+    this.inspections.set(requestId, { purpose, uris, order });
+    for (const uri of uris) this.checking.add(uri);
+    post({ type: 'inspect', requestId, uris });
+    this.refsView.render();
+  }
+
+  private inspected(requestId: string, items: ReferenceEntry[], rejected: string[]): void {
+    const request = this.inspections.get(requestId);
+    if (!request) return;
+    this.inspections.delete(requestId);
+    for (const uri of request.uris) this.checking.delete(uri);
+    if (request.purpose === 'add') {
+      const byUri = new Map(items.flatMap((i) => (i.kind === 'file' ? [[i.uri, i] as const] : [])));
+      this.attach(
+        (request.order ?? request.uris).flatMap((uri): ReferenceEntry[] => {
+          if (isWebUrl(uri)) return [{ kind: 'url', url: uri }];
+          const item = byUri.get(uri);
+          return item ? [item] : [];
+        }),
+      );
+    } else {
+      const byUri = new Map(items.flatMap((i) => (i.kind === 'file' ? [[i.uri, i] as const] : [])));
+      this.form.references = this.form.references.map((r) => {
+        const fresh = r.kind === 'file' ? byUri.get(r.uri) : undefined;
+        return fresh ? { ...fresh, ...(r.text ? { text: r.text } : {}) } : r;
+      });
+      this.state.form = this.form;
+      this.changed('references');
+    }
+    if (rejected.length > 0) this.notify('warning', format(this.strings['refs.rejected'], rejected.join(', ')));
+  }
+
+  // --- plumbing ----------------------------------------------------------------------
+
+  private persist(): void {
+    // Inline (data:) thumbnails can be large; they are fetched again after a restore.
+    const form: FormValues = {
+      ...this.form,
+      references: this.form.references.map((r) => (r.kind === 'file' && r.thumb?.startsWith('data:') ? { ...r, thumb: undefined } : r)),
+    };
+    saveState({ ...this.state, form });
+  }
+
+  /** The host's view of the attached local files (also what the integration test reads). */
+  private reportReferences(): void {
+    const paths = this.form.references.flatMap((r) => (r.kind === 'file' && r.path ? [r.path] : []));
+    const joined = paths.join('\n');
+    if (joined === this.reportedPaths) return;
+    this.reportedPaths = joined;
+    post({ type: 'references', paths });
+  }
+
+  private listen(): void {
+    const signal = this.listeners.signal;
+    document.addEventListener(
+      'keydown',
+      (e) => {
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey) {
+          e.preventDefault();
+          this.generate();
+        }
+      },
+      { signal },
+    );
+    document.addEventListener(
+      'dragenter',
+      (e) => {
+        if (!isExternalDrag(e.dataTransfer)) return;
+        e.preventDefault();
+        this.dragDepth += 1;
+        this.root.classList.add('studio--dropping');
+      },
+      { signal },
+    );
+    document.addEventListener(
+      'dragover',
+      (e) => {
+        if (!isExternalDrag(e.dataTransfer)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      },
+      { signal },
+    );
+    document.addEventListener(
+      'dragleave',
+      (e) => {
+        if (!isExternalDrag(e.dataTransfer)) return;
+        this.dragDepth = Math.max(0, this.dragDepth - 1);
+        if (this.dragDepth === 0) this.root.classList.remove('studio--dropping');
+      },
+      { signal },
+    );
+    document.addEventListener(
+      'drop',
+      (e) => {
+        if (!isExternalDrag(e.dataTransfer)) return;
+        e.preventDefault();
+        this.dragDepth = 0;
+        this.root.classList.remove('studio--dropping');
+        this.dropped(e.dataTransfer);
+      },
+      { signal },
+    );
+    document.addEventListener('paste', (e) => this.pasted(e), { signal });
+    window.addEventListener('pagehide', flushState, { signal });
+  }
+
+  private dropped(data: DataTransfer): void {
+    const uris = droppedUris(data);
+    if (uris.length === 0 && data.files.length > 0) {
+      this.notify('warning', format(this.strings['refs.rejected'], [...data.files].map((f) => f.name).join(', ')));
+      return;
+    }
+    this.addUris(uris);
+  }
+
+  /** Web URLs attach as they are; anything else is a local file the host checks first. */
+  private addUris(uris: string[]): void {
+    const local = uris.filter((u) => !isWebUrl(u));
+    if (local.length > 0) this.inspect(local, 'add', uris);
+    else if (uris.length > 0) this.attach(uris.map((url) => ({ kind: 'url' as const, url })));
+  }
+
+  /** Pasting outside a text field: image URLs and copied files become references. */
+  private pasted(event: ClipboardEvent): void {
+    const target = event.target as HTMLElement | null;
+    if (target?.closest('input, textarea, select, [contenteditable="true"]') || !event.clipboardData) return;
+    const uris = droppedUris(event.clipboardData);
+    const text = uris.length > 0 ? [] : (event.clipboardData.getData('text/plain') || '').split(/\r?\n/).map((l) => l.trim());
+    const candidates = [...uris, ...text.filter((l) => isWebUrl(l) || /^file:\/\//i.test(l))];
+    if (candidates.length === 0) return;
+    event.preventDefault();
+    this.addUris([...new Set(candidates)]);
+  }
+}
+
+function isWebUrl(text: string): boolean {
+  return /^https?:\/\/\S+$/i.test(text);
+}
+
+const root = document.getElementById('studio');
+if (root) {
+  let studio: Studio | undefined;
+  onHostMessage((message) => {
+    if (message.type === 'init') {
+      studio?.dispose();
+      studio = new Studio(message, root);
+      return;
+    }
+    studio?.receive(message);
+  });
+  post({ type: 'ready' });
+}

@@ -1,0 +1,102 @@
+/**
+ * Where the API key comes from: SecretStorage first, then the user setting
+ * `aigcImage.apiKey` (the user asked for a settings-stored key; it is offered a
+ * one-time move into SecretStorage).
+ */
+import * as vscode from 'vscode';
+import type { Log } from './log';
+import { SECTION, readSettings } from './settings';
+
+const SECRET_KEY = 'aigcImage.apiKey';
+const MIGRATION_OFFERED = 'aigcImage.apiKeyMigrationOffered';
+
+export type KeySource = 'secretStorage' | 'settings';
+
+export class ApiKeyStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Log,
+  ) {
+    this.subscription = context.secrets.onDidChange((e) => {
+      if (e.key === SECRET_KEY) {
+        void this.refreshLogSecrets();
+        this.changed.fire();
+      }
+    });
+  }
+
+  async get(): Promise<{ key: string; source: KeySource } | undefined> {
+    const secret = (await this.context.secrets.get(SECRET_KEY))?.trim();
+    if (secret) return { key: secret, source: 'secretStorage' };
+    const setting = readSettings().settingsApiKey;
+    if (setting) return { key: setting, source: 'settings' };
+    return undefined;
+  }
+
+  /** Keeps the log's redaction list in step with every key we could send. */
+  async refreshLogSecrets(): Promise<void> {
+    const secret = await this.context.secrets.get(SECRET_KEY);
+    this.log.setSecrets([secret, readSettings().settingsApiKey]);
+  }
+
+  async store(key: string): Promise<void> {
+    await this.context.secrets.store(SECRET_KEY, key.trim());
+    await this.refreshLogSecrets();
+    this.log.info('key', 'API key stored in SecretStorage');
+  }
+
+  async clear(): Promise<void> {
+    await this.context.secrets.delete(SECRET_KEY);
+    await this.refreshLogSecrets();
+    this.log.info('key', 'API key removed from SecretStorage');
+  }
+
+  /** Asks for a key in a password box and stores it. Returns false when the user backed out. */
+  async promptAndStore(): Promise<boolean> {
+    const key = await vscode.window.showInputBox({
+      title: vscode.l10n.t('AIGC Image Studio: API key'),
+      prompt: vscode.l10n.t('Enter the API key for your image gateway. It is kept in VS Code\'s secret storage.'),
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) =>
+        value.trim().length === 0
+          ? vscode.l10n.t('The key must not be empty.')
+          : /\s/.test(value.trim())
+            ? vscode.l10n.t('The key must not contain spaces.')
+            : undefined,
+    });
+    if (!key) return false;
+    await this.store(key);
+    void vscode.window.showInformationMessage(vscode.l10n.t('API key saved in secret storage.'));
+    return true;
+  }
+
+  /** Once per installation: a key found in settings.json is offered a move into SecretStorage. */
+  async offerMigration(): Promise<void> {
+    const setting = readSettings().settingsApiKey;
+    if (!setting || this.context.globalState.get<boolean>(MIGRATION_OFFERED)) return;
+    if (await this.context.secrets.get(SECRET_KEY)) return;
+    await this.context.globalState.update(MIGRATION_OFFERED, true);
+    const move = vscode.l10n.t('Move to Secret Storage');
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Your AIGC Image API key is stored in settings.json in plain text. Move it to VS Code\'s secret storage?',
+      ),
+      move,
+      vscode.l10n.t('Keep in Settings'),
+    );
+    if (choice !== move) return;
+    await this.store(setting);
+    await vscode.workspace.getConfiguration(SECTION).update('apiKey', undefined, vscode.ConfigurationTarget.Global);
+    void vscode.window.showInformationMessage(vscode.l10n.t('API key moved to secret storage and removed from settings.'));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,31 @@
+/** One readable line for the user, the details in the log, and the button that fixes it. */
+import * as vscode from 'vscode';
+import type { StudioError } from '../core/errors';
+import type { Log } from './log';
+
+/** The user-facing line, translated: core templates are the l10n keys. */
+export function localizedMessage(error: StudioError): string {
+  return vscode.l10n.t(error.template, ...error.args);
+}
+
+export async function showStudioError(error: StudioError, log: Log): Promise<void> {
+  const message = localizedMessage(error);
+  log.error(
+    'error',
+    `${error.kind}: ${error.message}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}${error.code ? ` code=${error.code}` : ''}${
+      error.requestId ? ` request=${error.requestId}` : ''
+    }${error.details ? `\n${error.details}` : ''}`,
+  );
+  const setKey = vscode.l10n.t('Set API Key');
+  const openSettings = vscode.l10n.t('Open Settings');
+  const showLog = vscode.l10n.t('Show Log');
+  const actions: string[] = [];
+  if (error.kind === 'auth') actions.push(setKey);
+  if (error.kind === 'config') actions.push(openSettings);
+  actions.push(showLog);
+  const show = error.kind === 'validation' || error.kind === 'contentPolicy' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+  const choice = await show(message, ...actions);
+  if (choice === setKey) await vscode.commands.executeCommand('aigcImage.setApiKey');
+  else if (choice === openSettings) await vscode.commands.executeCommand('workbench.action.openSettings', error.field ?? 'aigcImage.');
+  else if (choice === showLog) log.show();
+}

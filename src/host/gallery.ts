@@ -1,0 +1,349 @@
+/**
+ * The Studio's results: every sidecar (`<image>.json`) under the output folder of each
+ * workspace folder, newest first, kept current by a file watcher. The sidecar is the
+ * record, so the gallery survives reloads and arrives with a clone of the repository.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ReferenceSource } from '../core/references';
+import { type Sidecar, parseSidecar } from '../core/sidecar';
+import type { GalleryItem } from '../shared/protocol';
+import type { Log } from './log';
+import { readOutputSettings } from './settings';
+
+/** A parsed sidecar: what the gallery shows and what "reuse settings" restores. */
+export type SavedResult = Sidecar;
+
+export interface GalleryEntry {
+  /** The sidecar's URI as a string. */
+  id: string;
+  sidecarUri: vscode.Uri;
+  imageUri: vscode.Uri;
+  sidecar: SavedResult;
+  createdAt: number;
+  /** The sidecar's modification time, so a re-read can skip unchanged files. */
+  sidecarMtime: number;
+}
+
+/** Sidecars written outside the output folders (restyles saved beside their source). */
+const EXTRA_KEY = 'aigcImage.gallery.extraSidecars';
+const MAX_EXTRA = 200;
+const MAX_SIDECARS = 5000;
+const MAX_SIDECAR_BYTES = 1024 * 1024;
+const READ_CONCURRENCY = 24;
+/** What the panel receives; the rest is counted. */
+export const GALLERY_LIMIT = 1000;
+
+export class Gallery implements vscode.Disposable {
+  private readonly entries = new Map<string, GalleryEntry>();
+  private loading: Promise<void> | undefined;
+  private watchers: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires (debounced) when results were added, changed or removed. */
+  readonly onDidChange = this.changed.event;
+  private pending = new Set<string>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly log: Log,
+  ) {
+    this.disposables.push(
+      this.changed,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('aigcImage.outputFolder')) void this.refresh();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
+    );
+  }
+
+  /** Reads the sidecars once; later calls wait for the same read. */
+  load(): Promise<void> {
+    this.loading ??= this.scan();
+    return this.loading;
+  }
+
+  /** Reads the disk again (unchanged sidecars are not re-read); fires when something changed. */
+  async refresh(): Promise<void> {
+    const before = this.signature();
+    this.loading = this.scan();
+    await this.loading;
+    if (this.signature() !== before) this.changed.fire();
+  }
+
+  /** Newest first. */
+  list(): GalleryEntry[] {
+    return [...this.entries.values()].sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  get(id: string): GalleryEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Adds the results of a finished task now, without waiting for the watcher; returns their ids. */
+  async addImages(files: readonly string[]): Promise<string[]> {
+    await this.load();
+    const ids: string[] = [];
+    for (const file of files) {
+      const sidecarUri = vscode.Uri.file(sidecarPath(file));
+      const entry = await readEntry(sidecarUri);
+      if (!entry) continue;
+      this.entries.set(entry.id, entry);
+      ids.push(entry.id);
+      if (!this.outputRoots().some((root) => isUnder(root, sidecarUri))) await this.rememberExtra(entry.id);
+    }
+    if (ids.length > 0) this.changed.fire();
+    return ids;
+  }
+
+  toItem(entry: GalleryEntry, webview: vscode.Webview): GalleryItem {
+    const { sidecar } = entry;
+    const references = sidecar.request.file_infos?.length ?? sidecar.references?.length ?? 0;
+    return {
+      id: entry.id,
+      file: entry.imageUri.fsPath,
+      relPath: vscode.workspace.asRelativePath(entry.imageUri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
+      thumb: webview.asWebviewUri(entry.imageUri).toString(),
+      prompt: sidecar.prompt,
+      ...(sidecar.negativePrompt ? { negativePrompt: sidecar.negativePrompt } : {}),
+      model: `${sidecar.model.name} ${sidecar.model.version}`,
+      createdAt: entry.createdAt,
+      references,
+      kind: references > 0 ? 'restyle' : 'generate',
+    };
+  }
+
+  dispose(): void {
+    clearTimeout(this.flushTimer);
+    for (const d of [...this.watchers, ...this.disposables]) d.dispose();
+  }
+
+  // --- reading -------------------------------------------------------------
+
+  /** `<folder>/<outputFolder>` for each workspace folder, when that stays inside the folder. */
+  private outputRoots(): vscode.Uri[] {
+    return (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
+      const setting = readOutputSettings(folder.uri).outputFolder;
+      const root = path.isAbsolute(setting)
+        ? folder.uri.with({ path: path.posix.normalize(setting.split(path.sep).join('/')) })
+        : vscode.Uri.joinPath(folder.uri, ...setting.split(/[\\/]+/).filter(Boolean));
+      return isUnder(folder.uri, root) ? [root] : [];
+    });
+  }
+
+  private async scan(): Promise<void> {
+    const roots = this.outputRoots();
+    this.watch(roots);
+    const found = (
+      await Promise.all(
+        roots.map((root) =>
+          Promise.resolve(vscode.workspace.findFiles(new vscode.RelativePattern(root, '**/*.json'), null, MAX_SIDECARS)).catch(() => [] as vscode.Uri[]),
+        ),
+      )
+    ).flat();
+    const extra = this.memento.get<string[]>(EXTRA_KEY, []).map((s) => vscode.Uri.parse(s));
+    const unique = [...new Map([...found, ...extra].map((u) => [u.toString(), u])).values()];
+    const previous = new Map(this.entries);
+    const entries = await mapLimited(unique, READ_CONCURRENCY, (uri) => readEntry(uri, previous.get(uri.toString())));
+    this.entries.clear();
+    for (const entry of entries) if (entry) this.entries.set(entry.id, entry);
+    this.log.debug('gallery', `${this.entries.size} result(s) from ${unique.length} JSON file(s) in ${roots.length} output folder(s)`);
+  }
+
+  /**
+   * Watches each workspace folder and keeps what falls under an output folder. (A pattern
+   * based on the output folder itself would see nothing when that folder does not exist yet.)
+   */
+  private watch(roots: vscode.Uri[]): void {
+    for (const w of this.watchers) w.dispose();
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    this.watchers = folders.map((folder) => {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
+      const touched = (uri: vscode.Uri) => {
+        if (roots.some((root) => isUnder(root, uri) || isUnder(uri, root))) this.touched(uri);
+      };
+      return vscode.Disposable.from(watcher, watcher.onDidCreate(touched), watcher.onDidChange(touched), watcher.onDidDelete(touched));
+    });
+  }
+
+  private touched(uri: vscode.Uri): void {
+    this.pending.add(uri.toString());
+    clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => void this.flush(), 250);
+  }
+
+  /**
+   * Re-reads what the watcher reported: a sidecar, an image, or a folder. A folder created
+   * with files already in it is reported alone (its files never are), so it is searched.
+   */
+  private async flush(): Promise<void> {
+    const touched = [...this.pending].map((s) => vscode.Uri.parse(s));
+    this.pending = new Set();
+    await this.load();
+    let changed = false;
+    const read = async (uri: vscode.Uri) => {
+      const entry = await readEntry(uri);
+      if (entry) {
+        this.entries.set(entry.id, entry);
+        changed = true;
+      } else if (this.entries.delete(uri.toString())) {
+        changed = true;
+      }
+    };
+    for (const uri of touched) {
+      const text = uri.toString();
+      if (/\.json$/i.test(uri.path)) {
+        await read(uri);
+        continue;
+      }
+      if (await isDirectory(uri)) {
+        const sidecars = await Promise.resolve(vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*.json'), null, MAX_SIDECARS)).catch(() => []);
+        await mapLimited(sidecars, READ_CONCURRENCY, read);
+        continue;
+      }
+      for (const entry of this.entries.values()) {
+        const gone = entry.imageUri.toString() === text || entry.id.startsWith(`${text}/`);
+        if (gone && !(await exists(entry.imageUri))) {
+          this.entries.delete(entry.id);
+          changed = true;
+        }
+      }
+    }
+    if (changed) this.changed.fire();
+  }
+
+  private signature(): string {
+    return [...this.entries.values()].map((e) => `${e.id}@${e.sidecarMtime}`).join('\n');
+  }
+
+  private async rememberExtra(id: string): Promise<void> {
+    const list = this.memento.get<string[]>(EXTRA_KEY, []).filter((s) => s !== id);
+    await this.memento.update(EXTRA_KEY, [id, ...list].slice(0, MAX_EXTRA));
+  }
+}
+
+function sidecarPath(image: string): string {
+  const ext = path.extname(image);
+  return `${ext ? image.slice(0, -ext.length) : image}.json`;
+}
+
+function isUnder(parent: vscode.Uri, child: vscode.Uri): boolean {
+  if (parent.scheme !== child.scheme || parent.authority !== child.authority) return false;
+  const relative = path.posix.relative(parent.path, child.path);
+  return relative === '' || (!relative.startsWith('..') && !path.posix.isAbsolute(relative));
+}
+
+async function isDirectory(uri: vscode.Uri): Promise<boolean> {
+  try {
+    return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A sidecar and the image it describes, or undefined for any other JSON file (or a missing
+ * image). `previous` is reused when the sidecar has not changed since it was read.
+ */
+export async function readEntry(sidecarUri: vscode.Uri, previous?: GalleryEntry): Promise<GalleryEntry | undefined> {
+  let bytes: Uint8Array;
+  let sidecarMtime: number;
+  try {
+    const stat = await vscode.workspace.fs.stat(sidecarUri);
+    if (stat.size > MAX_SIDECAR_BYTES) return undefined;
+    sidecarMtime = stat.mtime;
+    if (previous && previous.sidecarMtime === sidecarMtime) return (await exists(previous.imageUri)) ? previous : undefined;
+    bytes = await vscode.workspace.fs.readFile(sidecarUri);
+  } catch {
+    return undefined;
+  }
+  const sidecar = parseSidecar(new TextDecoder().decode(bytes)) as SavedResult | undefined;
+  if (!sidecar || sidecar.images.length === 0) return undefined;
+  const base = path.posix.basename(sidecarUri.path).replace(/\.json$/i, '');
+  const image = sidecar.images.find((i) => i.file.replace(/\.[^.]+$/, '') === base) ?? sidecar.images[0]!;
+  // The sidecar names its image; a name that climbs out of the folder is not followed.
+  if (image.file.includes('/') || image.file.includes('\\') || image.file === '..') return undefined;
+  const imageUri = vscode.Uri.joinPath(sidecarUri, '..', image.file);
+  let mtime: number;
+  try {
+    mtime = (await vscode.workspace.fs.stat(imageUri)).mtime;
+  } catch {
+    return undefined;
+  }
+  const saved = Date.parse(sidecar.timings.savedAt);
+  return { id: sidecarUri.toString(), sidecarUri, imageUri, sidecar, createdAt: Number.isFinite(saved) ? saved : mtime, sidecarMtime };
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+// --- reusing a result ----------------------------------------------------------
+
+/** The request of a saved result, ready to send again: no images (they come back as references) and no session id. */
+export function savedRequest(entry: GalleryEntry): Record<string, unknown> {
+  const { file_infos: _images, session_id: _session, ...rest } = entry.sidecar.request;
+  return rest;
+}
+
+export type SavedReference = ReferenceSource;
+
+/**
+ * The references of a saved result: URLs and file ids as they were, local files found
+ * again from the sidecar's `references` (relative to a workspace folder). `missing` names
+ * local files that no longer exist.
+ */
+export async function savedReferences(entry: GalleryEntry): Promise<{ references: SavedReference[]; missing: string[] }> {
+  const infos = entry.sidecar.request.file_infos ?? [];
+  const locals = [...(entry.sidecar.references ?? [])];
+  const references: SavedReference[] = [];
+  const missing: string[] = [];
+  for (const info of infos) {
+    const text = info.text?.trim() ? info.text : undefined;
+    if (info.type === 'File' && info.file_id) {
+      references.push({ kind: 'fileId', fileId: info.file_id, ...(text ? { text } : {}) });
+    } else if (info.url && !info.url.startsWith('data:')) {
+      references.push({ kind: 'url', url: info.url, ...(text ? { text } : {}) });
+    } else {
+      const local = locals.shift();
+      if (!local) continue;
+      const found = await findLocal(local.path, entry.sidecarUri);
+      if (found) references.push({ kind: 'file', path: found.fsPath, ...(text ? { text } : {}) });
+      else missing.push(local.path);
+    }
+  }
+  return { references, missing };
+}
+
+async function findLocal(saved: string, sidecarUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+  if (path.isAbsolute(saved)) {
+    const uri = vscode.Uri.file(saved);
+    return (await exists(uri)) ? uri : undefined;
+  }
+  const own = vscode.workspace.getWorkspaceFolder(sidecarUri);
+  const folders = [...(own ? [own] : []), ...(vscode.workspace.workspaceFolders ?? []).filter((f) => f !== own)];
+  for (const folder of folders) {
+    const uri = vscode.Uri.joinPath(folder.uri, ...saved.split('/'));
+    if (isUnder(folder.uri, uri) && (await exists(uri))) return uri;
+  }
+  return undefined;
+}

@@ -1,0 +1,64 @@
+/**
+ * The extension-host test runner: `run()` is called inside a real VS Code extension host
+ * (by @vscode/test-electron's runTests, or by code-server's `payload` route).
+ *
+ * Results are appended to AIGC_TEST_RESULT_FILE one JSON line per event as they happen, so
+ * the launcher can count them even when a host is stopped mid-run. The reload test needs
+ * two hosts: the first ends with a task still running upstream, the second (started by the
+ * launcher on the same workspace and user data) must collect it.
+ */
+import { appendFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+interface MochaTest {
+  fullTitle(): string;
+  duration?: number;
+}
+
+export async function run(): Promise<void> {
+  const { Mocha } = require('mocha') as { Mocha: new (options: object) => MochaInstance };
+  const resultFile = process.env.AIGC_TEST_RESULT_FILE;
+  const phase = (await reloadMarkerExists()) ? 2 : 1;
+  // Decided once, before any test runs: phase 1's reload test writes the marker itself.
+  process.env.AIGC_TEST_PHASE = String(phase);
+  const record = (event: Record<string, unknown>) => {
+    if (resultFile) appendFileSync(resultFile, `${JSON.stringify({ ...event, phase })}\n`);
+  };
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', grep: process.env.AIGC_TEST_GREP });
+  // Phase 2 only finishes the reload test; in phase 1 it runs last, after every other suite.
+  const files = phase === 2 ? ['reload.test.js'] : ['extension.test.js', 'panel.test.js', 'reload.test.js'];
+  for (const file of files) {
+    const full = path.join(__dirname, file);
+    if (require('node:fs').existsSync(full)) mocha.addFile(full);
+  }
+  await mocha.loadFilesAsync();
+  record({ event: 'start' });
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      record({ event: 'end', failures });
+      if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+      else resolve();
+    });
+    runner.on('pass', (test: MochaTest) => record({ event: 'pass', title: test.fullTitle(), ms: test.duration }));
+    runner.on('fail', (test: MochaTest, error: Error) => record({ event: 'fail', title: test.fullTitle(), error: String(error?.stack ?? error) }));
+    runner.on('pending', (test: MochaTest) => record({ event: 'pending', title: test.fullTitle() }));
+  });
+}
+
+interface MochaInstance {
+  addFile(file: string): void;
+  loadFilesAsync(): Promise<void>;
+  run(done: (failures: number) => void): { on(event: string, listener: (...args: never[]) => void): void };
+}
+
+async function reloadMarkerExists(): Promise<boolean> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) return false;
+  try {
+    await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, '.reload-test.json'));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// Runs the integration suite (test/integration/*.test.ts, compiled to out/) inside a real
+// VS Code extension host against the gateway simulator.
+//
+// - Desktop VS Code when VSCODE_EXECUTABLE is set or `code` is on PATH: @vscode/test-electron's
+//   runTests with --extensionDevelopmentPath/--extensionTestsPath (where VS Code can also be
+//   downloaded, set AIGC_VSCODE_DOWNLOAD=1).
+// - Otherwise code-server 4.100.3 (VS Code 1.100.3) in headless Chromium through the workbench's
+//   `payload` route (see test/harness/codeServer.mjs).
+//
+// The runner appends one JSON line per test event to a result file; this launcher fails on any
+// failure, on a missing result and on a timeout. The reload test needs a second host on the
+// same workspace and user data: when phase 1 leaves its marker, a second pass runs.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+const PASS_TIMEOUT_MS = Number(process.env.AIGC_TEST_TIMEOUT_MS ?? 5 * 60_000);
+const artifacts = path.join(root, 'out', 'artifacts', 'integration');
+
+function log(line) {
+  console.log(`[integration] ${line}`);
+}
+
+function onPath(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined;
+}
+
+function readEvents(file) {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+async function main() {
+  const runner = path.join(root, 'out', 'test', 'integration', 'index.js');
+  if (!existsSync(runner)) execFileSync('npm', ['run', '--silent', 'compile-tests'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'esbuild.mjs')], { cwd: root, stdio: 'inherit' });
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(artifacts, { recursive: true });
+
+  const temp = mkdtempSync(path.join(tmpdir(), 'aigc-integration-'));
+  const workspace = path.join(temp, 'workspace');
+  cpSync(path.join(root, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  const resultFile = path.join(temp, 'results.jsonl');
+
+  const { startSimulator } = require(path.join(root, 'out', 'test', 'sim', 'simulator.js'));
+  const { startControlServer } = require(path.join(root, 'out', 'test', 'sim', 'controlServer.js'));
+  const sim = await startSimulator({ quiet: true });
+  const control = await startControlServer(sim);
+  mkdirSync(path.join(root, 'out', 'results'), { recursive: true });
+  const env = { AIGC_SIM_CONTROL: control.origin, AIGC_TEST_RESULT_FILE: resultFile, AIGC_RESULTS_DIR: path.join(root, 'out', 'results') };
+  if (process.env.AIGC_TEST_GREP) env.AIGC_TEST_GREP = process.env.AIGC_TEST_GREP;
+  const userSettings = { 'aigcImage.baseUrl': sim.apiOrigin, 'workbench.startupEditor': 'none' };
+
+  const desktop = process.env.VSCODE_EXECUTABLE || (process.env.AIGC_FORCE_CODE_SERVER ? undefined : onPath('code'));
+  const started = Date.now();
+  let passes = 0;
+  try {
+    const runPass = desktop || process.env.AIGC_VSCODE_DOWNLOAD ? await electronPasses(desktop, workspace, temp, env, userSettings) : await codeServerPasses(workspace, env, userSettings);
+    for (let pass = 1; pass <= 2; pass++) {
+      if (pass === 2 && !existsSync(path.join(workspace, '.reload-test.json'))) break;
+      passes = pass;
+      log(`pass ${pass}${pass === 2 ? ' (a new extension host on the same workspace and user data)' : ''}`);
+      await runPass(pass);
+      for (const e of readEvents(resultFile).filter((x) => x.phase === pass)) {
+        if (e.event === 'pass') console.log(`  ✓ ${e.title} (${e.ms ?? 0} ms)`);
+        if (e.event === 'fail') console.log(`  ✗ ${e.title}`);
+      }
+    }
+  } finally {
+    await control.close?.();
+    await sim.close();
+  }
+
+  const events = readEvents(resultFile);
+  const passed = events.filter((e) => e.event === 'pass').length;
+  const failed = events.filter((e) => e.event === 'fail');
+  const skipped = events.filter((e) => e.event === 'pending').length;
+  const ends = events.filter((e) => e.event === 'end').length;
+  const notes = [];
+  if (events.length === 0) notes.push('the runner wrote no result');
+  else if (ends < passes) notes.push(`only ${ends} of ${passes} pass(es) reached their end`);
+  for (const f of failed) console.log(`\n[integration] FAILED: ${f.title}\n${f.error}`);
+  const failures = failed.length + (notes.length > 0 ? 1 : 0);
+  console.log(`integration: ${passed} passed, ${failures} failed (${skipped} skipped by phase), ${((Date.now() - started) / 1000).toFixed(1)} s${notes.length ? ` — ${notes.join('; ')}` : ''}`);
+  if (process.env.AIGC_SUITE_RESULT) {
+    writeFileSync(process.env.AIGC_SUITE_RESULT, JSON.stringify({ passed, failed: failures, skipped, note: notes.join('; ') || undefined }));
+  }
+  rmSync(temp, { recursive: true, force: true });
+  process.exit(failures > 0 ? 1 : 0);
+}
+
+/** Desktop VS Code (installed, or downloaded where the network allows) via @vscode/test-electron. */
+async function electronPasses(executable, workspace, temp, env, userSettings) {
+  const { runTests } = require('@vscode/test-electron');
+  const userDataDir = path.join(temp, 'user-data');
+  mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+  log(`desktop VS Code: ${executable ?? 'downloaded by @vscode/test-electron'}`);
+  return async () => {
+    await runTests({
+      ...(executable ? { vscodeExecutablePath: executable } : {}),
+      extensionDevelopmentPath: root,
+      extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
+      extensionTestsEnv: env,
+      launchArgs: [workspace, '--user-data-dir', userDataDir, '--extensions-dir', path.join(temp, 'extensions'), '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+    }).catch((error) => log(`VS Code exited with an error: ${error}`));
+  };
+}
+
+/** code-server + headless Chromium; the same server (and user data) serves both passes. */
+async function codeServerPasses(workspace, env, userSettings) {
+  const harness = await import(path.join(root, 'test', 'harness', 'codeServer.mjs'));
+  const server = await harness.startCodeServer({
+    workspace,
+    userSettings,
+    trustWorkspace: true,
+    env,
+    logFile: path.join(artifacts, 'code-server.log'),
+  });
+  log(`code-server ${harness.CODE_SERVER_VERSION} at ${server.url}`);
+  const browser = await harness.launchChromium();
+  // One browser profile for both passes, as one user reloading one window.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const stopAll = async () => {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+  };
+  process.once('exit', () => void stopAll());
+  let remaining = 2;
+  return async (pass) => {
+    const page = await context.newPage();
+    const exit = new Promise((resolve) => {
+      page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+      // The workbench sends all of its own log here too: only shown on request.
+      page.exposeFunction('codeAutomationLog', (text) => process.env.AIGC_TEST_VERBOSE && process.stdout.write(`${text}\n`));
+    });
+    const url = harness.workbenchUrl(server, {
+      folder: workspace,
+      extensionDevelopmentPath: root,
+      extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
+    });
+    await page.goto(url);
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), PASS_TIMEOUT_MS);
+    });
+    const code = await Promise.race([exit, timeout]);
+    clearTimeout(timer);
+    await page.screenshot({ path: path.join(artifacts, `pass-${pass}.png`) }).catch(() => undefined);
+    log(`pass ${pass} ended: ${code === 'timeout' ? `timed out after ${PASS_TIMEOUT_MS / 1000} s` : `exit code ${code}`}`);
+    await page.close().catch(() => undefined);
+    remaining -= 1;
+    const last = pass === 2 || !existsSync(path.join(workspace, '.reload-test.json'));
+    if (last || remaining === 0) await stopAll();
+    else await new Promise((resolve) => setTimeout(resolve, 1500)); // let the old extension host wind down
+  };
+}
+
+main().catch((error) => {
+  console.error(`[integration] ${error instanceof Error ? error.stack : error}`);
+  if (process.env.AIGC_SUITE_RESULT) writeFileSync(process.env.AIGC_SUITE_RESULT, JSON.stringify({ passed: 0, failed: 1, note: String(error) }));
+  process.exit(1);
+});
