@@ -1,0 +1,144 @@
+// The user journeys of the end-to-end suite, in order; each one leaves the workbench usable for the next.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+
+const GENERATE = 'AIGC Image: Generate Image…';
+const RESTYLE = 'Restyle Image…';
+
+function today() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+function outputFiles(workspace) {
+  const dir = path.join(workspace, 'generated-images', today());
+  return existsSync(dir) ? readdirSync(dir).map((name) => path.join(dir, name)) : [];
+}
+
+async function until(what, probe, limitMs = 60_000) {
+  const end = Date.now() + limitMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Command palette, as a user types it; retried once when the palette opened before the commands were known. */
+async function runCommand(page, title) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+    }
+  }
+  throw new Error(`"${title}" is not in the command palette`);
+}
+
+/** The Studio's document: webviews are an iframe inside an iframe. */
+function studio(page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+async function openPickerAndAttach(frame, query) {
+  const search = frame.locator('[data-testid=picker-search]');
+  if (!(await search.isVisible())) await frame.locator('.picker-toggle').click();
+  await search.fill(query);
+  const item = frame.locator('[data-testid=picker-item]', { hasText: query }).first();
+  await item.waitFor({ timeout: 20_000 });
+  await item.click();
+  await frame.locator('[data-testid=reference]').first().waitFor();
+}
+
+export const scenarios = [
+  {
+    name: 'palette → Generate Image… → Studio form → image and sidecar on disk and in the gallery',
+    async run({ page, workspace, shot, sim }) {
+      await runCommand(page, GENERATE);
+      const frame = studio(page);
+      const prompt = frame.locator('[data-testid=prompt]');
+      await prompt.waitFor({ timeout: 30_000 });
+      await shot('01-studio-opened');
+      await prompt.fill('A lighthouse on a cliff at dusk, watercolor');
+      const options = await frame.locator('[data-testid=model] option').allTextContents();
+      const gemini3 = options.find((o) => /3\.0/.test(o) && /gem|gemini/i.test(o));
+      assert.ok(gemini3, `a Gemini 3.0 choice among ${options.join(' | ')}`);
+      await frame.locator('[data-testid=model]').selectOption({ label: gemini3 });
+      await openPickerAndAttach(frame, 'hero');
+      await shot('02-form-filled');
+      const before = outputFiles(workspace).length;
+      await frame.locator('[data-testid=generate]').click();
+      await frame.locator('[data-testid=task]').first().waitFor({ timeout: 15_000 });
+      await shot('03-task-running');
+      const files = await until('the image and its sidecar on disk', () => {
+        const now = outputFiles(workspace);
+        return now.length >= before + 2 ? now : undefined;
+      });
+      const image = files.find((f) => /^a-lighthouse-on-a-cliff-at-dusk-watercolor-[a-z0-9]{8}\.png$/.test(path.basename(f)));
+      assert.ok(image, `image named after the prompt in ${files.map((f) => path.basename(f)).join(', ')}`);
+      const sidecar = JSON.parse(readFileSync(image.replace(/\.png$/, '.json'), 'utf8'));
+      assert.equal(sidecar.prompt, 'A lighthouse on a cliff at dusk, watercolor');
+      assert.equal(sidecar.request.file_infos.length, 1, 'the attached workspace image was sent');
+      assert.ok(!JSON.stringify(sidecar).includes(sim.apiKey), 'no key in the sidecar');
+      await frame.locator('[data-testid=gallery-item]', { hasText: 'A lighthouse on a cliff' }).first().waitFor({ timeout: 20_000 });
+      await shot('04-result-in-gallery');
+      assert.equal(sim.cdnSawAuthorization(), false, 'the CDN never saw the key');
+    },
+  },
+  {
+    name: 'Explorer right-click on a png → Restyle Image… → restyled copy saved',
+    async run({ page, workspace, shot }) {
+      const folderRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'assets' }).first();
+      await folderRow.waitFor({ timeout: 20_000 });
+      const heroRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hero.png' }).first();
+      if (!(await heroRow.isVisible())) await folderRow.click();
+      await heroRow.waitFor();
+      await heroRow.click({ button: 'right' });
+      await page.waitForTimeout(500);
+      await shot('05-explorer-context-menu');
+      await page.locator('.monaco-menu .action-item .action-label', { hasText: RESTYLE }).first().click();
+      const frame = studio(page);
+      const reference = frame.locator('[data-testid=reference]', { hasText: 'hero' }).first();
+      await reference.waitFor({ timeout: 30_000 });
+      await frame.locator('[data-testid=prompt]').fill('Restyle as pixel art');
+      await shot('06-restyle-attached');
+      const before = outputFiles(workspace).length;
+      await frame.locator('[data-testid=generate]').click();
+      const files = await until('the restyled image on disk', () => {
+        const now = outputFiles(workspace);
+        return now.length >= before + 2 ? now : undefined;
+      });
+      const image = files.find((f) => path.basename(f).startsWith('restyle-as-pixel-art-') && f.endsWith('.png'));
+      assert.ok(image, 'restyled image saved');
+      const sidecar = JSON.parse(readFileSync(image.replace(/\.png$/, '.json'), 'utf8'));
+      assert.deepEqual(sidecar.references.map((r) => r.path), ['assets/hero.png']);
+      await frame.locator('[data-testid=gallery-item]', { hasText: 'Restyle as pixel art' }).first().waitFor({ timeout: 20_000 });
+      await shot('07-restyle-in-gallery');
+    },
+  },
+  {
+    name: 'a failing task shows its message',
+    async run({ page, sim, shot, workspace }) {
+      sim.fault({ route: 'create', fault: { kind: 'http', status: 400, message: 'Prompt is too spicy for this model' }, times: 1 });
+      const frame = studio(page);
+      await frame.locator('[data-testid=prompt]').fill('Something the gateway refuses');
+      const before = outputFiles(workspace).length;
+      await frame.locator('[data-testid=generate]').click();
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Prompt is too spicy' }).first();
+      await toast.waitFor({ timeout: 20_000 });
+      await shot('08-failure-message');
+      assert.equal(outputFiles(workspace).length, before, 'nothing saved');
+    },
+  },
+];
