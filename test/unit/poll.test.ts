@@ -37,17 +37,32 @@ describe('the schedule', () => {
     assert.equal(delays.at(-1), MAX_DELAY_MS);
   });
 
-  it('aims just after the finish estimated from progress', () => {
+  it('estimates the finish from progress, reading a whole percent p as p + 0.5', () => {
     const samples = [
       { at: 1000, progress: 10 },
       { at: 2000, progress: 20 },
     ];
-    assert.equal(estimateFinish(samples), 10_000);
-    const delay = nextDelay({ attempt: 2, previousDelay: 750, now: 2000, samples, missedAim: false });
-    assert.ok(delay > MAX_DELAY_MS, 'sleeps longer than the cap when the finish is far away');
-    assert.ok(delay <= 10_000, 're-estimates at least every 10 s');
-    const near = nextDelay({ attempt: 3, previousDelay: delay, now: 9000, samples, missedAim: false });
-    assert.ok(near > 1000 && near < 1300, `aims just after the estimate (got ${near})`);
+    assert.deepEqual(estimateFinish(samples), { at: 9950, durationMs: 10_000 });
+    assert.equal(estimateFinish(samples.slice(0, 1)), undefined);
+  });
+
+  it('approaches a far finish in steps, then aims just after it', () => {
+    const samples = [
+      { at: 1000, progress: 10 },
+      { at: 2000, progress: 20 },
+    ];
+    const far = nextDelay({ attempt: 2, previousDelay: 750, now: 2000, samples, missedAim: false });
+    assert.equal(far, Math.round((9950 - 2000) * 0.6), 'looks again at 60 % of the remaining time');
+    assert.ok(far > MAX_DELAY_MS, 'sleeps longer than the cap when the finish is far away');
+    const near = nextDelay({ attempt: 3, previousDelay: far, now: 9000, samples, missedAim: false });
+    assert.equal(near, 950 + 50, 'aims 0.5 % of the duration after the estimate');
+    const missed = nextDelay({ attempt: 4, previousDelay: near, now: 10_000, samples, missedAim: true });
+    assert.ok(missed < FIRST_DELAY_MS, `a missed aim is retried soon (got ${missed})`);
+    const longTask = [
+      { at: 0, progress: 1 },
+      { at: 10_000, progress: 5 },
+    ];
+    assert.ok(nextDelay({ attempt: 2, previousDelay: 2500, now: 10_000, samples: longTask, missedAim: false }) <= 10_000, 're-estimates at least every 10 s');
   });
 });
 
