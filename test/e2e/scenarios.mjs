@@ -142,3 +142,58 @@ export const scenarios = [
     },
   },
 ];
+
+/**
+ * The Studio in a workspace of 10 000 images: time from the command to an interactive form and
+ * to the first picker results, and the webview's memory. Figures for BENCHMARKS.md (written to
+ * out/results/panel-bench.json); the assertions are about counts, never about time.
+ */
+scenarios.push({
+  name: 'Studio with 10 000 workspace images: the picker lists them all and draws only a window',
+  async run({ page, workspace, shot, root }) {
+    const { linkSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const many = path.join(workspace, 'many');
+    for (let d = 0; d < 100; d++) {
+      const dir = path.join(many, `set-${String(d).padStart(3, '0')}`);
+      mkdirSync(dir, { recursive: true });
+      for (let i = 0; i < 100; i++) linkSync(path.join(workspace, 'assets', 'icons', 'robot.png'), path.join(dir, `sprite-${d}-${i}.png`));
+    }
+    // A fresh panel, so the measurement includes creating it.
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('iframe.webview.ready').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
+    const t0 = Date.now();
+    await runCommand(page, GENERATE);
+    const frame = studio(page);
+    await frame.locator('[data-testid=studio]:not([aria-busy]) [data-testid=prompt]').waitFor({ timeout: 60_000 });
+    const interactiveMs = Date.now() - t0;
+    const search = frame.locator('[data-testid=picker-search]');
+    if (!(await search.isVisible())) await frame.locator('.picker-toggle').click();
+    await search.fill('');
+    const t1 = Date.now();
+    await frame.locator('[data-testid=picker-item]').first().waitFor({ timeout: 60_000 });
+    const firstResultsMs = Date.now() - t1;
+    const total = await until('the picker to count every image', async () => {
+      const text = (await frame.locator('.picker-toggle .badge').textContent()) ?? '';
+      const n = Number(text.replace(/[^\d]/g, ''));
+      return n >= 10_000 ? n : undefined;
+    });
+    const t2 = Date.now();
+    await search.fill('sprite-42-7');
+    await until('the search to narrow the list', async () => ((await frame.locator('[data-testid=picker-item]').count()) <= 12 ? true : undefined));
+    const searchMs = Date.now() - t2;
+    await search.fill('');
+    const drawn = await frame.locator('[data-testid=picker-item]').count();
+    const heapMb = await frame.locator('body').evaluate(() => {
+      const memory = /** @type {{ usedJSHeapSize?: number }} */ (performance).memory;
+      return memory?.usedJSHeapSize ? memory.usedJSHeapSize / 1024 / 1024 : undefined;
+    });
+    await shot('09-picker-10000-images');
+    assert.ok(total >= 10_004, `the picker counts all images (${total})`);
+    assert.ok(drawn > 0 && drawn < 300, `only a window of the list is in the DOM (${drawn} of ${total})`);
+    const figures = { images: total, interactiveMs, firstResultsMs, searchMs, drawnItems: drawn, webviewHeapMb: heapMb && Number(heapMb.toFixed(1)), at: new Date().toISOString() };
+    console.log(`    panel: interactive ${interactiveMs} ms, first picker results ${firstResultsMs} ms, search ${searchMs} ms, ${drawn} of ${total} items drawn, webview heap ${figures.webviewHeapMb} MB`);
+    mkdirSync(path.join(root, 'out', 'results'), { recursive: true });
+    writeFileSync(path.join(root, 'out', 'results', 'panel-bench.json'), JSON.stringify(figures, null, 2));
+  },
+});

@@ -1,0 +1,339 @@
+#!/usr/bin/env node
+// `npm run bench`: runs each benchmark section in its own process, prints one table and the
+// goal verdicts, writes the figures to <out>/results/bench.json (+ bench.md, the same table in
+// markdown) together with {passed, failed} (sections completed / errored), which run-all reads
+// from AIGC_SUITE_RESULT (the same file when run through `npm run bench`).
+// Figures only: a missed goal is reported, never failed.
+//
+// Usage: node test/bench/run.mjs [latency] [e2e] [download] [footprint]   (default: all)
+// Env:   AIGC_OUT_DIR   compiled tree to load (default out)
+//        AIGC_BENCH_TASKS   tasks per duration per client in §1 (default 16)
+import { spawn } from 'node:child_process';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RESULT_PREFIX, benchDir, formatMarkdownTable, formatTable, kb, mb, ms, num, outDir, resultsDir, root } from './lib.mjs';
+
+const SECTIONS = {
+  latency: { script: 'latency.mjs', timeoutMs: 360_000, title: '1 detection' },
+  e2e: { script: 'e2e.mjs', timeoutMs: 180_000, title: '2 end-to-end' },
+  download: { script: 'download.mjs', timeoutMs: 240_000, title: '3 download' },
+  footprint: { script: 'footprint.mjs', timeoutMs: 300_000, title: '4 footprint' },
+};
+
+function machine() {
+  let osName = `${os.type()} ${os.release()}`;
+  try {
+    osName = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? osName;
+  } catch {
+    // not Linux
+  }
+  return {
+    cpus: os.availableParallelism?.() ?? os.cpus().length,
+    cpuModel: os.cpus()[0]?.model?.trim(),
+    memoryGB: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    os: osName,
+    kernel: os.release(),
+    arch: process.arch,
+    loadAverage: os.loadavg().map((v) => Number(v.toFixed(2))),
+  };
+}
+
+function runSection(name) {
+  const { script, timeoutMs } = SECTIONS[name];
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [path.join(benchDir, script)], {
+      cwd: root,
+      env: { ...process.env, AIGC_OUT_DIR: outDir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const seconds = (Date.now() - started) / 1000;
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (code === 0 && line) {
+        resolve({ ok: true, seconds, data: JSON.parse(line.slice(RESULT_PREFIX.length)) });
+      } else {
+        const why = signal ? `killed (${signal}${signal === 'SIGKILL' ? `, over ${timeoutMs / 1000} s` : ''})` : `exit code ${code}`;
+        resolve({ ok: false, seconds, error: `${why}; ${stdout.trim().split('\n').slice(-5).join(' / ') || 'no output'}` });
+      }
+    });
+  });
+}
+
+// ---- the table ------------------------------------------------------------------
+
+const GROUP_LABELS = { 5: '5 s', 15: '15 s', 30: '30 s', dist: '10–30 s' };
+const pair = (s, unit = ms) => (s && s.n ? `${unit(s.p50)} / ${unit(s.p90)}`.replace(/ ms \/ /, ' / ') : '–');
+const perTask = (s) => (s && s.n ? num(s.mean) : '–');
+
+function latencyRows(d, verdicts) {
+  const rows = [];
+  const title = SECTIONS.latency.title;
+  const label = (g) => `${GROUP_LABELS[g] ?? g}${g === 'dist' ? '' : ' ±0.25'}`;
+  for (const g of d.groups) {
+    const c = g.clients;
+    rows.push([title, label(g.group), 'latency p50 / p90', pair(c.ours.latency), pair(c.fal.latency), pair(c.naive.latency), '']);
+    rows.push([title, label(g.group), 'status requests / task', perTask(c.ours.statusRequests), perTask(c.fal.statusRequests), perTask(c.naive.statusRequests), '']);
+    if (g.errors.length) rows.push([title, label(g.group), 'errors', String(g.errors.length), '', '', g.errors[0].slice(0, 60)]);
+  }
+  const p = d.pooled;
+  const latencyMet = p.ours.latency.p50 <= p.fal.latency.p50;
+  const requestLimit = p.fal.statusRequests.mean / 3;
+  const requestsMet = p.ours.statusRequests.mean <= requestLimit;
+  rows.push([title, 'all', 'latency p50 / p90', pair(p.ours.latency), pair(p.fal.latency), pair(p.naive.latency), `p50 ≤ peer's: ${latencyMet ? 'met' : 'MISSED'}`]);
+  rows.push([
+    title,
+    'all',
+    'status requests / task',
+    perTask(p.ours.statusRequests),
+    perTask(p.fal.statusRequests),
+    perTask(p.naive.statusRequests),
+    `≤ ${num(requestLimit)} (⅓ peer): ${requestsMet ? 'met' : 'MISSED'}`,
+  ]);
+  const q = p['ours/queue'];
+  rows.push([title, 'all, queue shape', 'latency p50 / p90; req / task', `${pair(q.latency)}; ${perTask(q.statusRequests)}`, '', '', 'no progress to aim with']);
+  verdicts.push({
+    goal: 'Detection latency no worse than the peer (median, all tasks)',
+    met: latencyMet,
+    detail: `ours p50 ${ms(p.ours.latency.p50)} vs @fal-ai/client ${ms(p.fal.latency.p50)} (${latencyMet ? '' : '+'}${Math.round(p.ours.latency.p50 - p.fal.latency.p50)} ms)`,
+  });
+  verdicts.push({
+    goal: 'At most one third of the peer’s status requests',
+    met: requestsMet,
+    detail: `ours ${num(p.ours.statusRequests.mean)} per task vs @fal-ai/client ${num(p.fal.statusRequests.mean)} (${num((100 * p.ours.statusRequests.mean) / p.fal.statusRequests.mean, 0)} %)`,
+  });
+  return rows;
+}
+
+function e2eRows(d) {
+  const title = SECTIONS.e2e.title;
+  const s = d.single;
+  const c = d.concurrent;
+  const split = (x) => `${ms(x.overhead.p50)} (${Math.round(x.detect.p50)} + ${Math.round(x.save.p50)})`;
+  const image = `${mb(d.imageBytes)} image, ${d.taskMs / 1000} s task`;
+  return [
+    [title, `1 task ×${s.runs}`, 'overhead p50 (detect + save)', split(s), '', '', image],
+    [title, `${c.n} concurrent`, 'overhead p50 (detect + save)', split(c), '', '', `max ${ms(c.overhead.max)}`],
+    [
+      title,
+      `${c.n} concurrent`,
+      'event-loop delay p99 / max',
+      `${ms(c.eld.p99 - c.eld.resolutionMs)} / ${ms(c.eld.max - c.eld.resolutionMs)}`,
+      '',
+      '',
+      `beyond the ${c.eld.resolutionMs} ms sampling timer`,
+    ],
+  ];
+}
+
+function downloadRows(d, verdicts) {
+  const title = SECTIONS.download.title;
+  const rows = [];
+  const big = d.sizes.find((s) => s.bytes === 50 * 1024 * 1024) ?? d.sizes[d.sizes.length - 1];
+  const small = d.sizes.find((s) => s.bytes === 5 * 1024 * 1024) ?? d.sizes[0];
+  const ratio = big.core.mbPerSecond / big.fetchStream.mbPerSecond;
+  rows.push([title, mb(big.bytes), 'throughput', `${num(big.core.mbPerSecond, 0)} MB/s`, '', `${num(big.fetchStream.mbPerSecond, 0)} MB/s`, `${num(ratio, 2)}× plain fetch`]);
+  for (const s of d.sizes) {
+    rows.push([
+      title,
+      mb(s.bytes),
+      'peak RSS growth',
+      mb(s.core.peakRssGrowth),
+      '',
+      mb(s.fetchStream.peakRssGrowth),
+      `whole body in memory: ${mb(s.fetchBuffered.peakRssGrowth)}`,
+    ]);
+  }
+  for (const s of d.sizes) {
+    rows.push([
+      title,
+      mb(s.bytes),
+      'peak live memory (after GC)',
+      mb(s.core.peakLiveGrowth),
+      '',
+      mb(s.fetchStream.peakLiveGrowth),
+      `whole body in memory: ${mb(s.fetchBuffered.peakLiveGrowth)}`,
+    ]);
+  }
+  // "Flat": what the download holds (live memory after GC) does not grow with the image:
+  // 5 MB → 50 MB, and 50 MB → the largest size, each add under 5 MB.
+  const largest = d.sizes[d.sizes.length - 1];
+  const growth = (a, b) => b.core.peakLiveGrowth - a.core.peakLiveGrowth;
+  const flat = growth(small, big) < 5 * 1024 * 1024 && growth(big, largest) < 5 * 1024 * 1024;
+  verdicts.push({
+    goal: `Download memory flat with size (memory held: ${mb(small.bytes)} → ${mb(big.bytes)} → ${mb(largest.bytes)}, each step adds < 5 MB)`,
+    met: flat,
+    detail: `held ${d.sizes.map((x) => mb(x.core.peakLiveGrowth)).join(' / ')} at ${d.sizes.map((x) => mb(x.bytes)).join(' / ')} (plain streamed fetch ${d.sizes
+      .map((x) => mb(x.fetchStream.peakLiveGrowth))
+      .join(' / ')}, whole body in memory ${d.sizes.map((x) => mb(x.fetchBuffered.peakLiveGrowth)).join(' / ')}); peak RSS growth ${d.sizes
+      .map((x) => mb(x.core.peakRssGrowth))
+      .join(' / ')}`,
+  });
+  verdicts.push({
+    goal: 'Download throughput (no target) relative to a plain streamed fetch',
+    met: undefined,
+    detail: `${num(ratio, 2)}× (${num(big.core.mbPerSecond, 0)} vs ${num(big.fetchStream.mbPerSecond, 0)} MB/s at ${mb(big.bytes)})`,
+    info: true,
+  });
+  return rows;
+}
+
+function footprintRows(d, verdicts) {
+  const title = SECTIONS.footprint.title;
+  const rows = [];
+  if (d.bundle?.bytes) {
+    const met = d.bundle.bytes < 150 * 1024;
+    rows.push([title, 'dist/extension.js', 'minified (gzip)', `${kb(d.bundle.bytes)} (${kb(d.bundle.gzipBytes)})`, '', '', `< 150 KB: ${met ? 'met' : 'MISSED'}`]);
+    verdicts.push({ goal: 'Bundle under 150 KB', met, detail: `${kb(d.bundle.bytes)} minified, ${kb(d.bundle.gzipBytes)} gzip` });
+  } else {
+    rows.push([title, 'dist/extension.js', 'minified', 'build failed', '', '', String(d.bundle?.error ?? '').split('\n')[0].slice(0, 60)]);
+  }
+  if (d.graph?.total) {
+    const g = d.graph;
+    const zod = g.groups.zod?.eager ?? 0;
+    const core = g.groups['src/core/']?.eager ?? 0;
+    rows.push([
+      title,
+      'evaluated at activation',
+      'static import graph',
+      `${kb(g.atActivation)} of ${kb(g.total)}`,
+      '',
+      '',
+      `deferred ${kb(g.deferred)} (panel); eager incl. zod ${kb(zod)}, core ${kb(core)}`,
+    ]);
+    const panelDeferred = (g.groups['src/shared/']?.eager ?? 0) === 0;
+    verdicts.push({
+      goal: 'Nothing heavy loaded before the first command',
+      met: panelDeferred && g.packagesAtActivation.length === 0,
+      detail: `${kb(g.atActivation)} of ${kb(g.total)} is evaluated at activation; the panel (${kb(g.deferred)}) is deferred${
+        g.packagesAtActivation.length ? `, but ${g.packagesAtActivation.join(', ')} (${kb(zod)}) and all of src/core (${kb(core)}) load eagerly` : ''
+      }${d.eagerCoreLoad?.requireMs !== undefined ? `; loading those alone takes ${ms(d.eagerCoreLoad.requireMs)}${d.stubLoad?.requireMs ? ` of the bundle's ${ms(d.stubLoad.requireMs)}` : ''} in plain Node` : ''}`,
+    });
+  }
+  if (d.vsix?.bytes) rows.push([title, '.vsix', 'size', `${kb(d.vsix.bytes)}${d.vsix.files ? ` (${d.vsix.files} files)` : ''}`, '', '', '']);
+  else rows.push([title, '.vsix', 'size', 'packaging failed', '', '', String(d.vsix?.error ?? '').split('\n').pop().slice(0, 60)]);
+  if (d.activation?.ms !== undefined) {
+    const met = d.activation.ms < 20;
+    rows.push([title, 'activate() in VS Code', '"activated in X ms"', ms(d.activation.ms), '', '', `< 20 ms: ${met ? 'met' : 'MISSED'} (${d.activation.file})`]);
+    verdicts.push({ goal: 'Activation under 20 ms', met, detail: `${num(d.activation.ms)} ms (${d.activation.file})` });
+  } else {
+    rows.push([title, 'activate() in VS Code', '"activated in X ms"', 'measured in the integration run', '', '', 'out/results/activation.json absent']);
+    verdicts.push({ goal: 'Activation under 20 ms', met: undefined, detail: 'measured in the integration run (out/results/activation.json absent)' });
+  }
+  if (d.stubLoad?.runs) {
+    rows.push([
+      title,
+      'plain Node, stub vscode',
+      'bundle load + activate()',
+      `${ms(d.stubLoad.requireMs)} + ${d.stubLoad.activateMs === undefined || Number.isNaN(d.stubLoad.activateMs) ? '–' : `${num(d.stubLoad.activateMs)} ms`}`,
+      '',
+      '',
+      d.stubLoad.error ? `activate threw: ${d.stubLoad.error.slice(0, 40)}` : `indicative, median of ${d.stubLoad.runs} processes`,
+    ]);
+  }
+  if (d.eagerCoreLoad?.requireMs !== undefined) {
+    rows.push([
+      title,
+      'plain Node',
+      'load of the eager src/core + zod alone',
+      ms(d.eagerCoreLoad.requireMs),
+      '',
+      '',
+      `${d.eagerCoreLoad.files} core modules, ${kb(d.eagerCoreLoad.bytes)} bundled`,
+    ]);
+  }
+  return rows;
+}
+
+function panelRows(d) {
+  const title = '5 panel';
+  if (d?.panel?.raw) {
+    const raw = d.panel.raw;
+    const numbers = Object.entries(raw)
+      .filter(([, v]) => typeof v === 'number')
+      .map(([k, v]) => `${k} ${num(v)}`)
+      .join(', ');
+    return [[title, 'interactive, 10 000 images', 'from the e2e harness', numbers || JSON.stringify(raw).slice(0, 60), '', '', d.panel.file]];
+  }
+  return [[title, 'interactive, 10 000 images', 'time to interactive', 'measured in the end-to-end harness', '', '', 'out/results/panel-bench.json absent']];
+}
+
+// ---- main ------------------------------------------------------------------------
+
+const chosen = process.argv.slice(2).filter((a) => a in SECTIONS);
+const names = chosen.length > 0 ? chosen : Object.keys(SECTIONS);
+const startedAt = new Date();
+const info = machine();
+console.log(`AIGC Image Studio benchmarks — ${info.cpus} × ${info.cpuModel}, ${info.memoryGB} GB, ${info.os}, Node ${info.node}`);
+console.log(`compiled tree: ${path.relative(root, outDir) || '.'}; load average at start ${info.loadAverage.join(' ')}\n`);
+
+const sections = {};
+for (const name of names) {
+  console.log(`[bench] ${name} …`);
+  sections[name] = await runSection(name);
+  console.log(`[bench] ${name} ${sections[name].ok ? 'done' : `FAILED: ${sections[name].error}`} (${sections[name].seconds.toFixed(1)} s)`);
+}
+
+const verdicts = [];
+const rows = [];
+const builders = { latency: latencyRows, e2e: e2eRows, download: downloadRows, footprint: footprintRows };
+let failed = 0;
+for (const name of names) {
+  const s = sections[name];
+  if (!s.ok) {
+    failed++;
+    rows.push([SECTIONS[name].title, '', 'ERROR', s.error.slice(0, 80), '', '', '']);
+    continue;
+  }
+  try {
+    rows.push(...builders[name](s.data, verdicts));
+  } catch (error) {
+    failed++;
+    s.ok = false;
+    s.error = `could not tabulate: ${error.message}`;
+    rows.push([SECTIONS[name].title, '', 'ERROR', s.error.slice(0, 80), '', '', '']);
+  }
+  rows.push(null);
+}
+if (names.includes('footprint')) {
+  rows.push(...panelRows(sections.footprint.ok ? sections.footprint.data : undefined));
+}
+while (rows.length && rows[rows.length - 1] === null) rows.pop();
+
+const headers = ['section', 'case', 'metric', 'ours', 'peer @fal-ai/client', 'naive 500 ms / plain fetch', 'goal / note'];
+const table = formatTable(headers, rows);
+const verdictLines = verdicts.map((v) => `${v.info ? '[info]   ' : v.met === undefined ? '[pending]' : v.met ? '[met]    ' : '[MISSED] '} ${v.goal}: ${v.detail}`);
+console.log(`\n${table}\n\nGoals:\n${verdictLines.map((l) => `  ${l}`).join('\n')}`);
+info.loadAverageAtEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
+console.log(`\nload average at end ${info.loadAverageAtEnd.join(' ')}; total ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`);
+
+const passed = names.length - failed + (names.includes('footprint') && sections.footprint.ok ? 1 : 0); // §5 rides on footprint
+
+// run-all's launcher reads {passed, failed} from AIGC_SUITE_RESULT, which is this same
+// out/results/bench.json: the figures and the counts live in one object.
+mkdirSync(resultsDir, { recursive: true });
+const figuresFile = path.join(resultsDir, 'bench.json');
+const count = (met) => verdicts.filter((v) => !v.info && v.met === met).length;
+const json = {
+  passed,
+  failed,
+  note: `goals: ${count(true)} met, ${count(false)} missed, ${count(undefined)} pending`,
+  startedAt: startedAt.toISOString(),
+  seconds: (Date.now() - startedAt.getTime()) / 1000,
+  machine: info,
+  verdicts,
+  sections: Object.fromEntries(Object.entries(sections).map(([k, v]) => [k, v.ok ? { seconds: v.seconds, ...v.data } : { error: v.error }])),
+  table: { headers, rows: rows.filter(Boolean) },
+};
+writeFileSync(figuresFile, `${JSON.stringify(json, null, 2)}\n`);
+writeFileSync(path.join(resultsDir, 'bench.md'), `${formatMarkdownTable(headers, rows)}\n\n${verdictLines.map((l) => `- ${l}`).join('\n')}\n`);
+console.log(`figures: ${path.relative(root, figuresFile)} (markdown table: bench.md)`);
+const suiteResult = process.env.AIGC_SUITE_RESULT;
+if (suiteResult && path.resolve(suiteResult) !== figuresFile) writeFileSync(suiteResult, JSON.stringify({ passed, failed }));
+process.exit(failed > 0 ? 1 : 0);
