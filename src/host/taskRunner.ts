@@ -6,19 +6,24 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { StudioError, toStudioError } from '../core/errors';
-import { GatewayClient, type TaskRef } from '../core/gateway';
+import type { GatewayClient, TaskRef } from '../core/gateway';
 import { modelKey } from '../core/models';
-import { pollUntilDone } from '../core/poll';
-import { type ReferenceSource, dataUrlStrategy } from '../core/references';
-import { type CreateTaskBody, buildRequestBody } from '../core/request';
-import { saveResult } from '../core/saveResult';
-import { type TaskState, failureToError } from '../core/taskState';
+import type { ReferenceSource } from '../core/references';
+import type { CreateTaskBody } from '../core/request';
+import type { TaskState } from '../core/taskState';
 import type { ApiKeyStore } from './apiKey';
 import { showStudioError } from './errorUi';
 import type { Log } from './log';
 import { showSavedResult } from './resultActions';
 import { readOutputSettings, readSettings } from './settings';
 import { type ReferenceNote, type TaskRecord, TaskStore, isUnfinished } from './taskStore';
+
+type TaskEngine = typeof import('./taskEngine');
+let engine: Promise<TaskEngine> | undefined;
+/** The heavy half of the core, evaluated on the first generation or resume, not at activation. */
+function loadEngine(): Promise<TaskEngine> {
+  return (engine ??= import('./taskEngine.js'));
+}
 
 export interface GenerationInput {
   kind: 'generate' | 'restyle';
@@ -156,6 +161,7 @@ export class TaskRunner implements vscode.Disposable {
       if (!options.quiet) void this.explainMissingSetup(!key, !settings.baseUrl);
       return undefined;
     }
+    const { GatewayClient } = await loadEngine();
     try {
       const client = new GatewayClient({
         baseUrl: settings.baseUrl,
@@ -203,6 +209,7 @@ export class TaskRunner implements vscode.Disposable {
       if (choice !== send) throw new StudioError({ kind: 'aborted', template: 'Cancelled.' });
     }
     const sessionId = typeof input.request.session_id === 'string' && input.request.session_id ? input.request.session_id : newSessionId();
+    const { buildRequestBody, dataUrlStrategy } = await loadEngine();
     const fileInfos = await Promise.all(input.references.map((r) => dataUrlStrategy.toFileInfo(r)));
     const body = buildRequestBody({ ...input.request, session_id: sessionId, file_infos: fileInfos });
     const target = await this.chooseTarget(input, localFiles.map((f) => f.path));
@@ -313,6 +320,7 @@ export class TaskRunner implements vscode.Disposable {
     try {
       const ref = record.ref ?? (await this.submit(record, client, abort.signal, body));
       update({ taskId: ref.taskId, phase: 'queued' });
+      const { pollUntilDone } = await loadEngine();
       const final = await pollUntilDone(client, ref, {
         signal: abort.signal,
         startedAt: record.submittedAt,
@@ -354,6 +362,7 @@ export class TaskRunner implements vscode.Disposable {
     update: (patch: Partial<TaskView>) => void,
     reveal: boolean,
   ): Promise<TaskOutcome> {
+    const { failureToError, saveResult } = await loadEngine();
     if (final.status === 'failed') return this.fail(record, failureToError(final), update, false);
     if (final.status === 'cancelled') {
       await this.store.update(record.id, { state: 'cancelled', finishedAt: Date.now() });
@@ -492,6 +501,7 @@ async function restoreDataUrls(record: TaskRecord): Promise<CreateTaskBody> {
     (record.body.file_infos ?? []).map(async (info, index) => {
       const source = record.references[index]?.path;
       if (!info.url?.startsWith(OMITTED_DATA_PREFIX) || !source) return info;
+      const { dataUrlStrategy } = await loadEngine();
       const restored = await dataUrlStrategy.toFileInfo({ kind: 'file', path: source, text: info.text });
       return { ...info, url: restored.url };
     }),
