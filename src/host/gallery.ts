@@ -10,6 +10,7 @@ import { type Sidecar, parseSidecar } from '../core/sidecar';
 import type { GalleryItem } from '../shared/protocol';
 import type { Log } from './log';
 import { readOutputSettings } from './settings';
+import { exists, isDirectory } from './fileStat';
 
 /** A parsed sidecar: what the gallery shows and what "reuse settings" restores. */
 export type SavedResult = Sidecar;
@@ -234,22 +235,7 @@ function isUnder(parent: vscode.Uri, child: vscode.Uri): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.posix.isAbsolute(relative));
 }
 
-async function isDirectory(uri: vscode.Uri): Promise<boolean> {
-  try {
-    return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
-  } catch {
-    return false;
-  }
-}
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A sidecar and the image it describes, or undefined for any other JSON file (or a missing

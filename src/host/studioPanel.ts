@@ -36,6 +36,7 @@ import { readSettings } from './settings';
 import { type GenerationInput, type TaskOutcome, type TaskRunner, type TaskView, describe } from './taskRunner';
 import { buildStudioHtml, createNonce } from './webviewHtml';
 import { WorkspaceImages, describeReferenceFile, isImageName, isInWorkspace } from './workspaceImages';
+import { exists, isDirectory } from './fileStat';
 
 export const STUDIO_TITLE = 'AIGC Image Studio';
 /** Shared with the quick flow (quickGenerate.ts), so both remember the same last model. */
@@ -778,19 +779,4 @@ export function toLocalUri(text: string): vscode.Uri | undefined {
   return undefined;
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-async function isDirectory(uri: vscode.Uri): Promise<boolean> {
-  try {
-    return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
-  } catch {
-    return false;
-  }
-}
