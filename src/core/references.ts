@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { StudioError } from './errors';
 import { type FormatInfo, SNIFF_BYTES, sniffImageFormat } from './imageFormat';
 import { MAX_REFERENCE_BYTES, REFERENCE_FORMATS } from './models';
-import type { FileInfo } from './request';
+import type { CreateTaskBody, FileInfo } from './request';
 
 export type ReferenceSource =
   | { kind: 'file'; path: string; text?: string }
@@ -42,7 +42,7 @@ function problem(file: string, template: string, ...more: (string | number)[]): 
 const accepted = (format: FormatInfo | undefined): boolean =>
   !!format && (REFERENCE_FORMATS as readonly string[]).includes(format.format);
 
-/** Checks a local image without reading all of it: size from stat, format from its first bytes. */
+/** Checks a local image without reading all of it: size from stat, format from its first bytes. Never throws. */
 export async function inspectReferenceFile(file: string): Promise<ReferenceInspection> {
   let bytes: number;
   try {
@@ -50,14 +50,18 @@ export async function inspectReferenceFile(file: string): Promise<ReferenceInspe
   } catch {
     return { bytes: 0, ...problem(file, UNREADABLE) };
   }
-  const handle = await open(file, 'r');
   let format: FormatInfo | undefined;
   try {
-    const head = new Uint8Array(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
-    format = sniffImageFormat(head.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
+    const handle = await open(file, 'r');
+    try {
+      const head = new Uint8Array(SNIFF_BYTES);
+      const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
+      format = sniffImageFormat(head.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return { bytes, ...problem(file, UNREADABLE) };
   }
   if (!accepted(format)) return { bytes, format, ...problem(file, NOT_AN_IMAGE) };
   if (bytes > MAX_REFERENCE_BYTES) return { bytes, format, ...problem(file, TOO_LARGE, megabytes(bytes), megabytes(MAX_REFERENCE_BYTES)) };
@@ -105,3 +109,28 @@ export const dataUrlStrategy: ReferenceStrategy = {
     }
   },
 };
+
+const DATA_URL = /^data:([^;,]+)[^,]*,(.*)$/s;
+const OMITTED_INLINE = /^data:[^,]*;omitted \(\d+ bytes\)$/;
+
+/**
+ * The body with every inline (data: URL) image replaced by a short note naming its type and
+ * size: what is stored in task records and sidecars, where megabytes of base64 do not belong.
+ */
+export function withoutInlineImages(body: CreateTaskBody): CreateTaskBody {
+  if (!body.file_infos) return body;
+  return {
+    ...body,
+    file_infos: body.file_infos.map((info) => {
+      const match = info.url ? DATA_URL.exec(info.url) : null;
+      if (!match) return info;
+      const bytes = Math.floor((match[2]!.length * 3) / 4);
+      return { ...info, url: `data:${match[1]};omitted (${bytes} bytes)` };
+    }),
+  };
+}
+
+/** A note left by `withoutInlineImages`: the image has to be read from its file again before sending. */
+export function isOmittedInlineImage(url: string | undefined): boolean {
+  return url !== undefined && OMITTED_INLINE.test(url);
+}

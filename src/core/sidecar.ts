@@ -6,6 +6,7 @@
  */
 import { open } from 'node:fs/promises';
 import * as z from 'zod/mini';
+import { withoutInlineImages } from './references';
 import type { CreateTaskBody } from './request';
 
 export const SIDECAR_KIND = 'aigc-image-studio/result';
@@ -79,22 +80,6 @@ export interface SidecarInput {
   finishedAt?: Date;
   savedAt: Date;
   extensionVersion: string;
-}
-
-const DATA_URL = /^data:([^;,]+)[^,]*,(.*)$/s;
-
-/** Inline images become a short note: they can be megabytes and the file is on disk anyway. */
-export function withoutInlineImages(body: CreateTaskBody): CreateTaskBody {
-  if (!body.file_infos) return body;
-  return {
-    ...body,
-    file_infos: body.file_infos.map((info) => {
-      const match = info.url ? DATA_URL.exec(info.url) : null;
-      if (!match) return info;
-      const bytes = Math.floor((match[2]!.length * 3) / 4);
-      return { ...info, url: `data:${match[1]};omitted (${bytes} bytes)` };
-    }),
-  };
 }
 
 export function buildSidecar(input: SidecarInput): Sidecar {

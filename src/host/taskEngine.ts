@@ -5,7 +5,7 @@
  */
 export { GatewayClient } from '../core/gateway';
 export { pollUntilDone } from '../core/poll';
-export { dataUrlStrategy } from '../core/references';
+export { dataUrlStrategy, isOmittedInlineImage, withoutInlineImages } from '../core/references';
 export { buildRequestBody } from '../core/request';
 export { saveResult } from '../core/saveResult';
 export { failureToError } from '../core/taskState';

@@ -209,7 +209,7 @@ export class TaskRunner implements vscode.Disposable {
       if (choice !== send) throw new StudioError({ kind: 'aborted', template: 'Cancelled.' });
     }
     const sessionId = typeof input.request.session_id === 'string' && input.request.session_id ? input.request.session_id : newSessionId();
-    const { buildRequestBody, dataUrlStrategy } = await loadEngine();
+    const { buildRequestBody, dataUrlStrategy, withoutInlineImages } = await loadEngine();
     const fileInfos = await Promise.all(input.references.map((r) => dataUrlStrategy.toFileInfo(r)));
     const body = buildRequestBody({ ...input.request, session_id: sessionId, file_infos: fileInfos });
     const target = await this.chooseTarget(input, localFiles.map((f) => f.path));
@@ -217,7 +217,7 @@ export class TaskRunner implements vscode.Disposable {
     const record: TaskRecord = {
       id,
       kind: input.kind,
-      body: withoutDataUrls(body),
+      body: withoutInlineImages(body),
       references,
       apiOrigin,
       submittedAt: Date.now(),
@@ -479,29 +479,16 @@ export class TaskRunner implements vscode.Disposable {
   }
 }
 
-const OMITTED_DATA_PREFIX = 'data:omitted;';
-
 function newSessionId(): string {
   return `aigc-${randomUUID()}`;
 }
 
-/** Replaces data: URLs (megabytes of base64) with a short marker before a body is stored. */
-function withoutDataUrls(body: CreateTaskBody): CreateTaskBody {
-  if (!body.file_infos) return body;
-  return {
-    ...body,
-    file_infos: body.file_infos.map((f) =>
-      f.url?.startsWith('data:') ? { ...f, url: `${OMITTED_DATA_PREFIX}${f.url.slice(5, f.url.indexOf(';'))}` } : f,
-    ),
-  };
-}
-
 async function restoreDataUrls(record: TaskRecord): Promise<CreateTaskBody> {
+  const { dataUrlStrategy, isOmittedInlineImage } = await loadEngine();
   const infos = await Promise.all(
     (record.body.file_infos ?? []).map(async (info, index) => {
       const source = record.references[index]?.path;
-      if (!info.url?.startsWith(OMITTED_DATA_PREFIX) || !source) return info;
-      const { dataUrlStrategy } = await loadEngine();
+      if (!isOmittedInlineImage(info.url) || !source) return info;
       const restored = await dataUrlStrategy.toFileInfo({ kind: 'file', path: source, text: info.text });
       return { ...info, url: restored.url };
     }),

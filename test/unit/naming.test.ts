@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { placeWithoutOverwrite } from '../../src/core/download';
 import { StudioError } from '../../src/core/errors';
 import { dateFolder, resolveOutputDir, resultBaseName, shortTaskId, sidecarPathFor, slugify } from '../../src/core/naming';
-import { buildSidecar, parseSidecar, withoutInlineImages } from '../../src/core/sidecar';
+import { isOmittedInlineImage, withoutInlineImages } from '../../src/core/references';
+import { buildSidecar, parseSidecar } from '../../src/core/sidecar';
 
 let root: string;
 before(async () => {
@@ -126,6 +127,12 @@ describe('sidecar', () => {
     const stripped = withoutInlineImages(body);
     assert.equal(stripped.file_infos![0]!.url, 'data:image/png;omitted (3000 bytes)');
     assert.deepEqual(stripped.file_infos![1], { type: 'File', file_id: '5285' });
+  });
+  it('knows its own note, so a resumed task reads the file again', () => {
+    const stripped = withoutInlineImages(body);
+    assert.equal(isOmittedInlineImage(stripped.file_infos![0]!.url), true);
+    assert.equal(isOmittedInlineImage(body.file_infos[0]!.url), false);
+    assert.equal(isOmittedInlineImage('https://example.com/a.png'), false);
   });
   it('round-trips through parseSidecar and rejects other JSON', () => {
     const sidecar = buildSidecar({
