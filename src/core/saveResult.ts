@@ -137,7 +137,7 @@ async function findSaved(dir: string, input: SaveResultInput): Promise<SavedFile
     if (files.length > 0) return files;
   }
   if (!input.writeSidecar) {
-    const image = candidates.find((n) => /^[^.]+\.(png|jpg|webp|gif)$/.test(n.slice(prefix.length - 1)) && n.slice(0, n.lastIndexOf('.')) === prefix);
+    const image = ['png', 'jpg', 'webp', 'gif'].map((ext) => `${prefix}.${ext}`).find((n) => candidates.includes(n));
     if (image) return [{ path: path.join(dir, image), bytes: 0, format: path.extname(image).slice(1) }];
   }
   return undefined;

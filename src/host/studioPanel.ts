@@ -324,7 +324,7 @@ export class StudioPanel implements vscode.Disposable {
             issues.push({ field: `file_infos[${index}]`, message: this.uiStrings()['refs.outside'] });
             break;
           }
-          const inspection = await inspectReferenceFile(uri.fsPath).catch(() => ({ problem: 'cannot be read' }));
+          const inspection = await inspectReferenceFile(uri.fsPath);
           if (inspection.problem) issues.push({ field: `file_infos[${index}]`, message: inspection.problem });
           references.push({ kind: 'file', path: uri.fsPath, ...withText });
           break;

@@ -190,7 +190,7 @@ export interface ReferenceMessages {
 export async function describeReferenceFile(uri: vscode.Uri, webview: vscode.Webview, messages: ReferenceMessages): Promise<FileReferenceEntry> {
   const base: FileReferenceEntry = { kind: 'file', uri: uri.toString(), path: uri.fsPath, name: path.posix.basename(uri.path) };
   if (uri.scheme !== 'file') return { ...base, problem: messages.notLocal };
-  const inspection = await inspectReferenceFile(uri.fsPath).catch(() => ({ bytes: 0, format: undefined, problem: 'cannot be read' }));
+  const inspection = await inspectReferenceFile(uri.fsPath);
   const entry: FileReferenceEntry = {
     ...base,
     bytes: inspection.bytes,

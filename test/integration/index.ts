@@ -7,9 +7,10 @@
  * two hosts: the first ends with a task still running upstream, the second (started by the
  * launcher on the same workspace and user data) must collect it.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { exists } from '../../src/host/fileStat';
 
 interface MochaTest {
   fullTitle(): string;
@@ -30,7 +31,7 @@ export async function run(): Promise<void> {
   const files = phase === 2 ? ['reload.test.js'] : ['extension.test.js', 'panel.test.js', 'reload.test.js'];
   for (const file of files) {
     const full = path.join(__dirname, file);
-    if (require('node:fs').existsSync(full)) mocha.addFile(full);
+    if (existsSync(full)) mocha.addFile(full);
   }
   await mocha.loadFilesAsync();
   record({ event: 'start' });
@@ -54,11 +55,5 @@ interface MochaInstance {
 
 async function reloadMarkerExists(): Promise<boolean> {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) return false;
-  try {
-    await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, '.reload-test.json'));
-    return true;
-  } catch {
-    return false;
-  }
+  return folder ? exists(vscode.Uri.joinPath(folder.uri, '.reload-test.json')) : false;
 }

@@ -1,6 +1,8 @@
 /** Shared set-up for the in-host tests: the extension's API, the simulator, the workspace. */
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
+import { dateFolder } from '../../src/core/naming';
+import { exists } from '../../src/host/fileStat';
 import { SimControl, type SimInfo } from '../sim/control';
 
 export const EXTENSION_ID = 'aigc-image-studio.aigc-image-studio';
@@ -47,19 +49,10 @@ export function workspaceRoot(): vscode.Uri {
 }
 
 export function today(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return dateFolder(new Date());
 }
 
-export async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { exists };
 
 /** Polls a condition (counts, not wall-clock assertions: the limit only stops a hung test). */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, limitMs = 30_000): Promise<T> {
