@@ -37,19 +37,24 @@ function tail(text, lines = 12) {
     .join('\n');
 }
 
+/** esbuild options of the extension's production bundle (esbuild.mjs), for the probes below. */
+const LIKE_THE_EXTENSION = {
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  legalComments: 'none',
+};
+
 /** The modules a static import chain reaches from the entry, and their bytes in the minified output. */
 async function staticGraph(stage) {
   const esbuild = require(path.join(root, 'node_modules', 'esbuild'));
   const result = await esbuild.build({
     absWorkingDir: stage,
     entryPoints: ['src/extension.ts'],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    legalComments: 'none',
+    ...LIKE_THE_EXTENSION,
     write: false,
     metafile: true,
     outfile: path.join(stage, 'metafile-probe.js'),
@@ -103,13 +108,7 @@ async function eagerCoreLoad(stage, files) {
   await esbuild.build({
     stdin: { contents, resolveDir: stage, loader: 'ts', sourcefile: 'core-probe.ts' },
     absWorkingDir: stage,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    legalComments: 'none',
+    ...LIKE_THE_EXTENSION,
     outfile: probe,
     logLevel: 'silent',
   });

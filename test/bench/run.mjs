@@ -139,27 +139,13 @@ function downloadRows(d, verdicts) {
   const small = d.sizes.find((s) => s.bytes === 5 * 1024 * 1024) ?? d.sizes[0];
   const ratio = big.core.mbPerSecond / big.fetchStream.mbPerSecond;
   rows.push([title, mb(big.bytes), 'throughput', `${num(big.core.mbPerSecond, 0)} MB/s`, '', `${num(big.fetchStream.mbPerSecond, 0)} MB/s`, `${num(ratio, 2)}× plain fetch`]);
-  for (const s of d.sizes) {
-    rows.push([
-      title,
-      mb(s.bytes),
-      'peak RSS growth',
-      mb(s.core.peakRssGrowth),
-      '',
-      mb(s.fetchStream.peakRssGrowth),
-      `whole body in memory: ${mb(s.fetchBuffered.peakRssGrowth)}`,
-    ]);
-  }
-  for (const s of d.sizes) {
-    rows.push([
-      title,
-      mb(s.bytes),
-      'peak live memory (after GC)',
-      mb(s.core.peakLiveGrowth),
-      '',
-      mb(s.fetchStream.peakLiveGrowth),
-      `whole body in memory: ${mb(s.fetchBuffered.peakLiveGrowth)}`,
-    ]);
+  for (const [metric, key] of [
+    ['peak RSS growth', 'peakRssGrowth'],
+    ['peak live memory (after GC)', 'peakLiveGrowth'],
+  ]) {
+    for (const s of d.sizes) {
+      rows.push([title, mb(s.bytes), metric, mb(s.core[key]), '', mb(s.fetchStream[key]), `whole body in memory: ${mb(s.fetchBuffered[key])}`]);
+    }
   }
   // "Flat": what the download holds (live memory after GC) does not grow with the image:
   // 5 MB → 50 MB, and 50 MB → the largest size, each add under 5 MB.
