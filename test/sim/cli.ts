@@ -3,16 +3,18 @@
  *
  *   node out/test/sim/cli.js [--mode native|queue|envelope] [--port N] [--duration ms]
  *                            [--queue ms] [--key K] [--format png|jpeg|webp] [--quiet] [--control]
+ *                            [--progress linear|none|zero|stuck99|jumps|constant50] [--invisible ms]
+ *                            [--malformed]
  *
  * The API port can also come from AIGC_SIM_PORT. With --control the HTTP control
  * server (controlServer.ts) starts too, so another process can inject faults.
  */
 import { startControlServer } from './controlServer';
 import type { ImageFormat } from './images';
-import { type SimMode, type SimOptions, startSimulator } from './simulator';
+import { type SimMode, type SimOptions, type SimProgress, startSimulator } from './simulator';
 
 const USAGE =
-  'usage: cli.js [--mode native|queue|envelope] [--port N] [--duration ms] [--queue ms] [--key K] [--format png|jpeg|webp] [--quiet] [--control]';
+  'usage: cli.js [--mode native|queue|envelope] [--port N] [--duration ms] [--queue ms] [--key K] [--format png|jpeg|webp] [--quiet] [--control] [--progress linear|none|zero|stuck99|jumps|constant50] [--invisible ms] [--malformed]';
 
 interface CliArgs {
   options: Partial<SimOptions>;
@@ -67,6 +69,15 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       }
       case '--format':
         options.imageFormat = oneOf<ImageFormat>(flag, value(), ['png', 'jpeg', 'webp']);
+        break;
+      case '--progress':
+        options.progress = oneOf<SimProgress>(flag, value(), ['linear', 'none', 'zero', 'stuck99', 'jumps', 'constant50']);
+        break;
+      case '--invisible':
+        options.invisibleMs = count(flag, value());
+        break;
+      case '--malformed':
+        options.malformedFields = true;
         break;
       case '--quiet':
         options.quiet = true;

@@ -1,5 +1,5 @@
 /**
- * A local stand-in for the image gateway (see PROTOCOL.md), its result CDN and an
+ * A local stand-in for the image gateway (see docs/protocol.md), its result CDN and an
  * unrelated third host, as three real HTTP servers on 127.0.0.1.
  *
  * It speaks each answer shape the extension must accept (Tencent-native, queue,
@@ -15,6 +15,17 @@ import { CONTENT_TYPES, EXTENSIONS, type ImageFormat, colourFor, formatFromExten
 
 export type SimMode = 'native' | 'queue' | 'envelope';
 
+/**
+ * What a running task reports as its progress (the protocol: "Progress is not a clock"):
+ * - `linear`: 0 → 100 with time; `none`: no progress field at all; `zero`: 0 until the end;
+ * - `stuck99`: 99 after a quarter of the running time, until the end;
+ * - `jumps`: 0, then 30, then 80, in steps; `constant50`: "50" throughout, as one gateway does.
+ */
+export type SimProgress = 'linear' | 'none' | 'zero' | 'stuck99' | 'jumps' | 'constant50';
+
+/** Where an envelope puts the task detail: `{data: {data: {Response: …}}}` as documented, or the Response's contents bare. */
+export type SimEnvelopeNesting = 'wrapped' | 'bare';
+
 export interface SimOptions {
   mode: SimMode;
   apiKey: string;
@@ -25,6 +36,18 @@ export interface SimOptions {
   imageFormat: ImageFormat;
   /** Pad served images to about this many bytes (streamed). */
   imageBytes?: number;
+  /** The Content-Type the CDN gives images (default: the format's own, e.g. image/png). */
+  imageContentType?: string;
+  progress: SimProgress;
+  /**
+   * For this long after create, a query answers TaskNotExist (as Tencent does while a new task
+   * propagates): HTTP 200 with `Response.Error` (native), HTTP 200 with a non-zero `code`
+   * (envelope), HTTP 404 (queue).
+   */
+  invisibleMs: number;
+  /** Optional fields the protocol names, malformed: FinishTime "N/A", ExpireTime "0000-00-00", Progress "--", StorageMode 0. */
+  malformedFields: boolean;
+  envelopeNesting: SimEnvelopeNesting;
   quiet: boolean;
 }
 
@@ -39,7 +62,11 @@ export type FaultKind =
   | { kind: 'notImage' }
   | { kind: 'truncated' }
   | { kind: 'oversized'; bytes: number }
-  | { kind: 'redirect' };
+  | { kind: 'redirect' }
+  /** HTTP 200 with an error in the body: `Response.Error` (native), a non-zero `code` (envelope); HTTP 500 in the queue shape. */
+  | { kind: 'bodyError'; code?: string; message?: string }
+  /** (create) the task runs its time and then FINISHes with this error (not a content-policy one unless you say so). */
+  | { kind: 'taskFailure'; errCode?: number; errCodeExt?: string; message?: string };
 
 export type FaultRoute = 'create' | 'query' | 'status' | 'response' | 'cancel' | 'cdn' | 'any';
 
@@ -48,6 +75,8 @@ export interface Fault {
   fault: FaultKind;
   /** How many matching requests it hits; default 1, Infinity for all until cleared. */
   times?: number;
+  /** Instead of a count: every matching request for this long (an outage). */
+  forMs?: number;
 }
 
 export type SimServer = 'api' | 'cdn' | 'third';
@@ -119,10 +148,17 @@ export const DEFAULT_OPTIONS: Readonly<SimOptions> = {
   taskDurationMs: 3000,
   queueMs: 0,
   imageFormat: 'png',
+  progress: 'linear',
+  invisibleMs: 0,
+  malformedFields: false,
+  envelopeNesting: 'wrapped',
   quiet: false,
 };
 
-/** The model/version pairs the gateway accepts (PROTOCOL.md §1), independent of the client's own catalogue. */
+/** How long a session_id stays taken: a repeat within it is refused (docs/protocol.md: a repeat within 3 days is rejected). */
+const SESSION_RETENTION_MS = 3 * 24 * 3600_000;
+
+/** The model/version pairs the gateway accepts (docs/protocol.md), independent of the client's own catalogue. */
 export const SIM_MODELS: Readonly<Record<string, readonly string[]>> = {
   GEM: ['2.5', '3.0'],
   Qwen: ['0925'],
@@ -136,7 +172,7 @@ const VIOLATION_AFTER_MS = 300;
 /** How long a Temporary result URL claims to stay valid. */
 const URL_LIFETIME_MS = 24 * 3600_000;
 
-const API_FAULTS = new Set<FaultKind['kind']>(['http', 'reset', 'slow', 'malformedJson', 'htmlError', 'redirect', 'violation']);
+const API_FAULTS = new Set<FaultKind['kind']>(['http', 'reset', 'slow', 'malformedJson', 'htmlError', 'redirect', 'violation', 'bodyError', 'taskFailure']);
 const CDN_FAULTS = new Set<FaultKind['kind']>([
   'http',
   'reset',
@@ -170,6 +206,8 @@ interface FaultSlot {
   route: FaultRoute;
   fault: FaultKind;
   left: number;
+  /** Epoch ms until which a timed fault (an outage) lasts. */
+  until?: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -289,10 +327,11 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
 
   /** The next fault for a request on `route`; 'unknown' (an API path with no route) only meets 'any'. */
   function takeFault(route: Exclude<FaultRoute, 'any'> | 'unknown'): FaultKind | undefined {
-    const slot = faults.find((f) => f.left > 0 && (f.route === route || (f.route === 'any' && route !== 'cdn')));
+    const now = Date.now();
+    faults = faults.filter((f) => (f.until !== undefined ? f.until > now : f.left > 0));
+    const slot = faults.find((f) => f.route === route || (f.route === 'any' && route !== 'cdn'));
     if (!slot) return undefined;
-    slot.left--;
-    faults = faults.filter((f) => f.left > 0);
+    if (slot.until === undefined) slot.left--;
     return slot.fault;
   }
 
@@ -305,10 +344,29 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     return task.failure ? 'failed' : 'succeeded';
   }
 
-  function progressOf(task: SimTask, now: number): number {
+  function linearProgress(task: SimTask, now: number): number {
     const span = task.doneAt - task.startAt;
     if (span <= 0) return 100;
     return Math.max(0, Math.min(100, Math.floor(((now - task.startAt) / span) * 100)));
+  }
+
+  /** What a running task reports, in the configured progress shape; undefined: no progress field. */
+  function progressOf(task: SimTask, now: number): number | undefined {
+    const linear = linearProgress(task, now);
+    switch (options.progress) {
+      case 'linear':
+        return linear;
+      case 'none':
+        return undefined;
+      case 'zero':
+        return 0;
+      case 'stuck99':
+        return linear >= 25 ? 99 : 0;
+      case 'jumps':
+        return linear < 20 ? 0 : linear < 60 ? 30 : 80;
+      case 'constant50':
+        return 50;
+    }
   }
 
   /** Tasks created earlier that are still waiting, i.e. ahead of this one. */
@@ -333,21 +391,22 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     const fileInfos = Array.isArray(body.file_infos) ? body.file_infos.filter(isRecord) : [];
     const ended = phase === 'succeeded' || phase === 'failed' || phase === 'cancelled';
     const endedAt = phase === 'cancelled' ? (task.cancelledAt ?? now) : task.doneAt;
-    const progress = phase === 'queued' ? 0 : phase === 'running' ? progressOf(task, now) : phase === 'cancelled' ? progressOf(task, endedAt) : 100;
+    const progress = phase === 'queued' ? 0 : phase === 'running' ? progressOf(task, now) : phase === 'cancelled' ? linearProgress(task, endedAt) : 100;
+    const bad = options.malformedFields;
     return {
       Response: {
         TaskType: 'AigcImageTask',
         Status: status,
-        CreateTime: iso(task.createdAt),
+        CreateTime: bad ? '' : iso(task.createdAt),
         BeginProcessTime: phase === 'queued' ? '' : iso(task.startAt),
-        FinishTime: ended ? iso(endedAt) : '',
+        FinishTime: ended ? (bad ? 'N/A' : iso(endedAt)) : '',
         AigcImageTask: {
           TaskId: task.id,
           Status: status,
           ErrCode: phase === 'failed' ? task.failure!.errCode : 0,
           ErrCodeExt: phase === 'failed' ? task.failure!.errCodeExt : '',
           Message: phase === 'failed' ? task.failure!.message : phase === 'cancelled' ? 'Task aborted' : '',
-          Progress: progress,
+          ...(progress === undefined ? {} : { Progress: bad && phase === 'running' ? '--' : progress }),
           Input: {
             ModelName: str(body.model_name) ?? '',
             ModelVersion: str(body.model_version) ?? '',
@@ -370,11 +429,11 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
                   FileInfos: [
                     {
                       FileType: EXTENSIONS[task.format],
-                      StorageMode: task.storageMode,
+                      StorageMode: bad ? 0 : task.storageMode,
                       MediaName: 'aigcImageGenFile',
                       FileId: task.storageMode === 'Permanent' ? `5285890${parseInt(task.id.slice(-10), 16) % 1e12}` : '',
                       FileUrl: fileUrl(task),
-                      ExpireTime: task.storageMode === 'Temporary' ? iso(task.doneAt + URL_LIFETIME_MS) : '',
+                      ExpireTime: bad ? '0000-00-00' : task.storageMode === 'Temporary' ? iso(task.doneAt + URL_LIFETIME_MS) : '',
                     },
                   ],
                 }
@@ -394,11 +453,13 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     const status = { queued: 'QUEUED', running: 'IN_PROGRESS', succeeded: 'SUCCESS', failed: 'FAILURE', cancelled: 'FAILURE' }[phase];
     const data: Record<string, unknown> = { task_id: task.id, status };
     // Envelope gateways report progress as a percentage string.
-    if (phase === 'running') data.progress = `${progressOf(task, now)}%`;
+    const progress = progressOf(task, now);
+    if (phase === 'running' && progress !== undefined) data.progress = options.malformedFields ? '--' : `${progress}%`;
     if (phase === 'succeeded') data.progress = '100%';
     if (phase === 'failed') data.fail_reason = task.failure!.message;
     if (phase === 'cancelled') data.fail_reason = 'Task cancelled';
-    data.data = nativeDetail(task, now);
+    const detail = nativeDetail(task, now);
+    data.data = options.envelopeNesting === 'bare' ? detail.Response : detail;
     return { code: 0, message: '', data };
   }
 
@@ -419,7 +480,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
           status: 202,
           body: {
             status: 'IN_PROGRESS',
-            logs: [{ message: `generating (${progressOf(task, now)}%)`, level: 'INFO', source: 'user', timestamp: new Date(now).toISOString() }],
+            logs: [{ message: `generating (${linearProgress(task, now)}%)`, level: 'INFO', source: 'user', timestamp: new Date(now).toISOString() }],
             metrics: {},
             ...common,
           },
@@ -485,7 +546,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     return undefined;
   }
 
-  function create(raw: string, violation: boolean, origin: string): Answer {
+  function create(raw: string, violation: boolean, origin: string, failure?: Extract<FaultKind, { kind: 'taskFailure' }>): Answer {
     let body: unknown;
     try {
       body = JSON.parse(raw) as unknown;
@@ -496,10 +557,13 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     if (problem) return errorAnswer(400, problem, 'InvalidParameterValue');
     const record = body as Record<string, unknown>;
     const sessionId = str(record.session_id) || undefined;
+    const now = Date.now();
     const knownId = sessionId ? sessions.get(sessionId) : undefined;
     const known = knownId ? tasks.get(knownId) : undefined;
-    if (known) return createAnswer(known, origin);
-    const now = Date.now();
+    // The protocol: a repeat within 3 days is rejected with an error (and does not reveal the first task).
+    if (known && now - known.createdAt < SESSION_RETENTION_MS) {
+      return errorAnswer(400, `The session_id ${sessionId} was already used within the last 3 days.`, 'InvalidParameterValue.SessionIdDuplicated');
+    }
     const startAt = now + Math.max(0, options.queueMs);
     const output = isRecord(record.output_config) ? record.output_config : {};
     const task: SimTask = {
@@ -516,29 +580,61 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
       storageMode: output.storage_mode === 'Permanent' ? 'Permanent' : 'Temporary',
       failure: violation
         ? { errCode: 10001, errCodeExt: 'InvalidParameter.VoilationContent', message: 'The input violates the content policy.' }
-        : undefined,
+        : failure
+          ? { errCode: failure.errCode ?? 70000, errCodeExt: failure.errCodeExt ?? 'InternalError', message: failure.message ?? 'The model failed to generate an image.' }
+          : undefined,
     };
     tasks.set(task.id, task);
     if (sessionId) sessions.set(sessionId, task.id);
     return createAnswer(task, origin);
   }
 
+  /**
+   * A task the gateway does not know (yet): Tencent answers HTTP 200 with `Response.Error`,
+   * envelope gateways HTTP 200 with a non-zero code, queue gateways HTTP 404.
+   */
   function notFound(id: string): Answer {
-    return errorAnswer(404, `The task ${id} does not exist.`, 'ResourceNotFound.TaskNotExist');
+    const message = `The task ${id} does not exist.`;
+    switch (options.mode) {
+      case 'native':
+        return { status: 200, body: { Response: { Error: { Code: 'ResourceNotFound.TaskNotExist', Message: message }, RequestId: randomUUID() } } };
+      case 'envelope':
+        return { status: 200, body: { code: 404, message, data: null } };
+      case 'queue':
+        return { status: 404, body: { detail: message } };
+    }
   }
 
-  function handleApi(route: ApiRoute, raw: string, violation: boolean, origin: string): Answer {
+  function bodyError(fault: Extract<FaultKind, { kind: 'bodyError' }>): Answer {
+    const message = fault.message ?? 'simulated error in an HTTP 200 answer';
+    switch (options.mode) {
+      case 'native':
+        return { status: 200, body: { Response: { Error: { Code: fault.code ?? 'InternalError', Message: message }, RequestId: randomUUID() } } };
+      case 'envelope':
+        return { status: 200, body: { code: Number(fault.code) || 500, message, data: null } };
+      case 'queue':
+        return { status: 500, body: { detail: message } };
+    }
+  }
+
+  /** A task is visible to queries only `invisibleMs` after its create. */
+  function visible(id: string, now: number): SimTask | undefined {
+    const task = tasks.get(id);
+    return task && now - task.createdAt >= options.invisibleMs ? task : undefined;
+  }
+
+  function handleApi(route: ApiRoute, raw: string, violation: boolean, origin: string, failure?: Extract<FaultKind, { kind: 'taskFailure' }>): Answer {
     const now = Date.now();
     switch (route.route) {
       case 'create':
-        return create(raw, violation, origin);
+        return create(raw, violation, origin, failure);
       case 'query': {
-        const task = tasks.get(route.id);
+        const task = visible(route.id, now);
         if (!task) return notFound(route.id);
         return { status: 200, body: options.mode === 'envelope' ? envelopeDetail(task, now) : nativeDetail(task, now) };
       }
       case 'status': {
-        const task = tasks.get(route.id);
+        const task = visible(route.id, now);
         return task ? queueStatus(task, now, origin) : notFound(route.id);
       }
       case 'response': {
@@ -654,10 +750,15 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     const origin = req.headers.host ? `http://${req.headers.host}` : apiOrigin;
 
     let violation = false;
+    let failure: Extract<FaultKind, { kind: 'taskFailure' }> | undefined;
     const fault = takeFault(route.route);
     if (fault) {
       if (fault.kind === 'violation') violation = route.route === 'create';
-      else if (await applyCommonFault(fault, req, res, (status, message) => errorAnswer(status, message))) return;
+      else if (fault.kind === 'taskFailure') failure = fault;
+      else if (fault.kind === 'bodyError') {
+        sendJson(res, bodyError(fault));
+        return;
+      } else if (await applyCommonFault(fault, req, res, (status, message) => errorAnswer(status, message))) return;
     }
 
     const auth = req.headers.authorization;
@@ -674,11 +775,11 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
       });
       return;
     }
-    sendJson(res, handleApi(route, body, violation, origin));
+    sendJson(res, handleApi(route, body, violation, origin, failure));
   }
 
   function sendImage(req: http.IncomingMessage, res: http.ServerResponse, stream: { size: number; chunks(): Iterable<Buffer> }, format: ImageFormat): void {
-    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': stream.size, 'Cache-Control': 'max-age=86400' });
+    res.writeHead(200, { 'Content-Type': options.imageContentType ?? CONTENT_TYPES[format], 'Content-Length': stream.size, 'Cache-Control': 'max-age=86400' });
     if (req.method === 'HEAD') {
       res.end();
       return;
@@ -797,7 +898,11 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     fault(f: Fault) {
       const allowed = f.route === 'cdn' ? CDN_FAULTS : API_FAULTS;
       if (!allowed.has(f.fault.kind)) throw new Error(`fault ${f.fault.kind} does not apply to route ${f.route}`);
-      if (f.fault.kind === 'violation' && f.route !== 'create') throw new Error('fault violation applies to route create only');
+      if ((f.fault.kind === 'violation' || f.fault.kind === 'taskFailure') && f.route !== 'create') throw new Error(`fault ${f.fault.kind} applies to route create only`);
+      if (f.forMs !== undefined) {
+        faults.push({ route: f.route, fault: f.fault, left: Infinity, until: Date.now() + f.forMs });
+        return;
+      }
       const times = f.times ?? 1;
       if (times > 0) faults.push({ route: f.route, fault: f.fault, left: times });
     },

@@ -1,12 +1,12 @@
 /**
  * The simulator is the ground truth for the gateway and download tests, so it is
- * checked on its own here, with plain fetch: if it drifted from PROTOCOL.md the
- * client tests would prove nothing.
+ * checked on its own here, with plain fetch and the raw JSON, against the protocol
+ * (docs/protocol.md): never with the client's own parsing, or a shared mistake would
+ * pass both.
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
-import { normaliseAnswer, normaliseSubmit } from '../../src/core/taskState';
 import { TINY_JPEG, TINY_WEBP, colourFor, imageBytes, paddedImage, pngBytes, sniffFormat } from '../sim/images';
 import { type Simulator, startSimulator } from '../sim/simulator';
 
@@ -255,11 +255,13 @@ describe('create', () => {
     assert.equal(sim.tasks.size, 4);
   });
 
-  it('a repeated session_id returns the same task', async () => {
+  it('a repeated session_id is refused with an error that does not reveal the first task', async () => {
     const first = await nativeTaskId({ ...BODY, session_id: 's-1' });
-    const second = await nativeTaskId({ ...BODY, session_id: 's-1' });
+    const repeat = await create({ ...BODY, session_id: 's-1' });
+    assert.equal(repeat.status, 400);
+    assert.ok(at(repeat.json, 'Response', 'Error', 'Code'));
+    assert.ok(!repeat.text.includes(first), 'the first task id is not in the refusal');
     const other = await nativeTaskId({ ...BODY, session_id: 's-2' });
-    assert.equal(second, first);
     assert.notEqual(other, first);
     assert.equal(sim.tasks.size, 2);
     assert.equal(sim.tasks.get(first)?.sessionId, 's-1');
@@ -272,13 +274,13 @@ describe('native mode', () => {
     const reply = await create();
     assert.match(String(at(reply.json, 'Response', 'TaskId')), /^251007502-AigcImage-[0-9a-f]+$/);
     assert.equal(typeof at(reply.json, 'Response', 'RequestId'), 'string');
-    const id = normaliseSubmit(reply.json).taskId;
+    const id = String(at(reply.json, 'Response', 'TaskId'));
     const task = sim.tasks.get(id)!;
     assert.equal(task.doneAt, task.createdAt + 900);
 
     const waiting = await call(`/tencent-vod/v1/query/${id}`);
     assert.equal(at(waiting.json, 'Response', 'Status'), 'WAITING');
-    assert.equal(normaliseAnswer(waiting.json, id).status, 'queued');
+    assert.equal(at(waiting.json, 'Response', 'AigcImageTask', 'TaskId'), id);
 
     await wait(task.startAt + 150 - Date.now());
     const early = await call(`/tencent-vod/v1/query/${id}`);
@@ -288,8 +290,6 @@ describe('native mode', () => {
     const p1 = Number(at(early.json, 'Response', 'AigcImageTask', 'Progress'));
     const p2 = Number(at(later.json, 'Response', 'AigcImageTask', 'Progress'));
     assert.ok(p1 > 0 && p2 > p1 && p2 < 100, `progress ${p1} then ${p2}`);
-    const running = normaliseAnswer(later.json, id);
-    assert.ok(running.status === 'running' && running.progress === p2);
 
     await wait(task.doneAt + 20 - Date.now());
     const done = await call(`/tencent-vod/v1/query/${id}`);
@@ -299,8 +299,7 @@ describe('native mode', () => {
     assert.equal(info.FileUrl, `${sim.cdnOrigin}/files/${id}.png`);
     assert.equal(info.StorageMode, 'Temporary');
     assert.ok(Date.parse(String(info.ExpireTime)) > Date.now());
-    const state = normaliseAnswer(done.json, id);
-    assert.ok(state.status === 'succeeded' && state.images[0]!.url === info.FileUrl);
+    assert.ok(Date.parse(String(at(done.json, 'Response', 'FinishTime'))) <= Date.now());
     assert.equal(task.statusRequests, 4);
   });
 
@@ -323,24 +322,42 @@ describe('native mode', () => {
     assert.equal(at(done.json, 'Response', 'Status'), 'FINISH');
     assert.equal(at(done.json, 'Response', 'AigcImageTask', 'ErrCode'), 10001);
     assert.equal(at(done.json, 'Response', 'AigcImageTask', 'ErrCodeExt'), 'InvalidParameter.VoilationContent');
-    const state = normaliseAnswer(done.json, id);
-    assert.ok(state.status === 'failed' && state.contentPolicy);
+    assert.deepEqual(at(done.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos'), []);
     const next = await nativeTaskId();
     assert.equal(sim.tasks.get(next)?.failure, undefined, 'the fault was used up');
   });
 
-  it('an unknown task is a 404 in each mode’s error shape', async () => {
+  it('an unknown task is TaskNotExist in each mode’s shape: HTTP 200 with the error in the body, or a 404 (queue)', async () => {
     const native = await call('/tencent-vod/v1/query/nope');
-    assert.equal(native.status, 404);
-    assert.ok(String(at(native.json, 'Response', 'Error', 'Code')).startsWith('ResourceNotFound'));
+    assert.equal(native.status, 200);
+    assert.equal(at(native.json, 'Response', 'Error', 'Code'), 'ResourceNotFound.TaskNotExist');
     sim.configure({ mode: 'queue' });
     const queue = await call('/queue/requests/nope/status');
     assert.equal(queue.status, 404);
     assert.equal(typeof queue.json.detail, 'string');
     sim.configure({ mode: 'envelope' });
     const envelope = await call('/tencent-vod/v1/query/nope');
-    assert.equal(envelope.status, 404);
+    assert.equal(envelope.status, 200);
     assert.equal(envelope.json.code, 404);
+    assert.equal(envelope.json.data, null);
+  });
+
+  it('a new task is TaskNotExist for `invisibleMs`, then found, in all three shapes', async () => {
+    for (const mode of ['native', 'envelope', 'queue'] as const) {
+      sim.reset();
+      sim.configure({ mode, invisibleMs: 300, taskDurationMs: 5000, quiet: true });
+      const reply = await create();
+      const id = String(at(reply.json, 'Response', 'TaskId') ?? at(reply.json, 'data', 'task_id') ?? reply.json.request_id);
+      const path = mode === 'queue' ? `/queue/requests/${id}/status` : `/tencent-vod/v1/query/${id}`;
+      const early = await call(path);
+      if (mode === 'native') assert.equal(at(early.json, 'Response', 'Error', 'Code'), 'ResourceNotFound.TaskNotExist');
+      if (mode === 'envelope') assert.equal(early.json.code, 404);
+      if (mode === 'queue') assert.equal(early.status, 404);
+      await wait(sim.tasks.get(id)!.createdAt + 320 - Date.now());
+      const later = await call(path);
+      assert.ok(later.status === 200 || later.status === 202, `${mode}: ${later.text}`);
+      assert.ok(!at(later.json, 'Response', 'Error') && later.json.code !== 404, `${mode}: found after ${300} ms`);
+    }
   });
 });
 
@@ -356,32 +373,31 @@ describe('queue mode', () => {
     assert.equal(reply.json.status_url, `${base}/status`);
     assert.equal(reply.json.response_url, base);
     assert.equal(reply.json.cancel_url, `${base}/cancel`);
-    const submitted = normaliseSubmit(reply.json);
-    assert.equal(submitted.initial?.status, 'queued');
+    const statusUrl = String(reply.json.status_url);
 
-    const queued = await call(submitted.statusUrl!);
+    const queued = await call(statusUrl);
     assert.equal(queued.status, 202);
     assert.equal(queued.json.status, 'IN_QUEUE');
     assert.equal(queued.json.queue_position, 0);
-    assert.equal(normaliseAnswer(queued.json, id).status, 'queued');
 
     await wait(sim.tasks.get(id)!.startAt + 50 - Date.now());
-    const running = await call(submitted.statusUrl!);
+    const running = await call(statusUrl);
     assert.equal(running.status, 202);
     assert.equal(running.json.status, 'IN_PROGRESS');
 
-    const early = await call(submitted.responseUrl!);
+    const early = await call(base);
     assert.equal(early.status, 400, 'no result before completion');
 
     await wait(sim.tasks.get(id)!.doneAt + 20 - Date.now());
-    const done = await call(submitted.statusUrl!);
+    const done = await call(statusUrl);
     assert.equal(done.status, 200);
     assert.equal(done.json.status, 'COMPLETED');
-    const ready = normaliseAnswer(done.json, id);
-    assert.ok(ready.status === 'resultReady' && ready.resultUrl === base);
+    assert.equal(done.json.response_url, base);
+    assert.equal(done.json.error, undefined);
     const result = await call(base);
     assert.equal(result.status, 200);
-    assert.equal(normaliseAnswer(result.json, id).status, 'succeeded');
+    assert.equal(at(result.json, 'Response', 'Status'), 'FINISH');
+    assert.ok(String(at(result.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl')).startsWith(sim.cdnOrigin));
     assert.equal(sim.tasks.get(id)?.statusRequests, 3, 'status look-ups counted, result fetches not');
   });
 
@@ -395,21 +411,23 @@ describe('queue mode', () => {
 
   it('cancel marks the task cancelled; after the end it is ALREADY_COMPLETED', async () => {
     sim.configure({ mode: 'queue', taskDurationMs: 5000 });
-    const submitted = normaliseSubmit((await create()).json);
-    const cancel = await call(submitted.cancelUrl!, { method: 'PUT' });
+    const submitted = (await create()).json;
+    const id = String(submitted.request_id);
+    const cancel = await call(String(submitted.cancel_url), { method: 'PUT' });
     assert.equal(cancel.status, 202);
     assert.equal(cancel.json.status, 'CANCELLATION_REQUESTED');
-    assert.equal(sim.tasks.get(submitted.taskId)?.cancelled, true);
-    const status = await call(submitted.statusUrl!);
-    assert.equal(normaliseAnswer(status.json, submitted.taskId).status, 'cancelled');
+    assert.equal(sim.tasks.get(id)?.cancelled, true);
+    const status = await call(String(submitted.status_url));
+    assert.equal(status.json.status, 'COMPLETED');
+    assert.match(String(status.json.error), /cancel/i);
 
     sim.configure({ taskDurationMs: 0 });
-    const finished = normaliseSubmit((await create()).json);
+    const finished = (await create()).json;
     await wait(20);
-    const late = await call(finished.cancelUrl!, { method: 'PUT' });
+    const late = await call(String(finished.cancel_url), { method: 'PUT' });
     assert.equal(late.status, 400);
     assert.equal(late.json.status, 'ALREADY_COMPLETED');
-    assert.equal(sim.tasks.get(finished.taskId)?.cancelled, false);
+    assert.equal(sim.tasks.get(String(finished.request_id))?.cancelled, false);
   });
 
   it('errors answer in the queue shape', async () => {
@@ -431,7 +449,7 @@ describe('queue mode', () => {
     assert.equal((await call(`${base}/status`)).json.status, 'COMPLETED');
     const result = await call(base);
     assert.equal(result.status, 200);
-    assert.equal(normaliseAnswer(result.json, id).status, 'succeeded');
+    assert.equal(at(result.json, 'Response', 'Status'), 'FINISH');
     assert.equal((await call('/tencent-vod/v1/requests/nope/status')).status, 404);
   });
 });
@@ -443,24 +461,30 @@ describe('envelope mode', () => {
     assert.equal(reply.json.code, 0);
     assert.equal(reply.json.message, 'success');
     const id = String(at(reply.json, 'data', 'task_id'));
-    assert.equal(normaliseSubmit(reply.json).taskId, id);
+    assert.ok(sim.tasks.has(id));
 
     const queued = await call(`/tencent-vod/v1/query/${id}`);
+    assert.equal(queued.json.code, 0);
+    assert.equal(at(queued.json, 'data', 'task_id'), id);
     assert.equal(at(queued.json, 'data', 'status'), 'QUEUED');
-    assert.equal(normaliseAnswer(queued.json, id).status, 'queued');
 
     await wait(sim.tasks.get(id)!.startAt + 100 - Date.now());
     const running = await call(`/tencent-vod/v1/query/${id}`);
     assert.equal(at(running.json, 'data', 'status'), 'IN_PROGRESS');
     assert.match(String(at(running.json, 'data', 'progress')), /^\d+%$/);
-    assert.equal(normaliseAnswer(running.json, id).status, 'running');
 
     await wait(sim.tasks.get(id)!.doneAt + 20 - Date.now());
     const done = await call(`/tencent-vod/v1/query/${id}`);
+    // As the protocol writes it: {code, message, data: {task_id, status, data: {Response: …}}}.
+    assert.deepEqual(Object.keys(done.json).sort(), ['code', 'data', 'message']);
     assert.equal(at(done.json, 'data', 'status'), 'SUCCESS');
     assert.equal(at(done.json, 'data', 'data', 'Response', 'Status'), 'FINISH');
-    const state = normaliseAnswer(done.json, id);
-    assert.ok(state.status === 'succeeded' && state.images[0]!.url.startsWith(sim.cdnOrigin));
+    assert.ok(String(at(done.json, 'data', 'data', 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl')).startsWith(sim.cdnOrigin));
+
+    sim.configure({ envelopeNesting: 'bare' });
+    const bare = await call(`/tencent-vod/v1/query/${id}`);
+    assert.equal(at(bare.json, 'data', 'data', 'Status'), 'FINISH', 'the other nesting: the Response contents without the wrapper');
+    assert.equal(at(bare.json, 'data', 'data', 'Response'), undefined);
   });
 
   it('a violation is a FAILURE with the reason', async () => {
@@ -470,8 +494,8 @@ describe('envelope mode', () => {
     await wait(20);
     const done = await call(`/tencent-vod/v1/query/${id}`);
     assert.equal(at(done.json, 'data', 'status'), 'FAILURE');
-    const state = normaliseAnswer(done.json, id);
-    assert.ok(state.status === 'failed' && state.code === 'InvalidParameter.VoilationContent');
+    assert.match(String(at(done.json, 'data', 'fail_reason')), /content policy/);
+    assert.equal(at(done.json, 'data', 'data', 'Response', 'AigcImageTask', 'ErrCodeExt'), 'InvalidParameter.VoilationContent');
   });
 
   it('errors answer with a non-zero code and the message', async () => {
@@ -563,9 +587,77 @@ describe('faults', () => {
     assert.equal(sim.tasks.size, before, 'a task nobody waits for is not created');
   });
 
+  it('an error inside an HTTP 200 answer: Response.Error (native), a non-zero code (envelope); queue has none, so HTTP 500', async () => {
+    sim.fault({ route: 'create', fault: { kind: 'bodyError', code: 'InternalError', message: 'busy' } });
+    const native = await create();
+    assert.equal(native.status, 200);
+    assert.equal(at(native.json, 'Response', 'Error', 'Code'), 'InternalError');
+    sim.configure({ mode: 'envelope' });
+    sim.fault({ route: 'create', fault: { kind: 'bodyError', code: '5001', message: 'busy' } });
+    const envelope = await create();
+    assert.equal(envelope.status, 200);
+    assert.equal(envelope.json.code, 5001);
+    assert.equal(envelope.json.message, 'busy');
+    sim.configure({ mode: 'queue' });
+    sim.fault({ route: 'create', fault: { kind: 'bodyError', message: 'busy' } });
+    assert.equal((await create()).status, 500);
+    assert.equal(sim.tasks.size, 0);
+  });
+
+  it('a FINISH failure other than the content policy, after the task ran its time', async () => {
+    sim.configure({ taskDurationMs: 200 });
+    sim.fault({ route: 'create', fault: { kind: 'taskFailure', errCode: 70001, errCodeExt: 'FailedOperation', message: 'no GPU' } });
+    const id = await nativeTaskId();
+    assert.equal(sim.tasks.get(id)!.doneAt - sim.tasks.get(id)!.createdAt, 200);
+    await wait(sim.tasks.get(id)!.doneAt + 20 - Date.now());
+    const done = await call(`/tencent-vod/v1/query/${id}`);
+    assert.equal(at(done.json, 'Response', 'AigcImageTask', 'Status'), 'FINISH');
+    assert.equal(at(done.json, 'Response', 'AigcImageTask', 'ErrCode'), 70001);
+    assert.equal(at(done.json, 'Response', 'AigcImageTask', 'ErrCodeExt'), 'FailedOperation');
+    assert.equal(at(done.json, 'Response', 'AigcImageTask', 'Message'), 'no GPU');
+  });
+
+  it('an outage (forMs) fails every matching request until it is over, however many', async () => {
+    const id = await nativeTaskId();
+    sim.fault({ route: 'query', fault: { kind: 'http', status: 503 }, forMs: 300 });
+    for (let i = 0; i < 5; i++) assert.equal((await call(`/tencent-vod/v1/query/${id}`)).status, 503);
+    await wait(320);
+    assert.equal((await call(`/tencent-vod/v1/query/${id}`)).status, 200);
+  });
+
+  it('progress shapes: none, stuck at 99, jumps, a constant 50', async () => {
+    sim.configure({ taskDurationMs: 1000 });
+    const sample = async (progress: 'none' | 'stuck99' | 'jumps' | 'constant50') => {
+      sim.configure({ progress });
+      const id = await nativeTaskId();
+      const seen: unknown[] = [];
+      for (const offset of [100, 400, 800]) {
+        await wait(sim.tasks.get(id)!.startAt + offset - Date.now());
+        seen.push(at((await call(`/tencent-vod/v1/query/${id}`)).json, 'Response', 'AigcImageTask', 'Progress'));
+      }
+      return seen;
+    };
+    assert.deepEqual(await sample('none'), [undefined, undefined, undefined]);
+    assert.deepEqual(await sample('stuck99'), [0, 99, 99]);
+    assert.deepEqual(await sample('jumps'), [0, 30, 80]);
+    assert.deepEqual(await sample('constant50'), [50, 50, 50]);
+  });
+
+  it('malformed optional fields, as some gateways send them', async () => {
+    sim.configure({ taskDurationMs: 0, malformedFields: true });
+    const id = await nativeTaskId();
+    await wait(20);
+    const done = await call(`/tencent-vod/v1/query/${id}`);
+    assert.equal(at(done.json, 'Response', 'FinishTime'), 'N/A');
+    assert.equal(at(done.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'ExpireTime'), '0000-00-00');
+    assert.equal(at(done.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'StorageMode'), 0);
+    assert.ok(String(at(done.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl')).startsWith(sim.cdnOrigin));
+  });
+
   it('refuses a fault on a route it cannot apply to', () => {
     assert.throws(() => sim.fault({ route: 'query', fault: { kind: 'violation' } }), /violation/);
     assert.throws(() => sim.fault({ route: 'create', fault: { kind: 'expiredUrl' } }), /expiredUrl/);
+    assert.throws(() => sim.fault({ route: 'query', fault: { kind: 'taskFailure' } }), /taskFailure/);
   });
 });
 
@@ -640,6 +732,13 @@ describe('the CDN and the third origin', () => {
     assert.equal(big.headers.get('content-length'), '3000000');
     assert.equal(big.bytes.length, 3_000_000);
     readPng(big.bytes);
+  });
+
+  it('serves images with the Content-Type it is told (application/octet-stream), the bytes unchanged', async () => {
+    sim.configure({ imageContentType: 'application/octet-stream' });
+    const response = await fetch(`${sim.cdnOrigin}/files/x.png`);
+    assert.equal(response.headers.get('content-type'), 'application/octet-stream');
+    assert.equal(sniffFormat(Buffer.from(await response.arrayBuffer())), 'png');
   });
 
   it('a truncated body fails to read', async () => {
