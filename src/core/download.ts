@@ -19,7 +19,6 @@ import { candidateName, sidecarPathFor } from './naming';
 /** Results are at most a few tens of MB (6198x2656 PNG); anything far bigger is not our image. */
 export const DEFAULT_MAX_IMAGE_BYTES = 200 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
-const MAX_NAME_ATTEMPTS = 1000;
 
 export interface DownloadOptions {
   url: string;
@@ -47,29 +46,89 @@ export interface DownloadedImage {
   finalUrl: string;
 }
 
-function downloadError(template: string, args: (string | number)[], transient: boolean, details?: string): StudioError {
+/** Why a download failed, for the task lifecycle: ask for a fresh URL, count a strike, or retry later. */
+export type DownloadFailure = 'expired' | 'notImage' | 'tooLarge' | 'badUrl' | 'transient';
+
+function downloadError(template: string, args: (string | number)[], failure: DownloadFailure, details?: string): StudioError {
   // `server` makes it transient for the retry loop; the message stays about the image.
-  return new StudioError({ kind: transient ? 'server' : 'download', template, args, details });
+  return new StudioError({ kind: failure === 'transient' ? 'server' : 'download', code: failure, template, args, details });
+}
+
+/** The lifecycle's reading of a download error (anything not marked is a file-system or transient problem). */
+export function downloadFailureOf(error: StudioError): DownloadFailure | undefined {
+  if (error.kind === 'download' && (error.code === 'expired' || error.code === 'notImage' || error.code === 'tooLarge' || error.code === 'badUrl')) return error.code;
+  if (error.kind === 'download' && error.cause instanceof StudioError) return downloadFailureOf(error.cause);
+  return error.transient ? 'transient' : undefined;
+}
+
+/** Error pages are read up to this many bytes (a hostile host must not fill memory). */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** Reads at most `max` bytes of a body as text and drops the rest of the stream. */
+export async function readCapped(response: Response, max: number): Promise<{ text: string; truncated: boolean }> {
+  if (!response.body) return { text: '', truncated: false };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let truncated = false;
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (size + value.length > max) {
+        chunks.push(value.subarray(0, max - size));
+        size = max;
+        truncated = true;
+        break;
+      }
+      chunks.push(value);
+      size += value.length;
+    }
+  } finally {
+    if (truncated) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
 }
 
 /** Downloads with retries on network failures, 5xx and truncated bodies; other problems fail at once. */
 export async function downloadImage(options: DownloadOptions): Promise<DownloadedImage> {
-  const attempts = Math.max(1, options.attempts ?? 3);
   await mkdir(options.dir, { recursive: true });
+  const temp = path.join(options.dir, `.${options.baseName.slice(0, 40)}.${randomBytes(4).toString('hex')}.part`);
+  try {
+    const fetched = await fetchImageTo(temp, options);
+    const placed = await placeWithoutOverwrite(temp, options.dir, options.baseName, fetched.format.extension);
+    return { ...fetched, path: placed };
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+export type FetchedImage = Omit<DownloadedImage, 'path'>;
+
+/**
+ * Streams the image at `options.url` into `file` (created or replaced: it is the caller's own
+ * temporary name), checking its bytes and size, with up to `attempts` tries for transient
+ * failures. On failure the file is removed.
+ */
+export async function fetchImageTo(file: string, options: Omit<DownloadOptions, 'dir' | 'baseName'>): Promise<FetchedImage> {
+  const attempts = Math.max(1, options.attempts ?? 3);
   let lastError: StudioError | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      return await downloadOnce(options);
+      return await fetchOnce(file, options);
     } catch (error) {
+      await unlink(file).catch(() => undefined);
       lastError = toStudioError(error);
       if (options.signal?.aborted || !lastError.transient || attempt === attempts) break;
       await sleep(lastError.retryAfterMs ?? 400 * 2 ** (attempt - 1), options.signal);
     }
   }
   const error = lastError!;
-  if (error.kind === 'download' || error.kind === 'aborted') throw error;
+  if (error.kind === 'download' || error.kind === 'aborted' || error.kind === 'fileSystem') throw error;
   throw new StudioError({
     kind: 'download',
+    code: 'transient',
     template: 'Could not download the result image: {0}',
     args: [error.message],
     details: error.details,
@@ -77,7 +136,7 @@ export async function downloadImage(options: DownloadOptions): Promise<Downloade
   });
 }
 
-async function downloadOnce(options: DownloadOptions): Promise<DownloadedImage> {
+async function fetchOnce(file: string, options: Omit<DownloadOptions, 'dir' | 'baseName'>): Promise<FetchedImage> {
   const idle = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
   const idleMs = options.idleTimeoutMs ?? 30_000;
@@ -86,8 +145,6 @@ async function downloadOnce(options: DownloadOptions): Promise<DownloadedImage> 
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => idle.abort(new Error('idle')), idleMs);
   };
-  const temp = path.join(options.dir, `.${options.baseName.slice(0, 40)}.${randomBytes(4).toString('hex')}.part`);
-  let keepTemp = false;
   try {
     const { response, finalUrl } = await fetchFollowingRedirects(options, signal);
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
@@ -95,12 +152,12 @@ async function downloadOnce(options: DownloadOptions): Promise<DownloadedImage> 
     const total = Number.isFinite(declared) ? declared : undefined;
     if (total !== undefined && total > maxBytes) {
       void response.body?.cancel();
-      throw downloadError('The result image is {0} MB, more than the {1} MB limit.', [mb(total), mb(maxBytes)], false);
+      throw downloadError('The result image is {0} MB, more than the {1} MB limit.', [mb(total), mb(maxBytes)], 'tooLarge');
     }
-    if (!response.body) throw downloadError('The result image answer was empty.', [], true);
+    if (!response.body) throw downloadError('The result image answer was empty.', [], 'transient');
 
     const hash = createHash('sha256');
-    const out = createWriteStream(temp, { flags: 'wx' });
+    const out = createWriteStream(file, { flags: 'w' });
     // `finished` also settles when the stream is destroyed, which 'finish'/'error' listeners miss.
     const outDone = finished(out);
     let received = 0;
@@ -111,7 +168,7 @@ async function downloadOnce(options: DownloadOptions): Promise<DownloadedImage> 
         touch();
         received += chunk.length;
         if (received > maxBytes) {
-          throw downloadError('The result image is more than the {0} MB limit.', [mb(maxBytes)], false);
+          throw downloadError('The result image is more than the {0} MB limit.', [mb(maxBytes)], 'tooLarge');
         }
         if (!format) {
           head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES)]);
@@ -121,7 +178,7 @@ async function downloadOnce(options: DownloadOptions): Promise<DownloadedImage> 
               throw downloadError(
                 'The result is not an image (got {0}).',
                 [response.headers.get('content-type') ?? 'unknown content'],
-                false,
+                'notImage',
                 oneLine(Buffer.from(chunk.subarray(0, 200)).toString('latin1'), 200),
               );
             }
@@ -137,18 +194,19 @@ async function downloadOnce(options: DownloadOptions): Promise<DownloadedImage> 
       throw streamFailure(error, received, total, signal, options.signal);
     }
     out.end();
-    await outDone;
+    try {
+      await outDone;
+    } catch (error) {
+      throw toStudioError(error);
+    }
     if (total !== undefined && received !== total) {
-      throw downloadError('The result image arrived incomplete ({0} of {1} bytes).', [received, total], true);
+      throw downloadError('The result image arrived incomplete ({0} of {1} bytes).', [received, total], 'transient');
     }
     if (!format) format = sniffImageFormat(head);
-    if (!format) throw downloadError('The result is not an image ({0} bytes).', [received], false);
-    const placed = await placeWithoutOverwrite(temp, options.dir, options.baseName, format.extension);
-    keepTemp = true; // moved
-    return { path: placed, format, bytes: received, sha256: hash.digest('hex'), finalUrl };
+    if (!format) throw downloadError('The result is not an image ({0} bytes).', [received], 'notImage');
+    return { format, bytes: received, sha256: hash.digest('hex'), finalUrl };
   } finally {
     clearTimeout(idleTimer);
-    if (!keepTemp) await unlink(temp).catch(() => undefined);
   }
 }
 
@@ -156,12 +214,13 @@ function streamFailure(error: unknown, received: number, total: number | undefin
   if (error instanceof StudioError) return error;
   if (userSignal?.aborted) return toStudioError(userSignal.reason ?? error);
   if (signal.aborted || isAbortError(error)) {
-    return downloadError('The image download stalled after {0} bytes.', [received], true);
+    return downloadError('The image download stalled after {0} bytes.', [received], 'transient');
   }
+  if (typeof (error as { syscall?: unknown })?.syscall === 'string') return toStudioError(error);
   return downloadError(
     'The result image arrived incomplete ({0} of {1} bytes).',
     [received, total ?? '?'],
-    true,
+    'transient',
     error instanceof Error ? error.message : String(error),
   );
 }
@@ -171,13 +230,13 @@ function streamFailure(error: unknown, received: number, total: number | undefin
  * origin is the API origin and the chain has not left it: a hop to another host
  * and back does not earn the header again.
  */
-async function fetchFollowingRedirects(options: DownloadOptions, signal: AbortSignal): Promise<{ response: Response; finalUrl: string }> {
+async function fetchFollowingRedirects(options: Pick<DownloadOptions, 'url' | 'apiOrigin' | 'authorization' | 'fetch' | 'signal'>, signal: AbortSignal): Promise<{ response: Response; finalUrl: string }> {
   const fetchImpl = options.fetch ?? fetch;
   let url = new URL(options.url);
   let leftApiOrigin = false;
   for (let hop = 0; ; hop++) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw downloadError('The result image URL is not http(s): {0}', [url.protocol], false);
+      throw downloadError('The result image URL is not http(s): {0}', [url.protocol], 'badUrl');
     }
     const sameOrigin = url.origin === options.apiOrigin;
     if (!sameOrigin) leftApiOrigin = true;
@@ -188,69 +247,78 @@ async function fetchFollowingRedirects(options: DownloadOptions, signal: AbortSi
       response = await fetchImpl(url, { headers, redirect: 'manual', signal });
     } catch (error) {
       if (options.signal?.aborted) throw toStudioError(options.signal.reason ?? error);
-      throw downloadError('Could not reach the image host {0}: {1}', [url.host, oneLine(String((error as Error)?.cause ?? error))], true);
+      throw downloadError('Could not reach the image host {0}: {1}', [url.host, oneLine(String((error as Error)?.cause ?? error))], 'transient');
     }
     if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
       void response.body?.cancel();
-      if (hop >= MAX_REDIRECTS) throw downloadError('The image host redirected too many times.', [], false);
+      if (hop >= MAX_REDIRECTS) throw downloadError('The image host redirected too many times.', [], 'badUrl');
       url = new URL(response.headers.get('location')!, url);
       continue;
     }
     if (response.ok) return { response, finalUrl: url.href };
-    const text = oneLine(await response.text().catch(() => ''), 300);
+    const text = oneLine((await readCapped(response, MAX_ERROR_BODY_BYTES).catch(() => ({ text: '' }))).text, 300);
     if (response.status === 403 || response.status === 404 || response.status === 410) {
       throw downloadError(
         'The result image link has expired or is gone (HTTP {0}); the task result can be queried for about 3 days.',
         [response.status],
-        false,
+        'expired',
         text,
       );
     }
-    if (response.status === 429 || response.status >= 500) {
-      throw downloadError('The image host answered HTTP {0}.', [response.status], true, text);
-    }
-    throw downloadError('The image host answered HTTP {0}.', [response.status], false, text);
+    // Anything else (5xx, 429, an odd 4xx from a CDN in trouble) is worth another try later.
+    throw downloadError('The image host answered HTTP {0}.', [response.status], 'transient', text);
   }
 }
 
 /**
- * Gives the finished temp file its final name. `link` fails with EEXIST instead of
- * replacing, which is the atomic "create only if absent" a rename lacks.
+ * Gives `temp` the name `target` unless that name exists: true when placed, false when taken.
+ * `link` fails with EEXIST instead of replacing, which is the atomic "create only if absent"
+ * a rename lacks; file systems without hard links (FAT, some shares) get an exclusive copy.
+ * `temp` is left in place either way.
  */
+export async function linkExclusive(temp: string, target: string): Promise<boolean> {
+  try {
+    await link(temp, target);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw toStudioError(error);
+  }
+  try {
+    await copyFile(temp, target, fsConstants.COPYFILE_EXCL);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw toStudioError(error);
+  }
+}
+
+/** Gives the finished temp file the first free name `base.ext`, `base-2.ext`, … (never replacing a file). */
 export async function placeWithoutOverwrite(temp: string, dir: string, baseName: string, extension: string): Promise<string> {
   for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
     const target = path.join(dir, candidateName(baseName, extension, attempt));
     // An image and its sidecar share a name, so a name whose sidecar is taken is taken.
     if (await exists(sidecarPathFor(target))) continue;
-    try {
-      await link(temp, target);
+    if (await linkExclusive(temp, target)) {
       await unlink(temp).catch(() => undefined);
       return target;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'ENOSYS') {
-        // File systems without hard links (FAT, some network shares): an exclusive copy.
-        try {
-          await copyFile(temp, target, fsConstants.COPYFILE_EXCL);
-          await unlink(temp).catch(() => undefined);
-          return target;
-        } catch (copyError) {
-          if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') continue;
-          throw copyError;
-        }
-      }
-      throw new StudioError({ kind: 'fileSystem', template: 'Could not save {0}: {1}', args: [target, (error as Error).message], cause: error });
     }
   }
-  throw new StudioError({ kind: 'fileSystem', template: 'Could not find a free file name for {0} in {1}.', args: [baseName, dir] });
+  throw noFreeName(baseName, dir);
 }
+
+export function noFreeName(baseName: string, dir: string): StudioError {
+  return new StudioError({ kind: 'fileSystem', template: 'Could not find a free file name for {0} in {1}.', args: [baseName, dir] });
+}
+
+export const MAX_NAME_ATTEMPTS = 1000;
 
 function mb(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
 }
 
-async function exists(file: string): Promise<boolean> {
+export async function exists(file: string): Promise<boolean> {
   return access(file).then(
     () => true,
     () => false,

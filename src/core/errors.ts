@@ -40,7 +40,9 @@ export type ErrorKind =
   /** settings are missing or unsafe */
   | 'config'
   /** a path is unsafe or a file could not be written */
-  | 'fileSystem';
+  | 'fileSystem'
+  /** a bug or an error nobody foresaw: the message says what failed, never "could not reach" */
+  | 'unexpected';
 
 export interface StudioErrorInit {
   kind: ErrorKind;
@@ -103,20 +105,74 @@ export function isStudioError(error: unknown): error is StudioError {
   return error instanceof StudioError;
 }
 
-/** Wraps anything thrown into a StudioError so callers handle one type. */
+/** Connection-level error codes that mean the request never reached the server. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function errnoOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The error code of a failed fetch: undici puts the socket's error in `cause`. */
+export function networkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = errnoOf(current);
+    if (code) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** True when a request certainly never reached the server (nothing could have been created). */
+export function neverConnected(error: unknown): boolean {
+  const code = networkCode(error instanceof StudioError ? (error.cause ?? error) : error);
+  return code !== undefined && NOT_CONNECTED.has(code);
+}
+
+/**
+ * Wraps anything thrown into a StudioError so callers handle one type. The message names what
+ * really failed: a file-system error names the file, a failed fetch the network, anything else
+ * is "unexpected" with its own text.
+ */
 export function toStudioError(error: unknown): StudioError {
   if (error instanceof StudioError) return error;
   if (isAbortError(error)) {
     return new StudioError({ kind: 'aborted', template: 'Stopped waiting for the task.', cause: error });
   }
   const text = error instanceof Error ? error.message : String(error);
-  return new StudioError({
-    kind: 'network',
-    template: 'Could not reach the image service: {0}',
-    args: [oneLine(text)],
-    details: error instanceof Error ? error.stack : undefined,
-    cause: error,
-  });
+  const details = error instanceof Error ? error.stack : undefined;
+  const syscall = (error as { syscall?: unknown } | undefined)?.syscall;
+  const code = errnoOf(error);
+  if (code && typeof syscall === 'string' && !NOT_CONNECTED.has(code) && !/^(ECONNRESET|EPIPE|ETIMEDOUT)$/.test(code)) {
+    return fileSystemError(error, code, text, details);
+  }
+  if (error instanceof TypeError && /fetch failed|terminated|network/i.test(text)) {
+    const cause = networkCode(error);
+    return new StudioError({
+      kind: 'network',
+      template: 'Could not reach the image service: {0}',
+      args: [oneLine(cause ? `${text} (${cause})` : text)],
+      details,
+      cause: error,
+    });
+  }
+  if (code && (NOT_CONNECTED.has(code) || /^(ECONNRESET|EPIPE|ETIMEDOUT|UND_ERR)/.test(code))) {
+    return new StudioError({ kind: 'network', template: 'Could not reach the image service: {0}', args: [oneLine(`${text} (${code})`)], details, cause: error });
+  }
+  return new StudioError({ kind: 'unexpected', template: 'Unexpected error: {0}', args: [oneLine(text)], details, cause: error });
+}
+
+function fileSystemError(error: unknown, code: string, text: string, details: string | undefined): StudioError {
+  const file = (error as { path?: unknown }).path;
+  const where = typeof file === 'string' ? file : '';
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new StudioError({ kind: 'fileSystem', code, template: 'The disk is full: could not write {0}.', args: [where || 'the image'], details, cause: error });
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new StudioError({ kind: 'fileSystem', code, template: 'No permission to write {0} ({1}).', args: [where || 'the image', code], details, cause: error });
+  }
+  return new StudioError({ kind: 'fileSystem', code, template: 'A file operation failed: {0}', args: [oneLine(text)], details, cause: error });
 }
 
 export function isAbortError(error: unknown): boolean {

@@ -5,7 +5,7 @@
  * The API key only ever travels to the configured origin: gateway-supplied URLs
  * (status_url, response_url, cancel_url) on any other origin are not used.
  */
-import { StudioError, oneLine, redact, toStudioError } from './errors';
+import { StudioError, neverConnected, oneLine, redact, toStudioError } from './errors';
 import type { CreateTaskBody } from './request';
 import { type NormalisedAnswer, type SubmittedTask, type TaskState, normaliseAnswer, normaliseSubmit } from './taskState';
 
@@ -40,6 +40,13 @@ export interface GatewayConfig {
 export type CancelOutcome = 'requested' | 'unsupported' | 'alreadyDone';
 
 const MAX_LOGGED_BODY = 4000;
+/** A create is retried only after a short wait; a longer Retry-After is reported instead. */
+const MAX_SUBMIT_RETRY_WAIT_MS = 10_000;
+
+/** A failed create that certainly created nothing: the request never connected, or the gateway refused it for its rate limit. */
+export function createdNothing(error: StudioError): boolean {
+  return neverConnected(error) || error.kind === 'rateLimited';
+}
 
 /** Parses and checks a base URL; plain http is only allowed for loopback hosts. */
 export function parseBaseUrl(baseUrl: string): URL {
@@ -107,11 +114,13 @@ export class GatewayClient {
   }
 
   /**
-   * Creates a task. Retried on transient failures only when the body carries a
-   * `session_id`: the gateway de-duplicates on it, so a retry cannot bill twice.
+   * Creates a task. Retried only when the failure certainly created nothing (the connection
+   * was never made, or the gateway said it is over its rate limit): anything else may have
+   * reached the gateway, and a second create could bill twice (de-duplication by `session_id`
+   * is a gateway feature this client does not count on).
    */
   async submit(body: CreateTaskBody, options: { signal?: AbortSignal; attempts?: number } = {}): Promise<SubmittedTask> {
-    const attempts = body.session_id ? Math.max(1, options.attempts ?? 3) : 1;
+    const attempts = Math.max(1, options.attempts ?? 3);
     let lastError: StudioError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
@@ -125,8 +134,9 @@ export class GatewayClient {
         };
       } catch (error) {
         lastError = toStudioError(error);
-        if (!lastError.transient || attempt === attempts || options.signal?.aborted) throw lastError;
-        await sleep(lastError.retryAfterMs ?? 500 * 2 ** (attempt - 1), options.signal);
+        const wait = lastError.retryAfterMs ?? 500 * 2 ** (attempt - 1);
+        if (!createdNothing(lastError) || attempt === attempts || options.signal?.aborted || wait > MAX_SUBMIT_RETRY_WAIT_MS) throw lastError;
+        await sleep(wait, options.signal);
       }
     }
     throw lastError!;

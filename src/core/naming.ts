@@ -97,6 +97,7 @@ export async function resolveOutputDir(workspaceRoot: string, outputFolder: stri
   if (!isInside(root, dir) || !isInside(realRoot, await realAncestor(dir))) {
     throw new StudioError({
       kind: 'fileSystem',
+      code: 'outsideWorkspace',
       template: 'The output folder {0} is outside the workspace; choose a folder inside it (setting aigcImage.outputFolder).',
       args: [folder],
       field: 'aigcImage.outputFolder',

@@ -19,27 +19,15 @@
  *   reading of p is counted as p + 0.5. Measured against the simulator (see
  *   BENCHMARKS.md) this detects a finish within about 70 ms (median) with about six
  *   requests per task, where a fixed 500 ms poller needs 35 for ~180 ms.
- * - Retry-After from a 429 always wins; transient errors (network, 5xx, 429)
- *   are retried with the same growth up to `maxConsecutiveErrors` in a row.
+ * - Failed looks never end the wait (the task is billed): transient errors (network,
+ *   5xx, 429, a malformed answer) back off from 1 s to a cap, a Retry-After is honoured
+ *   up to 5 minutes, a task the gateway does not know yet is looked for every 0.7 s for
+ *   its first minute, and errors that need the user (a refused key) are retried every minute.
+ * - In the background (past the foreground deadline) looks slow down to every 5–30 s.
  */
 import { StudioError, toStudioError } from './errors';
 import { type GatewayClient, type TaskRef, sleep } from './gateway';
 import { type TaskState, isFinal } from './taskState';
-
-export interface PollOptions {
-  signal?: AbortSignal;
-  /** Give up waiting after this long since `startedAt` (the task keeps running upstream). */
-  deadlineMs?: number;
-  /** When the task was submitted (epoch ms); resumed tasks pass their original time. */
-  startedAt?: number;
-  /** Look at once instead of after the first delay: a resumed task may have finished while we were away. */
-  lookNow?: boolean;
-  onState?: (state: TaskState) => void;
-  /** Called when a look-up fails but waiting goes on. */
-  onRetry?: (error: StudioError, delayMs: number) => void;
-  maxConsecutiveErrors?: number;
-  now?: () => number;
-}
 
 interface Sample {
   at: number;
@@ -108,10 +96,55 @@ export function nextDelay(state: ScheduleState): number {
   return Math.round(Math.max(MIN_AIM_MARGIN_MS, Math.min(MAX_AIMED_SLEEP_MS, remaining + margin)));
 }
 
+/** Once a wait is in the background (past the foreground deadline), looks come at most this often… */
+export const BACKGROUND_FIRST_DELAY_MS = 5_000;
+/** …and at least this often. */
+export const BACKGROUND_MAX_DELAY_MS = 30_000;
+/** A Retry-After longer than this is not believed (a hostile or broken gateway could say a year). */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+/** Errors that need the user (a refused key, a wrong query path) are retried this rarely. */
+export const NEEDS_USER_DELAY_MS = 60_000;
+/** A task the gateway does not know yet, this soon after the wait began, is looked at this often. */
+export const NOT_VISIBLE_DELAY_MS = 700;
+const NOT_VISIBLE_WINDOW_MS = 60_000;
+
+/** Delay before the next look after a failed one; every failure is retried, only the pace differs. */
+export function retryDelay(error: StudioError, errorsInRow: number, sinceStartMs: number, background: boolean): number {
+  if (error.kind === 'notFound' && sinceStartMs < NOT_VISIBLE_WINDOW_MS) return NOT_VISIBLE_DELAY_MS;
+  const retryable = error.transient || error.kind === 'invalidResponse' || error.kind === 'notFound';
+  if (!retryable) return NEEDS_USER_DELAY_MS;
+  const cap = background ? BACKGROUND_MAX_DELAY_MS : MAX_DELAY_MS * 4;
+  const grown = Math.min(cap, 1000 * 2 ** Math.max(0, errorsInRow - 1));
+  const asked = error.retryAfterMs === undefined ? 0 : Math.min(MAX_RETRY_AFTER_MS, error.retryAfterMs);
+  return Math.max(grown, asked);
+}
+
+/** The next delay of a background wait: grows from BACKGROUND_FIRST_DELAY_MS to the cap. */
+export function backgroundDelay(previousDelay: number): number {
+  return Math.min(BACKGROUND_MAX_DELAY_MS, Math.max(BACKGROUND_FIRST_DELAY_MS, Math.round(previousDelay * GROWTH)));
+}
+
+export interface PollOptions {
+  signal?: AbortSignal;
+  /**
+   * Epoch ms from which the wait is in the background: the foreground deadline passed, or the
+   * user stopped watching. Looks then come less often (capped back-off). Default: never.
+   */
+  backgroundAfter?: number | (() => number);
+  /** Look at once instead of after the first delay: a resumed task may have finished while we were away. */
+  lookNow?: boolean;
+  onState?: (state: TaskState) => void;
+  /** Called when a look-up fails; waiting always goes on. */
+  onRetry?: (error: StudioError, delayMs: number) => void;
+  now?: () => number;
+  /** How to wait: injected for a deterministic clock, or to wake early ("collect now"). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
 /**
- * Looks the task up until it is final, the deadline passes or the signal aborts.
- * Returns the final state (succeeded, failed or cancelled); throws a StudioError
- * for `aborted`, `timeout` and non-transient look-up failures.
+ * Looks the task up until it is final or the signal aborts. Returns the final state (succeeded,
+ * failed or cancelled); throws only an `aborted` StudioError. No failure to look ends the wait:
+ * a task that was submitted is billed, so it is looked for until the caller stops.
  */
 export async function pollUntilDone(
   client: Pick<GatewayClient, 'query'>,
@@ -119,28 +152,26 @@ export async function pollUntilDone(
   options: PollOptions = {},
 ): Promise<TaskState> {
   const now = options.now ?? Date.now;
-  const startedAt = options.startedAt ?? now();
-  const deadline = startedAt + (options.deadlineMs ?? 10 * 60_000);
-  const maxErrors = options.maxConsecutiveErrors ?? 6;
+  const wait = options.sleep ?? sleep;
+  const startedAt = now();
+  const backgroundAfter = () => {
+    const value = options.backgroundAfter;
+    return typeof value === 'function' ? value() : (value ?? Infinity);
+  };
   const samples: Sample[] = [];
   let attempt = 0;
-  let delay = 0;
+  let delay = options.lookNow ? 0 : FIRST_DELAY_MS;
+  let previousDelay = 0;
   let errors = 0;
-  let aimedAt: number | undefined;
   let missedAim = false;
 
   for (;;) {
-    delay = nextDelay({ attempt, previousDelay: delay, now: now(), samples, missedAim });
-    if (attempt === 0 && options.lookNow) delay = 0;
-    const wake = now() + delay;
-    if (wake > deadline) {
-      await sleep(Math.max(0, deadline - now()), options.signal).catch(rethrowAbort);
-      throw timeoutError(task.taskId, deadline - startedAt);
-    }
     const finish = estimateFinish(samples)?.at;
-    aimedAt = finish !== undefined && wake >= finish ? finish : undefined;
-    await sleep(delay, options.signal).catch(rethrowAbort);
+    const aimed = finish !== undefined && now() + delay >= finish;
+    await wait(delay, options.signal).catch(rethrowAbort);
+    if (options.signal?.aborted) throw abortedError();
     attempt++;
+    previousDelay = delay;
 
     let state: TaskState;
     try {
@@ -149,14 +180,9 @@ export async function pollUntilDone(
     } catch (error) {
       const e = toStudioError(error);
       if (e.kind === 'aborted' || options.signal?.aborted) throw abortedError();
-      const early = e.kind === 'notFound' && now() - startedAt < 5_000;
       errors++;
-      if (!(e.transient || early || e.kind === 'invalidResponse') || errors > maxErrors) throw e;
-      const wait = Math.max(e.retryAfterMs ?? 0, Math.min(MAX_DELAY_MS * 4, FIRST_DELAY_MS * 2 ** errors));
-      options.onRetry?.(e, wait);
-      if (now() + wait > deadline) throw timeoutError(task.taskId, deadline - startedAt);
-      await sleep(wait, options.signal).catch(rethrowAbort);
-      delay = wait;
+      delay = retryDelay(e, errors, now() - startedAt, now() >= backgroundAfter());
+      options.onRetry?.(e, delay);
       continue;
     }
 
@@ -166,7 +192,11 @@ export async function pollUntilDone(
       samples.push({ at: now(), progress: state.progress });
       if (samples.length > 8) samples.shift();
     }
-    missedAim = aimedAt !== undefined;
+    missedAim = aimed;
+    delay =
+      now() >= backgroundAfter()
+        ? backgroundDelay(previousDelay)
+        : nextDelay({ attempt, previousDelay, now: now(), samples, missedAim });
   }
 }
 
@@ -176,13 +206,4 @@ function abortedError(): StudioError {
 
 function rethrowAbort(): never {
   throw abortedError();
-}
-
-function timeoutError(taskId: string, waitedMs: number): StudioError {
-  return new StudioError({
-    kind: 'timeout',
-    template:
-      'Task {0} has not finished after {1} minutes. It may still finish on the service; it is kept and will be collected later.',
-    args: [taskId, Math.round(waitedMs / 60_000)],
-  });
 }

@@ -134,3 +134,25 @@ export function withoutInlineImages(body: CreateTaskBody): CreateTaskBody {
 export function isOmittedInlineImage(url: string | undefined): boolean {
   return url !== undefined && OMITTED_INLINE.test(url);
 }
+
+/**
+ * The body as it was sent: each inline image that `withoutInlineImages` replaced by a note is
+ * read again from its file (`references` is aligned with `file_infos` by index). Needed only
+ * when a task has to be submitted again after a reload.
+ */
+export async function restoreInlineImages(
+  body: CreateTaskBody,
+  references: readonly { path?: string }[],
+  strategy: ReferenceStrategy = dataUrlStrategy,
+): Promise<CreateTaskBody> {
+  if (!body.file_infos) return body;
+  const infos = await Promise.all(
+    body.file_infos.map(async (info, index) => {
+      const source = references[index]?.path;
+      if (!isOmittedInlineImage(info.url) || !source) return info;
+      const restored = await strategy.toFileInfo({ kind: 'file', path: source, text: info.text });
+      return { ...info, url: restored.url };
+    }),
+  );
+  return { ...body, file_infos: infos };
+}

@@ -12,9 +12,14 @@ import type { CreateTaskBody } from './request';
 export const SIDECAR_KIND = 'aigc-image-studio/result';
 export const SIDECAR_VERSION = 1;
 
+/**
+ * A local reference image. Inside the workspace: its workspace-relative path. Outside it:
+ * only its file name (an absolute path would publish user names and folder layouts with the
+ * repository). Either way its content hash, so a reader can tell whether it is the same file.
+ */
 export interface SidecarReference {
-  /** Workspace-relative (or absolute, outside a workspace) path of a local reference image. */
-  path: string;
+  path?: string;
+  name?: string;
   sha256?: string;
 }
 
@@ -38,7 +43,7 @@ const sidecarSchema = z.looseObject({
   negativePrompt: z.optional(z.string()),
   model: z.object({ name: z.string(), version: z.string() }),
   request: z.looseObject({ model_name: z.string(), model_version: z.string(), prompt: z.string() }),
-  references: z.optional(z.array(z.object({ path: z.string(), sha256: z.optional(z.string()) }))),
+  references: z.optional(z.array(z.object({ path: z.optional(z.string()), name: z.optional(z.string()), sha256: z.optional(z.string()) }))),
   images: z.array(
     z.looseObject({
       file: z.string(),

@@ -1,5 +1,5 @@
 /**
- * One normaliser for every answer shape the gateways use (see PROTOCOL.md):
+ * One normaliser for every answer shape the gateways use (see docs/protocol.md):
  * Tencent-native `{Response: …}`, queue-style `{status, status_url, …}` and the
  * task envelope `{code, message, data: …}`. Everything downstream sees only TaskState.
  */
@@ -39,33 +39,41 @@ export interface SubmittedTask {
   initial?: TaskState;
 }
 
-const numberish = z.optional(z.union([z.number(), z.string()]));
+/**
+ * Optional fields never fail an answer: a gateway that sends `"FinishTime": "N/A"`, a null
+ * progress or a number where a string belongs still has a task and its images. Such a value
+ * is read as unknown (undefined); only the fields the state depends on are checked strictly.
+ */
+const lenientText = z.optional(z.catch(z.optional(z.nullable(z.string())), undefined));
+const numberish = z.optional(z.catch(z.optional(z.nullable(z.union([z.number(), z.string()]))), undefined));
 
 const tencentFileInfo = z.looseObject({
-  FileUrl: z.optional(z.string()),
-  FileId: z.optional(z.string()),
-  ExpireTime: z.optional(z.string()),
-  StorageMode: z.optional(z.string()),
+  FileUrl: lenientText,
+  FileId: lenientText,
+  ExpireTime: lenientText,
+  StorageMode: lenientText,
 });
 
-const tencentError = z.looseObject({ Code: z.optional(z.string()), Message: z.optional(z.string()) });
+const tencentError = z.looseObject({ Code: lenientText, Message: lenientText });
 
 const tencentTask = z.looseObject({
   TaskId: z.optional(z.string()),
   Status: z.optional(z.string()),
   Progress: numberish,
   ErrCode: numberish,
-  ErrCodeExt: z.optional(z.nullable(z.string())),
-  Message: z.optional(z.nullable(z.string())),
-  Output: z.optional(z.nullable(z.looseObject({ FileInfos: z.optional(z.nullable(z.array(tencentFileInfo))) }))),
+  ErrCodeExt: lenientText,
+  Message: lenientText,
+  Output: z.optional(
+    z.catch(z.optional(z.nullable(z.looseObject({ FileInfos: z.optional(z.nullable(z.array(z.catch(tencentFileInfo, {})))) }))), undefined),
+  ),
 });
 
 const tencentResponse = z.looseObject({
   Response: z.looseObject({
     TaskId: z.optional(z.string()),
-    RequestId: z.optional(z.string()),
+    RequestId: lenientText,
     Status: z.optional(z.string()),
-    FinishTime: z.optional(z.string()),
+    FinishTime: lenientText,
     Error: z.optional(tencentError),
     AigcImageTask: z.optional(z.nullable(tencentTask)),
   }),
@@ -83,14 +91,14 @@ const queueAnswer = z.looseObject({
 
 const envelopeAnswer = z.looseObject({
   code: z.union([z.number(), z.string()]),
-  message: z.optional(z.nullable(z.string())),
+  message: lenientText,
   data: z.optional(
     z.nullable(
       z.looseObject({
         task_id: z.optional(z.string()),
         status: z.optional(z.string()),
         progress: numberish,
-        fail_reason: z.optional(z.nullable(z.string())),
+        fail_reason: lenientText,
         data: z.optional(z.unknown()),
       }),
     ),
@@ -103,13 +111,23 @@ const imagesAnswer = z.looseObject({
   request_id: z.optional(z.string()),
 });
 
-function toNumber(value: number | string | undefined): number | undefined {
+/** A timestamp the gateway sent, as it sent it, or undefined when it is missing or not a real time ("N/A", "0000-00-00"). */
+export function validTime(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  // Year 1971 or later: zero dates ("0000-00-00", "1970-01-01T00:00:00Z") mean "unknown", not the epoch.
+  if (!Number.isFinite(ms) || ms < 365 * 24 * 3600_000) return undefined;
+  return value;
+}
+
+function toNumber(value: number | string | null | undefined): number | undefined {
+  if (value === null) return undefined;
   if (value === undefined || value === '') return undefined;
   const n = typeof value === 'number' ? value : Number.parseFloat(String(value).replace('%', ''));
   return Number.isFinite(n) ? n : undefined;
 }
 
-function clampProgress(value: number | string | undefined): number | undefined {
+function clampProgress(value: number | string | null | undefined): number | undefined {
   const n = toNumber(value);
   return n === undefined ? undefined : Math.max(0, Math.min(100, Math.round(n)));
 }
@@ -134,7 +152,7 @@ function failedState(base: StateBase, code: string, message: string): TaskState 
 function fromTencent(answer: z.infer<typeof tencentResponse>, taskIdHint: string): NormalisedAnswer {
   const r = answer.Response;
   const task = r.AigcImageTask ?? undefined;
-  const base: StateBase = { taskId: task?.TaskId ?? r.TaskId ?? taskIdHint, requestId: r.RequestId };
+  const base: StateBase = { taskId: task?.TaskId ?? r.TaskId ?? taskIdHint, requestId: r.RequestId ?? undefined };
   if (r.Error) return failedState(base, r.Error.Code ?? 'Error', r.Error.Message ?? '');
   const status = (task?.Status ?? r.Status ?? '').toUpperCase();
   if (!status) {
@@ -154,9 +172,14 @@ function fromTencent(answer: z.infer<typeof tencentResponse>, taskIdHint: string
       }
       const images = (task?.Output?.FileInfos ?? [])
         .filter((f) => f.FileUrl)
-        .map((f) => ({ url: f.FileUrl!, fileId: f.FileId || undefined, expiresAt: f.ExpireTime, storageMode: f.StorageMode }));
+        .map((f) => ({
+          url: f.FileUrl!,
+          fileId: f.FileId || undefined,
+          expiresAt: validTime(f.ExpireTime),
+          storageMode: f.StorageMode || undefined,
+        }));
       if (images.length === 0) throw invalid(answer, 'finished without images');
-      return { ...base, status: 'succeeded', images, finishedAt: r.FinishTime };
+      return { ...base, status: 'succeeded', images, finishedAt: validTime(r.FinishTime) };
     }
     case 'ABORTED':
     case 'CANCELED':
@@ -192,6 +215,13 @@ function fromQueue(answer: z.infer<typeof queueAnswer>, taskIdHint: string): Nor
   }
 }
 
+/** The task detail inside an envelope: `{Response: …}` as documented, or the Response's contents bare. */
+function nestedDetail(inner: unknown): ReturnType<typeof tencentResponse.safeParse> {
+  const wrapped = tencentResponse.safeParse(inner);
+  if (wrapped.success || typeof inner !== 'object' || inner === null || 'Response' in inner) return wrapped;
+  return tencentResponse.safeParse({ Response: inner });
+}
+
 function fromEnvelope(answer: z.infer<typeof envelopeAnswer>, taskIdHint: string): NormalisedAnswer {
   const code = toNumber(answer.code);
   const data = answer.data ?? undefined;
@@ -210,7 +240,7 @@ function fromEnvelope(answer: z.infer<typeof envelopeAnswer>, taskIdHint: string
     case 'IN_PROGRESS':
       return { ...base, status: 'running', progress: clampProgress(data?.progress) };
     case 'FAILURE': {
-      const nested = tencentResponse.safeParse(inner);
+      const nested = nestedDetail(inner);
       if (nested.success) {
         const state = fromTencent(nested.data, base.taskId);
         if (state.status === 'failed') return state;
@@ -218,7 +248,7 @@ function fromEnvelope(answer: z.infer<typeof envelopeAnswer>, taskIdHint: string
       return failedState(base, 'FAILURE', data?.fail_reason ?? answer.message ?? '');
     }
     case 'SUCCESS': {
-      const nested = tencentResponse.safeParse(inner);
+      const nested = nestedDetail(inner);
       if (!nested.success) throw invalid(answer, 'success without a task detail');
       const state = fromTencent(nested.data, base.taskId);
       return { ...state, taskId: base.taskId };
@@ -258,7 +288,7 @@ export function normaliseSubmit(raw: unknown): SubmittedTask {
     const state = fromTencent(native.data, '');
     if (state.status === 'failed') throw failureToError(state);
     if (!native.data.Response.TaskId) throw invalid(raw, 'no TaskId');
-    return { taskId: native.data.Response.TaskId, requestId: native.data.Response.RequestId };
+    return { taskId: native.data.Response.TaskId, requestId: native.data.Response.RequestId ?? undefined };
   }
   const envelope = envelopeAnswer.safeParse(raw);
   if (envelope.success) {

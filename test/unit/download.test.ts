@@ -8,7 +8,8 @@ import { StudioError } from '../../src/core/errors';
 import { GatewayClient } from '../../src/core/gateway';
 import { dateFolder, resultBaseName } from '../../src/core/naming';
 import { pollUntilDone } from '../../src/core/poll';
-import { saveResult } from '../../src/core/saveResult';
+import { landImages, tempPathFor } from '../../src/core/landing';
+import { type LifecycleEvent, type TaskRecord, advance, newRecord } from '../../src/core/lifecycle';
 import { parseSidecar } from '../../src/core/sidecar';
 import type { TaskState } from '../../src/core/taskState';
 import { type Simulator, startSimulator } from '../sim/simulator';
@@ -85,7 +86,9 @@ describe('downloading a result image', () => {
     const cdnPath = new URL(task.images[0]!.url).pathname;
     // The API redirects (as some gateways proxy results): the key is fine on the API, never on the next hop.
     sim.fault({ route: 'any', fault: { kind: 'redirect' }, times: 1 });
-    await download(sim.apiOrigin + cdnPath).catch(() => undefined);
+    const saved = await download(sim.apiOrigin + cdnPath);
+    assert.equal(saved.format.format, 'png', 'the image came from the next hop');
+    assert.ok(saved.finalUrl.startsWith(sim.thirdOrigin));
     const apiHop = sim.requests.find((r) => r.server === 'api' && r.path === cdnPath);
     assert.equal(apiHop?.headers['authorization'], `Bearer ${sim.apiKey}`);
     assert.ok(sim.requests.filter((r) => r.server !== 'api').every((r) => !r.headers['authorization']));
@@ -183,46 +186,60 @@ describe('memory stays flat while streaming', () => {
   });
 });
 
-describe('saveResult', () => {
-  const common = () => ({
-    body,
-    references: [],
-    workspaceRoot: dir,
-    outputFolder: 'generated-images',
-    apiOrigin: sim.apiOrigin,
-    authorization: `Bearer ${sim.apiKey}`,
-    writeSidecar: true,
-    submittedAt: new Date(),
-    extensionVersion: '0.0.0-test',
-  });
+describe('landing a finished task', () => {
+  /** A record that has finished upstream, with the given result, landed in memory (no journal). */
+  function finishedRecord(state: Succeeded, patch: Partial<TaskRecord['target']> = {}, references: TaskRecord['references'] = []): TaskRecord {
+    const start = newRecord({
+      id: `r-${state.taskId.slice(-6)}`,
+      kind: references.length ? 'restyle' : 'generate',
+      body,
+      references,
+      apiOrigin: sim.apiOrigin,
+      target: { workspaceRoot: dir, outputFolder: 'generated-images', writeSidecar: true, ...patch },
+      createdAt: Date.now(),
+    });
+    const submitted = advance(start, { type: 'submitted', ref: { taskId: state.taskId } }, Date.now());
+    return advance(submitted, { type: 'upstream', state }, Date.now());
+  }
+
+  function land(record: TaskRecord, events: LifecycleEvent[] = []) {
+    let current = record;
+    return landImages(record, {
+      apply: async (event) => {
+        events.push(event);
+        current = advance(current, event, Date.now());
+        return current;
+      },
+      apiOrigin: sim.apiOrigin,
+      authorization: `Bearer ${sim.apiKey}`,
+      extensionVersion: '0.0.0-test',
+      stillOurs: async () => true,
+    });
+  }
 
   it('writes image and sidecar under <folder>/<date>/<slug>-<id>, without the key', async () => {
     const state = await finishedTask();
-    const out = await saveResult({ ...common(), state });
-    const [file] = out.files;
-    assert.match(path.basename(file!.path), /^a-tiny-robot-watering-plants-[a-z0-9]{8}\.png$/);
-    assert.equal(path.basename(path.dirname(file!.path)), path.basename(out.dir));
-    const text = await readFile(file!.sidecar!, 'utf8');
+    const landed = await land(finishedRecord(state));
+    assert.equal(landed.phase, 'landed');
+    const file = landed.images![0]!.landed!;
+    assert.match(path.basename(file.path), /^a-tiny-robot-watering-plants-[a-z0-9]{8}\.png$/);
+    assert.equal(path.dirname(file.path), path.join(dir, 'generated-images', dateFolder(new Date())));
+    const text = await readFile(file.sidecar!, 'utf8');
     assert.ok(!text.includes(sim.apiKey));
     const sidecar = parseSidecar(text)!;
     assert.equal(sidecar.taskId, state.taskId);
     assert.equal(sidecar.prompt, body.prompt);
     assert.equal(sidecar.images[0]!.url, state.images[0]!.url);
+    assert.equal(sidecar.images[0]!.sha256, file.sha256);
   });
 
-  it('saving the same task again finds the first copy (resume after a crash)', async () => {
+  it('records references as a committed file may show them: relative inside the workspace, name and hash outside', async () => {
     const state = await finishedTask();
-    const first = await saveResult({ ...common(), state });
-    const second = await saveResult({ ...common(), state });
-    assert.equal(second.alreadySaved, true);
-    assert.deepEqual(second.files.map((f) => f.path), first.files.map((f) => f.path));
-    assert.equal((await readdir(first.dir)).length, 2);
-  });
-
-  it('two tasks with the same prompt never overwrite each other', async () => {
-    const a = await saveResult({ ...common(), state: await finishedTask() });
-    const b = await saveResult({ ...common(), state: await finishedTask() });
-    assert.notEqual(a.files[0]!.path, b.files[0]!.path);
+    const outside = path.join(tmpdir(), 'someone', 'private', 'photo.png');
+    const landed = await land(finishedRecord(state, {}, [{ path: path.join(dir, 'assets', 'hero.png'), sha256: 'aa' }, {}, { path: outside, sha256: 'bb' }]));
+    const sidecar = parseSidecar(await readFile(landed.images![0]!.landed!.sidecar!, 'utf8'))!;
+    assert.deepEqual(sidecar.references, [{ path: 'assets/hero.png', sha256: 'aa' }, { name: 'photo.png', sha256: 'bb' }]);
+    assert.ok(!JSON.stringify(sidecar).includes('private'), 'no folder outside the workspace is named');
   });
 
   it('an existing file with the same name is kept and the result gets a suffix', async () => {
@@ -232,16 +249,65 @@ describe('saveResult', () => {
     await mkdir(out, { recursive: true });
     await writeFile(path.join(out, name), 'user file');
     await writeFile(path.join(out, name.replace(/\.png$/, '.json')), '{"mine":true}');
-    const saved = await saveResult({ ...common(), state });
-    assert.match(path.basename(saved.files[0]!.path), /-2\.png$/);
+    const landed = await land(finishedRecord(state));
+    assert.match(path.basename(landed.images![0]!.landed!.path), /-2\.png$/);
     assert.equal(await readFile(path.join(out, name), 'utf8'), 'user file');
     assert.equal(await readFile(path.join(out, name.replace(/\.png$/, '.json')), 'utf8'), '{"mine":true}');
+  });
+
+  it('two tasks with the same prompt never overwrite each other', async () => {
+    const a = await land(finishedRecord(await finishedTask()));
+    const b = await land(finishedRecord(await finishedTask()));
+    assert.notEqual(a.images![0]!.landed!.path, b.images![0]!.landed!.path);
+  });
+
+  it('journals "placing" before the file appears, then "landed"; leaves no temporary file', async () => {
+    const events: LifecycleEvent[] = [];
+    const record = finishedRecord(await finishedTask());
+    const landed = await land(record, events);
+    assert.deepEqual(events.map((e) => e.type), ['placing', 'imageLanded']);
+    const dirOf = path.dirname(landed.images![0]!.landed!.path);
+    assert.deepEqual((await readdir(dirOf)).filter((n) => n.endsWith('.part')), []);
+    await assert.rejects(stat(tempPathFor(dirOf, record.id, 0)));
   });
 
   it('refuses an output folder outside the workspace before downloading', async () => {
     const state = await finishedTask();
     const before = sim.requests.filter((r) => r.server === 'cdn').length;
-    await assert.rejects(saveResult({ ...common(), state, outputFolder: '../elsewhere' }), /outside the workspace/);
+    await assert.rejects(land(finishedRecord(state, { outputFolder: '../elsewhere' })), (e: unknown) => {
+      const error = (e as { error?: StudioError }).error;
+      assert.equal(error?.code, 'outsideWorkspace');
+      assert.match(error!.message, /outside the workspace/);
+      return true;
+    });
     assert.equal(sim.requests.filter((r) => r.server === 'cdn').length, before);
+  });
+
+  it('a task with several images lands each with its own sidecar; an interrupted one fetches only what is missing', async () => {
+    const one = await finishedTask();
+    const two: Succeeded = { ...one, images: [one.images[0]!, { url: `${sim.cdnOrigin}/files/second.png` }] };
+    const record = finishedRecord(two);
+    // The second image fails once (CDN 404 → the URL is gone): the first stays landed.
+    sim.fault({ route: 'cdn', fault: { kind: 'expiredUrl' }, times: 1 });
+    const order = sim.requests.filter((r) => r.server === 'cdn').length;
+    let current = record;
+    await assert.rejects(
+      landImages(record, {
+        apply: async (event) => (current = advance(current, event, Date.now())),
+        apiOrigin: sim.apiOrigin,
+        extensionVersion: 't',
+        stillOurs: async () => true,
+      }),
+    );
+    assert.equal(current.phase, 'landing');
+    // The fault hit the first image; nothing landed yet. Resume: both land, each once.
+    const landed = await land(current);
+    assert.equal(landed.phase, 'landed');
+    const files = landed.images!.map((i) => path.basename(i.landed!.path));
+    assert.deepEqual(files, files.map((f, i) => f.replace(/-\d\.png$/, `-${i + 1}.png`)));
+    const names = await readdir(path.dirname(landed.images![0]!.landed!.path));
+    assert.equal(names.filter((n) => n.endsWith('.png')).length, 2);
+    assert.equal(names.filter((n) => n.endsWith('.json')).length, 2);
+    assert.equal(sim.requests.filter((r) => r.server === 'cdn').length - order, 3, 'one failed fetch, then one per image');
   });
 });

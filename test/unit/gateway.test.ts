@@ -110,11 +110,21 @@ describe('faults become typed, one-line errors', () => {
     });
   }
 
-  it('429 carries Retry-After', async () => {
-    sim.fault({ route: 'create', fault: { kind: 'http', status: 429, retryAfterSeconds: 7 }, times: 1 });
+  it('429 carries Retry-After; a long one is reported, not waited out', async () => {
+    sim.fault({ route: 'create', fault: { kind: 'http', status: 429, retryAfterSeconds: 60 }, times: 1 });
     const error = await expectError(client().submit(body), 'rateLimited');
-    assert.equal(error.retryAfterMs, 7000);
+    assert.equal(error.retryAfterMs, 60_000);
+    assert.equal(apiRequests().filter((r) => r.method === 'POST').length, 1);
   });
+
+  for (const mode of ['native', 'envelope'] as const) {
+    it(`${mode}: an error inside an HTTP 200 answer to the create is an error, not a task`, async () => {
+      sim.configure({ mode });
+      sim.fault({ route: 'create', fault: { kind: 'bodyError', code: mode === 'native' ? 'InvalidParameterValue' : '4001', message: 'model busy' }, times: 1 });
+      const error = await expectError(client().submit(body), 'badRequest');
+      assert.match(error.message, /model busy/);
+    });
+  }
 
   it('a slow answer hits the per-request timeout', async () => {
     sim.fault({ route: 'create', fault: { kind: 'slow', delayMs: 3000 }, times: 1 });
@@ -151,26 +161,35 @@ describe('faults become typed, one-line errors', () => {
 });
 
 describe('submit retries', () => {
-  it('retries a transient failure when a session_id makes it safe, creating one task', async () => {
-    sim.fault({ route: 'create', fault: { kind: 'http', status: 503 }, times: 1 });
-    const submitted = await client().submit({ ...body, session_id: 'retry-me-1' });
+  it('retries when the gateway refused for its rate limit (nothing was created), creating one task', async () => {
+    sim.fault({ route: 'create', fault: { kind: 'http', status: 429, retryAfterSeconds: 1 }, times: 1 });
+    const submitted = await client().submit(body);
     assert.ok(submitted.taskId);
     assert.equal(apiRequests().filter((r) => r.method === 'POST').length, 2);
     assert.equal(sim.tasks.size, 1);
   });
 
-  it('a repeat with the same session_id gets the same task back', async () => {
-    const c = client();
-    const first = await c.submit({ ...body, session_id: 'same-session' });
-    const second = await c.submit({ ...body, session_id: 'same-session' });
-    assert.equal(second.taskId, first.taskId);
-    assert.equal(sim.tasks.size, 1);
+  it('never retries a 503 (the task may have been created: a second create could bill twice)', async () => {
+    sim.fault({ route: 'create', fault: { kind: 'http', status: 503 }, times: 1 });
+    await expectError(client().submit({ ...body, session_id: 'has-one' }), 'server');
+    assert.equal(apiRequests().filter((r) => r.method === 'POST').length, 1);
   });
 
-  it('never retries a submit without a session_id (it could bill twice)', async () => {
-    sim.fault({ route: 'create', fault: { kind: 'http', status: 503 }, times: 1 });
-    await expectError(client().submit(body), 'server');
-    assert.equal(apiRequests().filter((r) => r.method === 'POST').length, 1);
+  it('retries a connection that was refused (nothing reached the gateway), then reports it', async () => {
+    const closed = await startSimulator({ quiet: true });
+    const origin = closed.apiOrigin;
+    await closed.close();
+    const attempts: Exchange[] = [];
+    const error = await expectError(new GatewayClient({ baseUrl: origin, apiKey: 'k', onExchange: (x) => attempts.push(x) }).submit(body), 'network');
+    assert.match(error.message, /ECONNREFUSED/);
+    assert.equal(attempts.length, 3);
+  });
+
+  it('a repeated session_id is refused by the gateway: never a second task', async () => {
+    const c = client();
+    await c.submit({ ...body, session_id: 'same-session' });
+    await expectError(c.submit({ ...body, session_id: 'same-session' }), 'badRequest');
+    assert.equal(sim.tasks.size, 1);
   });
 
   it('does not retry an error the user must fix', async () => {

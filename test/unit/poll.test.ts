@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { StudioError } from '../../src/core/errors';
 import { GatewayClient } from '../../src/core/gateway';
-import { FIRST_DELAY_MS, MAX_DELAY_MS, estimateFinish, nextDelay, pollUntilDone } from '../../src/core/poll';
+import type { TaskRef } from '../../src/core/gateway';
+import {
+  BACKGROUND_FIRST_DELAY_MS,
+  BACKGROUND_MAX_DELAY_MS,
+  FIRST_DELAY_MS,
+  MAX_DELAY_MS,
+  MAX_RETRY_AFTER_MS,
+  NEEDS_USER_DELAY_MS,
+  estimateFinish,
+  nextDelay,
+  pollUntilDone,
+} from '../../src/core/poll';
 import type { TaskState } from '../../src/core/taskState';
 import { type Simulator, startSimulator } from '../sim/simulator';
 
@@ -88,14 +99,6 @@ describe('pollUntilDone against the simulator', () => {
     assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress never goes back');
   });
 
-  it('uses few requests for a long task by aiming at its finish', async () => {
-    sim.configure({ taskDurationMs: 6000 });
-    const submitted = await client.submit(body);
-    await pollUntilDone(client, submitted);
-    const naive = Math.ceil(6000 / 500);
-    assert.ok(queries(submitted.taskId).length <= naive / 2, `${queries(submitted.taskId).length} look-ups vs ${naive} at 500 ms`);
-  });
-
   it('stops at once when aborted and sends nothing more', async () => {
     sim.configure({ taskDurationMs: 20_000 });
     const submitted = await client.submit(body);
@@ -110,41 +113,111 @@ describe('pollUntilDone against the simulator', () => {
     assert.equal(queries(submitted.taskId).length, count, 'no look-ups after the abort');
   });
 
-  it('gives up at the deadline with a message that the task is kept', async () => {
-    sim.configure({ taskDurationMs: 60_000 });
-    const submitted = await client.submit(body);
-    await assert.rejects(pollUntilDone(client, submitted, { deadlineMs: 1200 }), (e: unknown) => {
-      assert.ok(e instanceof StudioError && e.kind === 'timeout');
-      assert.match(e.message, /kept/);
-      return true;
-    });
-    assert.ok(queries(submitted.taskId).length <= 4);
-  });
-
-  it('retries transient look-up failures and honours Retry-After', async () => {
-    const submitted = await client.submit(body);
-    sim.fault({ route: 'query', fault: { kind: 'http', status: 429, retryAfterSeconds: 1 }, times: 1 });
-    sim.fault({ route: 'query', fault: { kind: 'http', status: 502 }, times: 1 });
-    const retries: StudioError[] = [];
-    const final = await pollUntilDone(client, submitted, { onRetry: (e) => retries.push(e) });
-    assert.equal(final.status, 'succeeded');
-    assert.deepEqual(retries.map((e) => e.kind), ['rateLimited', 'server']);
-    const [first, second] = queries(submitted.taskId);
-    assert.ok(second!.at - first!.at >= 1000, 'waited at least the Retry-After');
-  });
-
-  it('does not retry an auth failure', async () => {
-    const submitted = await client.submit(body);
-    sim.fault({ route: 'query', fault: { kind: 'http', status: 401 }, times: 1 });
-    await assert.rejects(pollUntilDone(client, submitted), (e: unknown) => e instanceof StudioError && e.kind === 'auth');
-  });
-
   it('looks at once for a resumed task', async () => {
     const submitted = await client.submit(body);
     await new Promise((r) => setTimeout(r, 1700));
     const states: string[] = [];
-    const final = await pollUntilDone(client, submitted, { lookNow: true, startedAt: Date.now() - 1700, onState: (s) => states.push(s.status) });
+    const final = await pollUntilDone(client, submitted, { lookNow: true, onState: (s) => states.push(s.status) });
     assert.equal(final.status, 'succeeded');
     assert.deepEqual(states, ['succeeded'], 'one look was enough');
+  });
+
+  it('TaskNotExist right after create (HTTP 200 with Response.Error) is looked for again soon', async () => {
+    sim.configure({ invisibleMs: 1000, taskDurationMs: 300 });
+    const submitted = await client.submit(body);
+    const retries: string[] = [];
+    const final = await pollUntilDone(client, submitted, { onRetry: (e) => retries.push(e.kind) });
+    assert.equal(final.status, 'succeeded');
+    assert.ok(retries.length >= 1 && retries.every((k) => k === 'notFound'), retries.join());
+  });
+});
+
+/**
+ * The schedule on a model clock: `sleep` moves time on at once, the task's answer depends on the
+ * clock. Deterministic, so request counts and the time from the finish to its detection are exact.
+ */
+function modelRun(task: { durationMs: number; progress?: (fraction: number) => number | undefined; fail?: (look: number, at: number) => StudioError | undefined }) {
+  let now = 0;
+  let looks = 0;
+  const delays: number[] = [];
+  const ref: TaskRef = { taskId: 'model' };
+  const modelClient = {
+    async query(): Promise<TaskState> {
+      looks++;
+      const failure = task.fail?.(looks, now);
+      if (failure) throw failure;
+      if (now >= task.durationMs) return { taskId: 'model', status: 'succeeded', images: [{ url: 'https://cdn/x.png' }] };
+      const progress = task.progress?.(now / task.durationMs);
+      return { taskId: 'model', status: 'running', ...(progress === undefined ? {} : { progress }) };
+    },
+  };
+  const sleep = async (ms: number) => {
+    delays.push(ms);
+    now += ms;
+    await new Promise((r) => setImmediate(r));
+  };
+  return {
+    delays,
+    get looks() {
+      return looks;
+    },
+    async run(options: Parameters<typeof pollUntilDone>[2] = {}) {
+      await pollUntilDone(modelClient, ref, { now: () => now, sleep, ...options });
+      return { looks, latency: now - task.durationMs };
+    },
+  };
+}
+
+describe('the schedule on a model clock', () => {
+  it('aims at the finish when progress is linear: found within 1 % of the duration, in few looks', async () => {
+    const run = modelRun({ durationMs: 20_000, progress: (f) => Math.floor(f * 100) });
+    const { looks, latency } = await run.run();
+    assert.ok(latency <= 200, `found ${latency} ms after the finish`);
+    assert.ok(looks <= 8, `${looks} looks`);
+    // Without aiming the cap decides: up to MAX_DELAY_MS late and a look every 2.5 s.
+    const blind = modelRun({ durationMs: 20_000 });
+    const unaimed = await blind.run();
+    assert.ok(unaimed.looks > looks, `aiming saves looks (${looks} vs ${unaimed.looks})`);
+  });
+
+  it('honours Retry-After (a value the back-off never produces), and caps an absurd one', async () => {
+    const run = modelRun({
+      durationMs: 5000,
+      fail: (look) =>
+        look === 1
+          ? new StudioError({ kind: 'rateLimited', template: 'slow down', retryAfterMs: 7000 })
+          : look === 2
+            ? new StudioError({ kind: 'rateLimited', template: 'slow down', retryAfterMs: 365 * 24 * 3600_000 })
+            : undefined,
+    });
+    await run.run();
+    assert.equal(run.delays[1], 7000, 'the first Retry-After is waited exactly');
+    assert.equal(run.delays[2], MAX_RETRY_AFTER_MS, 'a year is not believed');
+  });
+
+  it('never gives up on a failed look: 20 server errors in a row, then the task is found', async () => {
+    const run = modelRun({ durationMs: 1000, fail: (look) => (look <= 20 ? new StudioError({ kind: 'server', template: '503', httpStatus: 503 }) : undefined) });
+    const { looks } = await run.run();
+    assert.equal(looks, 21);
+    assert.ok(Math.max(...run.delays) <= MAX_DELAY_MS * 4, 'the back-off is capped');
+  });
+
+  it('an error only the user can fix (a refused key) is looked at again every minute, not given up', async () => {
+    const run = modelRun({ durationMs: 1000, fail: (look) => (look === 1 ? new StudioError({ kind: 'auth', template: '401', httpStatus: 401 }) : undefined) });
+    await run.run();
+    assert.equal(run.delays[1], NEEDS_USER_DELAY_MS);
+  });
+
+  it('in the background (past the deadline) looks come every 5 to 30 s', async () => {
+    const run = modelRun({ durationMs: 10 * 60_000 });
+    await run.run({ backgroundAfter: 60_000 });
+    let at = 0;
+    const after = run.delays.filter((d) => {
+      at += d;
+      return at > 60_000 + BACKGROUND_MAX_DELAY_MS;
+    });
+    assert.ok(after.length > 5);
+    assert.ok(after.every((d) => d >= BACKGROUND_FIRST_DELAY_MS && d <= BACKGROUND_MAX_DELAY_MS), after.join());
+    assert.ok(run.looks < 60, `${run.looks} looks for a 10-minute task`);
   });
 });

@@ -68,6 +68,30 @@ describe('Tencent-native answers', () => {
     assert.throws(() => normaliseSubmit({ Response: { Error: { Code: 'AuthFailure', Message: 'no' }, RequestId: 'r' } }), StudioError);
   });
 
+  it('reads malformed optional fields as unknown, never as a failure of a task that has images', () => {
+    const done = normaliseAnswer(
+      detail(
+        {
+          Status: 'FINISH',
+          Progress: '--',
+          ErrCode: '0',
+          ErrCodeExt: null,
+          Message: 42,
+          Output: { FileInfos: [{ FileUrl: 'https://cdn.example/a.png', ExpireTime: '0000-00-00', StorageMode: 0, FileId: null }] },
+        },
+        { FinishTime: 'N/A', CreateTime: 12 },
+      ),
+    );
+    assert.equal(done.status, 'succeeded');
+    assert.ok(done.status === 'succeeded');
+    assert.equal(done.finishedAt, undefined);
+    assert.deepEqual(done.images, [{ url: 'https://cdn.example/a.png', fileId: undefined, expiresAt: undefined, storageMode: undefined }]);
+    const running = normaliseAnswer(detail({ Status: 'PROCESSING', Progress: { percent: 5 } }));
+    assert.deepEqual(running, { taskId: 't-1', requestId: 'req-1', status: 'running', progress: undefined });
+    const valid = normaliseAnswer(detail({ Status: 'FINISH', Output: { FileInfos: [{ FileUrl: 'https://cdn/x.png', ExpireTime: '2026-01-05T12:03:57Z' }] } }, { FinishTime: '2026-01-02T12:03:57Z' }));
+    assert.ok(valid.status === 'succeeded' && valid.finishedAt === '2026-01-02T12:03:57Z' && valid.images[0]!.expiresAt === '2026-01-05T12:03:57Z');
+  });
+
   it('refuses a FINISH without images instead of reporting success', () => {
     assert.throws(() => normaliseAnswer(detail({ Status: 'FINISH', ErrCode: 0, Output: { FileInfos: [] } })), /does not understand/);
   });
@@ -128,6 +152,14 @@ describe('task envelope answers', () => {
     const failed = normaliseAnswer({ code: 0, data: { task_id: 'e1', status: 'FAILURE', fail_reason: 'upstream said no' } });
     assert.equal(failed.status === 'failed' && failed.message, 'upstream said no');
   });
+  it('finds the task detail nested as documented ({Response: …}) or bare', () => {
+    const response = { Status: 'FINISH', AigcImageTask: { TaskId: 'e1', Status: 'FINISH', Output: { FileInfos: [{ FileUrl: 'https://cdn/e.png' }] } } };
+    for (const inner of [{ Response: response }, response]) {
+      const state = normaliseAnswer({ code: 0, message: '', data: { task_id: 'e1', status: 'SUCCESS', data: inner } });
+      assert.ok(state.status === 'succeeded' && state.images[0]!.url === 'https://cdn/e.png', JSON.stringify(state));
+    }
+  });
+
   it('treats a non-zero code as a failure', () => {
     assert.throws(() => normaliseSubmit({ code: 1001, message: 'insufficient balance', data: null }), (e: unknown) =>
       e instanceof StudioError && e.kind === 'balance',

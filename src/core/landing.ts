@@ -1,0 +1,225 @@
+/**
+ * Landing a finished task: each image is fetched to a temporary name beside its final place,
+ * given a free final name (never replacing a file), and then its sidecar is written. Every
+ * step is journalled before the next, so a resume after a crash at any point fetches only the
+ * images not yet landed and never makes a second copy:
+ *
+ *   fetch to `.aigc-<record>-<n>.part`  → journal "placing <name> <sha256>"
+ *   link the temp file to <name>        → write <name>.json (the sidecar)
+ *   journal "landed"                    → remove the temp file
+ *
+ * A resume that finds "placing" looks at <name>: the same bytes (by hash) mean it is ours and
+ * only the sidecar may be missing; otherwise the temp file (if whole) or a new fetch is placed.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
+import * as path from 'node:path';
+import { MAX_NAME_ATTEMPTS, exists, fetchImageTo, linkExclusive, noFreeName } from './download';
+import { StudioError, toStudioError } from './errors';
+import { type LandedFile, type LifecycleEvent, type TaskRecord } from './lifecycle';
+import { candidateName, isInside, resolveOutputDir, resultBaseName, sidecarPathFor } from './naming';
+import { type SidecarReference, buildSidecar, parseSidecar, writeSidecarFile } from './sidecar';
+
+export interface LandingDeps {
+  /** Advances the record by an event and journals it; resolves to the record as it now is. */
+  apply(event: LifecycleEvent): Promise<TaskRecord>;
+  apiOrigin: string;
+  authorization?: string;
+  extensionVersion: string;
+  /** Checked right before a file is put in place: false when another host has taken the task over. */
+  stillOurs(): Promise<boolean>;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+  maxBytes?: number;
+  now?: () => number;
+}
+
+/** A landing step failed for one image; `error` says why. */
+export class LandingError extends Error {
+  constructor(
+    readonly index: number,
+    readonly error: StudioError,
+  ) {
+    super(error.message);
+    this.name = 'LandingError';
+  }
+}
+
+export const TEMP_PREFIX = '.aigc-';
+
+/** The temporary name of image `index` of a record: deterministic, so a resume finds (and cleans) it. */
+export function tempPathFor(dir: string, recordId: string, index: number): string {
+  return path.join(dir, `${TEMP_PREFIX}${recordId}-${index}.part`);
+}
+
+/** The folder a record's images go to; throws a `fileSystem` error with code `outsideWorkspace` when refused. */
+export async function landingDir(record: TaskRecord): Promise<string> {
+  const { target } = record;
+  if (target.targetDir) return path.resolve(target.targetDir);
+  if (!target.workspaceRoot) {
+    throw new StudioError({ kind: 'fileSystem', code: 'noFolder', template: 'There is no folder to save the image in.' });
+  }
+  return resolveOutputDir(target.workspaceRoot, target.outputFolder, new Date(record.submittedAt ?? record.createdAt));
+}
+
+/** Removes the record's temporary files in its folder (after a crash, or once it has ended). */
+export async function removeTempFiles(dir: string, recordId: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  const prefix = `${TEMP_PREFIX}${recordId}-`;
+  let removed = 0;
+  for (const name of names) {
+    if (name.startsWith(prefix) && name.endsWith('.part')) {
+      await unlink(path.join(dir, name)).then(
+        () => removed++,
+        () => undefined,
+      );
+    }
+  }
+  return removed;
+}
+
+/** Lands every image of a record in phase `landing`; resolves to the record once it has landed. */
+export async function landImages(record: TaskRecord, deps: LandingDeps): Promise<TaskRecord> {
+  let current = record;
+  let dir: string;
+  try {
+    dir = await landingDir(current);
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new LandingError(0, toStudioError(error));
+  }
+  const images = current.images ?? [];
+  for (let index = 0; index < images.length; index++) {
+    if (current.phase !== 'landing') return current;
+    if (current.images?.[index]?.landed) continue;
+    try {
+      current = await landOne(current, index, dir, deps);
+    } catch (error) {
+      throw error instanceof LandingError ? error : new LandingError(index, toStudioError(error));
+    }
+  }
+  if (current.phase === 'landed') await removeTempFiles(dir, current.id);
+  return current;
+}
+
+async function landOne(record: TaskRecord, index: number, dir: string, deps: LandingDeps): Promise<TaskRecord> {
+  const image = record.images![index]!;
+  const temp = tempPathFor(dir, record.id, index);
+  let current = record;
+
+  // A resume: the image may be in place already (the host went away before journalling it).
+  if (image.placing) {
+    if ((await exists(image.placing.path)) && (await sha256Of(image.placing.path)) === image.placing.sha256) {
+      return finishImage(current, index, image.placing, deps);
+    }
+  }
+
+  let fetched: LandedFile;
+  let extension: string;
+  if (image.placing && (await exists(temp)) && (await sha256Of(temp)) === image.placing.sha256) {
+    // Fetched whole before the restart: the temp file is the image.
+    fetched = { ...image.placing };
+    extension = path.extname(image.placing.path).slice(1);
+  } else {
+    const result = await fetchImageTo(temp, {
+      url: image.url,
+      apiOrigin: deps.apiOrigin,
+      authorization: deps.authorization,
+      fetch: deps.fetch,
+      signal: deps.signal,
+      maxBytes: deps.maxBytes,
+      attempts: 1,
+    });
+    fetched = { path: '', bytes: result.bytes, format: result.format.format, sha256: result.sha256 };
+    extension = result.format.extension;
+  }
+
+  const base = resultBaseName(record.body.prompt, record.ref?.taskId ?? record.id, index, record.images!.length);
+  // Try the name chosen before the restart first, then the next free ones.
+  const names = image.placing?.path && path.dirname(image.placing.path) === dir ? [image.placing.path] : [];
+  for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) names.push(path.join(dir, candidateName(base, extension, attempt)));
+  for (const target of [...new Set(names)]) {
+    if ((await exists(target)) || (await exists(sidecarPathFor(target)))) continue;
+    const placing: LandedFile = { ...fetched, path: target };
+    current = await deps.apply({ type: 'placing', index, file: placing });
+    if (!(await deps.stillOurs())) throw lostLease();
+    if (!(await linkExclusive(temp, target))) continue;
+    current = await finishImage(current, index, placing, deps);
+    await unlink(temp).catch(() => undefined);
+    return current;
+  }
+  throw noFreeName(base, dir);
+}
+
+/** The image is in place: write its sidecar (unless one of ours is there) and journal it as landed. */
+async function finishImage(record: TaskRecord, index: number, file: LandedFile, deps: LandingDeps): Promise<TaskRecord> {
+  const landed: LandedFile = { ...file };
+  if (record.target.writeSidecar) {
+    const sidecar = sidecarPathFor(file.path);
+    const image = record.images![index]!;
+    const now = new Date((deps.now ?? Date.now)());
+    const content = buildSidecar({
+      taskId: record.ref?.taskId ?? record.id,
+      requestId: record.requestId,
+      body: record.body,
+      references: sidecarReferences(record),
+      images: [
+        {
+          file: path.basename(file.path),
+          url: image.url,
+          ...(image.fileId ? { fileId: image.fileId } : {}),
+          ...(image.expiresAt ? { expiresAt: image.expiresAt } : {}),
+          ...(image.storageMode ? { storageMode: image.storageMode } : {}),
+          format: file.format,
+          bytes: file.bytes,
+          sha256: file.sha256,
+        },
+      ],
+      apiOrigin: deps.apiOrigin,
+      submittedAt: new Date(record.submittedAt ?? record.createdAt),
+      finishedAt: record.finishedAt ? new Date(record.finishedAt) : undefined,
+      savedAt: now,
+      extensionVersion: deps.extensionVersion,
+    });
+    try {
+      await writeSidecarFile(sidecar, content);
+      landed.sidecar = sidecar;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw toStudioError(error);
+      // Written before the host went away, or a stranger's file of the same name: only ours counts.
+      const existing = parseSidecar(await readFile(sidecar, 'utf8').catch(() => ''));
+      if (existing?.taskId === content.taskId) landed.sidecar = sidecar;
+    }
+  }
+  return deps.apply({ type: 'imageLanded', index, file: landed });
+}
+
+/**
+ * Local references as a committed sidecar may show them: workspace-relative paths, and for a
+ * file outside the workspace only its name and hash.
+ */
+export function sidecarReferences(record: TaskRecord): SidecarReference[] {
+  const root = record.target.workspaceRoot;
+  return record.references.flatMap((ref): SidecarReference[] => {
+    if (!ref.path) return [];
+    const hash = ref.sha256 ? { sha256: ref.sha256 } : {};
+    if (root && isInside(root, ref.path)) return [{ path: path.relative(root, ref.path).split(path.sep).join('/'), ...hash }];
+    return [{ name: path.basename(ref.path), ...hash }];
+  });
+}
+
+function lostLease(): StudioError {
+  return new StudioError({ kind: 'aborted', code: 'leaseLost', template: 'Another window is collecting this task.' });
+}
+
+export async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

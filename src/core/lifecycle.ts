@@ -1,0 +1,380 @@
+/**
+ * The life of one generation task, as one state machine: the only place a task's phase
+ * changes. Pure (no I/O, no clock of its own), so every transition is tested in plain Node.
+ *
+ *   submitting ──submitted──▶ waiting ──finished──▶ landing ──all images on disk──▶ LANDED
+ *       │                       │  ▲                  │  ▲
+ *       │ unknown answer        │  └─ problem ────────┘  └─ problem, fresh URLs
+ *       ▼                       │                     │
+ *   uncertain ◀─restarted─      ├─failed─▶ REFUSED ◀──┤ not an image twice
+ *   (resubmit / discard)        │                     ▼
+ *                               └─discard─▶ DISCARDED  blocked (needs a folder)
+ *
+ * Terminal phases are exactly three: `landed` (every image and its sidecar on disk), `refused`
+ * (the gateway's definitive answer) and `discarded` (the user said so, or the gateway's
+ * retention passed). Everything else stays collectable: network and server errors, rate
+ * limits, a task the gateway does not know yet, CDN errors, expired URLs, a full disk, a
+ * refused folder. None of those ever deletes the record.
+ */
+import { oneLine } from './errors';
+import type { TaskRef } from './gateway';
+import type { CreateTaskBody } from './request';
+import type { ResultImage, TaskState } from './taskState';
+
+export const RECORD_VERSION = 2;
+/** Results can be queried for about three days upstream; after that nothing can be collected. */
+export const RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
+
+export const LIFECYCLE_PHASES = ['submitting', 'uncertain', 'waiting', 'landing', 'blocked', 'landed', 'refused', 'discarded'] as const;
+export type LifecyclePhase = (typeof LIFECYCLE_PHASES)[number];
+export const TERMINAL_PHASES: readonly LifecyclePhase[] = ['landed', 'refused', 'discarded'];
+
+/** A message for the user: an English template (the l10n key) with its arguments, plus its kind. */
+export interface Note {
+  kind: string;
+  template: string;
+  args?: (string | number)[];
+  /** The gateway's error code, when it gave one. */
+  code?: string;
+  at: number;
+}
+
+export interface LandedFile {
+  path: string;
+  sidecar?: string;
+  bytes: number;
+  format: string;
+  sha256: string;
+}
+
+export interface LandingImage extends ResultImage {
+  /** On disk with its sidecar: never fetched again. */
+  landed?: LandedFile;
+  /** Being moved into place under this name: a resume checks the name before fetching again. */
+  placing?: LandedFile;
+  /** Times this image's URL served something that is not an image. */
+  notImage?: number;
+}
+
+/** A local reference image as the record keeps it (the request body stores no bytes). */
+export interface ReferenceNote {
+  /** Absolute path, read again if the task has to be submitted again. */
+  path?: string;
+  sha256?: string;
+}
+
+export interface TaskTarget {
+  workspaceRoot?: string;
+  outputFolder: string;
+  /** An explicit folder: beside the source image, or one the user chose. */
+  targetDir?: string;
+  writeSidecar: boolean;
+}
+
+export interface TaskRecord {
+  version: typeof RECORD_VERSION;
+  /** Local id, stable across reloads and windows. */
+  id: string;
+  kind: 'generate' | 'restyle';
+  phase: LifecyclePhase;
+  /** The request as sent, with inline images replaced by a short note. */
+  body: CreateTaskBody;
+  references: ReferenceNote[];
+  apiOrigin: string;
+  target: TaskTarget;
+  /** When the record was written, just before the create request. */
+  createdAt: number;
+  /** When the gateway answered the create request with a task id. */
+  submittedAt?: number;
+  ref?: TaskRef;
+  requestId?: string;
+  /** What the gateway last said of a waiting task (for display only). */
+  upstream?: { status: 'queued' | 'running'; position?: number; progress?: number; at: number };
+  images?: LandingImage[];
+  /** The gateway's finish time when it sent a valid one. */
+  finishedAt?: string;
+  /** The user asked the gateway to cancel (only where it can). */
+  cancelRequested?: boolean;
+  /** Cancel as soon as the create request answers (the user cancelled while it was in flight). */
+  cancelWhenSubmitted?: boolean;
+  /** The latest recoverable problem; cleared by progress. */
+  problem?: Note;
+  /** Why a task was refused or discarded. */
+  outcome?: Note;
+  endedAt?: number;
+  updatedAt: number;
+}
+
+export type LifecycleEvent =
+  /** The create request answered with a task id. */
+  | { type: 'submitted'; ref: TaskRef; requestId?: string }
+  /** The gateway refused to create the task, or the request certainly never reached it: nothing was billed. */
+  | { type: 'submitRefused'; note: Note }
+  /** The create request may have reached the gateway, but its answer was lost. */
+  | { type: 'submitUnknown'; note: Note }
+  /** The user chose to send a task whose submission is uncertain again. */
+  | { type: 'resubmit' }
+  /** A new extension host picked the record up: whatever was in flight did not finish. */
+  | { type: 'restarted' }
+  /** The gateway's answer to a status query. */
+  | { type: 'upstream'; state: TaskState }
+  /** Something recoverable went wrong (network, 5xx, CDN, disk full): try again later. */
+  | { type: 'problem'; note: Note }
+  /** An image is about to be moved into place under this name. */
+  | { type: 'placing'; index: number; file: LandedFile }
+  /** An image and its sidecar are on disk. */
+  | { type: 'imageLanded'; index: number; file: LandedFile }
+  /** An image's URL served something that is not an image. */
+  | { type: 'notAnImage'; index: number; note: Note }
+  /** The output folder was refused: the user has to choose another. */
+  | { type: 'needsFolder'; note: Note }
+  | { type: 'folderChosen'; targetDir: string }
+  | { type: 'cancelRequested' }
+  | { type: 'cancelWhenSubmitted' }
+  | { type: 'discard'; reason: 'user' | 'retention' };
+
+export function isTerminal(phase: LifecyclePhase): boolean {
+  return TERMINAL_PHASES.includes(phase);
+}
+
+/** Phases in which the extension works on the task by itself (no user decision needed). */
+export function isCollectable(phase: LifecyclePhase): boolean {
+  return phase === 'submitting' || phase === 'waiting' || phase === 'landing';
+}
+
+/** Phases that wait for the user: resubmit or discard, choose a folder. */
+export function needsUser(phase: LifecyclePhase): boolean {
+  return phase === 'uncertain' || phase === 'blocked';
+}
+
+export function newRecord(init: Omit<TaskRecord, 'version' | 'phase' | 'updatedAt'>): TaskRecord {
+  return { ...init, version: RECORD_VERSION, phase: 'submitting', updatedAt: init.createdAt };
+}
+
+/** True when the gateway no longer keeps the task (or never would): nothing is left to collect. */
+export function isPastRetention(record: TaskRecord, now: number): boolean {
+  return !isTerminal(record.phase) && now - (record.submittedAt ?? record.createdAt) > RETENTION_MS;
+}
+
+function end(record: TaskRecord, phase: 'landed' | 'refused' | 'discarded', now: number, outcome?: Note): TaskRecord {
+  const { problem: _problem, upstream: _upstream, cancelWhenSubmitted: _cancel, ...rest } = record;
+  return { ...rest, phase, endedAt: now, updatedAt: now, ...(outcome ? { outcome } : {}) };
+}
+
+function note(kind: string, template: string, now: number, args?: (string | number)[], code?: string): Note {
+  return { kind, template, ...(args ? { args } : {}), ...(code ? { code } : {}), at: now };
+}
+
+function imagesFrom(state: Extract<TaskState, { status: 'succeeded' }>, previous: readonly LandingImage[] = []): LandingImage[] {
+  return state.images.map((image, index) => {
+    const before = previous[index];
+    // A landed image keeps its file; the others take the fresh URL (and its expiry).
+    if (before?.landed) return before;
+    return { ...image, ...(before?.placing ? { placing: before.placing } : {}), ...(before?.notImage ? { notImage: before.notImage } : {}) };
+  });
+}
+
+/**
+ * Applies one event. Returns the same object when the event does not apply in the record's
+ * phase (a late answer for a discarded task, a second "landed" for the same image), so callers
+ * can race without corrupting the record; `applies` tells which events each phase accepts.
+ */
+export function advance(record: TaskRecord, event: LifecycleEvent, now: number): TaskRecord {
+  if (!applies(record.phase, event.type)) return record;
+  const touched = { ...record, updatedAt: now };
+  switch (event.type) {
+    case 'submitted': {
+      const next: TaskRecord = {
+        ...touched,
+        phase: 'waiting',
+        ref: event.ref,
+        submittedAt: now,
+        ...(event.requestId ? { requestId: event.requestId } : {}),
+      };
+      delete next.problem;
+      return next;
+    }
+    case 'submitRefused':
+      return end(record, 'refused', now, event.note);
+    case 'submitUnknown':
+      return { ...touched, phase: 'uncertain', problem: event.note };
+    case 'resubmit': {
+      const next: TaskRecord = { ...touched, phase: 'submitting' };
+      delete next.problem;
+      return next;
+    }
+    case 'restarted': {
+      if (record.phase !== 'submitting') return touched;
+      // The create request was in flight when its host went away: it may have reached the gateway.
+      return {
+        ...touched,
+        phase: 'uncertain',
+        problem: note('uncertain', 'The window closed while the task was being submitted; it may have reached the image service.', now),
+      };
+    }
+    case 'upstream':
+      return fromUpstream(record, touched, event.state, now);
+    case 'problem':
+      return { ...touched, problem: event.note };
+    case 'placing': {
+      const images = [...(record.images ?? [])];
+      const image = images[event.index];
+      if (!image || image.landed) return record;
+      images[event.index] = { ...image, placing: event.file };
+      return { ...touched, images };
+    }
+    case 'imageLanded': {
+      const images = [...(record.images ?? [])];
+      const image = images[event.index];
+      if (!image || image.landed) return record;
+      const { placing: _placing, ...rest } = image;
+      images[event.index] = { ...rest, landed: event.file };
+      if (images.every((i) => i.landed)) return end({ ...touched, images }, 'landed', now);
+      const next: TaskRecord = { ...touched, images };
+      delete next.problem;
+      return next;
+    }
+    case 'notAnImage': {
+      const images = [...(record.images ?? [])];
+      const image = images[event.index];
+      if (!image || image.landed) return record;
+      const strikes = (image.notImage ?? 0) + 1;
+      images[event.index] = { ...image, notImage: strikes };
+      // The first time, a fresh URL is asked for (a CDN error page served as 200); twice is definitive.
+      if (strikes >= 2) return end({ ...touched, images }, 'refused', now, event.note);
+      return { ...touched, images, problem: event.note };
+    }
+    case 'needsFolder':
+      return { ...touched, phase: 'blocked', problem: event.note };
+    case 'folderChosen': {
+      const next: TaskRecord = { ...touched, phase: 'landing', target: { ...record.target, targetDir: event.targetDir } };
+      delete next.problem;
+      return next;
+    }
+    case 'cancelRequested':
+      return { ...touched, cancelRequested: true };
+    case 'cancelWhenSubmitted':
+      return { ...touched, cancelWhenSubmitted: true };
+    case 'discard':
+      return end(
+        record,
+        'discarded',
+        now,
+        event.reason === 'user'
+          ? note('discarded', 'Discarded at your request.', now)
+          : note('expired', 'The image service keeps results for about 3 days; this task can no longer be collected.', now),
+      );
+  }
+}
+
+function fromUpstream(record: TaskRecord, touched: TaskRecord, state: TaskState, now: number): TaskRecord {
+  switch (state.status) {
+    case 'queued':
+    case 'running': {
+      if (record.phase !== 'waiting') return record;
+      const upstream: TaskRecord['upstream'] = {
+        status: state.status,
+        at: now,
+        ...(state.status === 'queued' && state.position !== undefined ? { position: state.position } : {}),
+        ...(state.status === 'running' && state.progress !== undefined ? { progress: state.progress } : {}),
+      };
+      const next: TaskRecord = { ...touched, upstream };
+      delete next.problem;
+      return next;
+    }
+    case 'succeeded': {
+      const next: TaskRecord = {
+        ...touched,
+        phase: 'landing',
+        images: imagesFrom(state, record.images),
+        ...(state.finishedAt ? { finishedAt: state.finishedAt } : {}),
+      };
+      delete next.upstream;
+      delete next.problem;
+      return next;
+    }
+    case 'failed':
+      if (record.phase === 'landing') return record;
+      return end(
+        record,
+        'refused',
+        now,
+        state.contentPolicy
+          ? note('contentPolicy', 'The image service refused the content ({0}). Change the prompt or reference images and try again.', now, [state.code], state.code)
+          : note('taskFailed', 'The task failed: {0} ({1})', now, [oneLine(state.message), state.code], state.code),
+      );
+    case 'cancelled':
+      if (record.phase === 'landing') return record;
+      return record.cancelRequested
+        ? end(record, 'discarded', now, note('cancelled', 'Cancelled on the image service at your request.', now))
+        : end(record, 'refused', now, note('cancelled', 'The image service cancelled the task.', now));
+  }
+}
+
+const ACCEPTS: Record<LifecyclePhase, readonly LifecycleEvent['type'][]> = {
+  submitting: ['submitted', 'submitRefused', 'submitUnknown', 'restarted', 'problem', 'cancelWhenSubmitted', 'discard'],
+  uncertain: ['resubmit', 'restarted', 'discard'],
+  waiting: ['upstream', 'problem', 'restarted', 'cancelRequested', 'discard'],
+  landing: ['upstream', 'placing', 'imageLanded', 'notAnImage', 'problem', 'needsFolder', 'restarted', 'discard'],
+  blocked: ['folderChosen', 'restarted', 'discard'],
+  landed: [],
+  refused: [],
+  discarded: [],
+};
+
+/** Whether an event means anything in a phase. */
+export function applies(phase: LifecyclePhase, type: LifecycleEvent['type']): boolean {
+  return ACCEPTS[phase].includes(type);
+}
+
+// --- what the user sees ----------------------------------------------------------
+
+/** The one vocabulary of the Studio, the status bar and the cancel picker. */
+export const TASK_STATUSES = ['submitting', 'uncertain', 'queued', 'running', 'background', 'saving', 'blocked', 'landed', 'refused', 'discarded'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** What a user can do with a task in its current state. */
+export const TASK_ACTIONS = ['cancel', 'stopWaiting', 'collectNow', 'discard', 'resubmit', 'chooseFolder'] as const;
+export type TaskAction = (typeof TASK_ACTIONS)[number];
+
+/**
+ * How a task is shown. `foreground`: someone is watching it with a progress notification
+ * (before the wait's deadline and before the user stopped waiting).
+ */
+export function statusOf(record: TaskRecord, foreground: boolean): TaskStatus {
+  switch (record.phase) {
+    case 'submitting':
+      return 'submitting';
+    case 'uncertain':
+      return 'uncertain';
+    case 'waiting':
+      if (!foreground) return 'background';
+      return record.upstream?.status === 'running' ? 'running' : 'queued';
+    case 'landing':
+      return 'saving';
+    case 'blocked':
+      return 'blocked';
+    default:
+      return record.phase;
+  }
+}
+
+export function actionsOf(record: TaskRecord, foreground: boolean): TaskAction[] {
+  switch (record.phase) {
+    case 'submitting':
+      return record.cancelWhenSubmitted ? [] : ['cancel'];
+    case 'uncertain':
+      return ['resubmit', 'discard'];
+    case 'waiting': {
+      const canCancel = !!record.ref?.cancelUrl && !record.cancelRequested;
+      if (foreground) return canCancel ? ['cancel'] : ['stopWaiting'];
+      return [...(canCancel ? (['cancel'] as const) : []), 'collectNow', 'discard'];
+    }
+    case 'landing':
+      return record.problem ? ['collectNow', 'discard'] : [];
+    case 'blocked':
+      return ['chooseFolder', 'discard'];
+    default:
+      return [];
+  }
+}
