@@ -3,15 +3,18 @@ import * as vscode from 'vscode';
 import type { ReferenceSource } from './core/references';
 import type { ApiKeyStore } from './host/apiKey';
 import type { Log } from './host/log';
+import { type GenerationService, describe } from './host/generationService';
 import { gatherQuickInput, parseQuickOptions } from './host/quickGenerate';
-import { readOutputSettings } from './host/settings';
-import { type TaskRunner, describe } from './host/taskRunner';
+import { readOutputSettings, readSettings } from './host/settings';
+import type { TaskAction } from './core/lifecycle';
+import type { TaskSupervisor, TaskView } from './host/taskSupervisor';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
   log: Log;
   keys: ApiKeyStore;
-  runner: TaskRunner;
+  tasks: TaskSupervisor;
+  generations: GenerationService;
   /** Opens (or reveals) the Studio panel, attaching these images. */
   openStudio?: (attach: vscode.Uri[]) => void;
 }
@@ -37,7 +40,7 @@ function activePreviewImage(): vscode.Uri | undefined {
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
-  const { context, log, keys, runner } = deps;
+  const { context, log, keys, tasks, generations } = deps;
 
   const generate = async (arg?: unknown) => {
     const given = parseQuickOptions(arg);
@@ -46,7 +49,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       return undefined;
     }
     const input = await gatherQuickInput('generate', [], context.globalState, given);
-    return input ? runner.start(input) : undefined;
+    return input ? generations.generate(input) : undefined;
   };
 
   const restyle = async (clicked?: unknown, selection?: unknown, options?: unknown) => {
@@ -71,7 +74,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     }
     const references: ReferenceSource[] = images.map((u) => ({ kind: 'file', path: u.fsPath }));
     const input = await gatherQuickInput('restyle', references, context.globalState, given);
-    return input ? runner.start(input) : undefined;
+    return input ? generations.generate(input) : undefined;
   };
 
   const setApiKey = async (value?: unknown) => {
@@ -104,21 +107,66 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     await vscode.commands.executeCommand('revealInExplorer', target);
   };
 
-  const cancelTask = async (id?: unknown) => {
-    if (typeof id === 'string') {
-      runner.cancel(id);
-      return;
+  /** Carries out one of the actions a task offers (the same ones the Studio shows). */
+  const act = async (view: TaskView, action: TaskAction) => {
+    switch (action) {
+      case 'cancel':
+      case 'stopWaiting':
+        return tasks.cancel(view.id);
+      case 'collectNow':
+        return tasks.collectNow(view.id);
+      case 'discard':
+        return tasks.discard(view.id);
+      case 'resubmit':
+        return void (await generations.followDecision(await tasks.resubmit(view.id, Date.now() + readSettings().timeoutMs)));
+      case 'chooseFolder':
+        return void (await generations.followDecision(await tasks.chooseFolder(view.id)));
     }
-    const running = runner.views().filter((v) => ['submitting', 'queued', 'running'].includes(v.phase));
-    if (running.length === 0) {
+  };
+
+  const actionLabel = (action: TaskAction): string =>
+    ({
+      cancel: vscode.l10n.t('Cancel Task'),
+      stopWaiting: vscode.l10n.t('Stop Waiting'),
+      collectNow: vscode.l10n.t('Collect Now'),
+      discard: vscode.l10n.t('Discard'),
+      resubmit: vscode.l10n.t('Submit Again'),
+      chooseFolder: vscode.l10n.t('Choose Folder'),
+    })[action];
+
+  const pickTask = async (views: TaskView[], title: string): Promise<TaskView | undefined> => {
+    const picked = await vscode.window.showQuickPick(
+      views.map((v) => ({ label: v.prompt.slice(0, 80), description: `${v.model} · ${describe(v)}`, detail: v.taskId, view: v })),
+      { title, placeHolder: vscode.l10n.t('Choose a task') },
+    );
+    return picked?.view;
+  };
+
+  const cancelTask = async (id?: unknown) => {
+    if (typeof id === 'string') return tasks.cancel(id);
+    const cancellable = tasks.views().filter((v) => v.actions.includes('cancel') || v.actions.includes('stopWaiting'));
+    if (cancellable.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No image task is running.'));
+      return undefined;
+    }
+    const view = await pickTask(cancellable, vscode.l10n.t('Cancel Image Task'));
+    return view ? act(view, view.actions.includes('cancel') ? 'cancel' : 'stopWaiting') : undefined;
+  };
+
+  /** Every task that is not over, with what can be done with it. */
+  const showTasks = async () => {
+    const open = tasks.views().filter((v) => !['landed', 'refused', 'discarded'].includes(v.status));
+    if (open.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No image task is running.'));
       return;
     }
-    const picked = await vscode.window.showQuickPick(
-      running.map((v) => ({ label: v.prompt.slice(0, 80), description: `${v.model} · ${describe(v)}`, detail: v.taskId, id: v.id })),
-      { title: vscode.l10n.t('Cancel Image Task'), placeHolder: vscode.l10n.t('Choose the task to stop') },
+    const view = await pickTask(open, vscode.l10n.t('Image Tasks'));
+    if (!view || view.actions.length === 0) return;
+    const action = await vscode.window.showQuickPick(
+      view.actions.map((a) => ({ label: actionLabel(a), action: a })),
+      { title: view.prompt.slice(0, 80), placeHolder: describe(view) },
     );
-    if (picked) runner.cancel(picked.id);
+    if (action) await act(view, action.action);
   };
 
   const register = (id: string, handler: (...args: never[]) => unknown) =>
@@ -140,6 +188,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     register('aigcImage.openOutputFolder', openOutputFolder),
     register('aigcImage.showLog', () => log.show()),
     register('aigcImage.cancelTask', cancelTask),
+    register('aigcImage.showTasks', showTasks),
+    // The Studio's task buttons: (task id, action), both checked here.
+    register('aigcImage.taskAction', async (id?: unknown, action?: unknown) => {
+      const view = tasks.views().find((v) => v.id === id);
+      if (view && typeof action === 'string' && (view.actions as string[]).includes(action)) await act(view, action as TaskAction);
+    }),
   );
 }
 

@@ -4,15 +4,18 @@ import { ApiKeyStore } from './host/apiKey';
 import { Log } from './host/log';
 import { trackInsertableEditors } from './host/resultActions';
 import { createTaskStatusBar } from './host/statusBar';
+import type { TaskRecord } from './core/lifecycle';
+import { GenerationService } from './host/generationService';
 import type { StudioPanel } from './host/studioPanel';
-import { TaskRunner, type TaskView } from './host/taskRunner';
-import type { TaskRecord } from './host/taskStore';
+import { TaskSupervisor, type TaskView } from './host/taskSupervisor';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
 export interface ExtensionApi {
   tasks(): readonly TaskView[];
-  /** Submitted tasks whose images have not landed yet. */
+  /** Tasks that are not over yet, whichever window collects them. */
   pendingTasks(): readonly TaskRecord[];
+  /** Every task the journal holds (recently ended ones too). */
+  allTasks(): readonly TaskRecord[];
   /** Recent log lines (already redacted), for diagnostics. */
   recentLog(): readonly string[];
   /** Resolves when the tasks recorded before activation have been resumed. */
@@ -32,13 +35,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
   const log = new Log();
   const keys = new ApiKeyStore(context, log);
-  const runner = new TaskRunner(context, log, keys);
+  const tasks = new TaskSupervisor(context, log, keys);
+  const generations = new GenerationService(log, keys, tasks);
   // The panel's code is loaded by the first command (or restore) that needs it.
   let studio: StudioPanel | undefined;
   let loadingStudio: Promise<StudioPanel> | undefined;
   const loadStudio = () =>
     (loadingStudio ??= import('./host/studioPanel.js').then(({ StudioPanel }) => {
-      const panel = new StudioPanel({ context, log, runner });
+      const panel = new StudioPanel({ context, log, tasks, generations });
       context.subscriptions.push(panel);
       studio = panel;
       return panel;
@@ -50,25 +54,27 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(
     log,
     keys,
-    runner,
-    registerCommands({ context, log, keys, runner, openStudio }),
+    tasks,
+    generations,
+    registerCommands({ context, log, keys, tasks, generations, openStudio }),
     vscode.window.registerWebviewPanelSerializer(STUDIO_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => (await loadStudio()).restore(panel),
     }),
-    createTaskStatusBar(runner, 'aigcImage.showLog'),
+    createTaskStatusBar(tasks, 'aigcImage.showTasks'),
     trackInsertableEditors(),
   );
   // Resuming reads settings and secrets: do it after activation returns.
   const resumed = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
     await keys.refreshLogSecrets();
-    await runner.resumeAll();
+    await tasks.resume();
     await keys.offerMigration();
   });
   resumed.catch((error: unknown) => log.error('activate', `resume failed: ${String(error)}`));
   log.info('activate', `activated in ${(performance.now() - started).toFixed(1)} ms`);
   return {
-    tasks: () => runner.views(),
-    pendingTasks: () => runner.pendingRecords(),
+    tasks: () => tasks.views(),
+    pendingTasks: () => tasks.pendingRecords(),
+    allTasks: () => tasks.allRecords(),
     recentLog: () => log.recentLines(),
     resumed,
     studio: { isOpen: () => studio?.isOpen() ?? false, attached: () => studio?.attached() ?? [] },
@@ -76,5 +82,5 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 }
 
 export function deactivate(): void {
-  // Disposables in context.subscriptions stop every wait; recorded tasks resume on the next activation.
+  // Disposables in context.subscriptions stop every wait; journalled tasks resume in the next window.
 }

@@ -1,21 +1,13 @@
 /** This workspace's results, newest first: thumbnail, prompt, model, time, and what to do with each. */
 import { parseModelKey } from '../../src/core/models';
-import type { GalleryAction, GalleryItem, StringKey } from '../../src/shared/protocol';
+import type { GalleryAction, GalleryItem } from '../../src/shared/protocol';
 import type { StudioContext } from './context';
 import { format, h, icon, relativeTime, setHidden, uid } from './dom';
+import { GALLERY_BUTTONS as ACTIONS } from './galleryButtons';
 import { post } from './host';
 
 const PAGE = 48;
 
-const ACTIONS: { action: GalleryAction; icon: string; label: StringKey; testId: string }[] = [
-  { action: 'open', icon: 'go-to-file', label: 'gallery.open', testId: 'gallery-open' },
-  { action: 'reveal', icon: 'folder-opened', label: 'gallery.reveal', testId: 'gallery-reveal' },
-  { action: 'copyLink', icon: 'markdown', label: 'gallery.copyLink', testId: 'gallery-copy-link' },
-  { action: 'insert', icon: 'insert', label: 'gallery.insert', testId: 'gallery-insert' },
-  { action: 'useAsReference', icon: 'file-media', label: 'gallery.useAsReference', testId: 'gallery-use-as-reference' },
-  { action: 'reuseSettings', icon: 'edit', label: 'gallery.reuseSettings', testId: 'gallery-reuse-settings' },
-  { action: 'variation', icon: 'debug-rerun', label: 'gallery.variation', testId: 'gallery-variation' },
-];
 
 export class GalleryView {
   readonly element: HTMLElement;

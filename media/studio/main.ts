@@ -7,6 +7,7 @@
 import type { FieldIssue } from '../../src/core/request';
 import {
   type FormValues,
+  type GenerationStatus,
   type HostMessage,
   type ReferenceEntry,
   type StudioStrings,
@@ -190,7 +191,7 @@ class Studio implements StudioContext {
         this.generateResult(message.requestId, message.ok, message.issues);
         return;
       case 'generateDone':
-        this.generateDone(message.error, message.notStarted);
+        this.generateDone(message.status, message.error);
         return;
       case 'tasks':
         this.tasksView.render(message.tasks);
@@ -373,9 +374,11 @@ class Studio implements StudioContext {
   }
 
   /** The runner shows its own notification; the panel says it next to the button (and in the task row). */
-  private generateDone(error: string | undefined, notStarted: boolean | undefined): void {
+  private generateDone(status: GenerationStatus, error: string | undefined): void {
     const s = this.strings;
-    if (notStarted) {
+    if (status === 'background') {
+      this.formView.setStatus(s['form.background'], 'info', 8000);
+    } else if (status === 'notStarted') {
       this.formView.setStatus(s['form.notStarted'], 'error', 0, [
         { label: s['command.setApiKey'], run: () => post({ type: 'runCommand', command: 'setApiKey' }) },
         { label: s['command.openSettings'], run: () => post({ type: 'runCommand', command: 'openSettings' }) },

@@ -1,26 +1,49 @@
 /** Running and recent tasks, as the notifications show them, with cancel and dismiss. */
-import type { TaskRow } from '../../src/shared/protocol';
+import type { TaskAction } from '../../src/core/lifecycle';
+import type { StringKey, TaskRow } from '../../src/shared/protocol';
 import type { StudioContext } from './context';
 import { h, icon, setHidden, uid } from './dom';
 import { post } from './host';
 
 const PHASE_ICONS: Record<TaskRow['phase'], string> = {
   submitting: 'loading',
+  uncertain: 'question',
   queued: 'clock',
   running: 'loading',
-  saving: 'loading',
-  succeeded: 'pass',
-  failed: 'error',
-  cancelled: 'circle-slash',
   background: 'history',
+  saving: 'loading',
+  blocked: 'warning',
+  landed: 'pass',
+  refused: 'error',
+  discarded: 'circle-slash',
 };
 const SPINNING = new Set<TaskRow['phase']>(['submitting', 'running', 'saving']);
+/** Phases that are over: only these rows can be dismissed. */
+const ENDED = new Set<TaskRow['phase']>(['landed', 'refused', 'discarded']);
+const PROGRESSING = new Set<TaskRow['phase']>(['submitting', 'queued', 'running', 'saving']);
+const ACTION_ICONS: Record<TaskAction, string> = {
+  cancel: 'debug-stop',
+  stopWaiting: 'eye-closed',
+  collectNow: 'sync',
+  discard: 'trash',
+  resubmit: 'debug-restart',
+  chooseFolder: 'folder-opened',
+};
+const ACTION_LABELS: Record<TaskAction, StringKey> = {
+  cancel: 'tasks.cancel',
+  stopWaiting: 'tasks.stopWaiting',
+  collectNow: 'tasks.collectNow',
+  discard: 'tasks.discard',
+  resubmit: 'tasks.resubmit',
+  chooseFolder: 'tasks.chooseFolder',
+};
 
 export class TasksView {
   readonly element: HTMLElement;
   private readonly list: HTMLUListElement;
   private readonly badge: HTMLElement;
-  private readonly rows = new Map<string, { element: HTMLLIElement; phase: string }>();
+  /** Rows by task id; `key` (phase and actions) changes when the row must be drawn anew. */
+  private readonly rows = new Map<string, { element: HTMLLIElement; key: string }>();
   private tasks: TaskRow[] = [];
   private readonly dismissed: Set<string>;
 
@@ -43,7 +66,7 @@ export class TasksView {
 
   render(tasks: readonly TaskRow[]): void {
     this.tasks = [...tasks];
-    const shown = this.tasks.filter((t) => t.cancellable || !this.dismissed.has(t.id));
+    const shown = this.tasks.filter((t) => !ENDED.has(t.phase) || !this.dismissed.has(t.id));
     const ids = new Set(shown.map((t) => t.id));
     for (const [id, row] of this.rows) {
       if (!ids.has(id)) {
@@ -54,16 +77,17 @@ export class TasksView {
     let cursor: Element | null = this.list.firstElementChild;
     for (const task of shown) {
       const existing = this.rows.get(task.id);
-      const element = existing && existing.phase === task.phase ? this.update(existing.element, task) : this.row(task);
+      const key = `${task.phase}:${task.actions.join(',')}`;
+      const element = existing && existing.key === key ? this.update(existing.element, task) : this.row(task);
       if (existing && existing.element !== element) {
         if (cursor === existing.element) cursor = cursor.nextElementSibling;
         existing.element.remove();
       }
-      this.rows.set(task.id, { element, phase: task.phase });
+      this.rows.set(task.id, { element, key });
       if (element !== cursor) this.list.insertBefore(element, cursor);
       cursor = element.nextElementSibling;
     }
-    const active = shown.filter((t) => t.cancellable).length;
+    const active = shown.filter((t) => !ENDED.has(t.phase)).length;
     this.badge.textContent = active > 0 ? String(active) : '';
     setHidden(this.badge, active === 0);
     setHidden(this.element, shown.length === 0);
@@ -72,23 +96,26 @@ export class TasksView {
   private row(task: TaskRow): HTMLLIElement {
     const s = this.ctx.strings;
     const spinning = SPINNING.has(task.phase);
-    const action = task.cancellable
-      ? h(
-          'button',
-          {
-            type: 'button',
-            class: 'icon-button',
-            'data-testid': 'task-cancel',
-            title: s['tasks.cancel'],
-            'aria-label': `${s['tasks.cancel']}: ${task.prompt}`,
-            onClick: (e: MouseEvent) => {
-              (e.currentTarget as HTMLButtonElement).disabled = true;
-              post({ type: 'cancelTask', taskId: task.id });
-            },
+    const buttons = task.actions.map((action) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'icon-button',
+          'data-testid': `task-${action}`,
+          title: s[ACTION_LABELS[action]],
+          'aria-label': `${s[ACTION_LABELS[action]]}: ${task.prompt}`,
+          onClick: (e: MouseEvent) => {
+            (e.currentTarget as HTMLButtonElement).disabled = true;
+            post({ type: 'taskAction', taskId: task.id, action });
           },
-          icon('debug-stop'),
-        )
-      : h(
+        },
+        icon(ACTION_ICONS[action]),
+      ),
+    );
+    if (ENDED.has(task.phase)) {
+      buttons.push(
+        h(
           'button',
           {
             type: 'button',
@@ -99,7 +126,9 @@ export class TasksView {
             onClick: () => this.dismiss(task.id),
           },
           icon('close'),
-        );
+        ),
+      );
+    }
     const element = h(
       'li',
       { class: `task task--${task.phase}`, 'data-testid': 'task', 'data-phase': task.phase, 'data-id': task.id },
@@ -108,10 +137,10 @@ export class TasksView {
         'div',
         { class: 'task-main' },
         h('div', { class: 'task-prompt', title: task.prompt }, task.prompt),
-        h('div', { class: 'task-meta' }, h('span', { class: 'task-model' }, task.model), h('span', { class: 'task-status', role: task.phase === 'failed' ? 'alert' : null }, task.status)),
-        task.cancellable ? h('progress', { class: 'task-progress', max: 100, 'aria-label': task.prompt }) : null,
+        h('div', { class: 'task-meta' }, h('span', { class: 'task-model' }, task.model), h('span', { class: 'task-status', role: task.phase === 'refused' || task.phase === 'blocked' || task.phase === 'uncertain' ? 'alert' : null }, task.status)),
+        PROGRESSING.has(task.phase) ? h('progress', { class: 'task-progress', max: 100, 'aria-label': task.prompt }) : null,
       ),
-      action,
+      h('div', { class: 'task-actions' }, ...buttons),
     );
     return this.update(element, task);
   }

@@ -312,9 +312,10 @@ export async function savedReferences(entry: GalleryEntry): Promise<{ references
     } else {
       const local = locals.shift();
       if (!local) continue;
-      const found = await findLocal(local.path, entry.sidecarUri);
+      // A file outside the workspace is recorded by name only: it cannot be found again from here.
+      const found = local.path ? await findLocal(local.path, entry.sidecarUri) : undefined;
       if (found) references.push({ kind: 'file', path: found.fsPath, ...(text ? { text } : {}) });
-      else missing.push(local.path);
+      else missing.push(local.path ?? local.name ?? '?');
     }
   }
   return { references, missing };

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { MODELS, type ModelSpec, modelKey, parseModelKey } from '../core/models';
 import type { ReferenceSource } from '../core/references';
 import { defaultOutputConfig, readSettings } from './settings';
-import type { GenerationInput } from './taskRunner';
+import type { GenerationInput } from './generationService';
 
 /** globalState key of the model last used, shared with the Studio panel. */
 export const LAST_MODEL = 'aigcImage.lastModel';

@@ -1,22 +1,24 @@
-/** A status bar item while tasks run: how many, and a click to see them. */
+/** A status bar item while tasks are open: how many, and a click to see them. */
 import * as vscode from 'vscode';
-import { type TaskRunner, describe } from './taskRunner';
+import { describe } from './generationService';
+import type { TaskSupervisor } from './taskSupervisor';
 
-export function createTaskStatusBar(runner: TaskRunner, command: string): vscode.Disposable {
+export function createTaskStatusBar(tasks: TaskSupervisor, command: string): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('aigcImage.tasks', vscode.StatusBarAlignment.Left, 50);
   item.name = vscode.l10n.t('AIGC Image Tasks');
   item.command = command;
   const render = () => {
-    const running = runner.views().filter((v) => !['succeeded', 'failed', 'cancelled'].includes(v.phase));
-    if (running.length === 0) {
+    const open = tasks.views().filter((v) => !['landed', 'refused', 'discarded'].includes(v.status));
+    if (open.length === 0) {
       item.hide();
       return;
     }
-    item.text = `$(loading~spin) ${vscode.l10n.t('{0} image task(s)', running.length)}`;
-    item.tooltip = running.map((v) => `${v.prompt.slice(0, 60)} — ${describe(v)}`).join('\n');
+    const waiting = open.filter((v) => v.status === 'uncertain' || v.status === 'blocked').length;
+    item.text = waiting > 0 ? `$(warning) ${vscode.l10n.t('{0} image task(s)', open.length)}` : `$(loading~spin) ${vscode.l10n.t('{0} image task(s)', open.length)}`;
+    item.tooltip = open.map((v) => `${v.prompt.slice(0, 60)} — ${describe(v)}`).join('\n');
     item.show();
   };
-  const subscription = runner.onDidChange(render);
+  const subscription = tasks.onDidChange(render);
   render();
   return vscode.Disposable.from(item, subscription);
 }

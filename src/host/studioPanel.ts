@@ -33,7 +33,8 @@ import type { Log } from './log';
 import { LAST_MODEL } from './quickGenerate';
 import { copyMarkdownLink, insertIntoEditor, openImage, revealInExplorer } from './resultActions';
 import { readSettings } from './settings';
-import { type GenerationInput, type TaskOutcome, type TaskRunner, type TaskView, describe } from './taskRunner';
+import { type GenerationInput, type GenerationResult, type GenerationService, describe } from './generationService';
+import type { TaskSupervisor } from './taskSupervisor';
 import { buildStudioHtml, createNonce } from './webviewHtml';
 import { WorkspaceImages, describeReferenceFile, isImageName, isInWorkspace } from './workspaceImages';
 import { exists, isDirectory } from './fileStat';
@@ -44,14 +45,14 @@ const HISTORY_KEY = 'aigcImage.promptHistory';
 const GRANTED_KEY = 'aigcImage.studio.grantedFiles';
 const MAX_HISTORY = 50;
 const MAX_GRANTED = 100;
-const ACTIVE_PHASES: readonly TaskView['phase'][] = ['submitting', 'queued', 'running'];
 /** Posts the webview does not need to receive late: `init` carries the current state. */
 const SNAPSHOTS: ReadonlySet<HostMessage['type']> = new Set(['tasks', 'gallery', 'history', 'images']);
 
 export interface StudioDeps {
   context: vscode.ExtensionContext;
   log: Log;
-  runner: TaskRunner;
+  tasks: TaskSupervisor;
+  generations: GenerationService;
 }
 
 export class StudioPanel implements vscode.Disposable {
@@ -63,8 +64,6 @@ export class StudioPanel implements vscode.Disposable {
   private queue: HostMessage[] = [];
   private wantsImages = false;
   private attachedPaths: string[] = [];
-  /** Localized one-line errors of failed tasks, by runner id. */
-  private readonly failures = new Map<string, string>();
   /** Runner ids whose saved files were added to the gallery. */
   private readonly collected = new Set<string>();
   private highlight: string[] = [];
@@ -134,7 +133,7 @@ export class StudioPanel implements vscode.Disposable {
     this.panel = panel;
     this.ready = false;
     this.queue = [];
-    const { context, runner, log } = this.deps;
+    const { context, tasks, log } = this.deps;
     this.gallery = new Gallery(context.workspaceState, log);
     this.images = new WorkspaceImages();
     const webview = panel.webview;
@@ -158,7 +157,7 @@ export class StudioPanel implements vscode.Disposable {
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.visible && this.ready) void this.gallery?.refresh();
       }),
-      runner.onDidChange(() => this.tasksChanged()),
+      tasks.onDidChange(() => this.tasksChanged()),
       this.gallery.onDidChange(() => this.scheduleGallery()),
       this.images.onDidChange(() => {
         if (this.wantsImages) void this.sendImages();
@@ -227,9 +226,8 @@ export class StudioPanel implements vscode.Disposable {
         return this.onReady();
       case 'generate':
         return this.generate(message.requestId, message.form);
-      case 'cancelTask':
-        this.deps.runner.cancel(message.taskId);
-        return;
+      case 'taskAction':
+        return void vscode.commands.executeCommand('aigcImage.taskAction', message.taskId, message.action);
       case 'inspect':
         return this.inspect(message.requestId, message.uris);
       case 'listImages':
@@ -300,8 +298,8 @@ export class StudioPanel implements vscode.Disposable {
       references: checked.references,
       reveal: false,
     });
-    const error = outcome?.error && outcome.error.kind !== 'aborted' ? localizedMessage(outcome.error) : undefined;
-    this.post({ type: 'generateDone', requestId, files: outcome?.files ?? [], ...(error ? { error } : {}), ...(outcome ? {} : { notStarted: true }) });
+    const error = outcome.error && outcome.error.kind !== 'aborted' ? localizedMessage(outcome.error) : undefined;
+    this.post({ type: 'generateDone', requestId, status: outcome.status, files: outcome.files, ...(error ? { error } : {}) });
   }
 
   /** The host reads local files itself: only workspace files and files the user chose here. */
@@ -334,17 +332,15 @@ export class StudioPanel implements vscode.Disposable {
     return { references, issues };
   }
 
-  /** Starts a task and, when it ends, files its error and its results for the panel. */
-  private async run(input: GenerationInput): Promise<TaskOutcome | undefined> {
-    let outcome: TaskOutcome | undefined;
+  /** Starts a task and, when it leaves the foreground, adds its results to the gallery. */
+  private async run(input: GenerationInput): Promise<GenerationResult> {
+    let outcome: GenerationResult;
     try {
-      outcome = await this.deps.runner.start(input);
+      outcome = await this.deps.generations.generate(input);
     } catch (error) {
-      this.deps.log.error('studio', `the task could not start: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
+      this.deps.log.error('studio', `the task could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return { id: '', status: 'notStarted', files: [] };
     }
-    if (!outcome) return undefined;
-    if (outcome.error && outcome.error.kind !== 'aborted') this.failures.set(outcome.id, localizedMessage(outcome.error));
     this.tasksChanged();
     await this.collect(outcome.id, outcome.files);
     return outcome;
@@ -403,8 +399,8 @@ export class StudioPanel implements vscode.Disposable {
   // --- tasks ---------------------------------------------------------------
 
   private tasksChanged(): void {
-    for (const view of this.deps.runner.views()) {
-      if (view.phase === 'succeeded' && view.files?.length) void this.collect(view.id, view.files);
+    for (const view of this.deps.tasks.views()) {
+      if (view.status === 'landed' && view.files?.length) void this.collect(view.id, view.files);
     }
     if (this.tasksTimer || !this.ready) return;
     this.tasksTimer = setTimeout(() => {
@@ -414,16 +410,17 @@ export class StudioPanel implements vscode.Disposable {
   }
 
   private taskRows(): TaskRow[] {
-    return this.deps.runner.views().map((view) => ({
+    return this.deps.tasks.views().map((view) => ({
       id: view.id,
       prompt: view.prompt,
       model: view.model,
-      phase: view.phase,
+      phase: view.status,
       ...(view.position !== undefined ? { position: view.position } : {}),
       ...(view.progress !== undefined ? { progress: view.progress } : {}),
       startedAt: view.startedAt,
-      status: (view.phase === 'failed' ? this.failures.get(view.id) : undefined) ?? describe(view),
-      cancellable: ACTIVE_PHASES.includes(view.phase),
+      status: describe(view),
+      actions: view.actions,
+      ...(view.elsewhere ? { elsewhere: true } : {}),
       ...(view.files ? { files: view.files } : {}),
     }));
   }
@@ -586,7 +583,7 @@ export class StudioPanel implements vscode.Disposable {
       references,
       reveal: false,
     });
-    if (!outcome) this.post({ type: 'notice', level: 'warning', message: this.uiStrings()['form.notStarted'] });
+    if (outcome.status === 'notStarted') this.post({ type: 'notice', level: 'warning', message: this.uiStrings()['form.notStarted'] });
   }
 
   private async runCommand(command: 'setApiKey' | 'openSettings' | 'showLog'): Promise<void> {
@@ -675,6 +672,7 @@ export function studioStrings(): StudioStrings {
     'form.fixFields': vscode.l10n.t('Fix the marked fields to generate.'),
     'form.started': vscode.l10n.t('Started: follow it under Tasks.'),
     'form.notStarted': vscode.l10n.t('Not started: the API key or the gateway base URL is not set up.'),
+    'form.background': vscode.l10n.t('Still running on the service: it continues in the background and is saved when it finishes.'),
     'option.aspect_ratio': vscode.l10n.t('Aspect ratio'),
     'option.resolution': vscode.l10n.t('Resolution'),
     'option.storage_mode': vscode.l10n.t('Storage'),
@@ -732,6 +730,11 @@ export function studioStrings(): StudioStrings {
     'picker.toggle': vscode.l10n.t('Show or hide the workspace images'),
     'tasks.heading': vscode.l10n.t('Tasks'),
     'tasks.cancel': vscode.l10n.t('Cancel Task'),
+    'tasks.stopWaiting': vscode.l10n.t('Stop Waiting'),
+    'tasks.collectNow': vscode.l10n.t('Collect Now'),
+    'tasks.discard': vscode.l10n.t('Discard'),
+    'tasks.resubmit': vscode.l10n.t('Submit Again'),
+    'tasks.chooseFolder': vscode.l10n.t('Choose Folder'),
     'tasks.dismiss': vscode.l10n.t('Dismiss'),
     'gallery.heading': vscode.l10n.t('Results'),
     'gallery.filter': vscode.l10n.t('Filter by prompt or model'),

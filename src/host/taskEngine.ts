@@ -1,11 +1,11 @@
 /**
- * The parts of the core a generation needs (HTTP client, polling, request schema with zod,
- * downloads). `TaskRunner` imports this module on first use, so activating the extension
- * evaluates none of it: a window that never generates never pays for it.
+ * The parts of the core a generation needs (HTTP client, polling, the task journal and
+ * collector, request schema with zod, downloads). Imported on first use, so activating the
+ * extension evaluates none of it: a window that never generates never pays for it.
  */
+export { TaskCollector } from '../core/collector';
 export { GatewayClient } from '../core/gateway';
-export { pollUntilDone } from '../core/poll';
-export { dataUrlStrategy, isOmittedInlineImage, withoutInlineImages } from '../core/references';
+export { TaskJournal, importLegacyStore, transact } from '../core/journal';
+export { landingDir, removeTempFiles } from '../core/landing';
+export { dataUrlStrategy, fileToDataUrl, restoreInlineImages, withoutInlineImages } from '../core/references';
 export { buildRequestBody } from '../core/request';
-export { saveResult } from '../core/saveResult';
-export { failureToError } from '../core/taskState';

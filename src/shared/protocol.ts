@@ -4,6 +4,7 @@
  * with the core schema. No `vscode` import: the webview bundle includes this file.
  */
 import * as z from 'zod/mini';
+import { TASK_ACTIONS, TASK_STATUSES } from '../core/lifecycle';
 import { parseModelKey } from '../core/models';
 import { type FieldIssue, type ValidationResult, validateRequest } from '../core/request';
 
@@ -29,7 +30,9 @@ export type GalleryAction = (typeof GALLERY_ACTIONS)[number];
 
 export const HOST_COMMANDS = ['setApiKey', 'openSettings', 'showLog'] as const;
 
-export const TASK_PHASES = ['submitting', 'queued', 'running', 'saving', 'succeeded', 'failed', 'cancelled', 'background'] as const;
+/** How generations started from the panel end, as `generateDone` reports them (GenerationStatus of the host). */
+export const GENERATION_STATUSES = ['landed', 'refused', 'invalid', 'notStarted', 'background', 'uncertain', 'blocked', 'discarded'] as const;
+export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
 
 // Bounds here only keep absurd payloads out; the request schema gives the real limits and messages.
 const shortText = z.string().check(z.maxLength(4096));
@@ -87,18 +90,20 @@ export type FormValues = z.infer<typeof formValuesSchema>;
 
 export const fieldIssueSchema = z.object({ field: z.string(), message: z.string() });
 
-/** A task as the panel shows it: the runner's TaskView plus its status line as the notification shows it. */
+/** A task as the panel shows it: its state in the one task vocabulary, its status line, and what can be done with it. */
 export const taskRowSchema = z.object({
   id,
   prompt: z.string(),
   model: z.string(),
-  phase: z.enum(TASK_PHASES),
+  phase: z.enum(TASK_STATUSES),
   position: z.optional(z.number()),
   progress: z.optional(z.number()),
   startedAt: z.number(),
-  /** The status line of the notification (localized), or the one-line error of a failure. */
+  /** The status line of the notification (localized), or the one line of why it ended. */
   status: z.string(),
-  cancellable: z.boolean(),
+  actions: z.array(z.enum(TASK_ACTIONS)),
+  /** Another window collects it. */
+  elsewhere: z.optional(z.boolean()),
   files: z.optional(z.array(z.string())),
 });
 export type TaskRow = z.infer<typeof taskRowSchema>;
@@ -141,8 +146,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   /** Start a generation with the form as it is; answered by `generateResult`, later `generateDone`. */
   z.object({ type: z.literal('generate'), requestId: id, form: formValuesSchema }),
-  /** Stop waiting for the task with this runner id. */
-  z.object({ type: z.literal('cancelTask'), taskId: id }),
+  /** Do one of the things a task row offers (cancel, stop waiting, collect now, discard, submit again, choose a folder). */
+  z.object({ type: z.literal('taskAction'), taskId: id, action: z.enum(TASK_ACTIONS) }),
   /** Check local images (picked, dropped, restored) and return thumbnails and problems; answered by `inspected`. */
   z.object({ type: z.literal('inspect'), requestId: id, uris: z.array(shortText).check(z.maxLength(100)) }),
   /** Send the workspace images for the picker; answered by `images`. */
@@ -200,13 +205,13 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     ok: z.boolean(),
     issues: z.array(fieldIssueSchema),
   }),
-  /** A generation started from the panel has ended (files saved, an error line, or never started). */
+  /** A generation started from the panel has left the foreground: how, its files, its error line. */
   z.object({
     type: z.literal('generateDone'),
     requestId: id,
+    status: z.enum(GENERATION_STATUSES),
     files: z.array(z.string()),
     error: z.optional(z.string()),
-    notStarted: z.optional(z.boolean()),
   }),
   /** The tasks changed (progress, phase, a new or finished task). */
   z.object({ type: z.literal('tasks'), tasks: z.array(taskRowSchema) }),
@@ -403,6 +408,7 @@ export const STRING_KEYS = [
   'form.fixFields',
   'form.started',
   'form.notStarted',
+  'form.background',
   'option.aspect_ratio',
   'option.resolution',
   'option.storage_mode',
@@ -460,6 +466,11 @@ export const STRING_KEYS = [
   'picker.toggle',
   'tasks.heading',
   'tasks.cancel',
+  'tasks.stopWaiting',
+  'tasks.collectNow',
+  'tasks.discard',
+  'tasks.resubmit',
+  'tasks.chooseFolder',
   'tasks.dismiss',
   'gallery.heading',
   'gallery.filter',

@@ -1,4 +1,5 @@
-// §2 End-to-end overhead: submit → image saved on disk by core saveResult (with its sidecar),
+// §2 End-to-end overhead: submit → image saved on disk through the task lifecycle (journal,
+// lease, collector, landing with its sidecar), the same path the extension takes,
 // minus the simulated task time; for 1 task (repeated) and 16 concurrent tasks. Event-loop
 // delay (perf_hooks.monitorEventLoopDelay) is recorded while the 16 run; the simulator lives
 // in another process, so its work is not counted as ours.
@@ -11,8 +12,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { compiled, emitResult, startSimHost, summary } from './lib.mjs';
 
 const { GatewayClient } = compiled('src/core/gateway.js');
-const { pollUntilDone } = compiled('src/core/poll.js');
-const { saveResult } = compiled('src/core/saveResult.js');
+const { TaskCollector } = compiled('src/core/collector.js');
+const { TaskJournal } = compiled('src/core/journal.js');
+const { newRecord } = compiled('src/core/lifecycle.js');
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -34,28 +36,35 @@ async function main() {
     const sim = await host.start('native', { mode: 'native', queueMs: 0, taskDurationMs: TASK_MS, imageBytes: IMAGE_BYTES });
     const client = new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: sim.apiKey });
 
+    const journal = new TaskJournal(path.join(workspace, '.journal'), { id: 'bench', pid: process.pid, host: 'bench' });
+    let counter = 0;
+
     async function oneTask() {
       const submittedAt = Date.now();
-      const ref = await client.submit(BODY);
-      const state = await pollUntilDone(client, ref, { startedAt: submittedAt });
-      const seenAt = Date.now();
-      if (state.status !== 'succeeded') throw new Error(`task ended ${state.status}`);
-      const saved = await saveResult({
-        state,
-        body: BODY,
+      const record = newRecord({
+        id: `bench-${++counter}`,
+        kind: 'generate',
+        body: { ...BODY, session_id: `bench-${process.pid}-${counter}-${submittedAt}` },
         references: [],
-        workspaceRoot: workspace,
-        outputFolder: 'generated-images',
         apiOrigin: client.apiOrigin,
-        authorization: `Bearer ${sim.apiKey}`,
-        writeSidecar: true,
-        submittedAt: new Date(submittedAt),
-        extensionVersion: '0.0.0-bench',
+        target: { workspaceRoot: workspace, outputFolder: 'generated-images', writeSidecar: true },
+        createdAt: submittedAt,
       });
+      const lease = await journal.tryAcquire(record.id);
+      await journal.write(record);
+      let seenAt;
+      const collector = new TaskCollector(
+        record,
+        { journal, client, authorization: `Bearer ${sim.apiKey}`, extensionVersion: '0.0.0-bench', bodyFor: async (r) => r.body },
+        { lease, backgroundAfter: Date.now() + 10 * 60_000, onChange: (c) => (seenAt ??= c.record.phase === 'landing' ? Date.now() : undefined) },
+      );
+      const final = await collector.run();
+      await lease.release();
       const savedAt = Date.now();
-      const file = saved.files[0];
+      if (final.phase !== 'landed') throw new Error(`task ended ${final.phase}`);
+      const file = final.images[0].landed;
       if (!file || (await stat(file.path)).size !== file.bytes || file.bytes < IMAGE_BYTES) throw new Error('image not saved whole');
-      return { taskId: ref.taskId, submittedAt, seenAt, savedAt, bytes: file.bytes };
+      return { taskId: final.ref.taskId, submittedAt, seenAt, savedAt, bytes: file.bytes };
     }
 
     async function batch(n) {

@@ -34,7 +34,7 @@ export const CLIENTS = ['ours', 'ours/queue', 'fal', 'naive'];
 
 function groupDurations(group) {
   if (group === 'dist') {
-    // Like real tasks (PROTOCOL.md: about 10–30 s): uniform in [10, 30] s, the same list for every client.
+    // Like real tasks (docs/protocol.md: about 10–30 s): uniform in [10, 30] s, the same list for every client.
     const random = prng(20251126);
     return Array.from({ length: TASKS }, () => Math.round(10_000 + random() * 20_000));
   }
@@ -86,15 +86,13 @@ async function main() {
 
     const runners = {
       async ours(durationMs) {
-        const startedAt = Date.now();
         const ref = await withDuration('native', durationMs, () => ours.submit(BODY));
-        const state = await pollUntilDone(ours, ref, { startedAt });
+        const state = await pollUntilDone(ours, ref);
         return { taskId: ref.taskId, seenAt: Date.now(), status: state.status };
       },
       async 'ours/queue'(durationMs) {
-        const startedAt = Date.now();
         const ref = await withDuration('queue', durationMs, () => oursQueue.submit(BODY));
-        const state = await pollUntilDone(oursQueue, ref, { startedAt });
+        const state = await pollUntilDone(oursQueue, ref);
         return { taskId: ref.taskId, seenAt: Date.now(), status: state.status };
       },
       async fal(durationMs) {

@@ -55,10 +55,15 @@ async function openPickerAndAttach(frame, query) {
   const search = frame.locator('[data-testid=picker-search]');
   if (!(await search.isVisible())) await frame.locator('.picker-toggle').click();
   await search.fill(query);
-  const item = frame.locator('[data-testid=picker-item]', { hasText: query }).first();
-  await item.waitFor({ timeout: 20_000 });
-  await item.click();
-  await frame.locator('[data-testid=reference]').first().waitFor();
+  // Wait for the state, not a time: the list has been filtered (every item drawn matches), so the
+  // item clicked is not replaced under the pointer by a re-render.
+  const items = frame.locator('[data-testid=picker-item]');
+  await until(`the picker to show only "${query}"`, async () => {
+    const texts = await items.allTextContents();
+    return texts.length > 0 && texts.every((t) => t.toLowerCase().includes(query.toLowerCase())) ? true : undefined;
+  });
+  await items.filter({ hasText: query }).first().click();
+  await frame.locator('[data-testid=reference]', { hasText: query }).first().waitFor();
 }
 
 export const scenarios = [
@@ -99,11 +104,15 @@ export const scenarios = [
   {
     name: 'Explorer right-click on a png → Restyle Image… → restyled copy saved',
     async run({ page, workspace, shot }) {
-      const folderRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'assets' }).first();
-      await folderRow.waitFor({ timeout: 20_000 });
+      // The Explorer re-draws its rows as files appear (the first scenario's results): click the
+      // collapsed "assets" folder only while it is one, until hero.png shows.
       const heroRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hero.png' }).first();
-      if (!(await heroRow.isVisible())) await folderRow.click();
-      await heroRow.waitFor();
+      await until('hero.png in the Explorer', async () => {
+        if (await heroRow.isVisible()) return true;
+        const collapsed = page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]', { hasText: /^assets$/ }).first();
+        if (await collapsed.isVisible()) await collapsed.click().catch(() => undefined);
+        return undefined;
+      });
       await heroRow.click({ button: 'right' });
       await page.waitForTimeout(500);
       await shot('05-explorer-context-menu');
@@ -111,6 +120,11 @@ export const scenarios = [
       const frame = studio(page);
       const reference = frame.locator('[data-testid=reference]', { hasText: 'hero' }).first();
       await reference.waitFor({ timeout: 30_000 });
+      const attached = await until('the form to hold exactly the restyled image', async () => {
+        const names = await frame.locator('[data-testid=reference]').allTextContents();
+        return names.length === 1 ? names : undefined;
+      });
+      assert.match(attached[0], /hero/);
       await frame.locator('[data-testid=prompt]').fill('Restyle as pixel art');
       await shot('06-restyle-attached');
       const before = outputFiles(workspace).length;
@@ -135,9 +149,15 @@ export const scenarios = [
       await frame.locator('[data-testid=prompt]').fill('Something the gateway refuses');
       const before = outputFiles(workspace).length;
       await frame.locator('[data-testid=generate]').click();
-      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Prompt is too spicy' }).first();
-      await toast.waitFor({ timeout: 20_000 });
+      // Where the user looks: the Studio's status line and the task row…
+      await frame.locator('.form-status', { hasText: 'Prompt is too spicy' }).waitFor({ timeout: 20_000 });
+      await frame.locator('[data-testid=task][data-phase=refused]', { hasText: 'Prompt is too spicy' }).first().waitFor();
       await shot('08-failure-message');
+      // …and VS Code's notification. The workbench drops toasts that come in a burst (at most three
+      // in 800 ms), so the notification is looked for where it always is: the notification center.
+      await runCommand(page, 'Notifications: Show Notifications');
+      await page.locator('.notifications-center .notification-list-item', { hasText: 'Prompt is too spicy' }).first().waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Escape');
       assert.equal(outputFiles(workspace).length, before, 'nothing saved');
     },
   },
@@ -183,7 +203,11 @@ scenarios.push({
     await until('the search to narrow the list', async () => ((await frame.locator('[data-testid=picker-item]').count()) <= 12 ? true : undefined));
     const searchMs = Date.now() - t2;
     await search.fill('');
-    const drawn = await frame.locator('[data-testid=picker-item]').count();
+    // The unfiltered list is drawn again asynchronously: wait for it, then count.
+    const drawn = await until('the whole list to be drawn again', async () => {
+      const texts = await frame.locator('[data-testid=picker-item]').allTextContents();
+      return texts.some((t) => !t.includes('sprite-42-7')) ? texts.length : undefined;
+    });
     const heapMb = await frame.locator('body').evaluate(() => {
       const memory = /** @type {{ usedJSHeapSize?: number }} */ (performance).memory;
       return memory?.usedJSHeapSize ? memory.usedJSHeapSize / 1024 / 1024 : undefined;

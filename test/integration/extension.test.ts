@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TaskOutcome } from '../../src/host/taskRunner';
+import type { GenerationResult as TaskOutcome } from '../../src/host/generationService';
 import type { SimControl } from '../sim/control';
 import { EXTENSION_ID, api, connect, exists, listImages, readJson, simulator, today, waitFor, workspaceRoot } from './support';
 
@@ -27,7 +27,7 @@ describe('AIGC Image Studio in VS Code', () => {
     const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.deepEqual(contributed.filter((c) => !registered.has(c)), [], 'contributed but not registered');
-    for (const command of ['aigcImage.generate', 'aigcImage.restyle', 'aigcImage.setApiKey', 'aigcImage.clearApiKey', 'aigcImage.openOutputFolder', 'aigcImage.showLog', 'aigcImage.cancelTask']) {
+    for (const command of ['aigcImage.generate', 'aigcImage.restyle', 'aigcImage.setApiKey', 'aigcImage.clearApiKey', 'aigcImage.openOutputFolder', 'aigcImage.showLog', 'aigcImage.cancelTask', 'aigcImage.showTasks']) {
       assert.ok(contributed.includes(command), `${command} is contributed`);
     }
     const line = (await api()).recentLog().find((l) => /activated in [\d.]+ ms/.test(l));
@@ -111,6 +111,24 @@ describe('AIGC Image Studio in VS Code', () => {
     assert.match(outcome.error!.message, /InvalidParameter\.VoilationContent/);
   });
 
+  it('a CDN that answers 503 several times in a row still lands the image', async () => {
+    await sim.fault({ route: 'cdn', fault: { kind: 'http', status: 503 }, times: 4 });
+    const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'through cdn trouble', reveal: false });
+    assert.equal(outcome.status, 'landed', outcome.error?.message);
+    assert.equal(outcome.files.length, 1);
+    assert.ok(await exists(vscode.Uri.file(outcome.files[0]!.replace(/\.\w+$/, '.json'))), 'with its sidecar');
+    assert.equal((await sim.requests()).filter((r) => r.server === 'cdn').length, 5);
+  });
+
+  it('a malformed FinishTime (and ExpireTime) still lands the image and its sidecar', async () => {
+    await sim.configure({ malformedFields: true });
+    const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'odd timestamps', reveal: false });
+    assert.equal(outcome.status, 'landed', outcome.error?.message);
+    const sidecar = await readJson(vscode.Uri.file(outcome.files[0]!.replace(/\.\w+$/, '.json')));
+    assert.equal(sidecar.taskId, outcome.taskId);
+    assert.equal((sidecar.timings as Record<string, unknown>).finishedAt, undefined, 'unknown, not invented');
+  });
+
   it('cancel with a cancel_url asks the gateway to cancel; nothing is saved', async () => {
     await sim.configure({ mode: 'queue', taskDurationMs: 30_000 });
     const running = vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'to be cancelled', reveal: false });
@@ -119,6 +137,7 @@ describe('AIGC Image Studio in VS Code', () => {
     );
     await vscode.commands.executeCommand('aigcImage.cancelTask', view.id);
     const outcome = await running;
+    assert.equal(outcome.status, 'discarded');
     assert.deepEqual(outcome.files, []);
     const requests = await sim.requests();
     assert.ok(requests.some((r) => r.method === 'PUT' && r.path.endsWith('/cancel')), 'cancel_url was called');
@@ -126,17 +145,26 @@ describe('AIGC Image Studio in VS Code', () => {
     assert.ok(!(await api()).pendingTasks().some((r) => r.ref?.taskId === view.taskId), 'the cancelled task is not pending');
   });
 
-  it('cancel without a cancel_url keeps the billed task to collect later', async () => {
-    await sim.configure({ mode: 'native', taskDurationMs: 30_000 });
+  it('cancel without a cancel_url stops the wait only: the billed task goes on and its image still lands', async () => {
+    await sim.configure({ mode: 'native', taskDurationMs: 2500 });
     const running = vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'kept after cancel', reveal: false });
     const view = await waitFor('the task to be submitted', () =>
       api().then((a) => a.tasks().find((t) => t.prompt === 'kept after cancel' && t.taskId)),
     );
+    assert.deepEqual(view.actions, ['stopWaiting'], 'the task row offers what really happens');
     await vscode.commands.executeCommand('aigcImage.cancelTask', view.id);
     const outcome = await running;
+    assert.equal(outcome.status, 'background');
     assert.deepEqual(outcome.files, []);
     assert.ok(!(await sim.requests()).some((r) => r.method === 'PUT'));
-    assert.ok((await api()).pendingTasks().some((r) => r.ref?.taskId === view.taskId), 'the task is still recorded');
+    const background = (await api()).tasks().find((t) => t.id === view.id);
+    assert.equal(background?.status, 'background');
+    assert.deepEqual(background?.actions, ['collectNow', 'discard']);
+    const landed = await waitFor('the image to land in the background', () =>
+      api().then((a) => a.allTasks().find((r) => r.id === view.id && r.phase === 'landed')),
+    );
+    assert.equal(landed.images?.length, 1);
+    assert.ok(await exists(vscode.Uri.file(landed.images![0]!.landed!.path)));
   });
 
   it('the key never appears in the log or on the CDN', async () => {
@@ -154,8 +182,8 @@ describe('AIGC Image Studio in VS Code', () => {
   it('no key: the command explains and sends nothing', async () => {
     await vscode.commands.executeCommand('aigcImage.clearApiKey');
     try {
-      const outcome = await vscode.commands.executeCommand('aigcImage.generate', { prompt: 'no key', reveal: false });
-      assert.equal(outcome, undefined);
+      const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'no key', reveal: false });
+      assert.equal(outcome.status, 'notStarted');
       assert.equal((await posts()).length, 0);
       assert.ok((await api()).recentLog().some((line) => line.includes('[setup]') && line.includes('no API key')));
     } finally {
@@ -168,8 +196,9 @@ describe('AIGC Image Studio in VS Code', () => {
     const previous = config.get<string>('baseUrl');
     await config.update('baseUrl', 'http://images.example.com', vscode.ConfigurationTarget.Global);
     try {
-      const outcome = await vscode.commands.executeCommand('aigcImage.generate', { prompt: 'clear text', reveal: false });
-      assert.equal(outcome, undefined);
+      const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'clear text', reveal: false });
+      assert.equal(outcome.status, 'notStarted');
+      assert.equal((await posts()).length, 0);
       assert.ok((await api()).recentLog().some((line) => line.includes('unencrypted')));
     } finally {
       await config.update('baseUrl', previous, vscode.ConfigurationTarget.Global);

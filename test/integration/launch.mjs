@@ -9,8 +9,9 @@
 //   `payload` route (see test/harness/codeServer.mjs).
 //
 // The runner appends one JSON line per test event to a result file; this launcher fails on any
-// failure, on a missing result and on a timeout. The reload test needs a second host on the
-// same workspace and user data: when phase 1 leaves its marker, a second pass runs.
+// failure, on a missing result and on a timeout. The reload test needs new hosts on the same
+// workspace and user data: when phase 1 leaves its marker, a second pass runs, with TWO windows
+// on that workspace at once under code-server (two extension hosts racing for the same tasks).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -68,7 +69,7 @@ async function main() {
     for (let pass = 1; pass <= 2; pass++) {
       if (pass === 2 && !existsSync(path.join(workspace, '.reload-test.json'))) break;
       passes = pass;
-      log(`pass ${pass}${pass === 2 ? ' (a new extension host on the same workspace and user data)' : ''}`);
+      log(`pass ${pass}${pass === 2 ? ' (new extension hosts on the same workspace and user data)' : ''}`);
       await runPass(pass);
       for (const e of readEvents(resultFile).filter((x) => x.phase === pass)) {
         if (e.event === 'pass') console.log(`  ✓ ${e.title} (${e.ms ?? 0} ms)`);
@@ -136,7 +137,8 @@ async function codeServerPasses(workspace, env, userSettings) {
   };
   process.once('exit', () => void stopAll());
   let remaining = 2;
-  return async (pass) => {
+  /** One window: loads the workbench with the test runner and resolves with its exit code. */
+  const runWindow = async (pass, index) => {
     const page = await context.newPage();
     const exit = new Promise((resolve) => {
       page.exposeFunction('codeAutomationExit', (code) => resolve(code));
@@ -155,9 +157,15 @@ async function codeServerPasses(workspace, env, userSettings) {
     });
     const code = await Promise.race([exit, timeout]);
     clearTimeout(timer);
-    await page.screenshot({ path: path.join(artifacts, `pass-${pass}.png`) }).catch(() => undefined);
-    log(`pass ${pass} ended: ${code === 'timeout' ? `timed out after ${PASS_TIMEOUT_MS / 1000} s` : `exit code ${code}`}`);
+    await page.screenshot({ path: path.join(artifacts, `pass-${pass}-window-${index + 1}.png`) }).catch(() => undefined);
+    log(`pass ${pass} window ${index + 1} ended: ${code === 'timeout' ? `timed out after ${PASS_TIMEOUT_MS / 1000} s` : `exit code ${code}`}`);
     await page.close().catch(() => undefined);
+    return code;
+  };
+  return async (pass) => {
+    // Pass 2: two windows on the same workspace at once, as a user with a split setup would have.
+    const windows = pass === 2 ? 2 : 1;
+    await Promise.all(Array.from({ length: windows }, (_, index) => runWindow(pass, index)));
     remaining -= 1;
     const last = pass === 2 || !existsSync(path.join(workspace, '.reload-test.json'));
     if (last || remaining === 0) await stopAll();

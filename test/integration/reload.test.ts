@@ -1,69 +1,101 @@
 /**
- * A submitted task survives the end of its extension host: phase 1 submits and returns while
- * the task is still running upstream, and the host is shut down under it (as a window reload
- * or a crash does). The launcher then opens the same workspace and user data again (phase 2),
- * where the new host must collect the task: the image lands exactly once, submitted once.
- * The phase is kept in a marker file in the workspace.
+ * A submitted task survives the end of its extension host, and a workspace open in two windows
+ * collects each task once.
+ *
+ * Phase 1 (one host): a task outlives `aigcImage.timeoutSeconds` (its foreground wait ends, it
+ * goes on in the background) and a second one is submitted; then the host is shut down under
+ * both, as a window reload or a crash does. Phase 2: the launcher opens the same workspace and
+ * user data in TWO windows at once, so two extension hosts find the same unfinished tasks at the
+ * same moment. Each image must land exactly once, submitted once. The phase is kept in a marker
+ * file in the workspace.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { GenerationResult } from '../../src/host/generationService';
 import { api, connect, exists, listImages, readJson, simulator, today, waitFor, workspaceRoot } from './support';
 
-const PROMPT = 'Survives a reload';
+const OUTLIVES = 'Outlives the timeout';
+const INTERRUPTED = 'Survives a reload';
 const marker = () => vscode.Uri.joinPath(workspaceRoot(), '.reload-test.json');
+const slug = (prompt: string) => `${prompt.toLowerCase().replace(/\s+/g, '-')}-`;
 
-/** Set by the runner before the tests load: this host is the one started after phase 1's ended. */
+/** Set by the runner before the tests load: this host is one of those started after phase 1's ended. */
 export const isAfterReload = async () => process.env.AIGC_TEST_PHASE === '2' || (!process.env.AIGC_TEST_PHASE && exists(marker()));
 
-describe('resume after an extension-host restart', () => {
+async function landedOnce(prompt: string, taskId: string): Promise<void> {
+  const folder = vscode.Uri.joinPath(workspaceRoot(), 'generated-images', today());
+  const record = await waitFor(
+    `"${prompt}" to land`,
+    () => api().then((a) => a.allTasks().find((r) => r.ref?.taskId === taskId && r.phase === 'landed')),
+    90_000,
+  ).catch(async (error: Error) => {
+    const a = await api();
+    const seen = a.allTasks().map((r) => `${r.ref?.taskId ?? r.id}: ${r.phase}`);
+    throw new Error(`${error.message}; this host sees ${seen.join(', ') || 'no task'}\n${a.recentLog().slice(-40).join('\n')}`);
+  });
+  const images = (await listImages(folder)).filter((n) => n.startsWith(slug(prompt)));
+  assert.equal(images.length, 1, `exactly one image of "${prompt}": ${images.join(', ')}`);
+  assert.equal(record.images?.[0]?.landed?.path, vscode.Uri.joinPath(folder, images[0]!).fsPath);
+  const sidecar = await readJson(vscode.Uri.joinPath(folder, images[0]!.replace(/\.\w+$/, '.json')));
+  assert.equal(sidecar.taskId, taskId);
+  const creates = (await (await simulator()).requests()).filter((r) => r.method === 'POST' && r.body.includes(prompt));
+  assert.equal(creates.length, 1, 'submitted once, never again on resume');
+}
+
+describe('tasks across extension hosts', () => {
   before(async () => {
     await connect();
   });
 
-  it('phase 1: a task is submitted, then its host goes away mid-task', async function () {
+  it('phase 1: a task that outlives timeoutSeconds leaves the foreground and goes on in the background', async function () {
     if (await isAfterReload()) this.skip();
+    this.timeout(120_000);
     const sim = await simulator();
     await sim.reset();
-    // Long enough that this host is gone before the task ends.
-    await sim.configure({ mode: 'native', taskDurationMs: 12_000, quiet: true });
-    void vscode.commands.executeCommand('aigcImage.generate', { prompt: PROMPT, reveal: false });
-    const record = await waitFor('the task to be recorded as submitted', () =>
-      api().then((a) => a.pendingTasks().find((r) => r.body.prompt === PROMPT && r.state === 'waiting')),
-    );
-    await vscode.workspace.fs.writeFile(marker(), new TextEncoder().encode(JSON.stringify({ taskId: record.ref!.taskId })));
-    const folder = vscode.Uri.joinPath(workspaceRoot(), 'generated-images', today());
-    assert.equal((await listImages(folder)).filter((n) => n.startsWith('survives-a-reload-')).length, 0, 'not landed yet');
+    // Longer than the 30 s foreground wait and the reload that follows it.
+    await sim.configure({ mode: 'native', taskDurationMs: 50_000, quiet: true });
+    const config = vscode.workspace.getConfiguration('aigcImage');
+    await config.update('timeoutSeconds', 30, vscode.ConfigurationTarget.Global);
+    try {
+      const outcome = await vscode.commands.executeCommand<GenerationResult>('aigcImage.generate', { prompt: OUTLIVES, reveal: false });
+      assert.equal(outcome.status, 'background', 'the foreground wait ended at the deadline');
+      assert.deepEqual(outcome.files, []);
+      const view = (await api()).tasks().find((t) => t.taskId === outcome.taskId);
+      assert.equal(view?.status, 'background');
+      assert.deepEqual(view?.actions, ['collectNow', 'discard'], 'the Studio offers "Collect now" and "Discard"');
+      assert.ok((await api()).pendingTasks().some((r) => r.ref?.taskId === outcome.taskId && r.phase === 'waiting'), 'kept in the journal');
+      await vscode.workspace.fs.writeFile(marker(), new TextEncoder().encode(JSON.stringify({ outlives: outcome.taskId })));
+    } finally {
+      await config.update('timeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
-  it('phase 2: the resumed task lands exactly once', async function () {
-    if (!(await isAfterReload())) this.skip();
-    const { taskId } = (await readJson(marker())) as { taskId: string };
-    await (await api()).resumed;
-    assert.ok(
-      (await api()).recentLog().some((line) => /resuming \d+ unfinished task/.test(line)),
-      'this host found the task recorded by the previous one',
-    );
-    const folder = vscode.Uri.joinPath(workspaceRoot(), 'generated-images', today());
-    const images = await waitFor('the resumed image to land', async () => {
-      const names = (await listImages(folder)).filter((n) => n.startsWith('survives-a-reload-'));
-      return names.length > 0 ? names : undefined;
-    });
-    // Give a duplicate save every chance to show up before counting.
-    await waitFor('the task to leave the pending list', () =>
-      api().then((a) => (a.pendingTasks().some((r) => r.ref?.taskId === taskId) ? undefined : true)),
-    );
-    assert.ok(
-      (await api()).recentLog().some((line) => line.includes(`task ${taskId} saved`)),
-      'the image was saved by this host, not by the one that submitted it',
-    );
-    const after = (await listImages(folder)).filter((n) => n.startsWith('survives-a-reload-'));
-    assert.deepEqual(after, images, 'exactly one image');
-    assert.equal(after.length, 1);
-    const sidecar = await readJson(vscode.Uri.joinPath(folder, after[0]!.replace(/\.\w+$/, '.json')));
-    assert.equal(sidecar.taskId, taskId);
+  it('phase 1: a second task is submitted, then its host goes away mid-task', async function () {
+    if (await isAfterReload()) this.skip();
     const sim = await simulator();
-    const creates = (await sim.requests()).filter((r) => r.method === 'POST' && r.body.includes(PROMPT));
-    assert.equal(creates.length, 1, 'submitted once, never again on resume');
-    await vscode.workspace.fs.delete(marker());
+    await sim.configure({ taskDurationMs: 20_000 });
+    void vscode.commands.executeCommand('aigcImage.generate', { prompt: INTERRUPTED, reveal: false });
+    const record = await waitFor('the task to be recorded as submitted', () =>
+      api().then((a) => a.pendingTasks().find((r) => r.body.prompt === INTERRUPTED && r.phase === 'waiting')),
+    );
+    const previous = (await readJson(marker())) as Record<string, string>;
+    await vscode.workspace.fs.writeFile(marker(), new TextEncoder().encode(JSON.stringify({ ...previous, interrupted: record.ref!.taskId })));
+    const folder = vscode.Uri.joinPath(workspaceRoot(), 'generated-images', today());
+    assert.equal((await listImages(folder)).filter((n) => n.startsWith(slug(OUTLIVES)) || n.startsWith(slug(INTERRUPTED))).length, 0, 'nothing landed yet');
+  });
+
+  it('phase 2: the task that outlived the timeout lands after the reload, exactly once', async function () {
+    if (!(await isAfterReload())) this.skip();
+    this.timeout(120_000);
+    const { outlives } = (await readJson(marker())) as { outlives: string };
+    await (await api()).resumed;
+    await landedOnce(OUTLIVES, outlives);
+  });
+
+  it('phase 2: two extension hosts on one workspace land one copy of the interrupted task', async function () {
+    if (!(await isAfterReload())) this.skip();
+    this.timeout(120_000);
+    const { interrupted } = (await readJson(marker())) as { interrupted: string };
+    await landedOnce(INTERRUPTED, interrupted);
   });
 });

@@ -16,7 +16,12 @@ function sources(dir: string): string[] {
 function userStrings(): Map<string, string> {
   const found = new Map<string, string>();
   const literal = String.raw`'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"`;
-  const patterns = [new RegExp(String.raw`l10n\.t\(\s*(?:${literal})`, 'g'), new RegExp(String.raw`template:\s*(?:${literal})`, 'g')];
+  const patterns = [
+    new RegExp(String.raw`l10n\.t\(\s*(?:${literal})`, 'g'),
+    new RegExp(String.raw`template:\s*(?:${literal})`, 'g'),
+    // The lifecycle's notes: note(kind, template, …)
+    new RegExp(String.raw`\bnote\(\s*'[^']*'\s*,\s*(?:${literal})`, 'g'),
+  ];
   for (const file of sources(join(root, 'src'))) {
     const text = readFileSync(file, 'utf8');
     for (const pattern of patterns) {

@@ -15,6 +15,7 @@ import {
   validateForm,
   webviewMessageSchema,
 } from '../../src/shared/protocol';
+import { GALLERY_BUTTONS } from '../../media/studio/galleryButtons';
 
 function form(patch: Partial<FormValues> = {}, options: FormValues['options'] = {}): FormValues {
   return { prompt: 'a lighthouse at dusk', negativePrompt: '', model: 'GEM 2.5', options, references: [], ...patch };
@@ -29,13 +30,14 @@ describe('webview -> host messages', () => {
   const valid: unknown[] = [
     { type: 'ready' },
     { type: 'generate', requestId: 'g1', form: form() },
-    { type: 'cancelTask', taskId: 'b1d6c3a0' },
-    { type: 'inspect', requestId: 'i1', uris: ['file:///work/cat.png'] },
+    { type: 'taskAction', taskId: 'b1d6c3a0', action: 'cancel' },
+    { type: 'taskAction', taskId: 'b1d6c3a0', action: 'resubmit' },
+    { type: 'inspect', requestId: 'i1', uris: ['file:///home/user/cat.png'] },
     { type: 'listImages' },
     { type: 'browse' },
-    { type: 'galleryAction', item: 'file:///work/generated-images/a.json', action: 'variation' },
+    { type: 'galleryAction', item: 'file:///home/user/generated-images/a.json', action: 'variation' },
     { type: 'refreshGallery' },
-    { type: 'references', paths: ['/work/cat.png'] },
+    { type: 'references', paths: ['/home/user/cat.png'] },
     { type: 'runCommand', command: 'setApiKey' },
   ];
 
@@ -46,10 +48,11 @@ describe('webview -> host messages', () => {
     }
   });
 
-  it('covers each gallery action the panel offers', () => {
-    for (const action of GALLERY_ACTIONS) {
-      assert.ok(webviewMessageSchema.safeParse({ type: 'galleryAction', item: 'x', action }).success, action);
-    }
+  it('the gallery offers a button for exactly the actions the protocol carries, each with its own label', () => {
+    assert.deepEqual(GALLERY_BUTTONS.map((b) => b.action).sort(), [...GALLERY_ACTIONS].sort());
+    assert.equal(new Set(GALLERY_BUTTONS.map((b) => b.label)).size, GALLERY_BUTTONS.length, 'no two buttons share a label');
+    assert.equal(new Set(GALLERY_BUTTONS.map((b) => b.testId)).size, GALLERY_BUTTONS.length);
+    for (const { label } of GALLERY_BUTTONS) assert.ok((STRING_KEYS as readonly string[]).includes(label), label);
   });
 
   it('refuses unknown types, missing ids, unknown actions and commands, and oversized payloads', () => {
@@ -64,7 +67,8 @@ describe('webview -> host messages', () => {
       { type: 'runCommand', command: 'workbench.action.terminal.new' },
       { type: 'inspect', requestId: 'i', uris: Array.from({ length: 101 }, (_, i) => `file:///${i}.png`) },
       { type: 'generate', requestId: 'g', form: { ...form(), prompt: 'x'.repeat(100_001) } },
-      { type: 'cancelTask' },
+      { type: 'taskAction', taskId: 'x' },
+      { type: 'taskAction', taskId: 'x', action: 'delete' },
     ];
     for (const message of invalid) {
       assert.equal(webviewMessageSchema.safeParse(message).success, false, JSON.stringify(message)?.slice(0, 120));
@@ -81,7 +85,7 @@ describe('host -> webview messages', () => {
       messages: [['is required', '必填。']],
       defaults: form({ prompt: '' }),
       history: ['a fox'],
-      tasks: [{ id: 't1', prompt: 'a fox', model: 'GEM 2.5', phase: 'queued', position: 3, startedAt: 1, status: 'Queued (position 3) · 4s', cancellable: true }],
+      tasks: [{ id: 't1', prompt: 'a fox', model: 'GEM 2.5', phase: 'queued', position: 3, startedAt: 1, status: 'Queued (position 3) · 4s', actions: ['stopWaiting'] }],
       gallery: [{ id: 'file:///w/a.json', file: '/w/a.png', relPath: 'a.png', thumb: 'https://x/a.png', prompt: 'a fox', model: 'GEM 2.5', createdAt: 2, references: 0 }],
       galleryTotal: 1,
       hasWorkspace: true,
@@ -92,7 +96,7 @@ describe('host -> webview messages', () => {
   it('refuses a task in a phase the runner does not have', () => {
     const parsed = hostMessageSchema.safeParse({
       type: 'tasks',
-      tasks: [{ id: 't1', prompt: 'p', model: 'GEM 2.5', phase: 'exploded', startedAt: 1, status: '', cancellable: false }],
+      tasks: [{ id: 't1', prompt: 'p', model: 'GEM 2.5', phase: 'exploded', startedAt: 1, status: '', actions: [] }],
     });
     assert.equal(parsed.success, false);
   });

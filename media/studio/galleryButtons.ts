@@ -1,0 +1,19 @@
+/** The buttons each result in the gallery offers: one per gallery action of the protocol. No DOM here, so tests read it. */
+import type { GalleryAction, StringKey } from '../../src/shared/protocol';
+
+export interface GalleryButton {
+  action: GalleryAction;
+  icon: string;
+  label: StringKey;
+  testId: string;
+}
+
+export const GALLERY_BUTTONS: readonly GalleryButton[] = [
+  { action: 'open', icon: 'go-to-file', label: 'gallery.open', testId: 'gallery-open' },
+  { action: 'reveal', icon: 'folder-opened', label: 'gallery.reveal', testId: 'gallery-reveal' },
+  { action: 'copyLink', icon: 'markdown', label: 'gallery.copyLink', testId: 'gallery-copy-link' },
+  { action: 'insert', icon: 'insert', label: 'gallery.insert', testId: 'gallery-insert' },
+  { action: 'useAsReference', icon: 'file-media', label: 'gallery.useAsReference', testId: 'gallery-use-as-reference' },
+  { action: 'reuseSettings', icon: 'edit', label: 'gallery.reuseSettings', testId: 'gallery-reuse-settings' },
+  { action: 'variation', icon: 'debug-rerun', label: 'gallery.variation', testId: 'gallery-variation' },
+];

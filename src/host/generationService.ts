@@ -1,0 +1,342 @@
+/**
+ * The one way a generation starts, whoever asks (palette, Explorer, Studio): validate →
+ * record and submit (the task lifecycle) → follow it in a notification → report. Every caller
+ * gets the same `GenerationResult`.
+ */
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TaskCollector } from '../core/collector';
+import { StudioError, toStudioError } from '../core/errors';
+import { type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isTerminal, needsUser, newRecord } from '../core/lifecycle';
+import type { ReferenceSource } from '../core/references';
+import type { CreateTaskBody, FileInfo } from '../core/request';
+import type { GenerationStatus } from '../shared/protocol';
+import type { ApiKeyStore } from './apiKey';
+import { connect } from './connection';
+import { showStudioError } from './errorUi';
+import { loadEngine } from './loadEngine';
+import type { Log } from './log';
+import { showSavedResult } from './resultActions';
+import { readOutputSettings, readSettings } from './settings';
+import { type TaskSupervisor, type TaskView, shorten } from './taskSupervisor';
+
+export interface GenerationInput {
+  kind: 'generate' | 'restyle';
+  /** The create body without `file_infos`; validated here. */
+  request: Record<string, unknown>;
+  references: ReferenceSource[];
+  /** Show the saved image and its actions when done (false for automation). */
+  reveal?: boolean;
+}
+
+/**
+ * How a generation ended for its caller:
+ * - `landed`: the images are on disk (`files`);
+ * - `refused`: the gateway's definitive answer (`error`), or it was never sent;
+ * - `invalid`: refused before anything was sent (`error` names the field);
+ * - `notStarted`: no key or base URL, or the user backed out of a dialog;
+ * - `background`: still running upstream; it is saved when it finishes;
+ * - `uncertain`: it may have been submitted, its answer was lost; the user decides;
+ * - `blocked`: finished, but the folder was refused; the user chooses another;
+ * - `discarded`: cancelled or discarded at the user's request.
+ */
+export type { GenerationStatus };
+
+export interface GenerationResult {
+  /** The task's local id (empty when nothing was recorded). */
+  id: string;
+  status: GenerationStatus;
+  files: string[];
+  taskId?: string;
+  error?: StudioError;
+}
+
+export class GenerationService implements vscode.Disposable {
+  private chosenFolder: vscode.WorkspaceFolder | undefined;
+  /** Tasks followed in a notification right now: their end is reported there. */
+  private readonly followed = new Set<string>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly log: Log,
+    private readonly keys: ApiKeyStore,
+    private readonly tasks: TaskSupervisor,
+  ) {
+    this.subscription = vscode.Disposable.from(
+      tasks.onDidSettle((collector) => {
+        // Ended, or waiting for the user; a task merely interrupted (the window closing) says nothing.
+        if (!this.followed.has(collector.id) && !isCollectable(collector.record.phase)) void this.reportInBackground(collector);
+      }),
+      tasks.onDidFindUndecided((record) => void this.askUser(record)),
+    );
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  async generate(input: GenerationInput): Promise<GenerationResult> {
+    const connection = await connect(this.keys, this.log, this.tasks.extensionVersion());
+    if (!('client' in connection)) return { id: '', status: 'notStarted', files: [] };
+    const id = randomUUID();
+    let prepared: { record: TaskRecord; body: CreateTaskBody };
+    try {
+      prepared = await this.prepare(id, input, connection.client.apiOrigin);
+    } catch (error) {
+      const e = toStudioError(error);
+      if (e.kind === 'aborted') return { id: '', status: 'notStarted', files: [] };
+      void showStudioError(e, this.log);
+      return { id: '', status: 'invalid', files: [], error: e };
+    }
+    const timeoutMs = readSettings().timeoutMs;
+    let collector: TaskCollector;
+    try {
+      collector = await this.tasks.begin(prepared.record, prepared.body, connection, Date.now() + timeoutMs);
+    } catch (error) {
+      const cause = toStudioError(error);
+      const e = new StudioError({ kind: 'fileSystem', template: 'The task could not be recorded, so nothing was sent: {0}', args: [cause.message], cause });
+      void showStudioError(e, this.log);
+      return { id: '', status: 'refused', files: [], error: e };
+    }
+    return this.follow(collector, input.reveal ?? true);
+  }
+
+  /** A task the user decided on (submit again, another folder), followed like a new one. */
+  async followDecision(collector: TaskCollector | undefined): Promise<GenerationResult | undefined> {
+    return collector ? this.follow(collector, true) : undefined;
+  }
+
+  /** Progress in a notification until the task ends, needs the user, or goes on in the background. */
+  private async follow(collector: TaskCollector, reveal: boolean): Promise<GenerationResult> {
+    const id = collector.id;
+    this.followed.add(id);
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating image: {0}', shorten(collector.record.body.prompt)), cancellable: true },
+        (progress, token) =>
+          new Promise<void>((resolve) => {
+            const cancel = token.onCancellationRequested(() => void this.tasks.cancel(id));
+            const deadline = setTimeout(() => collector.stopWaiting(), Math.max(0, collector.backgroundAfter - Date.now()));
+            const report = () => {
+              const view = this.tasks.views().find((v) => v.id === id);
+              if (view && !isTerminal(collector.record.phase)) progress.report({ message: describe(view) });
+              if (this.settled(collector)) {
+                cancel.dispose();
+                clearTimeout(deadline);
+                clearInterval(ticker);
+                subscription.dispose();
+                resolve();
+              }
+            };
+            const ticker = setInterval(report, 1000);
+            const subscription = this.tasks.onDidChange(report);
+            report();
+          }),
+      );
+      return await this.report(collector, reveal);
+    } finally {
+      this.followed.delete(id);
+    }
+  }
+
+  private settled(collector: TaskCollector): boolean {
+    const { phase } = collector.record;
+    return isTerminal(phase) || needsUser(phase) || collector.stopped || !collector.foreground;
+  }
+
+  /** What the user is told when the foreground wait ends, and what the caller gets. */
+  private async report(collector: TaskCollector, reveal: boolean): Promise<GenerationResult> {
+    const record = collector.record;
+    const base = { id: record.id, files: collector.files(), ...(record.ref ? { taskId: record.ref.taskId } : {}) };
+    switch (record.phase) {
+      case 'landed':
+        if (reveal) void showSavedResult(base.files, record.body.prompt, record.target.workspaceRoot);
+        return { ...base, status: 'landed' };
+      case 'refused': {
+        const error = collector.lastError ?? this.tasks.noteError(record.outcome!);
+        void showStudioError(error, this.log);
+        return { ...base, status: 'refused', error };
+      }
+      case 'discarded':
+        void vscode.window.showInformationMessage(this.tasks.noteText(record.outcome) ?? vscode.l10n.t('Cancelled'));
+        return { ...base, status: 'discarded' };
+      case 'uncertain':
+      case 'blocked':
+        void this.askUser(record);
+        return { ...base, status: record.phase, ...(collector.lastError ? { error: collector.lastError } : {}) };
+      default:
+        if (!collector.stopped) void this.explainBackground(collector);
+        return { ...base, status: 'background' };
+    }
+  }
+
+  private async explainBackground(collector: TaskCollector): Promise<void> {
+    const record = collector.record;
+    const taskId = record.ref?.taskId ?? '';
+    const discard = vscode.l10n.t('Discard');
+    const past = Date.now() >= collector.backgroundAfter;
+    this.log.info('task', `task ${taskId} continues in the background (${past ? 'past the wait deadline' : 'the user stopped waiting'})`);
+    const message = past
+      ? vscode.l10n.t(
+          'Task {0} has not finished after {1} minute(s). It continues in the background and its image is saved when it finishes.',
+          taskId,
+          Math.max(1, Math.round(readSettings().timeoutMs / 60_000)),
+        )
+      : vscode.l10n.t('Stopped waiting. The image service cannot cancel task {0}: it keeps running and may be billed, so its image is saved when it finishes.', taskId);
+    const choice = await vscode.window.showInformationMessage(message, discard);
+    if (choice === discard) await this.tasks.discard(record.id);
+  }
+
+  /** Asks what to do with a task that may have been submitted, or could not be saved. */
+  async askUser(record: TaskRecord): Promise<void> {
+    const prompt = shorten(record.body.prompt);
+    if (record.phase === 'uncertain') {
+      const again = vscode.l10n.t('Submit Again');
+      const discard = vscode.l10n.t('Discard');
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('"{0}" may have been submitted, but its answer was lost ({1}). Submit it again (it may then be billed twice), or discard it?', prompt, this.tasks.noteText(record.problem) ?? ''),
+        again,
+        discard,
+      );
+      if (choice === again) await this.followDecision(await this.tasks.resubmit(record.id, Date.now() + readSettings().timeoutMs));
+      else if (choice === discard) await this.tasks.discard(record.id);
+      return;
+    }
+    const choose = vscode.l10n.t('Choose Folder');
+    const discard = vscode.l10n.t('Discard');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('The image of "{0}" is ready but could not be saved: {1}', prompt, this.tasks.noteText(record.problem) ?? ''),
+      choose,
+      discard,
+    );
+    if (choice === choose) await this.followDecision(await this.tasks.chooseFolder(record.id));
+    else if (choice === discard) await this.tasks.discard(record.id);
+  }
+
+  /** A task collected in the background ended: say so once. */
+  private async reportInBackground(collector: TaskCollector): Promise<void> {
+    const record = collector.record;
+    const prompt = shorten(record.body.prompt);
+    if (record.phase === 'landed') {
+      const files = collector.files();
+      const open = vscode.l10n.t('Open');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('The image of "{0}" was collected and saved: {1}', prompt, shown(files[0], record.target.workspaceRoot)), open);
+      if (choice === open && files[0]) await showSavedResult(files, record.body.prompt, record.target.workspaceRoot);
+    } else if (record.phase === 'refused') {
+      void showStudioError(collector.lastError ?? this.tasks.noteError(record.outcome!), this.log);
+    } else if (needsUser(record.phase)) {
+      void this.askUser(record);
+    }
+  }
+
+  // --- preparing a task ----------------------------------------------------------------
+
+  /** Validates and builds the body (with data: URLs) and the record to journal (without them). */
+  private async prepare(id: string, input: GenerationInput, apiOrigin: string): Promise<{ record: TaskRecord; body: CreateTaskBody }> {
+    const localFiles = input.references.filter((r): r is Extract<ReferenceSource, { kind: 'file' }> => r.kind === 'file');
+    if (localFiles.length > 0 && !vscode.workspace.isTrusted) {
+      const send = vscode.l10n.t('Send');
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('This workspace is not trusted. Send {0} image file(s) from it to {1}?', localFiles.length, apiOrigin),
+        { modal: true },
+        send,
+      );
+      if (choice !== send) throw new StudioError({ kind: 'aborted', template: 'Cancelled.' });
+    }
+    const sessionId = typeof input.request.session_id === 'string' && input.request.session_id ? input.request.session_id : `aigc-${randomUUID()}`;
+    const { buildRequestBody, fileToDataUrl, withoutInlineImages } = await loadEngine();
+    const references: ReferenceNote[] = [];
+    const fileInfos: FileInfo[] = [];
+    for (const source of input.references) {
+      const text = source.text?.trim() ? { text: source.text.trim() } : {};
+      if (source.kind === 'file') {
+        const inline = await fileToDataUrl(source.path);
+        fileInfos.push({ type: 'Url', url: inline.url, ...text });
+        references.push({ path: source.path, sha256: inline.sha256 });
+      } else if (source.kind === 'url') {
+        fileInfos.push({ type: 'Url', url: source.url.trim(), ...text });
+        references.push({});
+      } else {
+        fileInfos.push({ type: 'File', file_id: source.fileId.trim(), ...text });
+        references.push({});
+      }
+    }
+    const body = buildRequestBody({ ...input.request, session_id: sessionId, file_infos: fileInfos });
+    const target = await this.chooseTarget(input, localFiles.map((f) => f.path));
+    const record = newRecord({ id, kind: input.kind, body: withoutInlineImages(body), references, apiOrigin, target, createdAt: Date.now() });
+    return { record, body };
+  }
+
+  private async chooseTarget(input: GenerationInput, sourcePaths: string[]): Promise<TaskTarget> {
+    const firstSource = sourcePaths[0];
+    const sourceFolder = firstSource ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(firstSource)) : undefined;
+    const folder = sourceFolder ?? (await this.pickWorkspaceFolder());
+    const output = readOutputSettings(folder?.uri ?? (firstSource ? vscode.Uri.file(firstSource) : undefined));
+    if (input.kind === 'restyle' && output.restyleOutput === 'besideSource' && firstSource) {
+      return { workspaceRoot: folder?.uri.fsPath, outputFolder: output.outputFolder, targetDir: path.dirname(firstSource), writeSidecar: output.writeSidecar };
+    }
+    if (folder && folder.uri.scheme === 'file') {
+      return { workspaceRoot: folder.uri.fsPath, outputFolder: output.outputFolder, writeSidecar: output.writeSidecar };
+    }
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: false,
+      canSelectFolders: true,
+      canSelectMany: false,
+      openLabel: vscode.l10n.t('Save Images Here'),
+      title: vscode.l10n.t('No folder is open: choose where to save generated images'),
+    });
+    if (!picked?.[0]) throw new StudioError({ kind: 'aborted', template: 'Cancelled.' });
+    return { outputFolder: output.outputFolder, targetDir: picked[0].fsPath, writeSidecar: output.writeSidecar };
+  }
+
+  private async pickWorkspaceFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length <= 1) return folders[0];
+    if (this.chosenFolder && folders.includes(this.chosenFolder)) return this.chosenFolder;
+    const picked = await vscode.window.showWorkspaceFolderPick({
+      placeHolder: vscode.l10n.t('Which folder should generated images be saved in?'),
+      ignoreFocusOut: true,
+    });
+    if (!picked) throw new StudioError({ kind: 'aborted', template: 'Cancelled.' });
+    this.chosenFolder = picked;
+    return picked;
+  }
+}
+
+function shown(file: string | undefined, root: string | undefined): string {
+  if (!file) return '';
+  return root ? path.relative(root, file) : file;
+}
+
+/** The status line of a task, as the notification, the Studio and the status bar show it. */
+export function describe(view: TaskView): string {
+  const elapsed = Math.max(0, Math.round((Date.now() - view.startedAt) / 1000));
+  const base = ((): string => {
+    switch (view.status) {
+      case 'submitting':
+        return vscode.l10n.t('Submitting… {0}s', elapsed);
+      case 'uncertain':
+        return vscode.l10n.t('May have been submitted: submit again or discard');
+      case 'queued':
+        return view.position !== undefined ? vscode.l10n.t('Queued (position {0}) · {1}s', view.position, elapsed) : vscode.l10n.t('Queued · {0}s', elapsed);
+      case 'running':
+        return view.progress !== undefined ? vscode.l10n.t('Generating {0}% · {1}s', view.progress, elapsed) : vscode.l10n.t('Generating · {0}s', elapsed);
+      case 'background':
+        return vscode.l10n.t('Running on the service; saved when it finishes · {0}s', elapsed);
+      case 'saving':
+        return vscode.l10n.t('Saving…');
+      case 'blocked':
+        return vscode.l10n.t('Ready, but could not be saved: choose a folder');
+      case 'landed':
+        return vscode.l10n.t('Saved');
+      case 'refused':
+        return view.message ?? vscode.l10n.t('Refused by the image service');
+      case 'discarded':
+        return view.message ?? vscode.l10n.t('Discarded');
+    }
+  })();
+  const live = !['landed', 'refused', 'discarded'].includes(view.status);
+  const problem = live && view.message ? ` — ${view.message}` : '';
+  return `${base}${problem}${view.elsewhere ? vscode.l10n.t(' · in another window') : ''}`;
+}
