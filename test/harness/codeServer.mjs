@@ -1,5 +1,5 @@
 // Real-VS-Code test harness: code-server 4.100.3 (VS Code 1.100.3) driven by Debian's Chromium.
-// Recipe and background: /work/shared/REAL_VSCODE.md.
+// Recipe and background: docs/real-vscode.md.
 //
 //   const server = await startCodeServer({ workspace, trustWorkspace: true });
 //   const browser = await launchChromium();

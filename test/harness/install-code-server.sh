@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent installer of code-server 4.100.3 (VS Code 1.100.3) for the real-VS-Code test harness.
-# Recipe: /work/shared/REAL_VSCODE.md. No internet besides the npm registry and Debian apt:
+# Recipe: docs/real-vscode.md. No internet besides the npm registry and Debian apt:
 # the normal postinstall cannot run (it downloads ripgrep from GitHub), so the steps are done by hand.
 #
 #   AIGC_CODE_SERVER_DIR  install folder (default ~/.cache/aigc-image-studio/code-server-4.100.3)
