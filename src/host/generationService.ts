@@ -191,26 +191,18 @@ export class GenerationService implements vscode.Disposable {
   /** Asks what to do with a task that may have been submitted, or could not be saved. */
   async askUser(record: TaskRecord): Promise<void> {
     const prompt = shorten(record.body.prompt);
-    if (record.phase === 'uncertain') {
-      const again = vscode.l10n.t('Submit Again');
-      const discard = vscode.l10n.t('Discard');
-      const choice = await vscode.window.showWarningMessage(
-        vscode.l10n.t('"{0}" may have been submitted, but its answer was lost ({1}). Submit it again (it may then be billed twice), or discard it?', prompt, this.tasks.noteText(record.problem) ?? ''),
-        again,
-        discard,
-      );
-      if (choice === again) await this.followDecision(await this.tasks.resubmit(record.id, Date.now() + readSettings().timeoutMs));
-      else if (choice === discard) await this.tasks.discard(record.id);
-      return;
-    }
-    const choose = vscode.l10n.t('Choose Folder');
+    const reason = this.tasks.noteText(record.problem) ?? '';
+    const [message, primary, decide] =
+      record.phase === 'uncertain'
+        ? [
+            vscode.l10n.t('"{0}" may have been submitted, but its answer was lost ({1}). Submit it again (it may then be billed twice), or discard it?', prompt, reason),
+            vscode.l10n.t('Submit Again'),
+            () => this.tasks.resubmit(record.id, Date.now() + readSettings().timeoutMs),
+          ]
+        : [vscode.l10n.t('The image of "{0}" is ready but could not be saved: {1}', prompt, reason), vscode.l10n.t('Choose Folder'), () => this.tasks.chooseFolder(record.id)];
     const discard = vscode.l10n.t('Discard');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('The image of "{0}" is ready but could not be saved: {1}', prompt, this.tasks.noteText(record.problem) ?? ''),
-      choose,
-      discard,
-    );
-    if (choice === choose) await this.followDecision(await this.tasks.chooseFolder(record.id));
+    const choice = await vscode.window.showWarningMessage(message, primary, discard);
+    if (choice === primary) await this.followDecision(await decide());
     else if (choice === discard) await this.tasks.discard(record.id);
   }
 

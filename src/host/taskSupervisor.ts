@@ -22,6 +22,7 @@ import {
   actionsOf,
   advance,
   isCollectable,
+  isPastRetention,
   isTerminal,
   statusOf,
 } from '../core/lifecycle';
@@ -363,7 +364,7 @@ export class TaskSupervisor implements vscode.Disposable {
         continue;
       }
       this.heldElsewhere.delete(record.id);
-      if (now - (record.submittedAt ?? record.createdAt) > 3 * 24 * 3600_000) {
+      if (isPastRetention(record, now)) {
         const ended = await transact(journal, record.id, { type: 'discard', reason: 'retention' }, now);
         if (ended && ended !== 'held') {
           known.set(record.id, ended);
