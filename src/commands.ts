@@ -7,6 +7,7 @@ import { type GenerationService, describe } from './host/generationService';
 import { gatherQuickInput, parseQuickOptions } from './host/quickGenerate';
 import { readOutputSettings, readSettings } from './host/settings';
 import type { TaskAction } from './core/lifecycle';
+import type { ReferenceAccess } from './host/referenceAccess';
 import type { TaskSupervisor, TaskView } from './host/taskSupervisor';
 
 export interface CommandDeps {
@@ -15,6 +16,7 @@ export interface CommandDeps {
   keys: ApiKeyStore;
   tasks: TaskSupervisor;
   generations: GenerationService;
+  access: ReferenceAccess;
   /** Opens (or reveals) the Studio panel, attaching these images. */
   openStudio?: (attach: vscode.Uri[]) => void;
 }
@@ -66,6 +68,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       });
       images = imageUrisFromArgs(undefined, picked ?? []);
       if (images.length === 0) return undefined;
+      await deps.access.grantPicked(images);
     }
     const given = parseQuickOptions(options);
     if (!given?.prompt && deps.openStudio) {
@@ -79,10 +82,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
 
   const setApiKey = async (value?: unknown) => {
     // A string argument lets automation (and the walkthrough's tests) set the key without the input box.
-    if (typeof value === 'string' && value.trim()) {
-      await keys.store(value);
-      return true;
-    }
+    if (typeof value === 'string' && value.trim()) return keys.store(value);
     return keys.promptAndStore();
   };
 

@@ -3,9 +3,11 @@ import { registerCommands } from './commands';
 import { ApiKeyStore } from './host/apiKey';
 import { Log } from './host/log';
 import { trackInsertableEditors } from './host/resultActions';
+import { reportIgnoredSettingsTo } from './host/settings';
 import { createTaskStatusBar } from './host/statusBar';
 import type { TaskRecord } from './core/lifecycle';
 import { GenerationService } from './host/generationService';
+import { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPanel } from './host/studioPanel';
 import { TaskSupervisor, type TaskView } from './host/taskSupervisor';
 
@@ -25,6 +27,8 @@ export interface ExtensionApi {
     isOpen(): boolean;
     /** Paths of the local reference images attached in the panel's form. */
     attached(): readonly string[];
+    /** Results the panel's gallery has read (undefined until it has loaded). */
+    resultCount(): number | undefined;
   };
 }
 
@@ -34,15 +38,17 @@ const STUDIO_VIEW_TYPE = 'aigcImage.studio';
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
   const log = new Log();
+  reportIgnoredSettingsTo((message) => log.warn('settings', message));
   const keys = new ApiKeyStore(context, log);
   const tasks = new TaskSupervisor(context, log, keys);
-  const generations = new GenerationService(log, keys, tasks);
+  const access = new ReferenceAccess();
+  const generations = new GenerationService(log, keys, tasks, access);
   // The panel's code is loaded by the first command (or restore) that needs it.
   let studio: StudioPanel | undefined;
   let loadingStudio: Promise<StudioPanel> | undefined;
   const loadStudio = () =>
     (loadingStudio ??= import('./host/studioPanel.js').then(({ StudioPanel }) => {
-      const panel = new StudioPanel({ context, log, tasks, generations });
+      const panel = new StudioPanel({ context, log, tasks, generations, access });
       context.subscriptions.push(panel);
       studio = panel;
       return panel;
@@ -56,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     keys,
     tasks,
     generations,
-    registerCommands({ context, log, keys, tasks, generations, openStudio }),
+    registerCommands({ context, log, keys, tasks, generations, access, openStudio }),
     vscode.window.registerWebviewPanelSerializer(STUDIO_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => (await loadStudio()).restore(panel),
     }),
@@ -77,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     allTasks: () => tasks.allRecords(),
     recentLog: () => log.recentLines(),
     resumed,
-    studio: { isOpen: () => studio?.isOpen() ?? false, attached: () => studio?.attached() ?? [] },
+    studio: { isOpen: () => studio?.isOpen() ?? false, attached: () => studio?.attached() ?? [], resultCount: () => studio?.resultCount() },
   };
 }
 

@@ -12,6 +12,7 @@ import { finished } from 'node:stream/promises';
 import { access, copyFile, constants as fsConstants, link, mkdir, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { StudioError, isAbortError, oneLine, toStudioError } from './errors';
+import { MAX_ERROR_BODY_BYTES, readCapped } from './readCapped';
 import { sleep } from './gateway';
 import { type FormatInfo, SNIFF_BYTES, sniffImageFormat } from './imageFormat';
 import { candidateName, sidecarPathFor } from './naming';
@@ -61,35 +62,6 @@ export function downloadFailureOf(error: StudioError): DownloadFailure | undefin
   return error.transient ? 'transient' : undefined;
 }
 
-/** Error pages are read up to this many bytes (a hostile host must not fill memory). */
-export const MAX_ERROR_BODY_BYTES = 64 * 1024;
-
-/** Reads at most `max` bytes of a body as text and drops the rest of the stream. */
-export async function readCapped(response: Response, max: number): Promise<{ text: string; truncated: boolean }> {
-  if (!response.body) return { text: '', truncated: false };
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let truncated = false;
-  const reader = response.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (size + value.length > max) {
-        chunks.push(value.subarray(0, max - size));
-        size = max;
-        truncated = true;
-        break;
-      }
-      chunks.push(value);
-      size += value.length;
-    }
-  } finally {
-    if (truncated) await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
-}
 
 /** Downloads with retries on network failures, 5xx and truncated bodies; other problems fail at once. */
 export async function downloadImage(options: DownloadOptions): Promise<DownloadedImage> {

@@ -5,6 +5,8 @@
  * The API key only ever travels to the configured origin: gateway-supplied URLs
  * (status_url, response_url, cancel_url) on any other origin are not used.
  */
+import { API_KEY_PROBLEMS, apiKeyProblem } from './apiKeyCheck';
+import { readCapped } from './readCapped';
 import { StudioError, neverConnected, oneLine, redact, toStudioError } from './errors';
 import type { CreateTaskBody } from './request';
 import { type NormalisedAnswer, type SubmittedTask, type TaskState, normaliseAnswer, normaliseSubmit } from './taskState';
@@ -40,6 +42,8 @@ export interface GatewayConfig {
 export type CancelOutcome = 'requested' | 'unsupported' | 'alreadyDone';
 
 const MAX_LOGGED_BODY = 4000;
+/** A task answer is a few KB; a gateway (or something posing as one) may not fill memory. */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
 /** A create is retried only after a short wait; a longer Retry-After is reported instead. */
 const MAX_SUBMIT_RETRY_WAIT_MS = 10_000;
 
@@ -87,6 +91,22 @@ export function parseBaseUrl(baseUrl: string): URL {
   return url;
 }
 
+/** The query path: a path on the API (`/…{task_id}…`), never something that could change the host. */
+function checkQueryPath(queryPath: string): string {
+  const field = 'aigcImage.queryPath';
+  if (!queryPath.includes('{task_id}')) {
+    throw new StudioError({ kind: 'config', template: 'The query path must contain {task_id} (setting aigcImage.queryPath).', field });
+  }
+  if (!queryPath.startsWith('/') || queryPath.startsWith('//') || /[@\\\s?#]/.test(queryPath.replace('{task_id}', ''))) {
+    throw new StudioError({
+      kind: 'config',
+      template: 'The query path must be a path on the gateway, starting with "/" and without "@", backslashes, "?", "#" or spaces (setting aigcImage.queryPath).',
+      field,
+    });
+  }
+  return queryPath;
+}
+
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -103,14 +123,12 @@ export class GatewayClient {
     this.apiOrigin = url.origin;
     this.base = url.href.replace(/\/+$/, '');
     this.fetchImpl = config.fetch ?? fetch;
-    this.queryPath = config.queryPath?.trim() || DEFAULT_QUERY_PATH;
-    if (!this.queryPath.includes('{task_id}')) {
-      throw new StudioError({
-        kind: 'config',
-        template: 'The query path must contain {task_id} (setting aigcImage.queryPath).',
-        field: 'aigcImage.queryPath',
-      });
-    }
+    const keyProblem = apiKeyProblem(config.apiKey);
+    // Never echo the key: the message names the kind of character only.
+    if (keyProblem) throw new StudioError({ kind: 'auth', template: API_KEY_PROBLEMS[keyProblem].template, field: 'aigcImage.apiKey' });
+    this.queryPath = checkQueryPath(config.queryPath?.trim() || DEFAULT_QUERY_PATH);
+    // The path is joined to the base as text, so prove the result stays on the API origin.
+    this.onApiOrigin(this.queryUrl('probe'), 'aigcImage.queryPath');
   }
 
   /**
@@ -201,7 +219,26 @@ export class GatewayClient {
     return normaliseAnswer(raw, taskId);
   }
 
+  /** Every URL the key is attached to passes here: built from settings or handed out by the gateway. */
+  private onApiOrigin(url: string, field?: string): void {
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      origin = '';
+    }
+    if (origin !== this.apiOrigin) {
+      throw new StudioError({
+        kind: 'config',
+        template: 'Refused to send the API key to {0}: only {1} (setting aigcImage.baseUrl) receives it.',
+        args: [origin || 'an invalid URL', this.apiOrigin],
+        field: field ?? 'aigcImage.baseUrl',
+      });
+    }
+  }
+
   private async request(method: string, url: string, signal?: AbortSignal, body?: string): Promise<unknown> {
+    this.onApiOrigin(url);
     const started = Date.now();
     const timeout = AbortSignal.timeout(this.config.requestTimeoutMs ?? 30_000);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -229,8 +266,19 @@ export class GatewayClient {
     }
     let text: string;
     try {
-      text = await response.text();
+      const read = await readCapped(response, MAX_ANSWER_BYTES);
+      if (read.truncated) {
+        this.log({ method, url, status: response.status, ms: Date.now() - started, error: `answer larger than ${MAX_ANSWER_BYTES} bytes, not read further` });
+        throw new StudioError({
+          kind: 'invalidResponse',
+          template: 'The image service sent an answer of more than {0} KB; it was not read.',
+          args: [MAX_ANSWER_BYTES / 1024],
+          httpStatus: response.status,
+        });
+      }
+      text = read.text;
     } catch (error) {
+      if (error instanceof StudioError) throw error;
       this.log({ method, url, status: response.status, ms: Date.now() - started, error: String(error) });
       if (signal?.aborted) throw signal.reason ?? error;
       throw toStudioError(error);

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { MAX_NAME_ATTEMPTS, exists, fetchImageTo, linkExclusive, noFreeName } from './download';
 import { StudioError, toStudioError } from './errors';
 import { type LandedFile, type LifecycleEvent, type TaskRecord } from './lifecycle';
-import { candidateName, isInside, resolveOutputDir, resultBaseName, sidecarPathFor } from './naming';
+import { candidateName, isInside, isReallyInside, resolveOutputDir, resultBaseName, sidecarPathFor } from './naming';
 import { type SidecarReference, buildSidecar, parseSidecar, writeSidecarFile } from './sidecar';
 
 export interface LandingDeps {
@@ -53,10 +53,23 @@ export function tempPathFor(dir: string, recordId: string, index: number): strin
   return path.join(dir, `${TEMP_PREFIX}${recordId}-${index}.part`);
 }
 
-/** The folder a record's images go to; throws a `fileSystem` error with code `outsideWorkspace` when refused. */
+/**
+ * The folder a record's images go to; throws a `fileSystem` error with code `outsideWorkspace`
+ * when refused. Every folder but one the user chose in a dialog must be inside the workspace
+ * after symbolic links are followed ("save beside the source" included).
+ */
 export async function landingDir(record: TaskRecord): Promise<string> {
   const { target } = record;
-  if (target.targetDir) return path.resolve(target.targetDir);
+  if (target.targetDir && target.chosen) return path.resolve(target.targetDir);
+  if (target.targetDir) {
+    if (target.workspaceRoot && (await isReallyInside(target.workspaceRoot, target.targetDir))) return path.resolve(target.targetDir);
+    throw new StudioError({
+      kind: 'fileSystem',
+      code: 'outsideWorkspace',
+      template: 'The folder {0} is outside the workspace (a symbolic link leads out of it); choose where to save the image.',
+      args: [target.targetDir],
+    });
+  }
   if (!target.workspaceRoot) {
     throw new StudioError({ kind: 'fileSystem', code: 'noFolder', template: 'There is no folder to save the image in.' });
   }

@@ -68,6 +68,8 @@ export interface TaskTarget {
   outputFolder: string;
   /** An explicit folder: beside the source image, or one the user chose. */
   targetDir?: string;
+  /** The user chose `targetDir` in a folder dialog: the one folder not held to the workspace. */
+  chosen?: boolean;
   writeSidecar: boolean;
 }
 
@@ -247,7 +249,7 @@ export function advance(record: TaskRecord, event: LifecycleEvent, now: number):
     case 'needsFolder':
       return { ...touched, phase: 'blocked', problem: event.note };
     case 'folderChosen': {
-      const next: TaskRecord = { ...touched, phase: 'landing', target: { ...record.target, targetDir: event.targetDir } };
+      const next: TaskRecord = { ...touched, phase: 'landing', target: { ...record.target, targetDir: event.targetDir, chosen: true } };
       delete next.problem;
       return next;
     }

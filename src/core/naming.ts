@@ -65,6 +65,14 @@ export function sidecarPathFor(imagePath: string): string {
   return `${ext ? imagePath.slice(0, -ext.length) : imagePath}.json`;
 }
 
+/**
+ * A Windows network or device path (`\\host\share\…`, `//host/share`, `\\?\UNC\…`): opening one can contact
+ * that host (SMB), so a path from a setting or a sidecar that looks like one is never touched.
+ */
+export function isUncPath(value: string): boolean {
+  return /^[\\/]{2}/.test(value.trim());
+}
+
 export function isInside(parent: string, child: string): boolean {
   const relative = path.relative(parent, child);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
@@ -92,16 +100,30 @@ async function realAncestor(target: string): Promise<string> {
 export async function resolveOutputDir(workspaceRoot: string, outputFolder: string, date: Date): Promise<string> {
   const root = path.resolve(workspaceRoot);
   const folder = outputFolder.trim() || 'generated-images';
+  if (isUncPath(folder)) throw outsideWorkspace(folder);
   const dir = path.resolve(root, folder, dateFolder(date));
   const realRoot = await realAncestor(root);
-  if (!isInside(root, dir) || !isInside(realRoot, await realAncestor(dir))) {
-    throw new StudioError({
-      kind: 'fileSystem',
-      code: 'outsideWorkspace',
-      template: 'The output folder {0} is outside the workspace; choose a folder inside it (setting aigcImage.outputFolder).',
-      args: [folder],
-      field: 'aigcImage.outputFolder',
-    });
-  }
+  if (!isInside(root, dir) || !isInside(realRoot, await realAncestor(dir))) throw outsideWorkspace(folder);
   return dir;
+}
+
+function outsideWorkspace(folder: string): StudioError {
+  return new StudioError({
+    kind: 'fileSystem',
+    code: 'outsideWorkspace',
+    template: 'The output folder {0} is outside the workspace; choose a folder inside it (setting aigcImage.outputFolder).',
+    args: [folder],
+    field: 'aigcImage.outputFolder',
+  });
+}
+
+/**
+ * True when `target` (a folder or file, existing or not) is inside `root` also after every
+ * symbolic link on the way is followed: a link in the workspace cannot lead a write outside.
+ */
+export async function isReallyInside(root: string, target: string): Promise<boolean> {
+  if (isUncPath(root) || isUncPath(target)) return false;
+  const absolute = path.resolve(root, target);
+  if (!isInside(path.resolve(root), absolute)) return false;
+  return isInside(await realAncestor(path.resolve(root)), await realAncestor(absolute));
 }

@@ -4,6 +4,7 @@
  * one-time move into SecretStorage).
  */
 import * as vscode from 'vscode';
+import { API_KEY_PROBLEMS, apiKeyProblem } from '../core/apiKeyCheck';
 import type { Log } from './log';
 import { SECTION, readSettings } from './settings';
 
@@ -21,20 +22,33 @@ export class ApiKeyStore implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: Log,
   ) {
-    this.subscription = context.secrets.onDidChange((e) => {
-      if (e.key === SECRET_KEY) {
-        void this.refreshLogSecrets();
-        this.changed.fire();
-      }
-    });
+    this.subscription = vscode.Disposable.from(
+      context.secrets.onDidChange((e) => {
+        if (e.key === SECRET_KEY) {
+          void this.refreshLogSecrets();
+          this.changed.fire();
+        }
+      }),
+      // A key typed into settings.json is redacted from the log as soon as it is there.
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SECTION}.apiKey`)) void this.refreshLogSecrets();
+      }),
+    );
   }
 
+  /** The key to send, or undefined. A stored key that could not be sent is not offered (and logged, without it). */
   async get(): Promise<{ key: string; source: KeySource } | undefined> {
     const secret = (await this.context.secrets.get(SECRET_KEY))?.trim();
-    if (secret) return { key: secret, source: 'secretStorage' };
+    if (secret && this.usable(secret, 'secret storage')) return { key: secret, source: 'secretStorage' };
     const setting = readSettings().settingsApiKey;
-    if (setting) return { key: setting, source: 'settings' };
+    if (setting && this.usable(setting, 'the setting aigcImage.apiKey')) return { key: setting, source: 'settings' };
     return undefined;
+  }
+
+  private usable(key: string, where: string): boolean {
+    const problem = apiKeyProblem(key);
+    if (problem) this.log.warn('key', `the API key in ${where} is not used: ${API_KEY_PROBLEMS[problem].template}`);
+    return !problem;
   }
 
   /** Keeps the log's redaction list in step with every key we could send. */
@@ -43,10 +57,18 @@ export class ApiKeyStore implements vscode.Disposable {
     this.log.setSecrets([secret, readSettings().settingsApiKey]);
   }
 
-  async store(key: string): Promise<void> {
+  /** Stores a key; refuses (with the reason, never the key) one that could not be sent. */
+  async store(key: string): Promise<boolean> {
+    const problem = apiKeyProblem(key.trim());
+    if (problem) {
+      void vscode.window.showErrorMessage(vscode.l10n.t(API_KEY_PROBLEMS[problem].template));
+      this.log.warn('key', `refused to store an API key: ${API_KEY_PROBLEMS[problem].template}`);
+      return false;
+    }
     await this.context.secrets.store(SECRET_KEY, key.trim());
     await this.refreshLogSecrets();
     this.log.info('key', 'API key stored in SecretStorage');
+    return true;
   }
 
   async clear(): Promise<void> {
@@ -62,15 +84,12 @@ export class ApiKeyStore implements vscode.Disposable {
       prompt: vscode.l10n.t('Enter the API key for your image gateway. It is kept in VS Code\'s secret storage.'),
       password: true,
       ignoreFocusOut: true,
-      validateInput: (value) =>
-        value.trim().length === 0
-          ? vscode.l10n.t('The key must not be empty.')
-          : /\s/.test(value.trim())
-            ? vscode.l10n.t('The key must not contain spaces.')
-            : undefined,
+      validateInput: (value) => {
+        const problem = apiKeyProblem(value.trim());
+        return problem ? vscode.l10n.t(API_KEY_PROBLEMS[problem].template) : undefined;
+      },
     });
-    if (!key) return false;
-    await this.store(key);
+    if (!key || !(await this.store(key))) return false;
     void vscode.window.showInformationMessage(vscode.l10n.t('API key saved in secret storage.'));
     return true;
   }
@@ -89,8 +108,7 @@ export class ApiKeyStore implements vscode.Disposable {
       move,
       vscode.l10n.t('Keep in Settings'),
     );
-    if (choice !== move) return;
-    await this.store(setting);
+    if (choice !== move || !(await this.store(setting))) return;
     await vscode.workspace.getConfiguration(SECTION).update('apiKey', undefined, vscode.ConfigurationTarget.Global);
     void vscode.window.showInformationMessage(vscode.l10n.t('API key moved to secret storage and removed from settings.'));
   }

@@ -3,13 +3,13 @@ import * as vscode from 'vscode';
 import type { StudioError } from '../core/errors';
 import type { Log } from './log';
 
-/** The user-facing line, translated: core templates are the l10n keys. */
-export function localizedMessage(error: StudioError): string {
-  return vscode.l10n.t(error.template, ...error.args);
+/** The user-facing line, translated (core templates are the l10n keys), with every known key removed. */
+export function localizedMessage(error: StudioError, log: Pick<Log, 'redact'>): string {
+  return log.redact(vscode.l10n.t(error.template, ...error.args));
 }
 
 export async function showStudioError(error: StudioError, log: Log): Promise<void> {
-  const message = localizedMessage(error);
+  const message = localizedMessage(error, log);
   log.error(
     'error',
     `${error.kind}: ${error.message}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}${error.code ? ` code=${error.code}` : ''}${

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ReferenceSource } from '../core/references';
+import { isReallyInside, isUncPath } from '../core/naming';
 import { type Sidecar, parseSidecar } from '../core/sidecar';
 import type { GalleryItem } from '../shared/protocol';
 import type { Log } from './log';
@@ -29,11 +30,19 @@ export interface GalleryEntry {
 /** Sidecars written outside the output folders (restyles saved beside their source). */
 const EXTRA_KEY = 'aigcImage.gallery.extraSidecars';
 const MAX_EXTRA = 200;
+/** Sidecars looked for in the output folders (a repository may bring thousands). */
 const MAX_SIDECARS = 5000;
-const MAX_SIDECAR_BYTES = 1024 * 1024;
+/** A sidecar is a few KB (a 10 000-character prompt in Chinese makes ~60 KB); a larger file is not ours. */
+export const MAX_SIDECAR_BYTES = 96 * 1024;
+/** The newest this many sidecars are read and parsed… */
+export const MAX_SIDECARS_READ = 1000;
+/** …and no more than this many bytes of them in one scan, so a repository of huge sidecars stays cheap. */
+const MAX_SCAN_BYTES = 16 * 1024 * 1024;
 const READ_CONCURRENCY = 24;
 /** What the panel receives; the rest is counted. */
-export const GALLERY_LIMIT = 1000;
+export const GALLERY_LIMIT = 500;
+/** Prompts in gallery items are cut to this length (the whole prompt stays in the sidecar for "reuse"). */
+export const GALLERY_PROMPT_CHARS = 400;
 
 export class Gallery implements vscode.Disposable {
   private readonly entries = new Map<string, GalleryEntry>();
@@ -106,7 +115,7 @@ export class Gallery implements vscode.Disposable {
       file: entry.imageUri.fsPath,
       relPath: vscode.workspace.asRelativePath(entry.imageUri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
       thumb: webview.asWebviewUri(entry.imageUri).toString(),
-      prompt: sidecar.prompt,
+      prompt: sidecar.prompt.length > GALLERY_PROMPT_CHARS ? `${sidecar.prompt.slice(0, GALLERY_PROMPT_CHARS - 1)}…` : sidecar.prompt,
       ...(sidecar.negativePrompt ? { negativePrompt: sidecar.negativePrompt } : {}),
       model: `${sidecar.model.name} ${sidecar.model.version}`,
       createdAt: entry.createdAt,
@@ -144,12 +153,17 @@ export class Gallery implements vscode.Disposable {
       )
     ).flat();
     const extra = this.memento.get<string[]>(EXTRA_KEY, []).map((s) => vscode.Uri.parse(s));
-    const unique = [...new Map([...found, ...extra].map((u) => [u.toString(), u])).values()];
+    const listed = [...new Map([...found, ...extra].map((u) => [u.toString(), u])).values()];
+    // The file search follows symbolic links: what really lives outside the workspace is not read.
+    const unique = (await mapLimited(listed, READ_CONCURRENCY, async (uri) => ((await reallyInWorkspace(uri)) ? uri : undefined))).filter(
+      (u): u is vscode.Uri => u !== undefined,
+    );
+    const chosen = await newestWithinBudget(unique);
     const previous = new Map(this.entries);
-    const entries = await mapLimited(unique, READ_CONCURRENCY, (uri) => readEntry(uri, previous.get(uri.toString())));
+    const entries = await mapLimited(chosen, READ_CONCURRENCY, (uri) => readEntry(uri, previous.get(uri.toString())));
     this.entries.clear();
     for (const entry of entries) if (entry) this.entries.set(entry.id, entry);
-    this.log.debug('gallery', `${this.entries.size} result(s) from ${unique.length} JSON file(s) in ${roots.length} output folder(s)`);
+    this.log.debug('gallery', `${this.entries.size} result(s) from ${chosen.length} of ${unique.length} JSON file(s) in ${roots.length} output folder(s)`);
   }
 
   /**
@@ -270,6 +284,32 @@ export async function readEntry(sidecarUri: vscode.Uri, previous?: GalleryEntry)
   return { id: sidecarUri.toString(), sidecarUri, imageUri, sidecar, createdAt: Number.isFinite(saved) ? saved : mtime, sidecarMtime };
 }
 
+async function reallyInWorkspace(uri: vscode.Uri): Promise<boolean> {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder || uri.scheme !== 'file') return uri.scheme !== 'file' && !!folder;
+  return isReallyInside(folder.uri.fsPath, uri.fsPath);
+}
+
+/** The newest JSON files, as many as MAX_SIDECARS_READ and MAX_SCAN_BYTES allow (sizes and times from stat). */
+async function newestWithinBudget(uris: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
+  const stats = await mapLimited(uris, READ_CONCURRENCY, async (uri) => {
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      return stat.size <= MAX_SIDECAR_BYTES ? { uri, size: stat.size, mtime: stat.mtime } : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  const chosen: vscode.Uri[] = [];
+  let bytes = 0;
+  for (const item of stats.filter((x) => x !== undefined).sort((a, b) => b.mtime - a.mtime)) {
+    if (chosen.length >= MAX_SIDECARS_READ || bytes + item.size > MAX_SCAN_BYTES) break;
+    chosen.push(item.uri);
+    bytes += item.size;
+  }
+  return chosen;
+}
+
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
@@ -321,11 +361,13 @@ export async function savedReferences(entry: GalleryEntry): Promise<{ references
   return { references, missing };
 }
 
+/**
+ * A reference named in a sidecar, found again inside a workspace folder. A sidecar may come with a
+ * cloned repository: an absolute path, a Windows network path or `..` is never followed (the
+ * generation service also checks the real path before reading anything).
+ */
 async function findLocal(saved: string, sidecarUri: vscode.Uri): Promise<vscode.Uri | undefined> {
-  if (path.isAbsolute(saved)) {
-    const uri = vscode.Uri.file(saved);
-    return (await exists(uri)) ? uri : undefined;
-  }
+  if (path.isAbsolute(saved) || path.win32.isAbsolute(saved) || isUncPath(saved) || saved.split(/[\\/]/).includes('..')) return undefined;
   const own = vscode.workspace.getWorkspaceFolder(sidecarUri);
   const folders = [...(own ? [own] : []), ...(vscode.workspace.workspaceFolders ?? []).filter((f) => f !== own)];
   for (const folder of folders) {

@@ -17,6 +17,7 @@ import { connect } from './connection';
 import { showStudioError } from './errorUi';
 import { loadEngine } from './loadEngine';
 import type { Log } from './log';
+import type { ReferenceAccess } from './referenceAccess';
 import { showSavedResult } from './resultActions';
 import { readOutputSettings, readSettings } from './settings';
 import { type TaskSupervisor, type TaskView, shorten } from './taskSupervisor';
@@ -62,6 +63,7 @@ export class GenerationService implements vscode.Disposable {
     private readonly log: Log,
     private readonly keys: ApiKeyStore,
     private readonly tasks: TaskSupervisor,
+    private readonly access: ReferenceAccess,
   ) {
     this.subscription = vscode.Disposable.from(
       tasks.onDidSettle((collector) => {
@@ -243,6 +245,15 @@ export class GenerationService implements vscode.Disposable {
     for (const source of input.references) {
       const text = source.text?.trim() ? { text: source.text.trim() } : {};
       if (source.kind === 'file') {
+        // The last word on what leaves the machine, whoever asked (Studio, Explorer, a sidecar, a tool).
+        if (!(await this.access.mayRead(vscode.Uri.file(source.path)))) {
+          throw new StudioError({
+            kind: 'referenceImage',
+            field: 'file_infos',
+            template: 'Reference image {0} is outside the workspace: attach it with Browse… to send it.',
+            args: [path.basename(source.path)],
+          });
+        }
         const inline = await fileToDataUrl(source.path);
         fileInfos.push({ type: 'Url', url: inline.url, ...text });
         references.push({ path: source.path, sha256: inline.sha256 });
@@ -279,7 +290,7 @@ export class GenerationService implements vscode.Disposable {
       title: vscode.l10n.t('No folder is open: choose where to save generated images'),
     });
     if (!picked?.[0]) throw new StudioError({ kind: 'aborted', template: 'Cancelled.' });
-    return { outputFolder: output.outputFolder, targetDir: picked[0].fsPath, writeSidecar: output.writeSidecar };
+    return { outputFolder: output.outputFolder, targetDir: picked[0].fsPath, chosen: true, writeSidecar: output.writeSidecar };
   }
 
   private async pickWorkspaceFolder(): Promise<vscode.WorkspaceFolder | undefined> {

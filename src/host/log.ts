@@ -14,7 +14,14 @@ export class Log implements vscode.Disposable {
 
   /** Values to scrub from every line (the API keys in use). */
   setSecrets(secrets: readonly (string | undefined)[]): void {
-    this.secrets = secrets.filter((s): s is string => !!s && s.length >= 4);
+    // A key with a line break or spaces in it may reach a message in pieces: each piece is a secret too.
+    const pieces = secrets.flatMap((s) => (s ? [s, s.trim(), ...s.split(/\s+/)] : []));
+    this.secrets = [...new Set(pieces.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+  }
+
+  /** The text with every known key removed: for anything shown to the user or posted to a webview. */
+  redact(text: string): string {
+    return redact(text, this.secrets);
   }
 
   info(component: string, message: string): void {
@@ -50,7 +57,7 @@ export class Log implements vscode.Disposable {
   }
 
   private line(component: string, message: string): string {
-    const line = `[${component}] ${redact(message, this.secrets)}`;
+    const line = `[${component}] ${this.redact(message)}`;
     this.recent.push(line);
     if (this.recent.length > 1000) this.recent.splice(0, this.recent.length - 1000);
     return line;

@@ -1,6 +1,7 @@
 /** Settings are read here, in one place, into one parsed object. */
 import * as vscode from 'vscode';
 import { parseModelKey, type ModelSpec, MODELS } from '../core/models';
+import { type CheckedSettings, OUTPUT_FOLDER_DEFAULT, type SettingName, checkSettings } from '../core/settingsSchema';
 import type { OutputConfig } from '../core/request';
 
 export const SECTION = 'aigcImage';
@@ -34,41 +35,71 @@ function nonEmpty<T extends string>(value: string | undefined): T | undefined {
   return value && value.trim() ? (value.trim() as T) : undefined;
 }
 
+/** Settings that were invalid and replaced by their default, logged once each (see checkSettings). */
+const reported = new Set<string>();
+let report: ((message: string) => void) | undefined;
+
+/** Where the names of ignored settings go (the log); set once at activation. */
+export function reportIgnoredSettingsTo(log: (message: string) => void): void {
+  report = log;
+}
+
+function checked(c: vscode.WorkspaceConfiguration, names: readonly SettingName[]): CheckedSettings {
+  const raw: Partial<Record<SettingName, unknown>> = {};
+  for (const name of names) raw[name] = c.get(name);
+  const { settings, ignored } = checkSettings(raw);
+  for (const name of ignored) {
+    if (reported.has(name)) continue;
+    reported.add(name);
+    report?.(`the value of ${SECTION}.${name} is not valid and is ignored; the default is used`);
+  }
+  return settings;
+}
+
+const GENERAL: readonly SettingName[] = [
+  'timeoutSeconds',
+  'defaultModel',
+  'defaults.storageMode',
+  'defaults.resolution',
+  'defaults.aspectRatio',
+  'defaults.personGeneration',
+  'defaults.inputComplianceCheck',
+  'defaults.outputComplianceCheck',
+  'defaults.enhancePrompt',
+];
+
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
   // Security-relevant values are read from user (global) scope only, even though the
   // manifest already marks them application-scoped: a cloned repository's
   // .vscode/settings.json must never redirect the key.
-  const global = <T>(key: string, fallback: T): T => {
-    const inspected = c.inspect<T>(key);
-    return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+  const global = (key: string): string => {
+    const inspected = c.inspect<unknown>(key);
+    const value = inspected?.globalValue ?? inspected?.defaultValue;
+    return typeof value === 'string' ? value.trim() : '';
   };
+  const s = checked(c, GENERAL);
   return {
-    settingsApiKey: String(global('apiKey', '')).trim(),
-    baseUrl: String(global('baseUrl', '')).trim(),
-    queryPath: String(global('queryPath', '')).trim(),
-    defaultModel: parseModelKey(c.get<string>('defaultModel', 'GEM 2.5')) ?? MODELS[0]!,
+    settingsApiKey: global('apiKey'),
+    baseUrl: global('baseUrl'),
+    queryPath: global('queryPath'),
+    defaultModel: parseModelKey(s.defaultModel) ?? MODELS[0]!,
     defaults: {
-      storageMode: nonEmpty(c.get<string>('defaults.storageMode')) ?? 'Temporary',
-      resolution: nonEmpty(c.get<string>('defaults.resolution')),
-      aspectRatio: nonEmpty(c.get<string>('defaults.aspectRatio')),
-      personGeneration: nonEmpty(c.get<string>('defaults.personGeneration')),
-      inputComplianceCheck: nonEmpty(c.get<string>('defaults.inputComplianceCheck')),
-      outputComplianceCheck: nonEmpty(c.get<string>('defaults.outputComplianceCheck')),
-      enhancePrompt: nonEmpty(c.get<string>('defaults.enhancePrompt')),
+      storageMode: nonEmpty(s['defaults.storageMode']) ?? 'Temporary',
+      resolution: nonEmpty(s['defaults.resolution']),
+      aspectRatio: nonEmpty(s['defaults.aspectRatio']),
+      personGeneration: nonEmpty(s['defaults.personGeneration']),
+      inputComplianceCheck: nonEmpty(s['defaults.inputComplianceCheck']),
+      outputComplianceCheck: nonEmpty(s['defaults.outputComplianceCheck']),
+      enhancePrompt: nonEmpty(s['defaults.enhancePrompt']),
     },
-    timeoutMs: Math.max(30, c.get<number>('timeoutSeconds', 600)) * 1000,
+    timeoutMs: s.timeoutSeconds * 1000,
   };
 }
 
 export function readOutputSettings(scope?: vscode.Uri): OutputSettings {
-  const c = vscode.workspace.getConfiguration(SECTION, scope);
-  const restyle = c.get<string>('restyleOutput', 'outputFolder');
-  return {
-    outputFolder: c.get<string>('outputFolder', 'generated-images').trim() || 'generated-images',
-    restyleOutput: restyle === 'besideSource' ? 'besideSource' : 'outputFolder',
-    writeSidecar: c.get<boolean>('writeSidecar', true),
-  };
+  const s = checked(vscode.workspace.getConfiguration(SECTION, scope), ['outputFolder', 'restyleOutput', 'writeSidecar']);
+  return { outputFolder: s.outputFolder || OUTPUT_FOLDER_DEFAULT, restyleOutput: s.restyleOutput, writeSidecar: s.writeSidecar };
 }
 
 /** The default output options for a model, leaving out what the model does not support. */

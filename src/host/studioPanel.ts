@@ -34,17 +34,16 @@ import { LAST_MODEL } from './quickGenerate';
 import { copyMarkdownLink, insertIntoEditor, openImage, revealInExplorer } from './resultActions';
 import { readSettings } from './settings';
 import { type GenerationInput, type GenerationResult, type GenerationService, describe } from './generationService';
+import type { ReferenceAccess } from './referenceAccess';
 import type { TaskSupervisor } from './taskSupervisor';
 import { buildStudioHtml, createNonce } from './webviewHtml';
-import { WorkspaceImages, describeReferenceFile, isImageName, isInWorkspace } from './workspaceImages';
+import { WorkspaceImages, describeReferenceFile, isImageName } from './workspaceImages';
 import { exists, isDirectory } from './fileStat';
 
 export const STUDIO_TITLE = 'AIGC Image Studio';
 /** Shared with the quick flow (quickGenerate.ts), so both remember the same last model. */
 const HISTORY_KEY = 'aigcImage.promptHistory';
-const GRANTED_KEY = 'aigcImage.studio.grantedFiles';
 const MAX_HISTORY = 50;
-const MAX_GRANTED = 100;
 /** Posts the webview does not need to receive late: `init` carries the current state. */
 const SNAPSHOTS: ReadonlySet<HostMessage['type']> = new Set(['tasks', 'gallery', 'history', 'images']);
 
@@ -53,6 +52,7 @@ export interface StudioDeps {
   log: Log;
   tasks: TaskSupervisor;
   generations: GenerationService;
+  access: ReferenceAccess;
 }
 
 export class StudioPanel implements vscode.Disposable {
@@ -99,6 +99,11 @@ export class StudioPanel implements vscode.Disposable {
 
   isOpen(): boolean {
     return this.panel !== undefined;
+  }
+
+  /** Results the gallery has read, once the webview has asked for them. */
+  resultCount(): number | undefined {
+    return this.ready ? this.gallery?.list().length : undefined;
   }
 
   /** Local reference images attached in the form, as the webview last reported them. */
@@ -298,7 +303,7 @@ export class StudioPanel implements vscode.Disposable {
       references: checked.references,
       reveal: false,
     });
-    const error = outcome.error && outcome.error.kind !== 'aborted' ? localizedMessage(outcome.error) : undefined;
+    const error = outcome.error && outcome.error.kind !== 'aborted' ? localizedMessage(outcome.error, this.deps.log) : undefined;
     this.post({ type: 'generateDone', requestId, status: outcome.status, files: outcome.files, ...(error ? { error } : {}) });
   }
 
@@ -318,7 +323,7 @@ export class StudioPanel implements vscode.Disposable {
           break;
         case 'file': {
           const uri = toLocalUri(entry.uri);
-          if (!uri || !this.mayRead(uri)) {
+          if (!uri || !(await this.deps.access.mayRead(uri))) {
             issues.push({ field: `file_infos[${index}]`, message: this.uiStrings()['refs.outside'] });
             break;
           }
@@ -427,36 +432,19 @@ export class StudioPanel implements vscode.Disposable {
 
   // --- references ----------------------------------------------------------
 
-  private mayRead(uri: vscode.Uri): boolean {
-    return uri.scheme === 'file' && (isInWorkspace(uri) || this.granted().includes(uri.fsPath));
-  }
-
-  private granted(): string[] {
-    return this.deps.context.workspaceState.get<string[]>(GRANTED_KEY, []);
-  }
-
-  /** Files the user chose through the extension (restyle, Browse…, a result) may be read even outside the workspace. */
-  private async grant(uris: readonly vscode.Uri[]): Promise<void> {
-    const added = uris.filter((u) => u.scheme === 'file' && !isInWorkspace(u)).map((u) => u.fsPath);
-    if (added.length === 0) return;
-    const list = [...added, ...this.granted().filter((p) => !added.includes(p))].slice(0, MAX_GRANTED);
-    await this.deps.context.workspaceState.update(GRANTED_KEY, list);
-  }
-
   private referenceMessages() {
     return { localize: (problem: string) => this.localize(problem), notLocal: this.uiStrings()['refs.outside'] };
   }
 
   private async describe(uri: vscode.Uri): Promise<FileReferenceEntry> {
     if (!this.panel) throw new Error('the panel is closed');
-    if (!this.mayRead(uri)) {
+    if (!(await this.deps.access.mayRead(uri))) {
       return { kind: 'file', uri: uri.toString(), path: uri.fsPath, name: path.posix.basename(uri.path), problem: this.uiStrings()['refs.outside'] };
     }
     return describeReferenceFile(uri, this.panel.webview, this.referenceMessages());
   }
 
   private async attachFiles(uris: readonly vscode.Uri[]): Promise<void> {
-    await this.grant(uris);
     const items = await Promise.all(uris.map((u) => this.describe(u)));
     this.post({ type: 'attach', items });
   }
@@ -487,7 +475,10 @@ export class StudioPanel implements vscode.Disposable {
       openLabel: vscode.l10n.t('Attach'),
       title: vscode.l10n.t('Choose reference images'),
     });
-    if (picked && picked.length > 0) await this.attachFiles(picked);
+    if (picked && picked.length > 0) {
+      await this.deps.access.grantPicked(picked);
+      await this.attachFiles(picked);
+    }
   }
 
   private async sendImages(): Promise<void> {
@@ -554,8 +545,6 @@ export class StudioPanel implements vscode.Disposable {
   /** Fills the form from a result's request, its reference images included. */
   private async reuse(entry: GalleryEntry): Promise<void> {
     const { references, missing } = await savedReferences(entry);
-    const files = references.flatMap((r) => (r.kind === 'file' ? [vscode.Uri.file(r.path)] : []));
-    await this.grant(files);
     const entries: ReferenceEntry[] = [];
     for (const r of references) {
       const text = r.text ? { text: r.text } : {};
@@ -576,7 +565,6 @@ export class StudioPanel implements vscode.Disposable {
       this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Reference image {0} no longer exists; the variation was not started.', missing.join(', ')) });
       return;
     }
-    await this.grant(references.flatMap((r) => (r.kind === 'file' ? [vscode.Uri.file(r.path)] : [])));
     const outcome = await this.run({
       kind: references.some((r) => r.kind === 'file') ? 'restyle' : 'generate',
       request: savedRequest(entry),

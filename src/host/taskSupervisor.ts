@@ -476,7 +476,7 @@ export class TaskSupervisor implements vscode.Disposable {
   }
 
   noteText(note: Note | undefined): string | undefined {
-    return note ? vscode.l10n.t(note.template, ...(note.args ?? [])) : undefined;
+    return note ? this.log.redact(vscode.l10n.t(note.template, ...(note.args ?? []))) : undefined;
   }
 
   /** The note as an error the user can act on (Set API Key for a refused key, and so on). */

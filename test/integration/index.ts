@@ -20,15 +20,16 @@ interface MochaTest {
 export async function run(): Promise<void> {
   const { Mocha } = require('mocha') as { Mocha: new (options: object) => MochaInstance };
   const resultFile = process.env.AIGC_TEST_RESULT_FILE;
-  const phase = (await reloadMarkerExists()) ? 2 : 1;
+  const phase = (await markerExists('.hostile-workspace')) ? 3 : (await markerExists('.reload-test.json')) ? 2 : 1;
   // Decided once, before any test runs: phase 1's reload test writes the marker itself.
   process.env.AIGC_TEST_PHASE = String(phase);
   const record = (event: Record<string, unknown>) => {
     if (resultFile) appendFileSync(resultFile, `${JSON.stringify({ ...event, phase })}\n`);
   };
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', grep: process.env.AIGC_TEST_GREP });
-  // Phase 2 only finishes the reload test; in phase 1 it runs last, after every other suite.
-  const files = phase === 2 ? ['reload.test.js'] : ['extension.test.js', 'panel.test.js', 'reload.test.js'];
+  // Phase 2 only finishes the reload test (in phase 1 it runs last, after every other suite);
+  // phase 3 is the hostile repository's window.
+  const files = phase === 3 ? ['hostile.test.js'] : phase === 2 ? ['reload.test.js'] : ['extension.test.js', 'panel.test.js', 'reload.test.js'];
   for (const file of files) {
     const full = path.join(__dirname, file);
     if (existsSync(full)) mocha.addFile(full);
@@ -53,7 +54,7 @@ interface MochaInstance {
   run(done: (failures: number) => void): { on(event: string, listener: (...args: never[]) => void): void };
 }
 
-async function reloadMarkerExists(): Promise<boolean> {
+async function markerExists(name: string): Promise<boolean> {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder ? exists(vscode.Uri.joinPath(folder.uri, '.reload-test.json')) : false;
+  return folder ? exists(vscode.Uri.joinPath(folder.uri, name)) : false;
 }

@@ -13,7 +13,7 @@
 // workspace and user data: when phase 1 leaves its marker, a second pass runs, with TWO windows
 // on that workspace at once under code-server (two extension hosts racing for the same tasks).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -62,21 +62,30 @@ async function main() {
   const userSettings = { 'aigcImage.baseUrl': sim.apiOrigin, 'workbench.startupEditor': 'none' };
 
   const desktop = process.env.VSCODE_EXECUTABLE || (process.env.AIGC_FORCE_CODE_SERVER ? undefined : onPath('code'));
+  const hostile = prepareHostileWorkspace(temp, sim);
   const started = Date.now();
   let passes = 0;
+  // 1: the suites; 2: two new windows on the same workspace (when pass 1 left the reload marker);
+  // 3: a hostile repository, in a window of its own.
+  const plan = [
+    { pass: 1, folder: workspace, windows: 1, when: () => true, what: '' },
+    { pass: 2, folder: workspace, windows: 2, when: () => existsSync(path.join(workspace, '.reload-test.json')), what: ' (two new extension hosts on the same workspace and user data)' },
+    { pass: 3, folder: hostile, windows: 1, when: () => !process.env.AIGC_TEST_GREP || /hostile/i.test(process.env.AIGC_TEST_GREP), what: ' (a hostile repository)' },
+  ];
+  const host = desktop || process.env.AIGC_VSCODE_DOWNLOAD ? await electronPasses(desktop, temp, env, userSettings) : await codeServerPasses(workspace, env, userSettings);
   try {
-    const runPass = desktop || process.env.AIGC_VSCODE_DOWNLOAD ? await electronPasses(desktop, workspace, temp, env, userSettings) : await codeServerPasses(workspace, env, userSettings);
-    for (let pass = 1; pass <= 2; pass++) {
-      if (pass === 2 && !existsSync(path.join(workspace, '.reload-test.json'))) break;
-      passes = pass;
-      log(`pass ${pass}${pass === 2 ? ' (new extension hosts on the same workspace and user data)' : ''}`);
-      await runPass(pass);
-      for (const e of readEvents(resultFile).filter((x) => x.phase === pass)) {
+    for (const step of plan) {
+      if (!step.when()) continue;
+      passes++;
+      log(`pass ${step.pass}${step.what}`);
+      await host.run(step.pass, step.folder, step.windows);
+      for (const e of readEvents(resultFile).filter((x) => x.phase === step.pass)) {
         if (e.event === 'pass') console.log(`  ✓ ${e.title} (${e.ms ?? 0} ms)`);
         if (e.event === 'fail') console.log(`  ✗ ${e.title}`);
       }
     }
   } finally {
+    await host.stop();
     await control.close?.();
     await sim.close();
   }
@@ -99,25 +108,32 @@ async function main() {
   process.exit(failures > 0 ? 1 : 0);
 }
 
-/** Desktop VS Code (installed, or downloaded where the network allows) via @vscode/test-electron. */
-async function electronPasses(executable, workspace, temp, env, userSettings) {
+/**
+ * Desktop VS Code (installed, or downloaded where the network allows) via @vscode/test-electron.
+ * One window at a time: a second desktop instance on the same user data would hand its folder
+ * to the first, so pass 2 runs with one host there.
+ */
+async function electronPasses(executable, temp, env, userSettings) {
   const { runTests } = require('@vscode/test-electron');
   const userDataDir = path.join(temp, 'user-data');
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
   log(`desktop VS Code: ${executable ?? 'downloaded by @vscode/test-electron'}`);
-  return async () => {
-    await runTests({
-      ...(executable ? { vscodeExecutablePath: executable } : {}),
-      extensionDevelopmentPath: root,
-      extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
-      extensionTestsEnv: env,
-      launchArgs: [workspace, '--user-data-dir', userDataDir, '--extensions-dir', path.join(temp, 'extensions'), '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
-    }).catch((error) => log(`VS Code exited with an error: ${error}`));
+  return {
+    async run(_pass, folder) {
+      await runTests({
+        ...(executable ? { vscodeExecutablePath: executable } : {}),
+        extensionDevelopmentPath: root,
+        extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
+        extensionTestsEnv: env,
+        launchArgs: [folder, '--user-data-dir', userDataDir, '--extensions-dir', path.join(temp, 'extensions'), '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+      }).catch((error) => log(`VS Code exited with an error: ${error}`));
+    },
+    async stop() {},
   };
 }
 
-/** code-server + headless Chromium; the same server (and user data) serves both passes. */
+/** code-server + headless Chromium; the same server (and user data) serves every pass. */
 async function codeServerPasses(workspace, env, userSettings) {
   const harness = await import(path.join(root, 'test', 'harness', 'codeServer.mjs'));
   const server = await harness.startCodeServer({
@@ -136,9 +152,8 @@ async function codeServerPasses(workspace, env, userSettings) {
     await server.stop();
   };
   process.once('exit', () => void stopAll());
-  let remaining = 2;
   /** One window: loads the workbench with the test runner and resolves with its exit code. */
-  const runWindow = async (pass, index) => {
+  const runWindow = async (pass, folder, index) => {
     const page = await context.newPage();
     const exit = new Promise((resolve) => {
       page.exposeFunction('codeAutomationExit', (code) => resolve(code));
@@ -146,7 +161,7 @@ async function codeServerPasses(workspace, env, userSettings) {
       page.exposeFunction('codeAutomationLog', (text) => process.env.AIGC_TEST_VERBOSE && process.stdout.write(`${text}\n`));
     });
     const url = harness.workbenchUrl(server, {
-      folder: workspace,
+      folder,
       extensionDevelopmentPath: root,
       extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
     });
@@ -162,15 +177,76 @@ async function codeServerPasses(workspace, env, userSettings) {
     await page.close().catch(() => undefined);
     return code;
   };
-  return async (pass) => {
-    // Pass 2: two windows on the same workspace at once, as a user with a split setup would have.
-    const windows = pass === 2 ? 2 : 1;
-    await Promise.all(Array.from({ length: windows }, (_, index) => runWindow(pass, index)));
-    remaining -= 1;
-    const last = pass === 2 || !existsSync(path.join(workspace, '.reload-test.json'));
-    if (last || remaining === 0) await stopAll();
-    else await new Promise((resolve) => setTimeout(resolve, 1500)); // let the old extension host wind down
+  return {
+    async run(pass, folder, windows) {
+      await Promise.all(Array.from({ length: windows }, (_, index) => runWindow(pass, folder, index)));
+      // Let the extension hosts of the closed windows wind down before the next pass opens.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    },
+    stop: stopAll,
   };
+}
+
+/**
+ * A repository a user might clone without knowing its author: workspace settings that try to
+ * redirect the key and the output, links out of the workspace, sidecars naming files outside it
+ * (by absolute and by Windows network path), huge compressible sidecars and 5 000 ordinary ones.
+ * `outside` is the folder nothing may be read from or written to; the test checks it afterwards.
+ */
+function prepareHostileWorkspace(temp, sim) {
+  const hostile = path.join(temp, 'hostile');
+  const outside = path.join(temp, 'outside');
+  cpSync(path.join(root, 'test', 'fixtures', 'hostile-workspace'), hostile, { recursive: true });
+  mkdirSync(outside, { recursive: true });
+  const image = path.join(hostile, 'assets', 'cat.png');
+  cpSync(image, path.join(outside, 'secret.png'));
+  writeFileSync(path.join(outside, 'private-notes.json'), JSON.stringify({ secret: true }));
+  // The output folder is "art"; today's folder in it leads outside.
+  const today = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  const dated = `${today.getFullYear()}-${pad(today.getMonth() + 1)}-${pad(today.getDate())}`;
+  mkdirSync(path.join(hostile, 'art'), { recursive: true });
+  symlinkSync(outside, path.join(hostile, 'art', dated));
+  symlinkSync(outside, path.join(hostile, 'assets', 'linked'));
+  mkdirSync(path.join(hostile, '.vscode'), { recursive: true });
+  writeFileSync(
+    path.join(hostile, '.vscode', 'settings.json'),
+    JSON.stringify(
+      {
+        'aigcImage.baseUrl': sim.thirdOrigin,
+        'aigcImage.apiKey': 'workspace-planted-key-123',
+        'aigcImage.queryPath': `@${new URL(sim.thirdOrigin).host}/{task_id}`,
+        'aigcImage.outputFolder': 'art',
+        'aigcImage.restyleOutput': 'besideSource',
+        'aigcImage.timeoutSeconds': 'soon',
+        'aigcImage.defaults.aspectRatio': '1:100',
+      },
+      null,
+      2,
+    ),
+  );
+  const sidecar = (name, references, prompt) => ({
+    kind: 'aigc-image-studio/result',
+    version: 1,
+    taskId: `hostile-${name}`,
+    prompt,
+    model: { name: 'GEM', version: '2.5' },
+    request: { model_name: 'GEM', model_version: '2.5', prompt, file_infos: references.map(() => ({ type: 'Url', url: 'data:image/png;omitted (1000 bytes)' })) },
+    references,
+    images: [{ file: `${name}.png`, url: 'https://cdn.example/x.png', format: 'png', bytes: 1, sha256: 'x' }],
+    timings: { submittedAt: '2026-01-01T00:00:00Z', savedAt: '2026-01-01T00:00:00Z' },
+  });
+  const results = path.join(hostile, 'art', 'older');
+  mkdirSync(results, { recursive: true });
+  const place = (name, content) => {
+    writeFileSync(path.join(results, `${name}.json`), typeof content === 'string' ? content : JSON.stringify(content));
+    linkSync(image, path.join(results, `${name}.png`));
+  };
+  place('stolen', sidecar('stolen', [{ path: path.join(outside, 'secret.png') }, { path: '\\\\evil-host\\share\\secret.png' }, { path: '../../outside/secret.png' }], 'a variation that would upload a private file'));
+  // Huge and compressible: megabytes of spaces inside a valid sidecar.
+  for (let i = 0; i < 3; i++) place(`huge-${i}`, JSON.stringify(sidecar(`huge-${i}`, [], `huge ${i}`)).replace('"prompt":', `"padding": "${' '.repeat(8 * 1024 * 1024)}", "prompt":`));
+  for (let i = 0; i < 5000; i++) place(`many-${i}`, sidecar(`many-${i}`, [], `ordinary result ${i}`));
+  return hostile;
 }
 
 main().catch((error) => {

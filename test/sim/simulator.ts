@@ -66,7 +66,9 @@ export type FaultKind =
   /** HTTP 200 with an error in the body: `Response.Error` (native), a non-zero `code` (envelope); HTTP 500 in the queue shape. */
   | { kind: 'bodyError'; code?: string; message?: string }
   /** (create) the task runs its time and then FINISHes with this error (not a content-policy one unless you say so). */
-  | { kind: 'taskFailure'; errCode?: number; errCodeExt?: string; message?: string };
+  | { kind: 'taskFailure'; errCode?: number; errCodeExt?: string; message?: string }
+  /** An answer (API: HTTP 200 JSON that never closes its string; CDN: an HTTP 500 page) of `bytes` bytes, streamed. */
+  | { kind: 'huge'; bytes: number };
 
 export type FaultRoute = 'create' | 'query' | 'status' | 'response' | 'cancel' | 'cdn' | 'any';
 
@@ -130,6 +132,8 @@ export interface Simulator {
   fault(f: Fault): void;
   clearFaults(): void;
   cdnSawAuthorization(): boolean;
+  /** Bytes of 'huge' fault answers written so far. */
+  hugeBytesSent(): number;
   /** Forgets requests, tasks, faults and the CDN flag, and restores the options given at start. */
   reset(): void;
   close(): Promise<void>;
@@ -172,7 +176,7 @@ const VIOLATION_AFTER_MS = 300;
 /** How long a Temporary result URL claims to stay valid. */
 const URL_LIFETIME_MS = 24 * 3600_000;
 
-const API_FAULTS = new Set<FaultKind['kind']>(['http', 'reset', 'slow', 'malformedJson', 'htmlError', 'redirect', 'violation', 'bodyError', 'taskFailure']);
+const API_FAULTS = new Set<FaultKind['kind']>(['http', 'reset', 'slow', 'malformedJson', 'htmlError', 'redirect', 'violation', 'bodyError', 'taskFailure', 'huge']);
 const CDN_FAULTS = new Set<FaultKind['kind']>([
   'http',
   'reset',
@@ -184,6 +188,7 @@ const CDN_FAULTS = new Set<FaultKind['kind']>([
   'notImage',
   'truncated',
   'oversized',
+  'huge',
 ]);
 
 type ApiRoute =
@@ -304,6 +309,8 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
   const sessions = new Map<string, string>();
   let faults: FaultSlot[] = [];
   let cdnAuth = false;
+  /** Bytes of 'huge' answers actually written (the client may hang up long before the end). */
+  let hugeBytesSent = 0;
   /** Bumped by reset so a delayed (slow-fault) answer from an earlier test cannot create a task in the next one. */
   let epoch = 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -679,6 +686,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     req: http.IncomingMessage,
     res: http.ServerResponse,
     asError: (status: number, message: string) => Answer,
+    server: SimServer,
   ): Promise<boolean> {
     switch (fault.kind) {
       case 'reset':
@@ -717,6 +725,28 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
         res.writeHead(302, { Location: thirdOrigin + (req.url ?? '/'), 'Content-Length': 0 });
         res.end();
         return true;
+      case 'huge': {
+        // Streamed with back-pressure; how much went out is counted, so a test can see the client hang up early.
+        const status = server === 'api' ? 200 : 500;
+        res.writeHead(status, { 'Content-Type': status === 200 ? 'application/json' : 'text/html', 'Content-Length': fault.bytes });
+        const head = Buffer.from(status === 200 ? '{"Response": {"Padding": "' : '<html><body>');
+        const block = Buffer.alloc(64 * 1024, 0x61);
+        let sent = 0;
+        const pump = () => {
+          while (sent < fault.bytes && !res.destroyed) {
+            const piece = sent === 0 ? head : block.subarray(0, Math.min(block.length, fault.bytes - sent));
+            sent += piece.length;
+            hugeBytesSent += piece.length;
+            if (!res.write(piece)) {
+              res.once('drain', pump);
+              return;
+            }
+          }
+          if (!res.destroyed) res.end();
+        };
+        pump();
+        return true;
+      }
       default:
         return false;
     }
@@ -758,7 +788,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
       else if (fault.kind === 'bodyError') {
         sendJson(res, bodyError(fault));
         return;
-      } else if (await applyCommonFault(fault, req, res, (status, message) => errorAnswer(status, message))) return;
+      } else if (await applyCommonFault(fault, req, res, (status, message) => errorAnswer(status, message), 'api')) return;
     }
 
     const auth = req.headers.authorization;
@@ -813,7 +843,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     const fault = server === 'cdn' ? takeFault('cdn') : undefined;
     if (fault) {
       const plainError = (status: number, message: string): Answer => ({ status, body: { error: message } });
-      if (await applyCommonFault(fault, req, res, plainError)) return;
+      if (await applyCommonFault(fault, req, res, plainError, 'cdn')) return;
       switch (fault.kind) {
         case 'expiredUrl':
           // What an expired signed VOD/COS URL answers.
@@ -912,6 +942,9 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     cdnSawAuthorization() {
       return cdnAuth;
     },
+    hugeBytesSent() {
+      return hugeBytesSent;
+    },
     reset() {
       epoch++;
       requests.length = 0;
@@ -919,6 +952,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
       sessions.clear();
       faults = [];
       cdnAuth = false;
+      hugeBytesSent = 0;
       options = { ...initial };
     },
     async close() {

@@ -1,0 +1,71 @@
+/**
+ * The extension's settings as one zod schema. Values can come from a cloned repository's
+ * `.vscode/settings.json` (the resource- and window-scoped ones), so each is checked: a value of
+ * the wrong type or out of range falls back to its default instead of reaching the code (a
+ * string timeout once made a NaN deadline), and the fields that were ignored are reported.
+ */
+import * as z from 'zod/mini';
+import { ASPECT_RATIOS, MODELS, PERSON_GENERATION, RESOLUTIONS, STORAGE_MODES, SWITCH_VALUES, modelKey } from './models';
+import { isUncPath } from './naming';
+
+export const TIMEOUT_SECONDS = { min: 30, max: 86_400, default: 600 } as const;
+export const OUTPUT_FOLDER_DEFAULT = 'generated-images';
+
+const optionalChoice = <const T extends readonly [string, ...string[]]>(values: T) => z.optional(z.union([z.enum(values), z.literal('')]));
+
+/** A folder inside the workspace: relative, no UNC share, no drive, no `..` climbing out. */
+const outputFolder = z.string().check(
+  z.maxLength(200),
+  z.refine((value) => !isUncPath(value) && !/^([a-zA-Z]:|[\\/])/.test(value.trim()) && !value.split(/[\\/]+/).includes('..'), 'must be a folder inside the workspace'),
+);
+
+export const settingsSchema = z.object({
+  timeoutSeconds: z.number().check(z.gte(TIMEOUT_SECONDS.min), z.lte(TIMEOUT_SECONDS.max)),
+  defaultModel: z.enum(MODELS.map(modelKey) as [string, ...string[]]),
+  outputFolder,
+  restyleOutput: z.enum(['outputFolder', 'besideSource']),
+  writeSidecar: z.boolean(),
+  'defaults.storageMode': optionalChoice(STORAGE_MODES),
+  'defaults.resolution': optionalChoice(RESOLUTIONS),
+  'defaults.aspectRatio': optionalChoice(ASPECT_RATIOS),
+  'defaults.personGeneration': optionalChoice(PERSON_GENERATION),
+  'defaults.inputComplianceCheck': optionalChoice(SWITCH_VALUES),
+  'defaults.outputComplianceCheck': optionalChoice(SWITCH_VALUES),
+  'defaults.enhancePrompt': optionalChoice(SWITCH_VALUES),
+});
+
+export type CheckedSettings = z.infer<typeof settingsSchema>;
+export type SettingName = keyof CheckedSettings;
+
+export const SETTING_DEFAULTS: CheckedSettings = {
+  timeoutSeconds: TIMEOUT_SECONDS.default,
+  defaultModel: modelKey(MODELS[0]!),
+  outputFolder: OUTPUT_FOLDER_DEFAULT,
+  restyleOutput: 'outputFolder',
+  writeSidecar: true,
+  'defaults.storageMode': undefined,
+  'defaults.resolution': undefined,
+  'defaults.aspectRatio': undefined,
+  'defaults.personGeneration': undefined,
+  'defaults.inputComplianceCheck': undefined,
+  'defaults.outputComplianceCheck': undefined,
+  'defaults.enhancePrompt': undefined,
+};
+
+/**
+ * The values as given where they are valid, the default where not. `ignored` names each
+ * setting that was replaced, for the log.
+ */
+export function checkSettings(raw: Partial<Record<SettingName, unknown>>): { settings: CheckedSettings; ignored: SettingName[] } {
+  const settings = { ...SETTING_DEFAULTS } as Record<SettingName, unknown>;
+  const ignored: SettingName[] = [];
+  for (const name of Object.keys(SETTING_DEFAULTS) as SettingName[]) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    const field = settingsSchema.shape[name];
+    const parsed = field.safeParse(typeof value === 'string' ? value.trim() : value);
+    if (parsed.success) settings[name] = parsed.data;
+    else ignored.push(name);
+  }
+  return { settings: settings as CheckedSettings, ignored };
+}

@@ -1,0 +1,40 @@
+/**
+ * Which local files may be read and sent to the gateway as reference images: files inside a
+ * workspace folder once symbolic links are followed, and files the user picked in a file dialog
+ * during this session. Nothing else — not a path named in a committed sidecar, a dropped file
+ * from elsewhere, nor a link in the workspace that leads out of it. Picks are not remembered
+ * across sessions.
+ */
+import { realpath } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { isInside, isUncPath } from '../core/naming';
+
+export class ReferenceAccess {
+  private readonly picked = new Set<string>();
+
+  /** The user chose these files in an open dialog (Browse…, Restyle without a selection). */
+  async grantPicked(uris: readonly vscode.Uri[]): Promise<void> {
+    for (const uri of uris) {
+      const real = await this.realPath(uri);
+      if (real) this.picked.add(real);
+    }
+  }
+
+  async mayRead(uri: vscode.Uri): Promise<boolean> {
+    const real = await this.realPath(uri);
+    if (!real) return false;
+    if (this.picked.has(real)) return true;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file') continue;
+      const root = await realpath(folder.uri.fsPath).catch(() => undefined);
+      if (root && isInside(root, real)) return true;
+    }
+    return false;
+  }
+
+  /** The file's real path (links followed), or undefined for what is not a readable local file. */
+  private async realPath(uri: vscode.Uri): Promise<string | undefined> {
+    if (uri.scheme !== 'file' || isUncPath(uri.fsPath)) return undefined;
+    return realpath(uri.fsPath).catch(() => undefined);
+  }
+}
