@@ -12,6 +12,7 @@ import { type GatewayClient, createdNothing } from './gateway';
 import type { Lease, TaskJournal } from './journal';
 import { LandingError, landImages } from './landing';
 import { downloadFailureOf } from './download';
+import { type DurationBook, durationKey } from './durationBook';
 import { type LifecycleEvent, type Note, type TaskRecord, advance, isPastRetention, isTerminal } from './lifecycle';
 import { pollUntilDone } from './poll';
 import type { CreateTaskBody } from './request';
@@ -29,6 +30,8 @@ export interface CollectorDeps {
   now?: () => number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   maxBytes?: number;
+  /** Durations this model took on this gateway before, and where to add this one's. */
+  durations?: Pick<DurationBook, 'durations' | 'record'>;
 }
 
 export interface CollectOptions {
@@ -97,6 +100,10 @@ export class TaskCollector {
   private discardAsked = false;
   private stoppedWaiting = false;
   private landingFailures = 0;
+  /** The latest sleep between looks: a finish lies, on average, half of it before it was seen. */
+  private lastSleepMs = 0;
+  /** This host submitted the task and has watched it since: its duration is worth learning. */
+  private watchedFromStart = false;
   /** The error behind the latest problem or outcome, with its details, for the log and the UI. */
   lastError: StudioError | undefined;
   backgroundAfter: number;
@@ -224,6 +231,7 @@ export class TaskCollector {
       const submitted = await this.deps.client.submit(body, { signal: this.stopper.signal });
       const { taskId, statusUrl, responseUrl, cancelUrl } = submitted;
       await this.apply({ type: 'submitted', ref: { taskId, statusUrl, responseUrl, cancelUrl }, requestId: submitted.requestId });
+      this.watchedFromStart = true;
       this.log('info', `submitted ${taskId} (request ${submitted.requestId ?? '-'}) ${this.current.body.model_name} ${this.current.body.model_version}`);
     } catch (error) {
       if (this.stopped) return;
@@ -251,13 +259,21 @@ export class TaskCollector {
     const signal = AbortSignal.any([this.stopper.signal, step.signal]);
     const lookNow = this.lookNow;
     this.lookNow = false;
+    const { body } = this.current;
+    const key = durationKey(this.deps.client.apiOrigin, body.model_name, body.model_version);
+    const durations = (await this.deps.durations?.durations(key).catch(() => [])) ?? [];
     try {
       const final = await pollUntilDone(this.deps.client, ref, {
         signal,
         lookNow,
+        durations,
+        submittedAt: this.current.submittedAt,
         backgroundAfter: () => (this.foreground ? this.backgroundAfter : this.now()),
         now: this.now,
-        sleep: (ms, s) => this.sleep(ms, s),
+        sleep: (ms, s) => {
+          this.lastSleepMs = ms;
+          return this.sleep(ms, s);
+        },
         onState: (state) => {
           if (!isFinal(state)) void this.apply({ type: 'upstream', state });
         },
@@ -267,6 +283,10 @@ export class TaskCollector {
           if (this.current.problem?.template !== e.template) void this.apply({ type: 'problem', note: noteFrom(e, this.now()) });
         },
       });
+      if (final.status === 'succeeded' && this.watchedFromStart && !lookNow && this.current.submittedAt !== undefined) {
+        const duration = this.now() - this.current.submittedAt - this.lastSleepMs / 2;
+        void this.deps.durations?.record(key, duration).catch(() => undefined);
+      }
       await this.apply({ type: 'upstream', state: final });
       if (final.status === 'failed') this.lastError = undefined;
     } catch (error) {

@@ -1,32 +1,30 @@
 /**
  * Waiting for a task to finish.
  *
- * The schedule (see `nextDelay`), and why:
- * - Start fast: the first look is 500 ms after submit, the next 750 ms later, so
- *   an instantly refused task (content policy, bad reference image) is reported
- *   within about a second.
- * - Then settle: each interval is 1.5× the previous, capped at 2.5 s. Real tasks
- *   take 10–30 s, so polling faster than every few seconds in the middle of a
- *   task only spends requests (the upstream limit is 20 creates/s per account,
- *   shared with every other client of the key).
- * - Aim when the gateway reports progress: two progress samples give a rate and
- *   so an estimated finish time. While the finish is more than 2 s away the next
- *   look comes after 0.6 of the remaining time (400 ms – 10 s), so a rate measured
- *   early (on two samples a second apart) is corrected as the task goes on; close
- *   to the finish the look is aimed just after it, by a margin of 0.5 % of the
- *   estimated duration (at least 30 ms). A miss falls back to a short 250 ms
- *   interval that grows again. Reported progress is an integer rounded down, so a
- *   reading of p is counted as p + 0.5. Measured against the simulator (see
- *   BENCHMARKS.md) this detects a finish within about 70 ms (median) with about six
- *   requests per task, where a fixed 500 ms poller needs 35 for ~180 ms.
- * - Failed looks never end the wait (the task is billed): transient errors (network,
- *   5xx, 429, a malformed answer) back off from 1 s to a cap, a Retry-After is honoured
- *   up to 5 minutes, a task the gateway does not know yet is looked for every 0.7 s for
- *   its first minute, and errors that need the user (a refused key) are retried every minute.
+ * The schedule, and why:
+ * - Without a progress signal worth believing, the looks follow `blindDelay` (schedule.ts): two
+ *   early looks (0.5 s, then 0.75 s later) catch an instant refusal; then, once this model's
+ *   durations on this gateway are known, the looks are aimed at where such tasks usually end
+ *   (sparse before, dense where finishes are likely); before that, one every 0.9 s.
+ * - Aim when the gateway reports progress that behaves like a clock (`progressLooksLinear`:
+ *   three or more readings on a straight line): the samples give a rate and so an estimated
+ *   finish. While it is more than 2 s away the next look comes after 0.6 of the remaining time
+ *   (400 ms – 10 s); close to it the look is aimed just after it, by 0.5 % of the estimated
+ *   duration (at least 30 ms); a miss is retried after 250 ms. A reading of p is counted as
+ *   p + 0.5 (gateways round down). Progress that sits at 0 or at a constant, jumps in steps, or
+ *   misses its aim twice (99 long before the end) is dropped for the rest of the wait, and even
+ *   trusted progress never sleeps past where the learned durations say the task likely ends, so
+ *   a misleading signal never makes detection worse than no signal.
+ * - Failed looks never end the wait (the task is billed): transient errors (network, 5xx, 429,
+ *   a malformed answer) back off from 1 s to 2 s (a finish is seen within 2 s of an outage's
+ *   end), a Retry-After is honoured up to 5 minutes, a task the gateway does not know yet is
+ *   looked for every 0.7 s for its first minute, and errors that need the user (a refused key)
+ *   are retried every minute.
  * - In the background (past the foreground deadline) looks slow down to every 5–30 s.
  */
 import { StudioError, toStudioError } from './errors';
 import { type GatewayClient, type TaskRef, sleep } from './gateway';
+import { blindDelay, durationModel, progressLooksLinear } from './schedule';
 import { type TaskState, isFinal } from './taskState';
 
 interface Sample {
@@ -106,6 +104,8 @@ export const MAX_RETRY_AFTER_MS = 5 * 60_000;
 export const NEEDS_USER_DELAY_MS = 60_000;
 /** A task the gateway does not know yet, this soon after the wait began, is looked at this often. */
 export const NOT_VISIBLE_DELAY_MS = 700;
+/** In the foreground, failed looks are retried at least this often: a finish is seen within 2 s of an outage's end. */
+export const MAX_RETRY_DELAY_MS = 2000;
 const NOT_VISIBLE_WINDOW_MS = 60_000;
 
 /** Delay before the next look after a failed one; every failure is retried, only the pace differs. */
@@ -113,7 +113,7 @@ export function retryDelay(error: StudioError, errorsInRow: number, sinceStartMs
   if (error.kind === 'notFound' && sinceStartMs < NOT_VISIBLE_WINDOW_MS) return NOT_VISIBLE_DELAY_MS;
   const retryable = error.transient || error.kind === 'invalidResponse' || error.kind === 'notFound';
   if (!retryable) return NEEDS_USER_DELAY_MS;
-  const cap = background ? BACKGROUND_MAX_DELAY_MS : MAX_DELAY_MS * 4;
+  const cap = background ? BACKGROUND_MAX_DELAY_MS : MAX_RETRY_DELAY_MS;
   const grown = Math.min(cap, 1000 * 2 ** Math.max(0, errorsInRow - 1));
   const asked = error.retryAfterMs === undefined ? 0 : Math.min(MAX_RETRY_AFTER_MS, error.retryAfterMs);
   return Math.max(grown, asked);
@@ -139,6 +139,10 @@ export interface PollOptions {
   now?: () => number;
   /** How to wait: injected for a deterministic clock, or to wake early ("collect now"). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Durations (ms) this model took on this gateway before: the schedule aims its looks with them. */
+  durations?: readonly number[];
+  /** When the task was submitted (epoch ms), for a resumed wait; default: now. */
+  submittedAt?: number;
 }
 
 /**
@@ -158,15 +162,19 @@ export async function pollUntilDone(
     const value = options.backgroundAfter;
     return typeof value === 'function' ? value() : (value ?? Infinity);
   };
+  const submittedAt = options.submittedAt ?? startedAt;
+  const model = durationModel(options.durations ?? []);
   const samples: Sample[] = [];
   let attempt = 0;
-  let delay = options.lookNow ? 0 : FIRST_DELAY_MS;
+  let delay = options.lookNow ? 0 : blindDelay({ attempt: 0, elapsed: startedAt - submittedAt, model });
   let previousDelay = 0;
   let errors = 0;
   let missedAim = false;
+  let misses = 0;
+  let trusted = false;
 
   for (;;) {
-    const finish = estimateFinish(samples)?.at;
+    const finish = trusted ? estimateFinish(samples)?.at : undefined;
     const aimed = finish !== undefined && now() + delay >= finish;
     await wait(delay, options.signal).catch(rethrowAbort);
     if (options.signal?.aborted) throw abortedError();
@@ -193,10 +201,17 @@ export async function pollUntilDone(
       if (samples.length > 8) samples.shift();
     }
     missedAim = aimed;
-    delay =
-      now() >= backgroundAfter()
-        ? backgroundDelay(previousDelay)
-        : nextDelay({ attempt, previousDelay, now: now(), samples, missedAim });
+    if (aimed) misses++;
+    // Progress is aimed at only while it behaves like a clock; twice past its finish and it is dropped.
+    trusted = misses < 2 && progressLooksLinear(samples);
+    const blind = blindDelay({ attempt, elapsed: now() - submittedAt, model });
+    if (now() >= backgroundAfter()) delay = backgroundDelay(previousDelay);
+    else if (!trusted) delay = blind;
+    else {
+      // Never sleep past where the learned durations say the task is likely to end.
+      const aimedDelay = nextDelay({ attempt, previousDelay, now: now(), samples, missedAim });
+      delay = model ? Math.min(aimedDelay, blind) : aimedDelay;
+    }
   }
 }
 

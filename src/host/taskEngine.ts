@@ -4,6 +4,7 @@
  * extension evaluates none of it: a window that never generates never pays for it.
  */
 export { TaskCollector } from '../core/collector';
+export { DurationBook } from '../core/durationBook';
 export { GatewayClient } from '../core/gateway';
 export { TaskJournal, importLegacyStore, transact } from '../core/journal';
 export { landingDir, removeTempFiles } from '../core/landing';

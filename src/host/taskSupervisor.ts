@@ -62,6 +62,7 @@ export interface TaskView {
 
 export class TaskSupervisor implements vscode.Disposable {
   private journal: TaskJournal | undefined;
+  private durations: import('../core/durationBook').DurationBook | undefined;
   /** The task engine, loaded with the journal (see openJournal). */
   private engine: Awaited<ReturnType<typeof loadEngine>> | undefined;
   private readonly collectors = new Map<string, TaskCollector>();
@@ -156,6 +157,8 @@ export class TaskSupervisor implements vscode.Disposable {
     if (this.journal) return this.journal;
     this.engine ??= await loadEngine();
     this.journal ??= new this.engine.TaskJournal(this.folder, this.owner);
+    // Durations are per gateway and model, not per workspace: one book for every window.
+    this.durations ??= new this.engine.DurationBook(path.join(this.context.globalStorageUri.fsPath, 'durations.json'));
     return this.journal;
   }
 
@@ -324,6 +327,7 @@ export class TaskSupervisor implements vscode.Disposable {
         return restoreInlineImages(r.body, r.references);
       },
       log: (level: 'info' | 'warn' | 'error', message: string) => this.log[level]('task', message),
+      durations: this.durations,
     };
   }
 

@@ -56,6 +56,7 @@ export async function startSimHost() {
     /** Task records: {id, createdAt, startAt, doneAt, statusRequests, allRequests}. */
     tasks: (name) => call('tasks', { name }),
     reset: (name) => call('reset', { name }),
+    fault: (name, fault) => call('fault', { name, fault }),
     async close() {
       await call('close').catch(() => undefined);
       child.disconnect?.();

@@ -5,17 +5,18 @@
 // from AIGC_SUITE_RESULT (the same file when run through `npm run bench`).
 // Figures only: a missed goal is reported, never failed.
 //
-// Usage: node test/bench/run.mjs [latency] [e2e] [download] [footprint]   (default: all)
+// Usage: node test/bench/run.mjs [latency] [detection] [e2e] [download] [footprint]   (default: all)
 // Env:   AIGC_OUT_DIR   compiled tree to load (default out)
 //        AIGC_BENCH_TASKS   tasks per duration per client in §1 (default 16)
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RESULT_PREFIX, benchDir, formatMarkdownTable, formatTable, kb, mb, ms, num, outDir, resultsDir, root } from './lib.mjs';
+import { RESULT_PREFIX, benchDir, formatMarkdownTable, formatTable, kb, mb, ms, num, outDir, resultsDir, root, summary } from './lib.mjs';
 
 const SECTIONS = {
   latency: { script: 'latency.mjs', timeoutMs: 360_000, title: '1 detection' },
+  detection: { script: 'detection.mjs', timeoutMs: 600_000, title: '1b no progress' },
   e2e: { script: 'e2e.mjs', timeoutMs: 180_000, title: '2 end-to-end' },
   download: { script: 'download.mjs', timeoutMs: 240_000, title: '3 download' },
   footprint: { script: 'footprint.mjs', timeoutMs: 300_000, title: '4 footprint' },
@@ -108,6 +109,42 @@ function latencyRows(d, verdicts) {
     met: requestsMet,
     detail: `ours ${num(p.ours.statusRequests.mean)} per task vs @fal-ai/client ${num(p.fal.statusRequests.mean)} (${num((100 * p.ours.statusRequests.mean) / p.fal.statusRequests.mean, 0)} %)`,
   });
+  return rows;
+}
+
+const SHAPE_LABELS = { none: 'no progress', stuck99: '99 early, stuck', jumps: 'progress jumps', notExist: 'TaskNotExist 2 s', outage: '20 s query outage' };
+
+/** §1b: per shape, ours cold and warm next to the peer and the naive poller on the same tasks. */
+function detectionRows(d, verdicts) {
+  const title = SECTIONS.detection.title;
+  const rows = [];
+  const at = (shape, client) => d.rows.find((r) => r.shape === shape && r.client === client);
+  const shapes = [...new Set(d.rows.map((r) => r.shape))];
+  for (const shape of shapes) {
+    const warm = at(shape, 'ours warm');
+    const cold = at(shape, 'ours cold');
+    const fal = at(shape, 'fal');
+    const naive = at(shape, 'naive');
+    const label = SHAPE_LABELS[shape] ?? shape;
+    const latency = `${label}${shape === 'outage' ? ' (from its end)' : ''}`;
+    rows.push([title, latency, 'p50 / p90 warm; cold', `${pair(warm.latency)}; ${pair(cold.latency)}`, pair(fal.latency), pair(naive.latency), fal.errorCount ? `peer errors: ${fal.errorCount} (${fal.errors[0]?.slice(0, 40)})` : '']);
+    rows.push([title, label, 'status req / task warm; cold', `${perTask(warm.statusRequests)}; ${perTask(cold.statusRequests)}`, perTask(fal.statusRequests), perTask(naive.statusRequests), '']);
+  }
+  // The goal: without a progress signal (none, stuck at 99, jumps), all their tasks pooled.
+  const pool = (client) => {
+    const rs = d.rows.filter((r) => ['none', 'stuck99', 'jumps'].includes(r.shape) && r.client === client);
+    const latencies = rs.flatMap((r) => r.latencies ?? []);
+    return { p50: summary(latencies).p50, n: latencies.length, requests: rs.reduce((a, r) => a + r.statusRequests.mean, 0) / rs.length };
+  };
+  if (shapes.some((s) => ['none', 'stuck99', 'jumps'].includes(s))) {
+    const warm = pool('ours warm');
+    const cold = pool('ours cold');
+    const fal = pool('fal');
+    rows.push([title, 'no signal, pooled', 'p50 warm; cold', `${ms(warm.p50)}; ${ms(cold.p50)}`, ms(fal.p50), '', `${warm.n} tasks per client`]);
+    verdicts.push({ goal: 'No progress signal, warm: p50 ≤ the peer’s', met: warm.p50 <= fal.p50, detail: `${ms(warm.p50)} vs ${ms(fal.p50)} (${warm.n} tasks each)` });
+    verdicts.push({ goal: 'No progress signal, warm: ≤ ⅓ of the peer’s status requests', met: warm.requests <= fal.requests / 3, detail: `${num(warm.requests)} vs ${num(fal.requests)} per task` });
+    verdicts.push({ goal: 'No progress signal, cold: p50 ≤ 2× the peer’s', met: cold.p50 <= 2 * fal.p50, detail: `${ms(cold.p50)} vs ${ms(fal.p50)}` });
+  }
   return rows;
 }
 
@@ -268,7 +305,7 @@ for (const name of names) {
 
 const verdicts = [];
 const rows = [];
-const builders = { latency: latencyRows, e2e: e2eRows, download: downloadRows, footprint: footprintRows };
+const builders = { latency: latencyRows, detection: detectionRows, e2e: e2eRows, download: downloadRows, footprint: footprintRows };
 let failed = 0;
 for (const name of names) {
   const s = sections[name];

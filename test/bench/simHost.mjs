@@ -49,6 +49,10 @@ const ops = {
       allRequests: (counts.get(t.id) ?? 0) + 1,
     }));
   },
+  fault({ name, fault }) {
+    get(name).fault(fault);
+    return true;
+  },
   reset({ name }) {
     get(name).reset();
     return true;

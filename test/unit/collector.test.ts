@@ -11,6 +11,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { TaskCollector, submitFailure } from '../../src/core/collector';
 import { StudioError } from '../../src/core/errors';
 import { GatewayClient } from '../../src/core/gateway';
+import { DurationBook, durationKey } from '../../src/core/durationBook';
 import { TaskJournal } from '../../src/core/journal';
 import { tempPathFor } from '../../src/core/landing';
 import { type LifecycleEvent, type TaskRecord, advance, newRecord } from '../../src/core/lifecycle';
@@ -430,6 +431,22 @@ describe('waiting', () => {
     assert.equal(result.record.phase, 'discarded');
     assert.equal(result.record.outcome?.kind, 'expired');
     assert.equal(sim.requests.length, 0);
+  });
+});
+
+describe('learning how long tasks take', () => {
+  it('records the duration of each task it watched from its submission, per gateway and model', async () => {
+    const book = new DurationBook(path.join(root, 'durations.json'));
+    sim.configure({ taskDurationMs: 700 });
+    for (let i = 0; i < 3; i++) {
+      const start = record(`learn ${i}`);
+      const lease = await journal.tryAcquire(start.id);
+      await journal.write(start);
+      await new TaskCollector(start, { journal, client: client(), extensionVersion: 't', bodyFor: async (r) => r.body, durations: book }, { lease: lease!, backgroundAfter: Date.now() + 60_000 }).run();
+    }
+    const learned = await book.durations(durationKey(sim.apiOrigin, 'GEM', '2.5'));
+    assert.equal(learned.length, 3);
+    assert.ok(learned.every((ms) => ms > 300 && ms < 3000), learned.join(', '));
   });
 });
 
