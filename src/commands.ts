@@ -4,6 +4,7 @@ import type { ReferenceSource } from './core/references';
 import type { ApiKeyStore } from './host/apiKey';
 import type { Log } from './host/log';
 import { type GenerationService, describe } from './host/generationService';
+import { GENERATE_MISSING_COMMAND, type MissingImage, generateMissingImage, referencedFile } from './host/missingImages';
 import { gatherQuickInput, parseQuickOptions } from './host/quickGenerate';
 import { readOutputSettings, readSettings } from './host/settings';
 import type { TaskAction } from './core/lifecycle';
@@ -39,6 +40,30 @@ export function imageUrisFromArgs(clicked: unknown, selection: unknown): vscode.
 function activePreviewImage(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   return input instanceof vscode.TabInputCustom && IMAGE_EXTENSION.test(input.uri.path) ? input.uri : undefined;
+}
+
+/** The quick fix's argument, checked: a command can be run with anything. */
+function parseMissingImage(arg: unknown): MissingImage | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const a = arg as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const document = a.document instanceof vscode.Uri ? a.document : undefined;
+  const target = text(a.target);
+  const written = text(a.written);
+  if (!document || !target || !written || typeof a.start !== 'number' || typeof a.end !== 'number') return undefined;
+  // The target must be the file the reference names, inside the workspace.
+  const resolved = referencedFile(document, written);
+  if (!resolved || resolved.fsPath !== target || !vscode.workspace.getWorkspaceFolder(resolved)) return undefined;
+  return {
+    document,
+    target,
+    written,
+    start: a.start,
+    end: a.end,
+    prompt: text(a.prompt) ?? '',
+    ...(text(a.aspectRatio) ? { aspectRatio: text(a.aspectRatio) } : {}),
+    ...(a.direct === true ? { direct: true } : {}),
+  };
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
@@ -78,6 +103,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     const references: ReferenceSource[] = images.map((u) => ({ kind: 'file', path: u.fsPath }));
     const input = await gatherQuickInput('restyle', references, context.globalState, given);
     return input ? generations.generate(input) : undefined;
+  };
+
+  /** The editor's selection as the prompt (editable), then the model: the quick flow. */
+  const generateFromSelection = async () => {
+    const editor = vscode.window.activeTextEditor;
+    const selection = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).trim().slice(0, 2000) : '';
+    const input = await gatherQuickInput('generate', [], context.globalState, { promptSuggestion: selection });
+    return input ? generations.generate(input) : undefined;
+  };
+
+  const generateMissing = async (arg?: unknown) => {
+    const missing = parseMissingImage(arg);
+    return missing ? generateMissingImage(generations, context.globalState, missing) : undefined;
   };
 
   const setApiKey = async (value?: unknown) => {
@@ -182,6 +220,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
 
   return vscode.Disposable.from(
     register('aigcImage.generate', generate),
+    register('aigcImage.generateFromSelection', generateFromSelection),
+    register(GENERATE_MISSING_COMMAND, generateMissing),
     register('aigcImage.restyle', restyle),
     register('aigcImage.setApiKey', setApiKey),
     register('aigcImage.clearApiKey', clearApiKey),

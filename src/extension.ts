@@ -7,6 +7,7 @@ import { reportIgnoredSettingsTo } from './host/settings';
 import { createTaskStatusBar } from './host/statusBar';
 import type { TaskRecord } from './core/lifecycle';
 import { GenerationService } from './host/generationService';
+import { MissingImageFixes } from './host/missingImages';
 import { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPanel } from './host/studioPanel';
 import { TaskSupervisor, type TaskView } from './host/taskSupervisor';
@@ -34,6 +35,8 @@ export interface ExtensionApi {
 
 /** STUDIO_VIEW_TYPE of src/shared/protocol.ts; not imported, so activation evaluates none of the panel's modules. */
 const STUDIO_VIEW_TYPE = 'aigcImage.studio';
+/** IMAGE_TOOL_NAME of src/host/imageTool.ts (the manifest's languageModelTools name); the tool loads on first use. */
+const IMAGE_TOOL_NAME = 'aigcImage_generateImage';
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
@@ -53,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       studio = panel;
       return panel;
     }));
+  let imageTool: Promise<import('./host/imageTool').ImageTool> | undefined;
+  const loadImageTool = () => (imageTool ??= import('./host/imageTool.js').then(({ ImageTool }) => new ImageTool({ log, keys, generations })));
   const openStudio = (attach: vscode.Uri[]) =>
     void loadStudio()
       .then((panel) => panel.open(attach))
@@ -67,6 +72,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       deserializeWebviewPanel: async (panel) => (await loadStudio()).restore(panel),
     }),
     createTaskStatusBar(tasks, 'aigcImage.showTasks'),
+    vscode.languages.registerCodeActionsProvider(MissingImageFixes.selector, new MissingImageFixes(), { providedCodeActionKinds: MissingImageFixes.kinds }),
+    vscode.lm.registerTool<import('./host/imageTool').ImageToolInput>(IMAGE_TOOL_NAME, {
+      prepareInvocation: async (options) => (await loadImageTool()).prepareInvocation(options),
+      invoke: async (options, token) => (await loadImageTool()).invoke(options, token),
+    }),
     trackInsertableEditors(),
   );
   // Resuming reads settings and secrets: do it after activation returns.

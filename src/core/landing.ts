@@ -60,14 +60,15 @@ export function tempPathFor(dir: string, recordId: string, index: number): strin
  */
 export async function landingDir(record: TaskRecord): Promise<string> {
   const { target } = record;
-  if (target.targetDir && target.chosen) return path.resolve(target.targetDir);
-  if (target.targetDir) {
-    if (target.workspaceRoot && (await isReallyInside(target.workspaceRoot, target.targetDir))) return path.resolve(target.targetDir);
+  const explicit = target.exactPath ? path.dirname(target.exactPath) : target.targetDir;
+  if (explicit && target.chosen) return path.resolve(explicit);
+  if (explicit) {
+    if (target.workspaceRoot && (await isReallyInside(target.workspaceRoot, explicit))) return path.resolve(explicit);
     throw new StudioError({
       kind: 'fileSystem',
       code: 'outsideWorkspace',
       template: 'The folder {0} is outside the workspace (a symbolic link leads out of it); choose where to save the image.',
-      args: [target.targetDir],
+      args: [explicit],
     });
   }
   if (!target.workspaceRoot) {
@@ -153,12 +154,20 @@ async function landOne(record: TaskRecord, index: number, dir: string, deps: Lan
     extension = result.format.extension;
   }
 
-  const base = resultBaseName(record.body.prompt, record.ref?.taskId ?? record.id, index, record.images!.length);
+  const exact = record.target.exactPath;
+  // The name asked for keeps its own spelling of the real format (.jpeg for a JPEG stays .jpeg).
+  const asked = exact ? path.extname(exact).slice(1).toLowerCase() : '';
+  if (asked && (asked === extension || (['jpg', 'jpeg'].includes(asked) && fetched.format === 'jpeg'))) extension = path.extname(exact!).slice(1);
+  const count = record.images!.length;
+  const base = exact
+    ? `${path.basename(exact, path.extname(exact))}${count > 1 ? `-${index + 1}` : ''}`
+    : resultBaseName(record.body.prompt, record.ref?.taskId ?? record.id, index, count);
   // Try the name chosen before the restart first, then the next free ones.
   const names = image.placing?.path && path.dirname(image.placing.path) === dir ? [image.placing.path] : [];
   for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) names.push(path.join(dir, candidateName(base, extension, attempt)));
   for (const target of [...new Set(names)]) {
-    if ((await exists(target)) || (await exists(sidecarPathFor(target)))) continue;
+    // A name whose sidecar is taken is taken too, except for an exact name a document asks for.
+    if ((await exists(target)) || (!exact && (await exists(sidecarPathFor(target))))) continue;
     const placing: LandedFile = { ...fetched, path: target };
     current = await deps.apply({ type: 'placing', index, file: placing });
     if (!(await deps.stillOurs())) throw lostLease();

@@ -70,6 +70,11 @@ export interface TaskTarget {
   targetDir?: string;
   /** The user chose `targetDir` in a folder dialog: the one folder not held to the workspace. */
   chosen?: boolean;
+  /**
+   * Save under exactly this name (a reference in a document that names a missing image). The
+   * extension follows the image's real format; a taken name gets `-2`, never an overwrite.
+   */
+  exactPath?: string;
   writeSidecar: boolean;
 }
 

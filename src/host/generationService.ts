@@ -29,6 +29,10 @@ export interface GenerationInput {
   references: ReferenceSource[];
   /** Show the saved image and its actions when done (false for automation). */
   reveal?: boolean;
+  /** Save under exactly this workspace file (absolute path): an image a document refers to. */
+  exactPath?: string;
+  /** Stops the foreground wait (the task goes on in the background), e.g. a chat request cancelled. */
+  stopWaiting?: vscode.CancellationToken;
 }
 
 /**
@@ -101,7 +105,12 @@ export class GenerationService implements vscode.Disposable {
       void showStudioError(e, this.log);
       return { id: '', status: 'refused', files: [], error: e };
     }
-    return this.follow(collector, input.reveal ?? true);
+    const stop = input.stopWaiting?.onCancellationRequested(() => collector.stopWaiting());
+    try {
+      return await this.follow(collector, input.reveal ?? true);
+    } finally {
+      stop?.dispose();
+    }
   }
 
   /** A task the user decided on (submit again, another folder), followed like a new one. */
@@ -272,6 +281,12 @@ export class GenerationService implements vscode.Disposable {
   }
 
   private async chooseTarget(input: GenerationInput, sourcePaths: string[]): Promise<TaskTarget> {
+    if (input.exactPath) {
+      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(input.exactPath));
+      if (!folder) throw new StudioError({ kind: 'fileSystem', code: 'outsideWorkspace', template: 'The image {0} would be outside the workspace.', args: [input.exactPath] });
+      const output = readOutputSettings(folder.uri);
+      return { workspaceRoot: folder.uri.fsPath, outputFolder: output.outputFolder, exactPath: input.exactPath, writeSidecar: output.writeSidecar };
+    }
     const firstSource = sourcePaths[0];
     const sourceFolder = firstSource ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(firstSource)) : undefined;
     const folder = sourceFolder ?? (await this.pickWorkspaceFolder());

@@ -11,6 +11,8 @@ export const LAST_MODEL = 'aigcImage.lastModel';
 /** Options a caller (a keybinding, another extension, a test) may pass to the commands. */
 export interface QuickOptions {
   prompt?: string;
+  /** Prefills the prompt box (the selection, a missing image's alt text); the user can edit it. */
+  promptSuggestion?: string;
   model?: string;
   negativePrompt?: string;
   options?: Record<string, unknown>;
@@ -37,14 +39,14 @@ function selectedText(): string {
   return editor.document.getText(editor.selection).trim().slice(0, 2000);
 }
 
-async function askPrompt(kind: GenerationInput['kind']): Promise<string | undefined> {
+async function askPrompt(kind: GenerationInput['kind'], suggestion?: string): Promise<string | undefined> {
   return vscode.window.showInputBox({
     title: kind === 'restyle' ? vscode.l10n.t('Restyle Image') : vscode.l10n.t('Generate Image'),
     prompt:
       kind === 'restyle'
         ? vscode.l10n.t('Describe how the image should change')
         : vscode.l10n.t('Describe the image to generate'),
-    value: selectedText(),
+    value: suggestion ?? selectedText(),
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('The prompt must not be empty.')),
   });
@@ -77,7 +79,7 @@ export async function gatherQuickInput(
   given: QuickOptions = {},
 ): Promise<GenerationInput | undefined> {
   const settings = readSettings();
-  const prompt = given.prompt ?? (await askPrompt(kind));
+  const prompt = given.prompt ?? (await askPrompt(kind, given.promptSuggestion));
   if (!prompt) return undefined;
   const model = given.model
     ? parseModelKey(given.model)

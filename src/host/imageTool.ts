@@ -1,0 +1,181 @@
+/**
+ * A language-model tool agents in VS Code's chat can call (and users can name with
+ * `#generateImage`): it generates an image and saves it as a file in the workspace, through the
+ * same generation service as every other way in. Every call is billed, so it asks first.
+ */
+import { open } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatTemplate } from '../core/errors';
+import { imageSize } from '../core/imageFormat';
+import { parseModelKey } from '../core/models';
+import { IMAGE_TOOL_NAME, type ImageToolInput, imageToolInputSchema } from '../shared/imageToolInput';
+import { isUncPath } from '../core/naming';
+import type { ApiKeyStore } from './apiKey';
+
+export type { ImageToolInput };
+import { setupMessage } from './connection';
+import { localizedMessage } from './errorUi';
+import type { GenerationResult, GenerationService } from './generationService';
+import type { Log } from './log';
+import { defaultOutputConfig, readSettings } from './settings';
+
+export interface ImageToolDeps {
+  log: Log;
+  keys: ApiKeyStore;
+  generations: GenerationService;
+}
+
+/** A workspace-relative path as a file inside a workspace folder, or the reason it is not one. */
+export function resolveWorkspacePath(relative: string): { uri: vscode.Uri } | { problem: string } {
+  const cleaned = relative.trim().replace(/^\.\//, '');
+  if (!cleaned || path.isAbsolute(cleaned) || path.win32.isAbsolute(cleaned) || isUncPath(cleaned) || cleaned.split(/[\\/]/).includes('..')) {
+    return { problem: forModel('"{0}" must be a path relative to the workspace, inside it.', relative) };
+  }
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) return { problem: forModel('No folder is open, so there is nowhere in the project to save an image.') };
+  // "folder-name/…" picks a folder of a multi-root workspace; otherwise the first folder.
+  const [first, ...rest] = cleaned.split(/[\\/]+/);
+  const named = folders.length > 1 ? folders.find((f) => f.name === first) : undefined;
+  const folder = named ?? folders[0]!;
+  return { uri: vscode.Uri.joinPath(folder.uri, ...(named ? rest : [first!, ...rest])) };
+}
+
+export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
+  constructor(private readonly deps: ImageToolDeps) {}
+
+  prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<ImageToolInput>): vscode.PreparedToolInvocation {
+    const input = options.input;
+    const model = (input.model && parseModelKey(input.model)) || readSettings().defaultModel;
+    const host = hostOf(readSettings().baseUrl);
+    const lines = [
+      `**${vscode.l10n.t('Prompt')}:** ${escapeMarkdown(input.prompt ?? '')}`,
+      `**${vscode.l10n.t('Model')}:** ${model.label}${input.aspectRatio ? ` · ${input.aspectRatio}` : ''}${input.resolution ? ` · ${input.resolution}` : ''}`,
+      ...(input.referenceImages?.length ? [`**${vscode.l10n.t('Reference images')}:** ${input.referenceImages.map((p) => `\`${escapeMarkdown(p)}\``).join(', ')}`] : []),
+      `**${vscode.l10n.t('Saved to')}:** ${input.targetPath ? `\`${escapeMarkdown(input.targetPath)}\`` : vscode.l10n.t('the output folder')}`,
+      `**${vscode.l10n.t('Image service')}:** ${host || vscode.l10n.t('not set up')}`,
+      '',
+      vscode.l10n.t('Each image is billed by the image service.'),
+    ];
+    return {
+      invocationMessage: vscode.l10n.t('Generating an image with {0}', model.label),
+      confirmationMessages: { title: vscode.l10n.t('Generate an image?'), message: new vscode.MarkdownString(lines.join('  \n')) },
+    };
+  }
+
+  async invoke(options: vscode.LanguageModelToolInvocationOptions<ImageToolInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+    const text = (value: string) => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(value)]);
+    const parsed = imageToolInputSchema.safeParse(options.input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return text(forModel('Invalid input {0}: {1}. Change it and call the tool again.', issue.path.join('.') || 'input', issue.message));
+    }
+    const input = parsed.data;
+    const settings = readSettings();
+    const model = (input.model && parseModelKey(input.model)) || settings.defaultModel;
+    const references = [];
+    for (const reference of input.referenceImages ?? []) {
+      const resolved = resolveWorkspacePath(reference);
+      if ('problem' in resolved) return text(forModel('Reference image: {0}', resolved.problem));
+      references.push({ kind: 'file' as const, path: resolved.uri.fsPath });
+    }
+    let exactPath: string | undefined;
+    if (input.targetPath) {
+      const resolved = resolveWorkspacePath(input.targetPath);
+      if ('problem' in resolved) return text(forModel('Target path: {0}', resolved.problem));
+      if (!/\.(png|jpe?g|webp)$/i.test(resolved.uri.path)) return text(forModel('Target path must end in .png, .jpg, .jpeg or .webp.'));
+      exactPath = resolved.uri.fsPath;
+    }
+    this.deps.log.info('tool', `${IMAGE_TOOL_NAME}: ${model.label}, ${references.length} reference(s), target ${input.targetPath ?? '(output folder)'}`);
+    const result = await this.deps.generations.generate({
+      kind: references.length ? 'restyle' : 'generate',
+      references,
+      reveal: false,
+      stopWaiting: token,
+      ...(exactPath ? { exactPath } : {}),
+      request: {
+        model_name: model.name,
+        model_version: model.version,
+        prompt: input.prompt,
+        negative_prompt: input.negativePrompt,
+        enhance_prompt: settings.defaults.enhancePrompt,
+        output_config: {
+          ...defaultOutputConfig(settings, model),
+          ...(input.aspectRatio ? { aspect_ratio: input.aspectRatio } : {}),
+          ...(input.resolution ? { resolution: input.resolution } : {}),
+        },
+      },
+    });
+    return text(await this.describe(result, input));
+  }
+
+  /** What the model reads back: where the image is, a ready Markdown link, or one line on what to change. */
+  private async describe(result: GenerationResult, input: ImageToolInput): Promise<string> {
+    const error = result.error ? localizedMessage(result.error, this.deps.log) : undefined;
+    switch (result.status) {
+      case 'landed': {
+        const lines = [];
+        for (const file of result.files) {
+          const relative = vscode.workspace.asRelativePath(file, false);
+          const facts = await describeImage(file);
+          lines.push(forModel('Saved {0} ({1}).', relative, facts));
+          lines.push(`![${input.prompt.replace(/[[\]\r\n]+/g, ' ').trim().slice(0, 80)}](${encodeURI(relative)})`);
+        }
+        if (input.targetPath && result.files[0] && vscode.workspace.asRelativePath(result.files[0], false) !== input.targetPath.replace(/^\.\//, '')) {
+          lines.push(forModel('The image service returned another format or the name was taken, so the file is named differently from {0}: refer to the path above.', input.targetPath));
+        }
+        return lines.join('\n');
+      }
+      case 'notStarted':
+        return forModel('AIGC Image Studio is not set up: {0} Ask the user to run "AIGC Image: Set API Key" and set aigcImage.baseUrl, then call the tool again.', setupMessage((await this.deps.keys.get()) ? 'noBaseUrl' : 'noKey'));
+      case 'invalid':
+        return forModel('Not sent: {0}. Change that and call the tool again.', error ?? '');
+      case 'refused':
+        return forModel('The image service refused it: {0}', error ?? '');
+      case 'background':
+        return forModel('The image is still being generated (task {0}); it will be saved in the workspace when it finishes. Do not call the tool again for it.', result.taskId ?? '');
+      case 'uncertain':
+        return forModel('The request may have reached the image service, but its answer was lost; the user was asked whether to send it again. Do not call the tool again for it.');
+      case 'blocked':
+        return forModel('The image is ready but could not be saved where asked: {0} The user was asked to choose a folder.', error ?? '');
+      case 'discarded':
+        return forModel('The user cancelled the image.');
+    }
+  }
+}
+
+/** What the language model reads back: English, whatever the UI language (models read it best). */
+function forModel(template: string, ...args: (string | number)[]): string {
+  return formatTemplate(template, args);
+}
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return '';
+  }
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&').replace(/\s+/g, ' ').slice(0, 500);
+}
+
+/** "PNG, 1024×1024, 812 KB" from the file's own bytes. */
+async function describeImage(file: string): Promise<string> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const head = new Uint8Array(64 * 1024);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      const { size } = await handle.stat();
+      const dims = imageSize(head.subarray(0, bytesRead));
+      const format = path.extname(file).slice(1).toUpperCase();
+      return [format, dims ? `${dims.width}×${dims.height}` : undefined, `${Math.max(1, Math.round(size / 1024))} KB`].filter(Boolean).join(', ');
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return path.extname(file).slice(1).toUpperCase();
+  }
+}

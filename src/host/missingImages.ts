@@ -1,0 +1,127 @@
+/**
+ * "Generate image for assets/hero.png…": a quick fix on an image reference (Markdown, HTML,
+ * CSS/SCSS, JSX/TSX, Vue, Svelte) to a workspace file that does not exist. The prompt comes
+ * from the alt text or the nearest heading, the aspect ratio from width/height; the image is
+ * saved at exactly that path, and when the model returns another format the reference is
+ * updated to the true extension (one undoable edit) — never PNG bytes in a `.jpg`.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { REFERENCE_LANGUAGES, aspectRatioFor, findImageReferences, promptFor, type ImageReference } from '../core/imageReferences';
+import { modelKey, parseModelKey } from '../core/models';
+import { exists } from './fileStat';
+import type { GenerationResult, GenerationService } from './generationService';
+import { gatherQuickInput } from './quickGenerate';
+import { readSettings } from './settings';
+
+export const GENERATE_MISSING_COMMAND = 'aigcImage.generateMissingImage';
+
+/** What the quick fix passes to its command. */
+export interface MissingImage {
+  document: vscode.Uri;
+  /** Offsets of the path in the document when the fix was offered. */
+  start: number;
+  end: number;
+  /** The path as written. */
+  written: string;
+  /** The file it names (absolute). */
+  target: string;
+  prompt: string;
+  aspectRatio?: string;
+  /** Straight away with the default model, instead of asking for the prompt and model first. */
+  direct?: boolean;
+}
+
+/** The file a reference names: relative to the document, or to its workspace folder for a leading "/". */
+export function referencedFile(document: vscode.Uri, written: string): vscode.Uri | undefined {
+  if (document.scheme !== 'file') return undefined;
+  let clean = written.replace(/[?#].*$/, '');
+  try {
+    clean = decodeURI(clean);
+  } catch {
+    // keep it as written
+  }
+  if (clean.startsWith('/')) {
+    const folder = vscode.workspace.getWorkspaceFolder(document);
+    return folder ? vscode.Uri.joinPath(folder.uri, ...clean.split('/').filter(Boolean)) : undefined;
+  }
+  if (clean.startsWith('~') || clean.startsWith('@')) return undefined; // bundler aliases: not a path we can know
+  return vscode.Uri.file(path.resolve(path.dirname(document.fsPath), clean));
+}
+
+export class MissingImageFixes implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+  static readonly selector: vscode.DocumentSelector = REFERENCE_LANGUAGES.map((language) => ({ language, scheme: 'file' }));
+
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
+    const text = document.getText();
+    const actions: vscode.CodeAction[] = [];
+    for (const reference of findImageReferences(text, document.languageId)) {
+      const at = new vscode.Range(document.positionAt(reference.start), document.positionAt(reference.end));
+      if (!at.intersection(range) && !at.contains(range.start)) continue;
+      const target = referencedFile(document.uri, reference.path);
+      if (!target || !vscode.workspace.getWorkspaceFolder(target) || (await exists(target))) continue;
+      actions.push(...this.actionsFor(document, reference, target, text));
+    }
+    return actions;
+  }
+
+  private actionsFor(document: vscode.TextDocument, reference: ImageReference, target: vscode.Uri, text: string): vscode.CodeAction[] {
+    const shown = vscode.workspace.asRelativePath(target, false);
+    const args: MissingImage = {
+      document: document.uri,
+      start: reference.start,
+      end: reference.end,
+      written: reference.path,
+      target: target.fsPath,
+      prompt: promptFor(reference, text),
+      ...(aspectRatioFor(reference.width, reference.height) ? { aspectRatio: aspectRatioFor(reference.width, reference.height) } : {}),
+    };
+    const ask = new vscode.CodeAction(vscode.l10n.t('Generate image for {0}…', shown), vscode.CodeActionKind.QuickFix);
+    ask.command = { command: GENERATE_MISSING_COMMAND, title: ask.title, arguments: [args] };
+    ask.isPreferred = true;
+    const model = readSettings().defaultModel;
+    const direct = new vscode.CodeAction(vscode.l10n.t('Generate image for {0} with {1}', shown, model.label), vscode.CodeActionKind.QuickFix);
+    direct.command = { command: GENERATE_MISSING_COMMAND, title: direct.title, arguments: [{ ...args, direct: true }] };
+    return [ask, direct];
+  }
+}
+
+/**
+ * Generates the missing image at its path. Asks for the prompt (prefilled) and the model unless
+ * `direct`; afterwards, if the file had to take another extension, updates the reference.
+ */
+export async function generateMissingImage(
+  generations: GenerationService,
+  memento: vscode.Memento,
+  missing: MissingImage,
+): Promise<GenerationResult | undefined> {
+  const settings = readSettings();
+  const input = await gatherQuickInput('generate', [], memento, missing.direct ? { prompt: missing.prompt, model: modelKey(settings.defaultModel) } : { promptSuggestion: missing.prompt });
+  if (!input) return undefined;
+  // The width and height of an <img> become the aspect ratio, for the models that take one.
+  const model = parseModelKey(`${String(input.request.model_name)} ${String(input.request.model_version)}`);
+  if (missing.aspectRatio && model?.supportsAspectRatio) {
+    input.request.output_config = { ...(input.request.output_config as Record<string, unknown> | undefined), aspect_ratio: missing.aspectRatio };
+  }
+  const result = await generations.generate({ ...input, reveal: false, exactPath: missing.target });
+  const saved = result.files[0];
+  if (result.status === 'landed' && saved) {
+    if (path.resolve(saved) !== path.resolve(missing.target)) await updateReference(missing, saved);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Image saved: {0}', vscode.workspace.asRelativePath(saved, false)));
+  }
+  return result;
+}
+
+/** Rewrites the reference to the file actually saved (its extension follows the image's format). */
+async function updateReference(missing: MissingImage, saved: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(missing.document);
+  const range = new vscode.Range(document.positionAt(missing.start), document.positionAt(missing.end));
+  if (document.getText(range) !== missing.written) return; // edited meanwhile: leave it to the user
+  const oldName = path.basename(missing.target);
+  const newName = path.basename(saved);
+  const written = missing.written.endsWith(oldName) ? `${missing.written.slice(0, -oldName.length)}${newName}` : missing.written.replace(path.extname(missing.written), path.extname(saved));
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(missing.document, range, written, { label: vscode.l10n.t('Point the reference at the generated image'), needsConfirmation: false });
+  await vscode.workspace.applyEdit(edit);
+}

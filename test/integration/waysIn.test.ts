@@ -1,0 +1,104 @@
+/**
+ * The ways into a generation besides the Studio, in a real VS Code: the language-model tool an
+ * agent calls (invoked directly, as no chat is needed), and the quick fix on a reference to a
+ * missing image. Both go through the same generation service and land the image in the project.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { ImageTool } from '../../src/host/imageTool';
+import type { SimControl } from '../sim/control';
+import { api, connect, exists, simulator, workspaceRoot } from './support';
+
+const TOOL = 'aigcImage_generateImage';
+
+async function invokeTool(input: Record<string, unknown>): Promise<string> {
+  const result = await vscode.lm.invokeTool(TOOL, { input, toolInvocationToken: undefined });
+  return result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('\n');
+}
+
+describe('ways in: the agent tool and the missing-image quick fix', () => {
+  let sim: SimControl;
+
+  before(async () => {
+    sim = await simulator();
+    await connect();
+    await (await api()).resumed;
+  });
+
+  beforeEach(async () => {
+    await sim.reset();
+    await sim.configure({ mode: 'native', taskDurationMs: 400, quiet: true });
+  });
+
+  it('the tool is registered under its manifest name and says it saves files in the project', () => {
+    const tool = vscode.lm.tools.find((t) => t.name === TOOL);
+    assert.ok(tool, `tools: ${vscode.lm.tools.map((t) => t.name).join(', ')}`);
+    assert.match(tool.description, /workspace/i);
+    assert.deepEqual((tool.inputSchema as { required: string[] }).required, ['prompt']);
+  });
+
+  it('invokeTool saves an image at the target path and returns its path and a Markdown link', async () => {
+    const text = await invokeTool({ prompt: 'A friendly robot mascot', targetPath: 'assets/tool/mascot.png' });
+    assert.match(text, /Saved assets\/tool\/mascot\.png \(PNG, \d+×\d+, \d+ KB\)/);
+    assert.match(text, /!\[A friendly robot mascot\]\(assets\/tool\/mascot\.png\)/);
+    const file = vscode.Uri.joinPath(workspaceRoot(), 'assets', 'tool', 'mascot.png');
+    assert.ok(await exists(file));
+    assert.ok(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'tool', 'mascot.json')), 'with its sidecar');
+  });
+
+  it('a refused prompt returns the refusal as text, not an exception', async () => {
+    await sim.fault({ route: 'create', fault: { kind: 'violation' } });
+    const text = await invokeTool({ prompt: 'something refused' });
+    assert.match(text, /refused.*InvalidParameter\.VoilationContent/);
+  });
+
+  it('input it cannot use is answered with what to change, before anything is sent', async () => {
+    assert.match(await invokeTool({ prompt: 'x', targetPath: '../outside.png' }), /relative to the workspace/);
+    assert.match(await invokeTool({ prompt: 'x', model: 'Qwen 0925', aspectRatio: '16:9' }), /aspect_ratio/);
+    assert.deepEqual((await sim.requests()).filter((r) => r.method === 'POST'), []);
+  });
+
+  it('asks for confirmation, showing prompt, model, references, target and gateway host', () => {
+    const prepared = new ImageTool({} as never).prepareInvocation({
+      input: { prompt: 'A lighthouse', model: 'GEM 3.0', aspectRatio: '16:9', referenceImages: ['assets/hero.png'], targetPath: 'docs/lighthouse.png' },
+    });
+    const message = String((prepared.confirmationMessages?.message as vscode.MarkdownString).value);
+    for (const part of ['A lighthouse', 'Gemini 3.0 (GEM)', '16:9', 'assets/hero.png', 'docs/lighthouse.png', '127.0.0.1']) assert.ok(message.includes(part), `${part} in ${message}`);
+  });
+
+  it('a Markdown reference to a missing image offers "Generate image for …", which saves it exactly there', async () => {
+    const doc = vscode.Uri.joinPath(workspaceRoot(), 'docs', 'fox.md');
+    await vscode.workspace.fs.writeFile(doc, new TextEncoder().encode('# Foxes\n\n![A red fox in the snow](../assets/fix/fox.png)\n'));
+    const document = await vscode.workspace.openTextDocument(doc);
+    const at = document.positionAt(document.getText().indexOf('fox.png'));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc, new vscode.Range(at, at));
+    const fix = actions.find((a) => a.title.startsWith('Generate image for assets/fix/fox.png with'));
+    assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(actions.some((a) => a.title === 'Generate image for assets/fix/fox.png…'));
+    await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+    assert.ok(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'fix', 'fox.png')));
+    const [create] = (await sim.requests()).filter((r) => r.method === 'POST');
+    assert.equal(JSON.parse(create!.body).prompt, 'A red fox in the snow', 'the alt text is the prompt');
+    const after = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc, new vscode.Range(at, at));
+    assert.ok(!after.some((a) => a.title.startsWith('Generate image for')), 'no fix once the image exists');
+  });
+
+  it('when the model returns another format, the file takes its true extension and the reference is updated (undoably)', async () => {
+    await sim.configure({ imageFormat: 'png' });
+    const doc = vscode.Uri.joinPath(workspaceRoot(), 'docs', 'page.html');
+    await vscode.workspace.fs.writeFile(doc, new TextEncoder().encode('<h1>Team</h1>\n<img src="../assets/fix/team.jpg" alt="Our team at work" width="1600" height="900">\n'));
+    const document = await vscode.workspace.openTextDocument(doc);
+    const editor = await vscode.window.showTextDocument(document);
+    const at = document.positionAt(document.getText().indexOf('team.jpg'));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc, new vscode.Range(at, at));
+    const fix = actions.find((a) => a.title.includes('team.jpg with'))!;
+    await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+    assert.ok(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'fix', 'team.png')), 'saved as .png');
+    assert.ok(!(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'fix', 'team.jpg'))), 'no PNG bytes in a .jpg');
+    assert.match(editor.document.getText(), /src="\.\.\/assets\/fix\/team\.png"/);
+    const [create] = (await sim.requests()).filter((r) => r.method === 'POST');
+    assert.equal(JSON.parse(create!.body).output_config.aspect_ratio, '16:9', 'width × height became the aspect ratio');
+    await vscode.commands.executeCommand('undo');
+    assert.match(editor.document.getText(), /team\.jpg/, 'the edit is undoable');
+  });
+});
