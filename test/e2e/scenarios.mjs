@@ -221,3 +221,49 @@ scenarios.push({
     writeFileSync(path.join(root, 'out', 'results', 'panel-bench.json'), JSON.stringify(figures, null, 2));
   },
 });
+
+/** The light bulb on a reference to a missing image, as a user clicks it. */
+scenarios.push({
+  name: 'a Markdown reference to a missing image → Ctrl+. → "Generate image for assets/boat.png with …" → the file appears there',
+  async run({ page, workspace, shot }) {
+    const target = path.join(workspace, 'assets', 'boat.png');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill('boats.md');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'boats.md' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const reference = page.locator('.monaco-editor .view-line', { hasText: 'boat.png' }).first();
+    await reference.waitFor({ timeout: 20_000 });
+    // The selection as a prompt: the editor's context menu offers it.
+    await page.locator('.monaco-editor .view-line', { hasText: 'Paper boats' }).first().dblclick();
+    await page.locator('.monaco-editor .view-line', { hasText: 'Paper boats' }).first().click({ button: 'right' });
+    const fromSelection = page.locator('.monaco-menu .action-item .action-label', { hasText: 'Generate Image from Selection' }).first();
+    await fromSelection.waitFor({ timeout: 10_000 });
+    await shot('09b-generate-from-selection');
+    await page.keyboard.press('Escape');
+    // Put the cursor on the path, as a user clicks it.
+    await page.locator('.monaco-editor .view-line span', { hasText: 'boat.png' }).last().click();
+    const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Generate image for assets/boat.png with' }).first();
+    await until('the quick fixes to show', async () => {
+      if (await item.isVisible()) return true;
+      await page.keyboard.press('Control+.');
+      await item.waitFor({ timeout: 3_000 }).catch(() => undefined);
+      return (await item.isVisible()) || undefined;
+    });
+    await shot('10-quick-fix-missing-image');
+    // The menu animates in; keys choose the item the way a keyboard user does.
+    await until('the fix with the default model to be selected', async () => {
+      const focused = page.locator('.action-widget .monaco-list-row.focused');
+      if (((await focused.textContent().catch(() => '')) ?? '').includes('Generate image for assets/boat.png with')) return true;
+      await page.keyboard.press('ArrowDown');
+      return undefined;
+    });
+    await page.keyboard.press('Enter');
+    await until('assets/boat.png on disk', () => existsSync(target));
+    const bytes = readFileSync(target);
+    assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG, saved under .png');
+    await shot('11-quick-fix-saved');
+  },
+});

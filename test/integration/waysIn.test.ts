@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ImageTool } from '../../src/host/imageTool';
 import type { SimControl } from '../sim/control';
-import { api, connect, exists, simulator, workspaceRoot } from './support';
+import { api, connect, exists, simulator, waitFor, workspaceRoot } from './support';
 
 const TOOL = 'aigcImage_generateImage';
 
@@ -50,6 +50,17 @@ describe('ways in: the agent tool and the missing-image quick fix', () => {
     await sim.fault({ route: 'create', fault: { kind: 'violation' } });
     const text = await invokeTool({ prompt: 'something refused' });
     assert.match(text, /refused.*InvalidParameter\.VoilationContent/);
+  });
+
+  it('a cancelled chat request stops waiting; the task is kept and its image still lands', async () => {
+    await sim.configure({ taskDurationMs: 2500 });
+    const cancel = new vscode.CancellationTokenSource();
+    const invoked = vscode.lm.invokeTool(TOOL, { input: { prompt: 'kept after the chat moved on', targetPath: 'assets/tool/kept.png' }, toolInvocationToken: undefined }, cancel.token);
+    await waitFor('the task to be submitted', async () => ((await sim.tasks()).length > 0 ? true : undefined));
+    cancel.cancel();
+    // VS Code ends the call for the caller at once; the billed task goes on.
+    await assert.rejects(Promise.resolve(invoked), /Canceled/);
+    await waitFor('the image to land', () => exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'tool', 'kept.png')).then((e) => e || undefined));
   });
 
   it('input it cannot use is answered with what to change, before anything is sent', async () => {
