@@ -11,12 +11,11 @@
 // process (simHost.mjs), so their work is not counted as the clients'.
 //
 // Usage: node test/bench/detection.mjs [--tasks N] [--shapes none,stuck99,jumps,notExist,outage]
-import { compiled, createLock, emitResult, prng, require, sleep, startSimHost, summary } from './lib.mjs';
+import { compiled, durationSetter, emitResult, falClientFor, falTask, prng, sleep, startSimHost, summary } from './lib.mjs';
 
 const { GatewayClient } = compiled('src/core/gateway.js');
 const { pollUntilDone } = compiled('src/core/poll.js');
 const { isFinal } = compiled('src/core/taskState.js');
-const { createFalClient } = require('@fal-ai/client');
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -63,33 +62,12 @@ async function main() {
   try {
     const native = await host.start('native', { mode: 'native', queueMs: 0 });
     const queue = await host.start('queue', { mode: 'queue', queueMs: 0 });
-    const locks = { native: createLock(), queue: createLock() };
     const ours = new GatewayClient({ baseUrl: native.apiOrigin, apiKey: native.apiKey });
-    const fal = createFalClient({
-      credentials: undefined,
-      requestMiddleware: async (request) => ({
-        ...request,
-        url: queue.apiOrigin + request.url.slice('https://queue.fal.run'.length),
-        headers: { ...request.headers, Authorization: `Bearer ${queue.apiKey}` },
-      }),
-    });
+    const fal = falClientFor(queue);
     // What the duration book would hold after 20 tasks of each model.
     const learned = Object.fromEntries(Object.keys(MODELS).map((m, i) => [m, draw(m, 20, 4242 + i)]));
 
-    async function withDuration(sim, durationMs, create) {
-      const release = await locks[sim]();
-      let released = false;
-      const done = () => {
-        if (!released) release();
-        released = true;
-      };
-      try {
-        await host.configure(sim, { taskDurationMs: durationMs });
-        return await create(done);
-      } finally {
-        done();
-      }
-    }
+    const withDuration = durationSetter(host, ['native', 'queue']);
 
     const ourRun = (history) => async (durationMs, model) => {
       const ref = await withDuration('native', durationMs, () => ours.submit(BODY));
@@ -99,24 +77,7 @@ async function main() {
     const runners = {
       'ours cold': ourRun(false),
       'ours warm': ourRun(true),
-      async fal(durationMs) {
-        let taskId;
-        let seenAt;
-        const result = await withDuration('queue', durationMs, (release) =>
-          fal.subscribe(FAL_ENDPOINT, {
-            input: BODY,
-            mode: 'polling',
-            onEnqueue: (requestId) => {
-              taskId = requestId;
-              release();
-            },
-            onQueueUpdate: (update) => {
-              if (update.status === 'COMPLETED' && seenAt === undefined) seenAt = Date.now();
-            },
-          }),
-        );
-        return { taskId, seenAt, status: result?.data?.Response?.AigcImageTask?.Status === 'FINISH' ? 'succeeded' : 'unexpected' };
-      },
+      fal: (durationMs) => falTask(fal, FAL_ENDPOINT, BODY, withDuration, durationMs),
       async naive(durationMs) {
         const ref = await withDuration('native', durationMs, () => ours.submit(BODY));
         for (;;) {

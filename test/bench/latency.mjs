@@ -9,12 +9,11 @@
 //   naive       GatewayClient.query every 500 ms on the native shape
 //
 // Usage: node test/bench/latency.mjs [--tasks N] [--groups 5,15,30,dist]
-import { compiled, createLock, emitResult, prng, require, sleep, startSimHost, summary } from './lib.mjs';
+import { compiled, durationSetter, emitResult, falClientFor, falTask, prng, sleep, startSimHost, summary } from './lib.mjs';
 
 const { GatewayClient } = compiled('src/core/gateway.js');
 const { pollUntilDone } = compiled('src/core/poll.js');
 const { isFinal } = compiled('src/core/taskState.js');
-const { createFalClient } = require('@fal-ai/client');
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -49,40 +48,13 @@ async function main() {
   try {
     const native = await host.start('native', { mode: 'native', queueMs: 0 });
     const queue = await host.start('queue', { mode: 'queue', queueMs: 0 });
-    const locks = { native: createLock(), queue: createLock() };
     const simFor = { ours: 'native', naive: 'native', 'ours/queue': 'queue', fal: 'queue' };
 
     const ours = new GatewayClient({ baseUrl: native.apiOrigin, apiKey: native.apiKey });
     const oursQueue = new GatewayClient({ baseUrl: queue.apiOrigin, apiKey: queue.apiKey });
-    const fal = createFalClient({
-      credentials: undefined,
-      // fal's documented hook for proxies: every request passes through here first.
-      requestMiddleware: async (request) => {
-        if (!request.url.startsWith('https://queue.fal.run/')) throw new Error(`unexpected fal URL ${request.url}`);
-        return {
-          ...request,
-          url: queue.apiOrigin + request.url.slice('https://queue.fal.run'.length),
-          // The simulator checks a Bearer key; fal would send "Key …" from `credentials`.
-          headers: { ...request.headers, Authorization: `Bearer ${queue.apiKey}` },
-        };
-      },
-    });
+    const fal = falClientFor(queue);
 
-    /** Holds the simulator's lock from "set this task's duration" until the create answer is back. */
-    async function withDuration(sim, durationMs, create) {
-      const release = await locks[sim]();
-      let released = false;
-      const done = () => {
-        if (!released) release();
-        released = true;
-      };
-      try {
-        await host.configure(sim, { taskDurationMs: durationMs });
-        return await create(done);
-      } finally {
-        done();
-      }
-    }
+    const withDuration = durationSetter(host, ['native', 'queue']);
 
     const runners = {
       async ours(durationMs) {
@@ -95,25 +67,7 @@ async function main() {
         const state = await pollUntilDone(oursQueue, ref);
         return { taskId: ref.taskId, seenAt: Date.now(), status: state.status };
       },
-      async fal(durationMs) {
-        let taskId;
-        let seenAt;
-        const result = await withDuration('queue', durationMs, (release) =>
-          fal.subscribe(FAL_ENDPOINT, {
-            input: BODY,
-            mode: 'polling',
-            onEnqueue: (requestId) => {
-              taskId = requestId;
-              release();
-            },
-            onQueueUpdate: (update) => {
-              if (update.status === 'COMPLETED' && seenAt === undefined) seenAt = Date.now();
-            },
-          }),
-        );
-        const status = result?.data?.Response?.AigcImageTask?.Status === 'FINISH' ? 'succeeded' : 'unexpected';
-        return { taskId, seenAt, status };
-      },
+      fal: (durationMs) => falTask(fal, FAL_ENDPOINT, BODY, withDuration, durationMs),
       async naive(durationMs) {
         const ref = await withDuration('native', durationMs, () => ours.submit(BODY));
         for (;;) {

@@ -79,6 +79,65 @@ export function createLock() {
   };
 }
 
+/**
+ * `withDuration(sim, ms, create)`: holds the simulator's lock from "set this task's duration"
+ * until the create answer is back (`create` gets a `release` to call as soon as it has an id).
+ */
+export function durationSetter(host, names) {
+  const locks = Object.fromEntries(names.map((name) => [name, createLock()]));
+  return async function withDuration(sim, durationMs, create) {
+    const release = await locks[sim]();
+    let released = false;
+    const done = () => {
+      if (!released) release();
+      released = true;
+    };
+    try {
+      await host.configure(sim, { taskDurationMs: durationMs });
+      return await create(done);
+    } finally {
+      done();
+    }
+  };
+}
+
+/** @fal-ai/client pointed at a queue-shaped simulator through fal's documented request middleware. */
+export function falClientFor(queue) {
+  const { createFalClient } = require('@fal-ai/client');
+  return createFalClient({
+    credentials: undefined,
+    requestMiddleware: async (request) => {
+      if (!request.url.startsWith('https://queue.fal.run/')) throw new Error(`unexpected fal URL ${request.url}`);
+      return {
+        ...request,
+        url: queue.apiOrigin + request.url.slice('https://queue.fal.run'.length),
+        // The simulator checks a Bearer key; fal would send "Key …" from `credentials`.
+        headers: { ...request.headers, Authorization: `Bearer ${queue.apiKey}` },
+      };
+    },
+  });
+}
+
+/** One task through fal.subscribe (polling mode), with the moment fal reported it complete. */
+export async function falTask(fal, endpoint, input, withDuration, durationMs) {
+  let taskId;
+  let seenAt;
+  const result = await withDuration('queue', durationMs, (release) =>
+    fal.subscribe(endpoint, {
+      input,
+      mode: 'polling',
+      onEnqueue: (requestId) => {
+        taskId = requestId;
+        release();
+      },
+      onQueueUpdate: (update) => {
+        if (update.status === 'COMPLETED' && seenAt === undefined) seenAt = Date.now();
+      },
+    }),
+  );
+  return { taskId, seenAt, status: result?.data?.Response?.AigcImageTask?.Status === 'FINISH' ? 'succeeded' : 'unexpected' };
+}
+
 // ---- statistics -----------------------------------------------------------------
 
 export function quantile(values, q) {
