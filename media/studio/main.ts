@@ -4,6 +4,7 @@
  * validates as the user types with the core schema, and talks to the host only through
  * the messages of src/shared/protocol.ts.
  */
+import { maxReferencesOf, parseModelKey } from '../../src/core/models';
 import type { FieldIssue } from '../../src/core/request';
 import {
   type FormValues,
@@ -15,7 +16,7 @@ import {
   localizeMessage,
   validateForm,
 } from '../../src/shared/protocol';
-import { MAX_REFERENCES, type StudioContext, fileKey, referenceKey } from './context';
+import { type StudioContext, fileKey, referenceKey } from './context';
 import { format, h, icon } from './dom';
 import { FormView } from './form';
 import { GalleryView } from './gallery';
@@ -231,21 +232,22 @@ class Studio implements StudioContext {
 
   attach(entries: ReferenceEntry[], options: { inspect?: boolean; fromHost?: boolean } = {}): void {
     const refs = this.form.references;
+    const limit = maxReferencesOf(this.form.model);
     const added: ReferenceEntry[] = [];
     const duplicates: string[] = [];
-    let full = false;
+    const dropped: string[] = [];
     for (const entry of entries) {
       const key = referenceKey(entry);
       const index = refs.findIndex((r) => referenceKey(r) === key);
       if (index >= 0) {
         // The host knows more about a file (thumbnail, size, problem); the user's description stays.
         if (options.fromHost) refs[index] = { ...entry, text: refs[index]!.text ?? entry.text };
-        else duplicates.push(entry.kind === 'file' ? (entry.name ?? key) : key.replace(/^(url|id):/, ''));
+        else duplicates.push(entryName(entry));
         continue;
       }
-      if (refs.length >= MAX_REFERENCES) {
-        full = true;
-        break;
+      if (refs.length >= limit) {
+        dropped.push(entryName(entry));
+        continue;
       }
       refs.push(entry);
       added.push(entry);
@@ -254,7 +256,11 @@ class Studio implements StudioContext {
       const uris = added.flatMap((e) => (e.kind === 'file' ? [e.uri] : []));
       if (uris.length > 0) this.inspect(uris, 'refresh');
     }
-    if (full) this.notify('warning', format(this.strings['refs.tooMany'], MAX_REFERENCES));
+    if (dropped.length > 0) {
+      const model = parseModelKey(this.form.model)?.label ?? this.form.model;
+      const template = limit === 1 ? this.strings['refs.limitDroppedOne'] : this.strings['refs.limitDropped'];
+      this.notify('warning', format(template, model, limit, dropped.join(', ')));
+    }
     if (duplicates.length > 0) this.notify('info', format(this.strings['refs.duplicate'], duplicates.join(', ')));
     this.changed('references', 'references');
   }
@@ -542,6 +548,11 @@ class Studio implements StudioContext {
     event.preventDefault();
     this.addUris([...new Set(candidates)]);
   }
+}
+
+/** How a notice names a reference: its file name, URL or file ID. */
+function entryName(entry: ReferenceEntry): string {
+  return entry.kind === 'file' ? (entry.name ?? decodeURIComponent(entry.uri.split('/').pop() ?? entry.uri)) : entry.kind === 'url' ? entry.url : entry.fileId;
 }
 
 function isWebUrl(text: string): boolean {

@@ -1,8 +1,8 @@
 /** The attached reference images: thumbnails, problems, descriptions, reorder, remove, and the ways to add one. */
-import { parseModelKey } from '../../src/core/models';
+import { maxReferencesOf, parseModelKey } from '../../src/core/models';
 import { type FieldIssue } from '../../src/core/request';
 import { type ReferenceEntry, localizeMessage } from '../../src/shared/protocol';
-import { MAX_REFERENCES, type StudioContext, referenceKey } from './context';
+import { type StudioContext, referenceKey } from './context';
 import { controlField } from './form';
 import { format, formatBytes, h, icon, setHidden, uid } from './dom';
 import { post } from './host';
@@ -113,10 +113,11 @@ export class ReferencesView {
     const withText = model?.supportsImageText ?? false;
     this.list.replaceChildren(...refs.map((entry, index) => this.item(entry, index, refs.length, withText)));
     setHidden(this.empty, refs.length > 0);
-    this.count.textContent = format(this.ctx.strings['refs.count'], refs.length, MAX_REFERENCES);
-    this.count.classList.toggle('badge--warning', refs.length > MAX_REFERENCES);
+    const limit = maxReferencesOf(this.ctx.form.model);
+    this.count.textContent = format(this.ctx.strings['refs.count'], refs.length, limit);
+    this.count.classList.toggle('badge--warning', refs.length > limit);
     setHidden(this.note, withText || !refs.some((r) => r.text?.trim()));
-    const full = refs.length >= MAX_REFERENCES;
+    const full = refs.length >= limit;
     for (const control of this.addControls) (control as HTMLButtonElement | HTMLInputElement).disabled = full;
     if (focusKey) {
       const item = [...this.list.children].find((li) => (li as HTMLElement).dataset.key === focusKey) as HTMLElement | undefined;
