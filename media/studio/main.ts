@@ -16,8 +16,8 @@ import {
   localizeMessage,
   validateForm,
 } from '../../src/shared/protocol';
-import { type StudioContext, fileKey, referenceKey } from './context';
-import { format, h, icon } from './dom';
+import { type NoticeAction, type StudioContext, fileKey, referenceKey } from './context';
+import { format, h, icon, isSingleColumn } from './dom';
 import { FormView } from './form';
 import { GalleryView } from './gallery';
 import { flushState, onHostMessage, post, readState, saveState } from './host';
@@ -109,6 +109,8 @@ class Studio implements StudioContext {
   private askedToFix = false;
   private dragDepth = 0;
   private sequence = 0;
+  /** Where the keyboard focus was last: given back when the panel is shown again. */
+  private lastFocused: HTMLElement | undefined;
 
   constructor(
     init: InitMessage,
@@ -143,6 +145,7 @@ class Studio implements StudioContext {
 
     root.setAttribute('aria-label', this.strings['studio.title']);
     root.replaceChildren(
+      h('h1', { class: 'visually-hidden' }, this.strings['studio.title']),
       h('div', { class: 'column column--form' }, this.formView.element),
       h('div', { class: 'column column--results' }, this.tasksView.element, this.galleryView.element),
       this.notices,
@@ -192,7 +195,7 @@ class Studio implements StudioContext {
         this.generateResult(message.requestId, message.ok, message.issues);
         return;
       case 'generateDone':
-        this.generateDone(message.status, message.error);
+        this.generateDone(message.status, message.files, message.error);
         return;
       case 'tasks':
         this.tasksView.render(message.tasks);
@@ -300,6 +303,8 @@ class Studio implements StudioContext {
   }
 
   generate(): void {
+    // The button stays focusable while a start is pending (see FormView.setBusy): a second press waits.
+    if (this.pendingGenerate.size > 0) return;
     this.attempted = true;
     const issues = this.validate();
     if (issues.length > 0) {
@@ -368,7 +373,9 @@ class Studio implements StudioContext {
       this.touched.clear();
       this.serverIssues = [];
       this.validate();
-      this.formView.setStatus(this.strings['form.started'], 'info', 5000);
+      // One column: Tasks are far below the form; the status line leads there instead of pointing off screen.
+      const actions: NoticeAction[] = isSingleColumn() ? [{ label: this.strings['form.showTasks'], run: () => this.tasksView.reveal() }] : [];
+      this.formView.setStatus(this.strings['form.started'], 'info', actions.length > 0 ? 0 : 5000, actions);
       return;
     }
     this.attempted = true;
@@ -380,9 +387,14 @@ class Studio implements StudioContext {
   }
 
   /** The runner shows its own notification; the panel says it next to the button (and in the task row). */
-  private generateDone(status: GenerationStatus, error: string | undefined): void {
+  private generateDone(status: GenerationStatus, files: readonly string[], error: string | undefined): void {
     const s = this.strings;
-    if (status === 'background') {
+    const [file] = files;
+    if (status === 'landed' && file) {
+      // Said here rather than by scrolling the page to the result: the focus stays where the user is.
+      const name = file.split(/[\\/]/).pop() ?? file;
+      this.formView.setStatus(format(s['form.landed'], name), 'info', 0, [{ label: s['form.showResult'], run: () => this.galleryView.reveal(file) }]);
+    } else if (status === 'background') {
       this.formView.setStatus(s['form.background'], 'info', 8000);
     } else if (status === 'notStarted') {
       this.formView.setStatus(s['form.notStarted'], 'error', 0, [
@@ -518,6 +530,23 @@ class Studio implements StudioContext {
       { signal },
     );
     document.addEventListener('paste', (e) => this.pasted(e), { signal });
+    document.addEventListener(
+      'focusin',
+      (e) => {
+        if (e.target instanceof HTMLElement && this.root.contains(e.target)) this.lastFocused = e.target;
+      },
+      { signal },
+    );
+    // Back from another tab or editor the webview's document has the focus but no control does.
+    window.addEventListener(
+      'focus',
+      () => {
+        if (document.activeElement && document.activeElement !== document.body) return;
+        const target = this.lastFocused?.isConnected && !this.lastFocused.closest('[hidden]') ? this.lastFocused : this.formView.prompt;
+        target.focus({ preventScroll: true });
+      },
+      { signal },
+    );
     window.addEventListener('pagehide', flushState, { signal });
   }
 

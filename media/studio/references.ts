@@ -67,12 +67,14 @@ export class ReferencesView {
     );
 
     const fileIdId = uid('fileid');
+    const fileIdHintId = uid('hint');
     this.fileIdInput = h('input', {
       id: fileIdId,
       type: 'text',
       class: 'input',
       placeholder: s['refs.fileIdPlaceholder'],
       'aria-label': s['refs.fileId'],
+      'aria-describedby': fileIdHintId,
       'data-testid': 'reference-file-id',
       autocomplete: 'off',
       spellcheck: 'false',
@@ -99,6 +101,7 @@ export class ReferencesView {
       this.error,
       h('div', { class: 'ref-add' }, browse, urlForm, fileIdForm),
       this.urlError,
+      h('p', { id: fileIdHintId, class: 'hint' }, s['refs.fileIdHint']),
       this.pickerSlot,
     );
   }
@@ -239,20 +242,25 @@ export class ReferencesView {
       ),
       h('div', { class: 'ref-name', title: name }, name),
       h('div', { class: `ref-detail${problem ? ' ref-detail--problem' : ''}` }, problem ?? detail),
+      // A visible label rather than a placeholder: a card is too narrow for "Description (optional)" inside the box.
       withText
-        ? h('input', {
-            type: 'text',
-            class: 'input ref-text',
-            value: entry.text ?? '',
-            placeholder: s['refs.description'],
-            'aria-label': `${s['refs.description']}: ${name}`,
-            'data-role': 'text',
-            'data-testid': 'reference-text',
-            onInput: (e: Event) => {
-              this.ctx.form.references[index]!.text = (e.target as HTMLInputElement).value;
-              this.ctx.changed('referenceText', `ref:${index}`);
-            },
-          })
+        ? h(
+            'label',
+            { class: 'ref-text-label' },
+            h('span', null, s['refs.description']),
+            h('input', {
+              type: 'text',
+              class: 'input ref-text',
+              value: entry.text ?? '',
+              'aria-label': `${s['refs.description']}: ${name}`,
+              'data-role': 'text',
+              'data-testid': 'reference-text',
+              onInput: (e: Event) => {
+                this.ctx.form.references[index]!.text = (e.target as HTMLInputElement).value;
+                this.ctx.changed('referenceText', `ref:${index}`);
+              },
+            }),
+          )
         : null,
       h('p', { id: errorId, class: 'field-error', 'data-testid': 'field-error', 'data-field': `file_infos[${index}]`, role: 'alert', hidden: true }),
       h(
