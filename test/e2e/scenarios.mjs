@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { GENERATE, closeAllEditors, runCommand, studio, studioReady, until } from './workbench.mjs';
+import { GENERATE, closeAllEditors, runCommand, runContextMenu, studio, studioReady, until } from './workbench.mjs';
 
 const RESTYLE = 'Restyle Image…';
 
@@ -79,10 +79,7 @@ export const scenarios = [
         if (await collapsed.isVisible()) await collapsed.click().catch(() => undefined);
         return undefined;
       });
-      await heroRow.click({ button: 'right' });
-      await page.waitForTimeout(500);
-      await shot('05-explorer-context-menu');
-      await page.locator('.monaco-menu .action-item .action-label', { hasText: RESTYLE }).first().click();
+      await runContextMenu(page, heroRow, RESTYLE, () => shot('05-explorer-context-menu'));
       const frame = studio(page);
       const reference = frame.locator('[data-testid=reference]', { hasText: 'hero' }).first();
       await reference.waitFor({ timeout: 30_000 });

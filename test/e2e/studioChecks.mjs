@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { GENERATE, closeAllEditors, runCommand, studio, studioReady, until } from './workbench.mjs';
+import { GENERATE, closeAllEditors, quickPickRow, runCommand, runContextMenu, studio, studioReady, until } from './workbench.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -132,15 +132,11 @@ async function axeRun(frame) {
 
 /** Preferences: Color Theme, as a user picks one (a settings file written behind the workbench's back is not reread). */
 async function setTheme(page, theme, kind) {
-  // The picker labels "Default Dark Modern" as "Dark Modern"; rows are clicked by their exact label, since
-  // Enter takes whichever row is active ("Browse Color Themes in Marketplace" is a near neighbour).
-  const row = (text) => page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${text}$`) }) }).first();
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget .quick-input-box input').fill('>Preferences: Color Theme');
-  await row('Preferences: Color Theme').click();
+  await runCommand(page, 'Preferences: Color Theme');
+  // The picker labels "Default Dark Modern" as "Dark Modern".
   const label = theme.replace(/^Default /, '');
   await page.locator('.quick-input-widget .quick-input-box input').fill(label);
-  await row(label).click();
+  await quickPickRow(page, label).click();
   await until(`the Studio to follow ${theme}`, async () => ((await studio(page).locator(`body.${kind}`).count()) > 0 ? true : undefined), 30_000);
 }
 
@@ -305,15 +301,14 @@ export const studioChecks = [
         if (await collapsed.isVisible()) await collapsed.click().catch(() => undefined);
         return undefined;
       });
-      await row('hero.png').click();
-      await row('photo.jpg').click({ modifiers: ['Control'] });
-      await until('both images selected', async () =>
-        (await row('hero.png').getAttribute('aria-selected')) === 'true' && (await row('photo.jpg').getAttribute('aria-selected')) === 'true' ? true : undefined,
-      );
-      await row('photo.jpg').click({ button: 'right' });
-      const restyle = page.locator('.monaco-menu .action-item .action-label', { hasText: 'Restyle Image…' }).first();
-      await restyle.waitFor();
-      await restyle.click();
+      // Ctrl+click only: a plain click opens the image in the editor, and the list, no longer focused,
+      // may miss the next Ctrl+click.
+      const selected = async (name) => (await row(name).getAttribute('aria-selected')) === 'true';
+      await until('hero.png and photo.jpg selected', async () => {
+        for (const name of ['hero.png', 'photo.jpg']) if (!(await selected(name))) await row(name).click({ modifiers: ['Control'] });
+        return (await selected('hero.png')) && (await selected('photo.jpg')) ? true : undefined;
+      });
+      await runContextMenu(page, row('photo.jpg'), 'Restyle Image…');
       const notice = frame.locator('[data-testid=notice-warning]', { hasText: 'Qwen 0925' });
       await notice.waitFor({ timeout: 20_000 });
       const text = await notice.textContent();
