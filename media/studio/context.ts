@@ -1,9 +1,6 @@
 /** What the panel's parts share: strings, the form being edited, and the actions between parts. */
 import type { FormValues, ReferenceEntry, StudioStrings } from '../../src/shared/protocol';
 
-/** The request schema's limit on `file_infos` (src/core/request.ts); adding more is refused up front. */
-export const MAX_REFERENCES = 10;
-
 /** A link after a status line. */
 export type NoticeAction = { label: string; run: () => void };
 
@@ -15,7 +12,7 @@ export interface StudioContext {
   readonly form: FormValues;
   /** A field was edited: validate, save state, and redraw what depends on it. */
   changed(part: 'text' | 'model' | 'options' | 'references' | 'referenceText', field?: string): void;
-  /** Adds references (deduplicated, up to the limit); local files are inspected by the host. */
+  /** Adds references (deduplicated, up to the chosen model's limit, naming what it left out); local files are inspected by the host. */
   attach(entries: ReferenceEntry[], options?: { inspect?: boolean }): void;
   /** Removes the local file with this URI (picker toggle). */
   detach(uri: string): void;

@@ -99,3 +99,53 @@ export function relativeTime(ms: number, lang: string, now = Date.now()): string
   }
   return rtf.format(Math.round(value), 'year');
 }
+
+/** The element that scrolls `element`: a column of the wide layout, or the page itself. */
+export function scrollParent(element: Element): Element {
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    const overflow = getComputedStyle(node).overflowY;
+    if ((overflow === 'auto' || overflow === 'scroll') && node.scrollHeight > node.clientHeight) return node;
+  }
+  return document.scrollingElement ?? document.documentElement;
+}
+
+/**
+ * Runs `change` and scrolls back by however far it moved `anchor` (a card added above it),
+ * so what the user is looking at, and may have focused, stays where it was.
+ */
+export function holdPosition(anchor: Element, change: () => void): void {
+  const before = anchor.getBoundingClientRect().top;
+  change();
+  const moved = anchor.getBoundingClientRect().top - before;
+  if (Math.abs(moved) >= 1) scrollParent(anchor).scrollTop += moved;
+}
+
+/**
+ * Redraws part of the page without losing the keyboard focus: when the focused control was
+ * replaced, its counterpart (same `data-testid` in the item with the same `data-focus-key`)
+ * takes the focus, else the item's first button, else `fallback`.
+ */
+export function preserveFocus(container: HTMLElement, redraw: () => void, fallback: () => HTMLElement | null | undefined): void {
+  const active = document.activeElement;
+  const inside = active instanceof HTMLElement && container.contains(active) ? active : undefined;
+  const key = inside?.closest<HTMLElement>('[data-focus-key]')?.dataset.focusKey;
+  const testId = inside?.dataset.testid;
+  redraw();
+  if (!inside || inside.isConnected) return;
+  const item = key ? [...container.querySelectorAll<HTMLElement>('[data-focus-key]')].find((e) => e.dataset.focusKey === key) : undefined;
+  const target =
+    (testId && item?.querySelector<HTMLElement>(`[data-testid="${testId}"]:not(:disabled)`)) ||
+    item?.querySelector<HTMLElement>('button:not(:disabled)') ||
+    fallback();
+  target?.focus({ preventScroll: true });
+}
+
+/** Smooth scrolling unless the user asked for less motion. */
+export function scrollBehavior(): ScrollBehavior {
+  return matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth';
+}
+
+/** The single-column layout (see studio.css): everything scrolls together, so nothing may scroll on its own accord. */
+export function isSingleColumn(): boolean {
+  return matchMedia('(max-width: 859px)').matches;
+}

@@ -1,5 +1,16 @@
 /** The prompt, the model and the options the chosen model supports, with their inline errors. */
-import { ASPECT_RATIOS, MODELS, PERSON_GENERATION, STORAGE_MODES, SWITCH_VALUES, parseModelKey } from '../../src/core/models';
+import {
+  ASPECT_RATIOS,
+  MODELS,
+  PERSON_GENERATION,
+  RESOLUTION_TIERS,
+  type Resolution,
+  STORAGE_MODES,
+  SWITCH_VALUES,
+  aspectOfSize,
+  isResolutionTier,
+  parseModelKey,
+} from '../../src/core/models';
 import type { FieldIssue } from '../../src/core/request';
 import { type OptionField, type StringKey } from '../../src/shared/protocol';
 import type { NoticeAction, StudioContext } from './context';
@@ -29,12 +40,14 @@ export function controlField(issueField: string): string {
 export class FormView {
   readonly element: HTMLElement;
   readonly prompt: HTMLTextAreaElement;
-  /** Where the references part is placed (between options and the generate bar). */
+  /** Where the references part is placed (after the model and its options, before the other options). */
   readonly referencesSlot: HTMLElement;
   private readonly negative: HTMLTextAreaElement;
   private readonly model: HTMLSelectElement;
   private readonly options = new Map<OptionField, OptionControl>();
   private readonly slots = new Map<string, Slot>();
+  /** What the chosen value of an option means (or why it is not used), under the option. */
+  private readonly hints = new Map<OptionField, HTMLElement>();
   private readonly counter: HTMLElement;
   private readonly generateButton: HTMLButtonElement;
   private readonly generateLabel: HTMLElement;
@@ -123,7 +136,9 @@ export class FormView {
     );
     const modelField = this.field('model', modelId, s['form.model'], this.model);
 
-    const basic: OptionField[] = ['aspect_ratio', 'resolution', 'storage_mode', 'person_generation', 'enhance_prompt', 'input_compliance_check', 'output_compliance_check'];
+    // The model's own options sit with it, above the references: they decide the image's shape.
+    const modelOptions = h('div', { class: 'option-grid option-grid--model' }, this.optionField('aspect_ratio'), this.optionField('resolution'));
+    const basic: OptionField[] = ['storage_mode', 'person_generation', 'enhance_prompt', 'input_compliance_check', 'output_compliance_check'];
     const grid = h('div', { class: 'option-grid' }, ...basic.map((f) => this.optionField(f)));
     const advanced = h(
       'details',
@@ -137,7 +152,15 @@ export class FormView {
       icon('discard'),
       h('span', null, s['form.resetOptions']),
     );
-    const options = h('fieldset', { class: 'options' }, h('legend', { class: 'section-label' }, s['form.options']), grid, advanced, h('div', { class: 'options-foot' }, reset));
+    const options = h(
+      'fieldset',
+      { class: 'options' },
+      h('legend', { class: 'section-label' }, s['form.options']),
+      h('p', { class: 'hint' }, s['hint.serviceDefault']),
+      grid,
+      advanced,
+      h('div', { class: 'options-foot' }, reset),
+    );
 
     this.referencesSlot = h('div', { class: 'references-slot' });
 
@@ -174,7 +197,7 @@ export class FormView {
       h('h2', { id: headingId, class: 'section-title' }, icon('sparkle'), h('span', null, s['form.heading'])),
       promptField,
       negativeField,
-      modelField,
+      h('div', { class: 'model-group' }, modelField, modelOptions),
       this.referencesSlot,
       options,
       this.generalError,
@@ -242,8 +265,9 @@ export class FormView {
     return undefined;
   }
 
+  /** Not `disabled` while starting: a disabled button drops the keyboard focus to the page. */
   setBusy(busy: boolean): void {
-    this.generateButton.disabled = busy;
+    this.generateButton.setAttribute('aria-disabled', String(busy));
     this.generateButton.setAttribute('aria-busy', String(busy));
     this.generateLabel.textContent = busy ? this.ctx.strings['form.generating'] : this.ctx.strings['form.generate'];
   }
@@ -291,6 +315,7 @@ export class FormView {
     const label = s[`option.${field}` as StringKey];
     const onInput = () => {
       this.ctx.form.options[field] = control.value;
+      this.updateHints();
       this.ctx.changed('options', field);
     };
     let control: OptionControl;
@@ -308,8 +333,10 @@ export class FormView {
       hint = h('p', { id: hintId, class: 'hint' }, s['hint.session_context']);
       control = h('textarea', { id, class: 'input textarea', rows: 2, 'aria-describedby': hintId, onInput });
     } else {
-      control = h('select', { id, class: 'input select', onChange: onInput }, h('option', { value: '' }, s['form.default']), ...this.choices(field));
-      if (field === 'aspect_ratio') control.title = s['hint.aspect_ratio'];
+      const hintId = uid('hint');
+      hint = h('p', { id: hintId, class: 'hint', 'data-testid': `hint-${field}`, hidden: true });
+      this.hints.set(field, hint);
+      control = h('select', { id, class: 'input select', 'aria-describedby': hintId, onChange: onInput }, h('option', { value: '' }, s['form.default']), ...this.choices(field));
     }
     control.setAttribute('data-testid', `option-${field}`);
     const wrapper = this.field(field, id, label, control, { hint });
@@ -317,16 +344,14 @@ export class FormView {
     return wrapper;
   }
 
-  private choices(field: OptionField): HTMLOptionElement[] {
+  private choices(field: OptionField): (HTMLOptionElement | HTMLOptGroupElement)[] {
     const s = this.ctx.strings;
     const labelled = (values: readonly string[]) => values.map((v) => h('option', { value: v }, s[`value.${v}` as StringKey] ?? v));
     switch (field) {
       case 'aspect_ratio':
         return ASPECT_RATIOS.map((v) => h('option', { value: v }, v));
-      case 'resolution': {
-        const model = parseModelKey(this.ctx.form.model) ?? MODELS[0]!;
-        return model.resolutions.map((v) => h('option', { value: v }, v));
-      }
+      case 'resolution':
+        return this.resolutionChoices((parseModelKey(this.ctx.form.model) ?? MODELS[0]!).resolutions);
       case 'storage_mode':
         return labelled(STORAGE_MODES);
       case 'person_generation':
@@ -340,22 +365,57 @@ export class FormView {
     }
   }
 
-  /** Shows only the options the chosen model supports. */
+  /** Tiers (the service picks the size) apart from exact sizes, each size with its shape. */
+  private resolutionChoices(resolutions: readonly Resolution[]): HTMLOptGroupElement[] {
+    const s = this.ctx.strings;
+    const tiers = resolutions.filter((r) => (RESOLUTION_TIERS as readonly string[]).includes(r));
+    const sizes = resolutions.filter((r) => !tiers.includes(r));
+    return [
+      h('optgroup', { label: s['form.resolutionTiers'] }, ...tiers.map((v) => h('option', { value: v }, v))),
+      h('optgroup', { label: s['form.resolutionSizes'] }, ...sizes.map((v) => h('option', { value: v }, `${v.replace('x', '×')} (${aspectOfSize(v) ?? '?'})`))),
+    ];
+  }
+
+  /** The options follow the chosen model: what it ignores is said, not hidden (the value is kept for another model). */
   private applyModel(): void {
     const model = parseModelKey(this.ctx.form.model);
-    const aspect = this.slots.get('aspect_ratio');
-    if (aspect) setHidden(aspect.wrapper, model ? !model.supportsAspectRatio : false);
     const resolution = this.options.get('resolution');
     if (resolution instanceof HTMLSelectElement && model) {
       const current = resolution.value;
       const values = new Set<string>(model.resolutions);
       const existing = [...resolution.options].slice(1).map((o) => o.value);
       if (existing.length !== values.size || existing.some((v) => !values.has(v))) {
-        resolution.replaceChildren(h('option', { value: '' }, this.ctx.strings['form.default']), ...model.resolutions.map((v) => h('option', { value: v }, v)));
+        resolution.replaceChildren(h('option', { value: '' }, this.ctx.strings['form.default']), ...this.resolutionChoices(model.resolutions));
         if (current && !values.has(current)) resolution.append(h('option', { value: current }, current));
         resolution.value = current;
       }
     }
+    this.updateHints();
+  }
+
+  /** Says what the chosen values mean: a model that ignores the aspect ratio, an exact size's shape, the storage mode. */
+  private updateHints(): void {
+    const s = this.ctx.strings;
+    const model = parseModelKey(this.ctx.form.model);
+    const set = (field: OptionField, text: string) => {
+      const hint = this.hints.get(field);
+      if (!hint) return;
+      if (hint.textContent !== text) hint.textContent = text;
+      setHidden(hint, text === '');
+    };
+    const aspect = this.ctx.form.options.aspect_ratio ?? '';
+    const aspectUnused = !!model && !model.supportsAspectRatio;
+    const aspectControl = this.options.get('aspect_ratio');
+    if (aspectControl) aspectControl.disabled = aspectUnused;
+    set('aspect_ratio', !aspectUnused ? '' : aspect ? format(s['hint.aspectUnusedKept'], model.label, aspect) : format(s['hint.aspectUnused'], model.label));
+    const resolution = this.ctx.form.options.resolution ?? '';
+    const size = /^(\d+)x(\d+)$/.exec(resolution);
+    set(
+      'resolution',
+      isResolutionTier(resolution) ? s['hint.resolutionTier'] : size ? format(s['hint.resolutionExact'], size[1]!, size[2]!, aspectOfSize(resolution) ?? '?') : '',
+    );
+    const storage = this.ctx.form.options.storage_mode ?? '';
+    set('storage_mode', storage === 'Temporary' ? s['hint.storageTemporary'] : storage === 'Permanent' ? s['hint.storagePermanent'] : '');
   }
 
   private updateCounter(): void {

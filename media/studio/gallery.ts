@@ -2,12 +2,11 @@
 import { parseModelKey } from '../../src/core/models';
 import type { GalleryAction, GalleryItem } from '../../src/shared/protocol';
 import type { StudioContext } from './context';
-import { format, h, icon, relativeTime, setHidden, uid } from './dom';
+import { format, h, icon, preserveFocus, relativeTime, scrollBehavior, scrollParent, setHidden, uid } from './dom';
 import { GALLERY_BUTTONS as ACTIONS } from './galleryButtons';
 import { post } from './host';
 
 const PAGE = 48;
-
 
 export class GalleryView {
   readonly element: HTMLElement;
@@ -96,7 +95,7 @@ export class GalleryView {
     this.items = [...items];
     this.total = total;
     for (const id of highlight) this.highlighted.add(id);
-    this.render();
+    preserveFocus(this.grid, () => this.render(), () => this.filter);
     if (highlight.length > 0) {
       // New results stand out for a moment, then look like the rest.
       setTimeout(() => {
@@ -106,8 +105,19 @@ export class GalleryView {
         }
       }, 8000);
     }
+    // Only a results column that scrolls on its own follows a new result: in one column that would
+    // carry the page (and the form the user is in) a screen or two away.
     const first = highlight[0] && this.cards.get(highlight[0]);
-    if (first) first.scrollIntoView({ block: 'nearest', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    if (first && scrollParent(first) !== document.scrollingElement) first.scrollIntoView({ block: 'nearest', behavior: scrollBehavior() });
+  }
+
+  /** Brings the result saved as `file` into view and focuses it (the status line's "Show result"). */
+  reveal(file: string): void {
+    const card = [...this.cards.values()].find((c) => c.dataset.file === file);
+    const thumb = card?.querySelector<HTMLElement>('.gallery-thumb');
+    if (!card || !thumb) return;
+    card.scrollIntoView({ block: 'center', behavior: scrollBehavior() });
+    thumb.focus({ preventScroll: true });
   }
 
   dispose(): void {
@@ -169,10 +179,10 @@ export class GalleryView {
     const promptId = uid('prompt');
     return h(
       'li',
-      { class: 'gallery-item', 'data-testid': 'gallery-item', 'data-id': item.id, 'data-file': item.file, 'data-version': version(item), 'aria-labelledby': promptId },
+      { class: 'gallery-item', 'data-testid': 'gallery-item', 'data-id': item.id, 'data-file': item.file, 'data-version': version(item), 'data-focus-key': item.id, 'aria-labelledby': promptId },
       h(
         'button',
-        { type: 'button', class: 'gallery-thumb', title: item.relPath, 'aria-label': `${s['gallery.open']}: ${item.relPath}`, onClick: () => this.act(item, 'open') },
+        { type: 'button', class: 'gallery-thumb', 'data-testid': 'gallery-thumb', title: item.relPath, 'aria-label': `${s['gallery.open']}: ${item.relPath}`, onClick: () => this.act(item, 'open') },
         img,
       ),
       h(
@@ -184,7 +194,7 @@ export class GalleryView {
           { class: 'gallery-meta' },
           h('span', { class: 'gallery-model', title: item.model }, modelLabel),
           time,
-          item.references > 0 ? h('span', { class: 'gallery-refs', title: format(s['gallery.references'], item.references) }, icon('file-media'), String(item.references)) : null,
+          item.references > 0 ? h('span', { class: 'gallery-refs' }, icon('file-media'), format(s['gallery.references'], item.references)) : null,
         ),
       ),
       h(
@@ -197,7 +207,8 @@ export class GalleryView {
               type: 'button',
               class: 'icon-button',
               'data-testid': testId,
-              title: s[label],
+              // Shown above the toolbar on hover and on keyboard focus (studio.css), not only as a tooltip.
+              'data-label': s[label],
               'aria-label': s[label],
               tabindex: index === 0 ? 0 : -1,
               onClick: () => this.act(item, action),

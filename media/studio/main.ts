@@ -4,6 +4,7 @@
  * validates as the user types with the core schema, and talks to the host only through
  * the messages of src/shared/protocol.ts.
  */
+import { maxReferencesOf, parseModelKey } from '../../src/core/models';
 import type { FieldIssue } from '../../src/core/request';
 import {
   type FormValues,
@@ -15,8 +16,8 @@ import {
   localizeMessage,
   validateForm,
 } from '../../src/shared/protocol';
-import { MAX_REFERENCES, type StudioContext, fileKey, referenceKey } from './context';
-import { format, h, icon } from './dom';
+import { type NoticeAction, type StudioContext, fileKey, referenceKey } from './context';
+import { format, h, icon, isSingleColumn } from './dom';
 import { FormView } from './form';
 import { GalleryView } from './gallery';
 import { flushState, onHostMessage, post, readState, saveState } from './host';
@@ -108,6 +109,8 @@ class Studio implements StudioContext {
   private askedToFix = false;
   private dragDepth = 0;
   private sequence = 0;
+  /** Where the keyboard focus was last: given back when the panel is shown again. */
+  private lastFocused: HTMLElement | undefined;
 
   constructor(
     init: InitMessage,
@@ -142,6 +145,7 @@ class Studio implements StudioContext {
 
     root.setAttribute('aria-label', this.strings['studio.title']);
     root.replaceChildren(
+      h('h1', { class: 'visually-hidden' }, this.strings['studio.title']),
       h('div', { class: 'column column--form' }, this.formView.element),
       h('div', { class: 'column column--results' }, this.tasksView.element, this.galleryView.element),
       this.notices,
@@ -191,7 +195,7 @@ class Studio implements StudioContext {
         this.generateResult(message.requestId, message.ok, message.issues);
         return;
       case 'generateDone':
-        this.generateDone(message.status, message.error);
+        this.generateDone(message.status, message.files, message.error);
         return;
       case 'tasks':
         this.tasksView.render(message.tasks);
@@ -231,21 +235,22 @@ class Studio implements StudioContext {
 
   attach(entries: ReferenceEntry[], options: { inspect?: boolean; fromHost?: boolean } = {}): void {
     const refs = this.form.references;
+    const limit = maxReferencesOf(this.form.model);
     const added: ReferenceEntry[] = [];
     const duplicates: string[] = [];
-    let full = false;
+    const dropped: string[] = [];
     for (const entry of entries) {
       const key = referenceKey(entry);
       const index = refs.findIndex((r) => referenceKey(r) === key);
       if (index >= 0) {
         // The host knows more about a file (thumbnail, size, problem); the user's description stays.
         if (options.fromHost) refs[index] = { ...entry, text: refs[index]!.text ?? entry.text };
-        else duplicates.push(entry.kind === 'file' ? (entry.name ?? key) : key.replace(/^(url|id):/, ''));
+        else duplicates.push(entryName(entry));
         continue;
       }
-      if (refs.length >= MAX_REFERENCES) {
-        full = true;
-        break;
+      if (refs.length >= limit) {
+        dropped.push(entryName(entry));
+        continue;
       }
       refs.push(entry);
       added.push(entry);
@@ -254,7 +259,11 @@ class Studio implements StudioContext {
       const uris = added.flatMap((e) => (e.kind === 'file' ? [e.uri] : []));
       if (uris.length > 0) this.inspect(uris, 'refresh');
     }
-    if (full) this.notify('warning', format(this.strings['refs.tooMany'], MAX_REFERENCES));
+    if (dropped.length > 0) {
+      const model = parseModelKey(this.form.model)?.label ?? this.form.model;
+      const template = limit === 1 ? this.strings['refs.limitDroppedOne'] : this.strings['refs.limitDropped'];
+      this.notify('warning', format(template, model, limit, dropped.join(', ')));
+    }
     if (duplicates.length > 0) this.notify('info', format(this.strings['refs.duplicate'], duplicates.join(', ')));
     this.changed('references', 'references');
   }
@@ -294,6 +303,8 @@ class Studio implements StudioContext {
   }
 
   generate(): void {
+    // The button stays focusable while a start is pending (see FormView.setBusy): a second press waits.
+    if (this.pendingGenerate.size > 0) return;
     this.attempted = true;
     const issues = this.validate();
     if (issues.length > 0) {
@@ -362,7 +373,9 @@ class Studio implements StudioContext {
       this.touched.clear();
       this.serverIssues = [];
       this.validate();
-      this.formView.setStatus(this.strings['form.started'], 'info', 5000);
+      // One column: Tasks are far below the form; the status line leads there instead of pointing off screen.
+      const actions: NoticeAction[] = isSingleColumn() ? [{ label: this.strings['form.showTasks'], run: () => this.tasksView.reveal() }] : [];
+      this.formView.setStatus(this.strings['form.started'], 'info', actions.length > 0 ? 0 : 5000, actions);
       return;
     }
     this.attempted = true;
@@ -374,9 +387,14 @@ class Studio implements StudioContext {
   }
 
   /** The runner shows its own notification; the panel says it next to the button (and in the task row). */
-  private generateDone(status: GenerationStatus, error: string | undefined): void {
+  private generateDone(status: GenerationStatus, files: readonly string[], error: string | undefined): void {
     const s = this.strings;
-    if (status === 'background') {
+    const [file] = files;
+    if (status === 'landed' && file) {
+      // Said here rather than by scrolling the page to the result: the focus stays where the user is.
+      const name = file.split(/[\\/]/).pop() ?? file;
+      this.formView.setStatus(format(s['form.landed'], name), 'info', 0, [{ label: s['form.showResult'], run: () => this.galleryView.reveal(file) }]);
+    } else if (status === 'background') {
       this.formView.setStatus(s['form.background'], 'info', 8000);
     } else if (status === 'notStarted') {
       this.formView.setStatus(s['form.notStarted'], 'error', 0, [
@@ -512,6 +530,23 @@ class Studio implements StudioContext {
       { signal },
     );
     document.addEventListener('paste', (e) => this.pasted(e), { signal });
+    document.addEventListener(
+      'focusin',
+      (e) => {
+        if (e.target instanceof HTMLElement && this.root.contains(e.target)) this.lastFocused = e.target;
+      },
+      { signal },
+    );
+    // Back from another tab or editor the webview's document has the focus but no control does.
+    window.addEventListener(
+      'focus',
+      () => {
+        if (document.activeElement && document.activeElement !== document.body) return;
+        const target = this.lastFocused?.isConnected && !this.lastFocused.closest('[hidden]') ? this.lastFocused : this.formView.prompt;
+        target.focus({ preventScroll: true });
+      },
+      { signal },
+    );
     window.addEventListener('pagehide', flushState, { signal });
   }
 
@@ -542,6 +577,11 @@ class Studio implements StudioContext {
     event.preventDefault();
     this.addUris([...new Set(candidates)]);
   }
+}
+
+/** How a notice names a reference: its file name, URL or file ID. */
+function entryName(entry: ReferenceEntry): string {
+  return entry.kind === 'file' ? (entry.name ?? decodeURIComponent(entry.uri.split('/').pop() ?? entry.uri)) : entry.kind === 'url' ? entry.url : entry.fileId;
 }
 
 function isWebUrl(text: string): boolean {

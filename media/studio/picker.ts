@@ -5,11 +5,13 @@
  */
 import type { ImageFolder } from '../../src/shared/protocol';
 import type { StudioContext } from './context';
-import { format, h, icon, setHidden, uid } from './dom';
+import { format, h, holdPosition, icon, setHidden, uid } from './dom';
 
 const CELL_MIN_WIDTH = 104;
 const ROW_HEIGHT = 122;
 const OVERSCAN_ROWS = 2;
+/** The list's height when it has more rows than fit (studio.css); fewer rows get a shorter box. */
+const VIEWPORT_HEIGHT = 270;
 
 interface PickerEntry {
   uri: string;
@@ -18,6 +20,8 @@ interface PickerEntry {
   /** Folder part of the path (with the workspace folder's name in a multi-root workspace). */
   dir: string;
   search: string;
+  /** In the output folder: a result of this extension (listed first, marked). */
+  generated: boolean;
 }
 
 function encodePath(rel: string): string {
@@ -120,12 +124,16 @@ export class PickerView {
     this.updateStatus();
   }
 
-  /** The host's listing: relative paths per folder, turned into URIs here. */
+  /**
+   * The host's listing: relative paths per folder, turned into URIs here. Results of this
+   * extension come first, latest date folder first: they are the likeliest references for a variation.
+   */
   setImages(folders: readonly ImageFolder[], truncated: boolean): void {
     const multiRoot = folders.length > 1;
-    this.entries = folders.flatMap((folder) => {
+    const entries = folders.flatMap((folder) => {
       const uriBase = folder.uri.replace(/\/+$/, '');
       const thumbBase = folder.thumbBase.replace(/\/+$/, '');
+      const output = folder.outputFolder ? `${folder.outputFolder.replace(/^\/+|\/+$/g, '')}/` : undefined;
       return folder.files.map((rel) => {
         const slash = rel.lastIndexOf('/');
         const dir = slash >= 0 ? rel.slice(0, slash) : '';
@@ -137,9 +145,12 @@ export class PickerView {
           name: rel.slice(slash + 1),
           dir: shownDir,
           search: (multiRoot ? `${folder.name}/${rel}` : rel).toLowerCase(),
+          generated: output !== undefined && rel.startsWith(output),
         };
       });
     });
+    const generated = entries.filter((e) => e.generated).reverse();
+    this.entries = generated.length > 0 ? [...generated, ...entries.filter((e) => !e.generated)] : entries;
     this.loaded = true;
     this.truncated = truncated;
     this.applyFilter(true);
@@ -181,6 +192,8 @@ export class PickerView {
     else if (shown === 0) text = format(s['picker.noMatch'], this.search.value.trim());
     else if (shown === total) text = format(s['picker.count'], total.toLocaleString(this.ctx.lang));
     else text = format(s['picker.countFiltered'], shown.toLocaleString(this.ctx.lang), total.toLocaleString(this.ctx.lang));
+    const generated = this.filtered.filter((e) => e.generated).length;
+    if (this.loaded && generated > 0) text += ` · ${format(s['picker.generatedFirst'], generated.toLocaleString(this.ctx.lang))}`;
     if (this.loaded && this.truncated && shown > 0) text += ` ${format(s['picker.truncated'], total.toLocaleString(this.ctx.lang))}`;
     this.status.textContent = text;
     this.countBadge.textContent = this.loaded && total > 0 ? total.toLocaleString(this.ctx.lang) : '';
@@ -208,6 +221,9 @@ export class PickerView {
     const total = this.filtered.length;
     const rows = Math.ceil(total / cols);
     this.spacer.style.height = `${rows * ROW_HEIGHT}px`;
+    // One row of four images does not need a box for two rows and a half (the user may still resize it).
+    const content = rows * ROW_HEIGHT + 2;
+    this.viewport.style.maxHeight = content < VIEWPORT_HEIGHT ? `${content}px` : '';
     const top = this.viewport.scrollTop;
     const height = this.viewport.clientHeight || ROW_HEIGHT * 2;
     const firstRow = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN_ROWS);
@@ -244,6 +260,7 @@ export class PickerView {
     const entry = this.filtered[index]!;
     const img = h('img', { src: entry.thumb, alt: '', loading: 'lazy', decoding: 'async', draggable: 'false' });
     img.addEventListener('error', () => img.replaceWith(icon('file-media', 'picker-broken')), { once: true });
+    // The name comes from the text shown (name, folder, the "generated" mark), so what is read is what is seen.
     const element = h(
       'div',
       {
@@ -254,11 +271,17 @@ export class PickerView {
         'data-uri': entry.uri,
         'aria-posinset': index + 1,
         'aria-setsize': total,
-        'aria-label': entry.dir ? `${entry.name}, ${entry.dir}` : entry.name,
+        'data-generated': entry.generated ? 'true' : undefined,
         title: entry.dir ? `${entry.dir}/${entry.name}` : entry.name,
         tabindex: -1,
       },
-      h('div', { class: 'picker-thumb' }, img, h('span', { class: 'picker-check' }, icon('pass-filled'))),
+      h(
+        'div',
+        { class: 'picker-thumb' },
+        img,
+        h('span', { class: 'picker-check' }, icon('pass-filled')),
+        entry.generated ? h('span', { class: 'picker-generated' }, icon('sparkle'), h('span', null, this.ctx.strings['picker.generated'])) : null,
+      ),
       h('span', { class: 'picker-name' }, entry.name),
       h('span', { class: 'picker-dir' }, entry.dir),
     );
@@ -276,11 +299,14 @@ export class PickerView {
     const entry = this.filtered[index];
     if (!entry) return;
     this.active = index;
-    if (this.ctx.isAttached(entry.uri)) {
-      this.ctx.detach(entry.uri);
-    } else {
-      this.ctx.attach([{ kind: 'file', uri: entry.uri, name: entry.name, thumb: entry.thumb }], { inspect: true });
-    }
+    // The attached card appears above the picker: the thumbnail under the pointer or the focus must not move away.
+    holdPosition(this.viewport, () => {
+      if (this.ctx.isAttached(entry.uri)) {
+        this.ctx.detach(entry.uri);
+      } else {
+        this.ctx.attach([{ kind: 'file', uri: entry.uri, name: entry.name, thumb: entry.thumb }], { inspect: true });
+      }
+    });
     this.refreshSelection();
   }
 

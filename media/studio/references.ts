@@ -1,8 +1,8 @@
 /** The attached reference images: thumbnails, problems, descriptions, reorder, remove, and the ways to add one. */
-import { parseModelKey } from '../../src/core/models';
+import { maxReferencesOf, parseModelKey } from '../../src/core/models';
 import { type FieldIssue } from '../../src/core/request';
 import { type ReferenceEntry, localizeMessage } from '../../src/shared/protocol';
-import { MAX_REFERENCES, type StudioContext, referenceKey } from './context';
+import { type StudioContext, referenceKey } from './context';
 import { controlField } from './form';
 import { format, formatBytes, h, icon, setHidden, uid } from './dom';
 import { post } from './host';
@@ -67,12 +67,14 @@ export class ReferencesView {
     );
 
     const fileIdId = uid('fileid');
+    const fileIdHintId = uid('hint');
     this.fileIdInput = h('input', {
       id: fileIdId,
       type: 'text',
       class: 'input',
       placeholder: s['refs.fileIdPlaceholder'],
       'aria-label': s['refs.fileId'],
+      'aria-describedby': fileIdHintId,
       'data-testid': 'reference-file-id',
       autocomplete: 'off',
       spellcheck: 'false',
@@ -99,6 +101,7 @@ export class ReferencesView {
       this.error,
       h('div', { class: 'ref-add' }, browse, urlForm, fileIdForm),
       this.urlError,
+      h('p', { id: fileIdHintId, class: 'hint' }, s['refs.fileIdHint']),
       this.pickerSlot,
     );
   }
@@ -113,10 +116,11 @@ export class ReferencesView {
     const withText = model?.supportsImageText ?? false;
     this.list.replaceChildren(...refs.map((entry, index) => this.item(entry, index, refs.length, withText)));
     setHidden(this.empty, refs.length > 0);
-    this.count.textContent = format(this.ctx.strings['refs.count'], refs.length, MAX_REFERENCES);
-    this.count.classList.toggle('badge--warning', refs.length > MAX_REFERENCES);
+    const limit = maxReferencesOf(this.ctx.form.model);
+    this.count.textContent = format(this.ctx.strings['refs.count'], refs.length, limit);
+    this.count.classList.toggle('badge--warning', refs.length > limit);
     setHidden(this.note, withText || !refs.some((r) => r.text?.trim()));
-    const full = refs.length >= MAX_REFERENCES;
+    const full = refs.length >= limit;
     for (const control of this.addControls) (control as HTMLButtonElement | HTMLInputElement).disabled = full;
     if (focusKey) {
       const item = [...this.list.children].find((li) => (li as HTMLElement).dataset.key === focusKey) as HTMLElement | undefined;
@@ -238,20 +242,25 @@ export class ReferencesView {
       ),
       h('div', { class: 'ref-name', title: name }, name),
       h('div', { class: `ref-detail${problem ? ' ref-detail--problem' : ''}` }, problem ?? detail),
+      // A visible label rather than a placeholder: a card is too narrow for "Description (optional)" inside the box.
       withText
-        ? h('input', {
-            type: 'text',
-            class: 'input ref-text',
-            value: entry.text ?? '',
-            placeholder: s['refs.description'],
-            'aria-label': `${s['refs.description']}: ${name}`,
-            'data-role': 'text',
-            'data-testid': 'reference-text',
-            onInput: (e: Event) => {
-              this.ctx.form.references[index]!.text = (e.target as HTMLInputElement).value;
-              this.ctx.changed('referenceText', `ref:${index}`);
-            },
-          })
+        ? h(
+            'label',
+            { class: 'ref-text-label' },
+            h('span', null, s['refs.description']),
+            h('input', {
+              type: 'text',
+              class: 'input ref-text',
+              value: entry.text ?? '',
+              'aria-label': `${s['refs.description']}: ${name}`,
+              'data-role': 'text',
+              'data-testid': 'reference-text',
+              onInput: (e: Event) => {
+                this.ctx.form.references[index]!.text = (e.target as HTMLInputElement).value;
+                this.ctx.changed('referenceText', `ref:${index}`);
+              },
+            }),
+          )
         : null,
       h('p', { id: errorId, class: 'field-error', 'data-testid': 'field-error', 'data-field': `file_infos[${index}]`, role: 'alert', hidden: true }),
       h(

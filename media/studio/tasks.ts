@@ -2,7 +2,7 @@
 import type { TaskAction } from '../../src/core/lifecycle';
 import type { StringKey, TaskRow } from '../../src/shared/protocol';
 import type { StudioContext } from './context';
-import { h, icon, setHidden, uid } from './dom';
+import { h, icon, preserveFocus, scrollBehavior, setHidden, uid } from './dom';
 import { post } from './host';
 
 const PHASE_ICONS: Record<TaskRow['phase'], string> = {
@@ -42,6 +42,8 @@ export class TasksView {
   readonly element: HTMLElement;
   private readonly list: HTMLUListElement;
   private readonly badge: HTMLElement;
+  private readonly heading: HTMLElement;
+  private readonly clearEnded: HTMLButtonElement;
   /** Rows by task id; `key` (phase and actions) changes when the row must be drawn anew. */
   private readonly rows = new Map<string, { element: HTMLLIElement; key: string }>();
   private tasks: TaskRow[] = [];
@@ -56,15 +58,34 @@ export class TasksView {
     this.dismissed = new Set(dismissed);
     this.badge = h('span', { class: 'badge' });
     this.list = h('ul', { class: 'task-list', 'aria-labelledby': headingId });
+    // Focusable from script only: where "Show tasks" and a removed row leave the focus.
+    this.heading = h('h2', { id: headingId, class: 'section-title', tabindex: -1 }, icon('pulse'), h('span', null, ctx.strings['tasks.heading']));
+    this.clearEnded = h(
+      'button',
+      { type: 'button', class: 'link-button', 'data-testid': 'tasks-clear-ended', onClick: () => this.dismissEnded() },
+      icon('clear-all'),
+      h('span', null, ctx.strings['tasks.clearEnded']),
+    );
     this.element = h(
       'section',
       { class: 'pane-section tasks', 'aria-labelledby': headingId, hidden: true },
-      h('div', { class: 'section-head' }, h('h2', { id: headingId, class: 'section-title' }, icon('pulse'), h('span', null, ctx.strings['tasks.heading'])), this.badge),
+      h('div', { class: 'section-head' }, this.heading, this.badge, h('div', { class: 'section-tools' }, this.clearEnded)),
       this.list,
     );
   }
 
   render(tasks: readonly TaskRow[]): void {
+    preserveFocus(this.element, () => this.draw(tasks), () => this.list.querySelector<HTMLElement>('button:not(:disabled)') ?? (this.element.hidden ? undefined : this.heading));
+  }
+
+  /** Scrolls the list into view and puts the focus on its heading (the status line's "Show tasks"). */
+  reveal(): void {
+    if (this.element.hidden) return;
+    this.heading.scrollIntoView({ block: 'start', behavior: scrollBehavior() });
+    this.heading.focus({ preventScroll: true });
+  }
+
+  private draw(tasks: readonly TaskRow[]): void {
     this.tasks = [...tasks];
     const shown = this.tasks.filter((t) => !ENDED.has(t.phase) || !this.dismissed.has(t.id));
     const ids = new Set(shown.map((t) => t.id));
@@ -90,6 +111,7 @@ export class TasksView {
     const active = shown.filter((t) => !ENDED.has(t.phase)).length;
     this.badge.textContent = active > 0 ? String(active) : '';
     setHidden(this.badge, active === 0);
+    setHidden(this.clearEnded, shown.length === active);
     setHidden(this.element, shown.length === 0);
   }
 
@@ -131,7 +153,7 @@ export class TasksView {
     }
     const element = h(
       'li',
-      { class: `task task--${task.phase}`, 'data-testid': 'task', 'data-phase': task.phase, 'data-id': task.id },
+      { class: `task task--${task.phase}`, 'data-testid': 'task', 'data-phase': task.phase, 'data-id': task.id, 'data-focus-key': task.id },
       h('span', { class: 'task-icon' }, icon(PHASE_ICONS[task.phase], spinning ? 'codicon-modifier-spin' : '')),
       h(
         'div',
@@ -160,6 +182,16 @@ export class TasksView {
 
   private dismiss(id: string): void {
     this.dismissed.add(id);
+    this.saveDismissed();
+  }
+
+  /** Ended rows otherwise stay until dismissed one by one (the journal keeps them a day). */
+  private dismissEnded(): void {
+    for (const task of this.tasks) if (ENDED.has(task.phase)) this.dismissed.add(task.id);
+    this.saveDismissed();
+  }
+
+  private saveDismissed(): void {
     const known = new Set(this.tasks.map((t) => t.id));
     this.onDismiss([...this.dismissed].filter((d) => known.has(d)));
     this.render(this.tasks);

@@ -16,7 +16,9 @@ import {
   SESSION_ID_MAX,
   STORAGE_MODES,
   SWITCH_VALUES,
+  aspectOfSize,
   findModel,
+  modelKey,
   versionsOf,
 } from './models';
 
@@ -72,7 +74,8 @@ export const createTaskSchema = z
       .check(z.refine((s) => s.trim().length > 0, 'must not be empty'), z.maxLength(10000, 'must be at most 10000 characters')),
     negative_prompt: z.optional(z.string().check(z.maxLength(10000, 'must be at most 10000 characters'))),
     enhance_prompt: z.optional(oneOf(SWITCH_VALUES)),
-    file_infos: z.optional(z.array(fileInfoSchema).check(z.maxLength(10, 'must hold at most 10 images'))),
+    // The limit depends on the model: checked below, so the message can name both.
+    file_infos: z.optional(z.array(fileInfoSchema)),
     output_config: z.optional(outputConfigSchema),
     session_id: z.optional(z.string().check(z.maxLength(SESSION_ID_MAX, `must be at most ${SESSION_ID_MAX} characters`))),
     session_context: z.optional(
@@ -100,6 +103,20 @@ export const createTaskSchema = z
         }
         return;
       }
+      const references = body.file_infos?.length ?? 0;
+      if (references > model.maxReferences) {
+        ctx.addIssue({ code: 'custom', path: ['file_infos'], message: referenceLimitMessage(modelKey(model), model.maxReferences) });
+      }
+      const aspect = body.output_config?.aspect_ratio;
+      const resolution = body.output_config?.resolution;
+      const sizeAspect = resolution ? aspectOfSize(resolution) : undefined;
+      if (aspect && model.supportsAspectRatio && resolution && sizeAspect !== undefined && sizeAspect !== aspect) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['output_config', 'resolution'],
+          message: `${resolution} is ${sizeAspect}, not the aspect ratio ${aspect}`,
+        });
+      }
       if (body.output_config?.aspect_ratio && !model.supportsAspectRatio) {
         ctx.addIssue({
           code: 'custom',
@@ -118,6 +135,11 @@ export const createTaskSchema = z
       });
     }),
   );
+
+/** "Qwen 0925 takes at most 1 reference image": the upstream limit, named before anything is sent. */
+export function referenceLimitMessage(model: string, limit: number): string {
+  return limit === 1 ? `${model} takes at most 1 reference image` : `${model} takes at most ${limit} reference images`;
+}
 
 export type CreateTaskBody = z.infer<typeof createTaskSchema>;
 export type FileInfo = NonNullable<CreateTaskBody['file_infos']>[number];

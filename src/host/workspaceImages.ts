@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inspectReferenceFile } from '../core/references';
 import type { FileReferenceEntry, ImageFolder } from '../shared/protocol';
+import { readOutputSettings } from './settings';
 
 /** Folders never worth browsing for images: dependencies, build output, caches, VCS data. */
 export const EXCLUDED_FOLDERS = [
@@ -83,6 +84,7 @@ export class WorkspaceImages implements vscode.Disposable {
         uri: folder.uri.toString(),
         thumbBase: webview.asWebviewUri(folder.uri).toString(),
         files: [...files].sort(collator.compare),
+        outputFolder: readOutputSettings(folder.uri).outputFolder.split(/[\\/]+/).filter(Boolean).join('/'),
       });
     }
     return { folders, truncated: this.truncated };

@@ -2,7 +2,8 @@
 // End-to-end: the packaged .vsix installed into a real VS Code (code-server 4.100.3), driven by
 // Debian's Chromium through playwright-core, against the gateway simulator. What a user does:
 // palette → Generate Image… → fill the Studio → result on disk and in the gallery; Explorer
-// right-click → Restyle Image…; a failing task shows its message. Screenshots of each step go
+// right-click → Restyle Image…; a failing task shows its message; the Studio at three widths, by
+// keyboard and under axe-core in two themes (studioChecks.mjs). Screenshots of each step go
 // to out/artifacts/e2e/ (not committed). Writes {passed, failed} to AIGC_SUITE_RESULT.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { scenarios } from './scenarios.mjs';
+import { panelBenchmark, scenarios } from './scenarios.mjs';
+import { studioChecks } from './studioChecks.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -52,7 +54,9 @@ async function main() {
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const context = { page, sim, workspace, artifacts, server, harness, root, shot: (name) => page.screenshot({ path: path.join(artifacts, `${name}.png`) }) };
-    for (const scenario of scenarios) {
+    // The checks need results in the gallery (the journeys make them); the benchmark's 10 000 images come last.
+    const grep = process.env.AIGC_E2E_GREP ? new RegExp(process.env.AIGC_E2E_GREP, 'i') : undefined;
+    for (const scenario of [...scenarios, ...studioChecks, panelBenchmark].filter((s) => !grep || grep.test(s.name))) {
       const t0 = Date.now();
       try {
         await scenario.run(context);

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { GENERATE, closeAllEditors, runCommand, runContextMenu, studio, studioReady, until } from './workbench.mjs';
 
-const GENERATE = 'AIGC Image: Generate Image…';
 const RESTYLE = 'Restyle Image…';
 
 function today() {
@@ -15,40 +15,6 @@ function today() {
 function outputFiles(workspace) {
   const dir = path.join(workspace, 'generated-images', today());
   return existsSync(dir) ? readdirSync(dir).map((name) => path.join(dir, name)) : [];
-}
-
-async function until(what, probe, limitMs = 60_000) {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Command palette, as a user types it; retried once when the palette opened before the commands were known. */
-async function runCommand(page, title) {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ timeout: 5_000 });
-      await page.keyboard.press('Enter');
-      return;
-    } catch {
-      await page.keyboard.press('Escape');
-    }
-  }
-  throw new Error(`"${title}" is not in the command palette`);
-}
-
-/** The Studio's document: webviews are an iframe inside an iframe. */
-function studio(page) {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
 async function openPickerAndAttach(frame, query) {
@@ -113,10 +79,7 @@ export const scenarios = [
         if (await collapsed.isVisible()) await collapsed.click().catch(() => undefined);
         return undefined;
       });
-      await heroRow.click({ button: 'right' });
-      await page.waitForTimeout(500);
-      await shot('05-explorer-context-menu');
-      await page.locator('.monaco-menu .action-item .action-label', { hasText: RESTYLE }).first().click();
+      await runContextMenu(page, heroRow, RESTYLE, () => shot('05-explorer-context-menu'));
       const frame = studio(page);
       const reference = frame.locator('[data-testid=reference]', { hasText: 'hero' }).first();
       await reference.waitFor({ timeout: 30_000 });
@@ -168,7 +131,7 @@ export const scenarios = [
  * to the first picker results, and the webview's memory. Figures for BENCHMARKS.md (written to
  * out/results/panel-bench.json); the assertions are about counts, never about time.
  */
-scenarios.push({
+export const panelBenchmark = {
   name: 'Studio with 10 000 workspace images: the picker lists them all and draws only a window',
   async run({ page, workspace, shot, root }) {
     const { linkSync, mkdirSync, writeFileSync } = await import('node:fs');
@@ -179,13 +142,11 @@ scenarios.push({
       for (let i = 0; i < 100; i++) linkSync(path.join(workspace, 'assets', 'icons', 'robot.png'), path.join(dir, `sprite-${d}-${i}.png`));
     }
     // A fresh panel, so the measurement includes creating it.
-    await page.keyboard.press('Escape');
-    await runCommand(page, 'View: Close All Editors');
-    await page.locator('iframe.webview.ready').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
+    await closeAllEditors(page);
     const t0 = Date.now();
     await runCommand(page, GENERATE);
     const frame = studio(page);
-    await frame.locator('[data-testid=studio]:not([aria-busy]) [data-testid=prompt]').waitFor({ timeout: 60_000 });
+    await studioReady(page);
     const interactiveMs = Date.now() - t0;
     const search = frame.locator('[data-testid=picker-search]');
     if (!(await search.isVisible())) await frame.locator('.picker-toggle').click();
@@ -220,7 +181,7 @@ scenarios.push({
     mkdirSync(path.join(root, 'out', 'results'), { recursive: true });
     writeFileSync(path.join(root, 'out', 'results', 'panel-bench.json'), JSON.stringify(figures, null, 2));
   },
-});
+};
 
 /** The light bulb on a reference to a missing image, as a user clicks it. */
 scenarios.push({

@@ -95,6 +95,20 @@ describe('AIGC Image Studio in VS Code', () => {
     assert.equal((await posts()).length, 0);
   });
 
+  it('a Qwen restyle of two images is refused before any request, with a message naming the limit', async () => {
+    const [first, second] = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,webp}', '**/generated-images/**', 2);
+    assert.ok(first && second, 'the fixture workspace has at least two images');
+    const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.restyle', first, [first, second], {
+      prompt: 'one image at a time',
+      model: 'Qwen 0925',
+      reveal: false,
+    });
+    assert.equal(outcome.status, 'invalid');
+    assert.equal(outcome.error?.kind, 'validation');
+    assert.match(outcome.error!.message, /file_infos: Qwen 0925 takes at most 1 reference image/);
+    assert.equal((await posts()).length, 0, 'nothing was sent');
+  });
+
   it('a server error becomes one readable line, with the raw answer in the log', async () => {
     await sim.fault({ route: 'create', fault: { kind: 'http', status: 400, message: 'prompt is too long for this model' } });
     const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'fault', reveal: false });

@@ -150,6 +150,18 @@ describe('the form as a request', () => {
     assert.deepEqual(issueFields(form({ references: eleven })), ['file_infos']);
   });
 
+  it('holds the chosen model to its own reference limit (GEM 2.5: 3, Qwen 0925: 1)', () => {
+    const three = Array.from({ length: 3 }, (_, i) => ({ kind: 'file' as const, uri: `file:///w/${i}.png` }));
+    assert.deepEqual(issueFields(form({ references: three })), []);
+    assert.deepEqual(issueFields(form({ model: 'Qwen 0925', references: three })), ['file_infos']);
+    assert.deepEqual(issueFields(form({ model: 'GEM 3.0', references: [...three, ...three, ...three, ...three] })), []);
+  });
+
+  it('says when the aspect ratio and the exact size contradict, but not for a model that takes no aspect ratio', () => {
+    assert.deepEqual(issueFields(form({}, { aspect_ratio: '16:9', resolution: '1024x1024' })), ['output_config.resolution']);
+    assert.deepEqual(issueFields(form({ model: 'Hunyuan 3.0' }, { aspect_ratio: '16:9', resolution: '1024x1024' })), []);
+  });
+
   it('every model of the catalogue validates with its defaults', () => {
     for (const model of MODELS) {
       assert.deepEqual(issueFields(form({ model: modelKey(model) }, { resolution: model.resolutions[0] })), [], modelKey(model));
@@ -215,6 +227,9 @@ describe('localized core messages', () => {
       form({ references: [{ kind: 'url', url: 'ftp://x' }, { kind: 'url', url: 'data:image/gif;base64,AA' }, { kind: 'fileId', fileId: '' }] }),
       form({ references: Array.from({ length: 11 }, (_, i) => ({ kind: 'url' as const, url: `https://e.com/${i}.png` })) }),
       form({ references: [{ kind: 'url', url: 'https://e.com/a.png', text: 't'.repeat(1001) }] }),
+      form({ model: 'Qwen 0925', references: [{ kind: 'url', url: 'https://e.com/a.png' }, { kind: 'url', url: 'https://e.com/b.png' }] }),
+      form({ references: Array.from({ length: 4 }, (_, i) => ({ kind: 'url' as const, url: `https://e.com/${i}.png` })) }),
+      form({}, { aspect_ratio: '16:9', resolution: '1024x1024' }),
     ];
     const identity = CORE_MESSAGE_TEMPLATES.map((t) => [t, `«${t}»`] as [string, string]);
     for (const values of forms) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StudioError } from '../../src/core/errors';
-import { MODELS, findModel, parseModelKey } from '../../src/core/models';
+import { MODELS, aspectOfSize, findModel, maxReferencesOf, parseModelKey } from '../../src/core/models';
 import { buildRequestBody, validateRequest } from '../../src/core/request';
 
 const base = { model_name: 'GEM', model_version: '2.5', prompt: 'a red fox in snow' };
@@ -37,6 +37,76 @@ describe('model catalogue', () => {
     assert.equal(findModel('Hunyuan', '3.0')?.supportsImageText, false);
     assert.equal(parseModelKey('Hunyuan 3.0')?.name, 'Hunyuan');
     assert.equal(parseModelKey('GEM 9'), undefined);
+  });
+  it('knows how many reference images each model takes (the upstream maxima)', () => {
+    assert.deepEqual(
+      Object.fromEntries(MODELS.map((m) => [`${m.name} ${m.version}`, m.maxReferences])),
+      { 'GEM 2.5': 3, 'GEM 3.0': 14, 'Qwen 0925': 1, 'Hunyuan 3.0': 3 },
+    );
+    assert.equal(maxReferencesOf('Qwen 0925'), 1);
+    assert.equal(maxReferencesOf('Unknown 1'), 14, 'an unknown model is bounded by the largest limit');
+  });
+  it('gives the aspect ratio of every exact size, and none for a tier', () => {
+    const sizes = MODELS[0]!.resolutions.filter((r) => r.includes('x'));
+    assert.deepEqual(Object.fromEntries(sizes.map((s) => [s, aspectOfSize(s)])), {
+      '1024x1024': '1:1',
+      '2048x2048': '1:1',
+      '2304x1728': '4:3',
+      '2496x1664': '3:2',
+      '2560x1440': '16:9',
+      '3024x1296': '21:9',
+      '4096x4096': '1:1',
+      '4694x3520': '4:3',
+      '4992x3328': '3:2',
+      '5404x3040': '16:9',
+      '6198x2656': '21:9',
+    });
+    assert.equal(aspectOfSize('2K'), undefined);
+    assert.equal(aspectOfSize('1000x123'), undefined);
+  });
+});
+
+describe('per-model reference limits', () => {
+  const image = (n: number) => ({ type: 'Url', url: `https://cdn.example.com/${n}.png` });
+  const images = (count: number) => Array.from({ length: count }, (_, i) => image(i));
+  const request = (model: string, count: number) => {
+    const [name, version] = model.split(' ');
+    return { ...base, model_name: name, model_version: version, file_infos: images(count) };
+  };
+
+  it('accepts each model up to its limit and refuses one more, naming the model and the limit', () => {
+    for (const [model, limit] of [['GEM 2.5', 3], ['GEM 3.0', 14], ['Qwen 0925', 1], ['Hunyuan 3.0', 3]] as const) {
+      assert.ok(validateRequest(request(model, limit)).ok, `${model} takes ${limit}`);
+      const issues = issuesOf(request(model, limit + 1));
+      assert.deepEqual(issues, [
+        { field: 'file_infos', message: `${model} takes at most ${limit} reference image${limit === 1 ? '' : 's'}` },
+      ]);
+    }
+  });
+
+  it('refuses a Qwen restyle of two images with one line that names the limit', () => {
+    assert.throws(
+      () => buildRequestBody(request('Qwen 0925', 2)),
+      (e: unknown) => e instanceof StudioError && e.kind === 'validation' && e.field === 'file_infos' && e.message === 'Invalid file_infos: Qwen 0925 takes at most 1 reference image',
+    );
+  });
+
+  it('lets GEM 3.0 take more than the old flat cap of 10', () => {
+    assert.ok(validateRequest(request('GEM 3.0', 12)).ok);
+  });
+});
+
+describe('aspect ratio and exact size', () => {
+  it('refuses an exact size whose shape contradicts the aspect ratio, on the resolution field', () => {
+    const [issue] = issuesOf({ ...base, output_config: { aspect_ratio: '16:9', resolution: '1024x1024' } });
+    assert.deepEqual(issue, { field: 'output_config.resolution', message: '1024x1024 is 1:1, not the aspect ratio 16:9' });
+  });
+
+  it('accepts a matching size, a tier with any ratio, and a size alone', () => {
+    assert.ok(validateRequest({ ...base, output_config: { aspect_ratio: '16:9', resolution: '2560x1440' } }).ok);
+    assert.ok(validateRequest({ ...base, output_config: { aspect_ratio: '21:9', resolution: '6198x2656' } }).ok);
+    assert.ok(validateRequest({ ...base, output_config: { aspect_ratio: '9:16', resolution: '2K' } }).ok);
+    assert.ok(validateRequest({ ...base, model_name: 'Qwen', model_version: '0925', output_config: { resolution: '2560x1440' } }).ok);
   });
 });
 
