@@ -59,7 +59,7 @@ export interface GenerationResult {
 
 export class GenerationService implements vscode.Disposable {
   private chosenFolder: vscode.WorkspaceFolder | undefined;
-  /** Tasks followed in a notification right now: their end is reported there. */
+  /** Tasks followed in a notification (now or before): their end is reported there, not again when they settle. */
   private readonly followed = new Set<string>();
   private readonly subscription: vscode.Disposable;
 
@@ -145,9 +145,14 @@ export class GenerationService implements vscode.Disposable {
             report();
           }),
       );
-      return await this.report(collector, reveal);
-    } finally {
+      const result = await this.report(collector, reveal);
+      // Reported here; the supervisor's "settled" may still come after this and must not say it twice.
+      // A task gone to the background is reported when it settles.
+      if (result.status === 'background') this.followed.delete(id);
+      return result;
+    } catch (error) {
       this.followed.delete(id);
+      throw error;
     }
   }
 
