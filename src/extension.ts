@@ -83,7 +83,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const resumed = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
     await keys.refreshLogSecrets();
     await tasks.resume();
-    await keys.offerMigration();
   });
   resumed.catch((error: unknown) => log.error('activate', `resume failed: ${String(error)}`));
   log.info('activate', `activated in ${(performance.now() - started).toFixed(1)} ms`);

@@ -94,7 +94,7 @@ export class ApiKeyStore implements vscode.Disposable {
     return true;
   }
 
-  /** Once per installation: a key found in settings.json is offered a move into SecretStorage. */
+  /** Once per installation, after the first image made with it: a key found in settings.json is offered a move into SecretStorage. */
   async offerMigration(): Promise<void> {
     const setting = readSettings().settingsApiKey;
     if (!setting || this.context.globalState.get<boolean>(MIGRATION_OFFERED)) return;

@@ -168,6 +168,9 @@ export class GenerationService implements vscode.Disposable {
     switch (record.phase) {
       case 'landed':
         if (reveal) void showSavedResult(base.files, record.body.prompt, record.target.workspaceRoot);
+        // A key kept in settings.json is offered a move to secret storage once it has proved itself,
+        // not at start-up: the first thing a user sees is the product.
+        void this.keys.offerMigration();
         return { ...base, status: 'landed' };
       case 'refused': {
         const error = collector.lastError ?? this.tasks.noteError(record.outcome!);

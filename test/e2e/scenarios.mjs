@@ -41,6 +41,9 @@ export const scenarios = [
       const prompt = frame.locator('[data-testid=prompt]');
       await prompt.waitFor({ timeout: 30_000 });
       await shot('01-studio-opened');
+      // The first screen is the product: the settings-stored key is not questioned before it is used.
+      const plainText = page.locator('.notifications-toasts .notification-toast', { hasText: 'stored in settings.json in plain text' });
+      assert.equal(await plainText.count(), 0, 'no key nag at start-up');
       await prompt.fill('A lighthouse on a cliff at dusk, watercolor');
       const options = await frame.locator('[data-testid=model] option').allTextContents();
       const gemini3 = options.find((o) => /3\.0/.test(o) && /gem|gemini/i.test(o));
@@ -65,6 +68,9 @@ export const scenarios = [
       await frame.locator('[data-testid=gallery-item]', { hasText: 'A lighthouse on a cliff' }).first().waitFor({ timeout: 20_000 });
       await shot('04-result-in-gallery');
       assert.equal(sim.cdnSawAuthorization(), false, 'the CDN never saw the key');
+      // Now that the key has made an image, the move to secret storage is offered (once).
+      await plainText.first().waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Escape');
     },
   },
   {
@@ -226,5 +232,9 @@ scenarios.push({
     const bytes = readFileSync(target);
     assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG, saved under .png');
     await shot('11-quick-fix-saved');
+    // Leave the Studio in front again, for the checks that follow.
+    await runCommand(page, 'View: Close Editor');
+    await runCommand(page, GENERATE);
+    await studioReady(page);
   },
 });
