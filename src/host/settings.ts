@@ -1,7 +1,15 @@
 /** Settings are read here, in one place, into one parsed object. */
 import * as vscode from 'vscode';
 import { parseModelKey, type ModelSpec, MODELS } from '../core/models';
-import { type CheckedSettings, OUTPUT_FOLDER_DEFAULT, type SettingName, checkSettings } from '../core/settingsSchema';
+import type { CheckedSettings, SettingName } from '../core/settingsSchema';
+
+/**
+ * The settings schema is zod, which activation does not load (see the footprint benchmark): it is
+ * required on the first read of the settings, synchronously, as reading settings is.
+ */
+function settingsSchema(): typeof import('../core/settingsSchema') {
+  return require('../core/settingsSchema') as typeof import('../core/settingsSchema');
+}
 import type { OutputConfig } from '../core/request';
 
 export const SECTION = 'aigcImage';
@@ -47,7 +55,7 @@ export function reportIgnoredSettingsTo(log: (message: string) => void): void {
 function checked(c: vscode.WorkspaceConfiguration, names: readonly SettingName[]): CheckedSettings {
   const raw: Partial<Record<SettingName, unknown>> = {};
   for (const name of names) raw[name] = c.get(name);
-  const { settings, ignored } = checkSettings(raw);
+  const { settings, ignored } = settingsSchema().checkSettings(raw);
   for (const name of ignored) {
     if (reported.has(name)) continue;
     reported.add(name);
@@ -99,7 +107,7 @@ export function readSettings(): Settings {
 
 export function readOutputSettings(scope?: vscode.Uri): OutputSettings {
   const s = checked(vscode.workspace.getConfiguration(SECTION, scope), ['outputFolder', 'restyleOutput', 'writeSidecar']);
-  return { outputFolder: s.outputFolder || OUTPUT_FOLDER_DEFAULT, restyleOutput: s.restyleOutput, writeSidecar: s.writeSidecar };
+  return { outputFolder: s.outputFolder || settingsSchema().OUTPUT_FOLDER_DEFAULT, restyleOutput: s.restyleOutput, writeSidecar: s.writeSidecar };
 }
 
 /** The default output options for a model, leaving out what the model does not support. */

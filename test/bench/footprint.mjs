@@ -68,7 +68,8 @@ async function staticGraph(stage) {
     const file = stack.pop();
     if (reached.has(file)) continue;
     reached.add(file);
-    for (const imp of inputs[file]?.imports ?? []) if (!imp.external && imp.kind !== 'dynamic-import') stack.push(imp.path);
+    // esbuild evaluates a module reached only through import() or a require() call on first use, not at load.
+    for (const imp of inputs[file]?.imports ?? []) if (!imp.external && imp.kind !== 'dynamic-import' && imp.kind !== 'require-call') stack.push(imp.path);
   }
   const group = (file) => {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1];
@@ -215,7 +216,10 @@ async function main() {
     try {
       const vsix = path.join(stage, 'bench.vsix');
       const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-      const { stdout } = await run(process.execPath, [vsce, 'package', '--out', vsix], { cwd: stage, maxBuffer: 16 * 1024 * 1024, timeout: 180_000 });
+      // The base URLs for the README's relative links, as the `package` script passes them.
+      const manifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+      const baseUrls = (manifest.scripts.package.match(/--base\w+Url \S+/g) ?? []).flatMap((flag) => flag.split(' '));
+      const { stdout } = await run(process.execPath, [vsce, 'package', ...baseUrls, '--out', vsix], { cwd: stage, maxBuffer: 16 * 1024 * 1024, timeout: 180_000 });
       const files = /Packaged: .*\((\d+) files?/.exec(stdout)?.[1];
       result.vsix = { bytes: (await stat(vsix)).size, files: files ? Number(files) : undefined };
     } catch (error) {
