@@ -11,17 +11,13 @@
 // process (simHost.mjs), so their work is not counted as the clients'.
 //
 // Usage: node test/bench/detection.mjs [--tasks N] [--shapes none,stuck99,jumps,notExist,outage]
-import { compiled, durationSetter, emitResult, falClientFor, falTask, prng, sleep, startSimHost, summary } from './lib.mjs';
+import { cliArg, compiled, durationSetter, emitResult, falClientFor, falTask, prng, sleep, startSimHost, summary } from './lib.mjs';
 
 const { GatewayClient } = compiled('src/core/gateway.js');
 const { pollUntilDone } = compiled('src/core/poll.js');
 const { isFinal } = compiled('src/core/taskState.js');
 
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
+const arg = (name, fallback) => cliArg(name, fallback);
 const TASKS = Number(arg('tasks', process.env.AIGC_BENCH_DETECTION_TASKS ?? 3));
 const SHAPES = String(arg('shapes', 'none,stuck99,jumps,notExist,outage')).split(',');
 const STAGGER_MS = 2000;

@@ -9,18 +9,14 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { compiled, emitResult, startSimHost, summary } from './lib.mjs';
+import { cliArg, compiled, emitResult, startSimHost, summary } from './lib.mjs';
 
 const { GatewayClient } = compiled('src/core/gateway.js');
 const { TaskCollector } = compiled('src/core/collector.js');
 const { TaskJournal } = compiled('src/core/journal.js');
 const { newRecord } = compiled('src/core/lifecycle.js');
 
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
+const arg = (name, fallback) => Number(cliArg(name, fallback));
 const TASK_MS = arg('duration', 10_000);
 /** A 2K PNG from the service is a few MB; every task's image is padded to this size. */
 const IMAGE_BYTES = arg('bytes', 4 * 1024 * 1024);

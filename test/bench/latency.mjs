@@ -9,17 +9,13 @@
 //   naive       GatewayClient.query every 500 ms on the native shape
 //
 // Usage: node test/bench/latency.mjs [--tasks N] [--groups 5,15,30,dist]
-import { compiled, durationSetter, emitResult, falClientFor, falTask, prng, sleep, startSimHost, summary } from './lib.mjs';
+import { cliArg, compiled, durationSetter, emitResult, falClientFor, falTask, prng, sleep, startSimHost, summary } from './lib.mjs';
 
 const { GatewayClient } = compiled('src/core/gateway.js');
 const { pollUntilDone } = compiled('src/core/poll.js');
 const { isFinal } = compiled('src/core/taskState.js');
 
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
+const arg = (name, fallback) => cliArg(name, fallback);
 const TASKS = Number(arg('tasks', process.env.AIGC_BENCH_TASKS ?? 16));
 const GROUPS = String(arg('groups', '5,15,30,dist')).split(',');
 /** Submissions of one group are spread over this window, as a user's tasks would be. */

@@ -138,6 +138,13 @@ export async function falTask(fal, endpoint, input, withDuration, durationMs) {
   return { taskId, seenAt, status: result?.data?.Response?.AigcImageTask?.Status === 'FINISH' ? 'succeeded' : 'unexpected' };
 }
 
+/** `--name value` from the command line, or `fallback`. */
+export function cliArg(name, fallback) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+}
+
 // ---- statistics -----------------------------------------------------------------
 
 export function quantile(values, q) {
