@@ -9,7 +9,7 @@ import type { TaskRecord } from './core/lifecycle';
 import { GenerationService } from './host/generationService';
 import { MissingImageFixes } from './host/missingImages';
 import { ReferenceAccess } from './host/referenceAccess';
-import type { StudioPanel } from './host/studioPanel';
+import type { StudioPanel } from './host/studio/studioPanel';
 import { TaskSupervisor, type TaskView } from './host/taskSupervisor';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   let studio: StudioPanel | undefined;
   let loadingStudio: Promise<StudioPanel> | undefined;
   const loadStudio = () =>
-    (loadingStudio ??= import('./host/studioPanel.js').then(({ StudioPanel }) => {
+    (loadingStudio ??= import('./host/studio/studioPanel.js').then(({ StudioPanel }) => {
       const panel = new StudioPanel({ context, log, tasks, generations, access });
       context.subscriptions.push(panel);
       studio = panel;

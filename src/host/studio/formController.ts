@@ -1,0 +1,139 @@
+/**
+ * The Studio's form: the defaults it starts from, the prompt history, and Generate — the form
+ * checked again on the host (the webview is never trusted), its local references read only
+ * where allowed, then one generation through the tasks controller.
+ */
+import * as vscode from 'vscode';
+import { modelKey, parseModelKey } from '../../core/models';
+import { type ReferenceSource, inspectReferenceFile } from '../../core/references';
+import type { FieldIssue } from '../../core/request';
+import { type FormValues, type ReferenceEntry, referenceText, requestFromForm, validateForm } from '../../shared/protocol';
+import { localizedMessage } from '../errorUi';
+import type { Log } from '../log';
+import { LAST_MODEL } from '../quickGenerate';
+import type { ReferenceAccess } from '../referenceAccess';
+import { readSettings } from '../settings';
+import { toLocalUri } from './referencesController';
+import type { StudioText } from './studioStrings';
+import type { StudioView } from './studioView';
+import type { TasksController } from './tasksController';
+
+/** Shared with the quick flow (quickGenerate.ts), so both remember the same last model. */
+const HISTORY_KEY = 'aigcImage.promptHistory';
+const MAX_HISTORY = 50;
+
+export interface FormControllerDeps {
+  globalState: vscode.Memento;
+  access: ReferenceAccess;
+  log: Log;
+  tasks: TasksController;
+}
+
+export class FormController {
+  constructor(
+    private readonly view: StudioView,
+    private readonly text: StudioText,
+    private readonly deps: FormControllerDeps,
+  ) {}
+
+  async generate(requestId: string, form: FormValues): Promise<void> {
+    const checked = await this.checkReferences(form);
+    const validation = validateForm({ ...form, references: form.references.map(withoutProblem) });
+    const issues: FieldIssue[] = [...(validation.ok ? [] : validation.issues), ...checked.issues].map((issue) => ({
+      field: issue.field,
+      message: this.text.localize(issue.message),
+    }));
+    if (issues.length > 0) {
+      this.view.post({ type: 'generateResult', requestId, ok: false, issues });
+      return;
+    }
+    this.view.post({ type: 'generateResult', requestId, ok: true, issues: [] });
+    await this.remember(form);
+    const outcome = await this.deps.tasks.run({
+      kind: checked.references.some((r) => r.kind === 'file') ? 'restyle' : 'generate',
+      request: requestFromForm(form),
+      references: checked.references,
+      reveal: false,
+    });
+    const error = outcome.error && outcome.error.kind !== 'aborted' ? localizedMessage(outcome.error, this.deps.log) : undefined;
+    this.view.post({ type: 'generateDone', requestId, status: outcome.status, files: outcome.files, ...(error ? { error } : {}) });
+  }
+
+  history(): string[] {
+    const stored = this.deps.globalState.get<unknown>(HISTORY_KEY, []);
+    return Array.isArray(stored) ? stored.filter((p): p is string => typeof p === 'string') : [];
+  }
+
+  /** The form as the settings (`aigcImage.defaults.*`, `defaultModel`) and the last used model make it. */
+  defaults(): FormValues {
+    const settings = readSettings();
+    const model = parseModelKey(this.deps.globalState.get<string>(LAST_MODEL, '')) ?? settings.defaultModel;
+    const d = settings.defaults;
+    return {
+      prompt: '',
+      negativePrompt: '',
+      model: modelKey(model),
+      options: {
+        // Kept even for a model without aspect ratios: it applies again when the model changes back.
+        aspect_ratio: d.aspectRatio ?? '',
+        resolution: d.resolution ?? '',
+        storage_mode: d.storageMode ?? '',
+        person_generation: d.personGeneration ?? '',
+        input_compliance_check: d.inputComplianceCheck ?? '',
+        output_compliance_check: d.outputComplianceCheck ?? '',
+        enhance_prompt: d.enhancePrompt ?? '',
+        tasks_priority: '',
+        session_id: '',
+        session_context: '',
+      },
+      references: [],
+    };
+  }
+
+  /** The host reads local files itself: only workspace files and files the user chose here. */
+  private async checkReferences(form: FormValues): Promise<{ references: ReferenceSource[]; issues: FieldIssue[] }> {
+    const references: ReferenceSource[] = [];
+    const issues: FieldIssue[] = [];
+    for (const [index, entry] of form.references.entries()) {
+      const text = referenceText(form, entry);
+      const withText = text ? { text } : {};
+      switch (entry.kind) {
+        case 'url':
+          references.push({ kind: 'url', url: entry.url.trim(), ...withText });
+          break;
+        case 'fileId':
+          references.push({ kind: 'fileId', fileId: entry.fileId.trim(), ...withText });
+          break;
+        case 'file': {
+          const uri = toLocalUri(entry.uri);
+          if (!uri || !(await this.deps.access.mayRead(uri))) {
+            issues.push({ field: `file_infos[${index}]`, message: this.text.ui()['refs.outside'] });
+            break;
+          }
+          const inspection = await inspectReferenceFile(uri.fsPath);
+          if (inspection.problem) issues.push({ field: `file_infos[${index}]`, message: inspection.problem });
+          references.push({ kind: 'file', path: uri.fsPath, ...withText });
+          break;
+        }
+      }
+    }
+    return { references, issues };
+  }
+
+  private async remember(form: FormValues): Promise<void> {
+    const memento = this.deps.globalState;
+    const model = parseModelKey(form.model);
+    if (model) await memento.update(LAST_MODEL, modelKey(model));
+    const prompt = form.prompt.trim();
+    if (!prompt) return;
+    const history = [prompt, ...this.history().filter((p) => p !== prompt)].slice(0, MAX_HISTORY);
+    await memento.update(HISTORY_KEY, history);
+    this.view.post({ type: 'history', prompts: history });
+  }
+}
+
+function withoutProblem(entry: ReferenceEntry): ReferenceEntry {
+  if (entry.kind !== 'file' || !entry.problem) return entry;
+  const { problem: _ignored, ...rest } = entry;
+  return rest;
+}
