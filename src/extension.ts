@@ -9,6 +9,7 @@ import type { TaskRecord } from './core/lifecycle';
 import { GenerationService } from './host/generationService';
 import { MissingImageFixes } from './host/missingImages';
 import { ReferenceAccess } from './host/referenceAccess';
+import type { StudioPrefill } from './host/studio/formController';
 import type { StudioPanel } from './host/studio/studioPanel';
 import { TaskSupervisor, type TaskView } from './host/taskSupervisor';
 
@@ -30,6 +31,8 @@ export interface ExtensionApi {
     attached(): readonly string[];
     /** Results the panel's gallery has read (undefined until it has loaded). */
     resultCount(): number | undefined;
+    /** The prompt and fixed target the panel's form shows, as the webview reported them after the host filled it. */
+    shownForm(): { prompt: string; target?: string } | undefined;
   };
 }
 
@@ -58,9 +61,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }));
   let imageTool: Promise<import('./host/imageTool').ImageTool> | undefined;
   const loadImageTool = () => (imageTool ??= import('./host/imageTool.js').then(({ ImageTool }) => new ImageTool({ log, keys, generations })));
-  const openStudio = (attach: vscode.Uri[]) =>
+  const openStudio = (attach: vscode.Uri[], prefill?: StudioPrefill) =>
     void loadStudio()
-      .then((panel) => panel.open(attach))
+      .then((panel) => panel.open(attach, prefill))
       .catch((error: unknown) => log.error('studio', `the panel could not open: ${String(error)}`));
   context.subscriptions.push(
     log,
@@ -93,7 +96,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     allTasks: () => tasks.allRecords(),
     recentLog: () => log.recentLines(),
     resumed,
-    studio: { isOpen: () => studio?.isOpen() ?? false, attached: () => studio?.attached() ?? [], resultCount: () => studio?.resultCount() },
+    studio: {
+      isOpen: () => studio?.isOpen() ?? false,
+      attached: () => studio?.attached() ?? [],
+      resultCount: () => studio?.resultCount(),
+      shownForm: () => studio?.shownForm(),
+    },
   };
 }
 

@@ -17,6 +17,7 @@ const SAMPLES: { [T in WebviewMessage['type']]: Extract<WebviewMessage, { type: 
   refreshGallery: { type: 'refreshGallery' },
   references: { type: 'references', paths: ['/w/cat.png'] },
   runCommand: { type: 'runCommand', command: 'showLog' },
+  formShown: { type: 'formShown', prompt: 'A red fox in the snow', target: 'assets/fox.png' },
 };
 
 /** A router whose handlers record what reached them (or throw, for the types in `failing`). */

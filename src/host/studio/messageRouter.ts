@@ -57,6 +57,8 @@ export function createMessageRouter({ handlers, log, reportFailure }: MessageRou
         return handlers.references(message);
       case 'runCommand':
         return handlers.runCommand(message);
+      case 'formShown':
+        return handlers.formShown(message);
       default: {
         const unexpected: never = message;
         throw new Error(`unhandled message ${JSON.stringify(unexpected)}`);

@@ -11,7 +11,7 @@ import type { Log } from '../log';
 import type { ReferenceAccess } from '../referenceAccess';
 import type { TaskSupervisor } from '../taskSupervisor';
 import { buildStudioHtml, createNonce } from '../webviewHtml';
-import { FormController } from './formController';
+import { FormController, type StudioPrefill } from './formController';
 import { GalleryController } from './galleryController';
 import { type WebviewHandlers, createMessageRouter } from './messageRouter';
 import { ReferencesController } from './referencesController';
@@ -67,8 +67,8 @@ export class StudioPanel implements vscode.Disposable {
     });
   }
 
-  /** Reveals the panel (creating it when needed) and attaches these images. */
-  open(attach: readonly vscode.Uri[] = []): void {
+  /** Reveals the panel (creating it when needed) and attaches these images, or fills the form for one image. */
+  open(attach: readonly vscode.Uri[] = [], prefill?: StudioPrefill): void {
     if (this.panel) {
       this.panel.reveal(undefined, false);
     } else {
@@ -76,6 +76,7 @@ export class StudioPanel implements vscode.Disposable {
       this.adopt(vscode.window.createWebviewPanel(STUDIO_VIEW_TYPE, STUDIO_TITLE, { viewColumn: column, preserveFocus: false }, this.options()));
     }
     if (attach.length > 0) void this.references.attachFiles(attach);
+    if (prefill) this.form.prefill(prefill);
     this.post({ type: 'focusPrompt' });
   }
 
@@ -104,6 +105,11 @@ export class StudioPanel implements vscode.Disposable {
     return this.references.attached();
   }
 
+  /** The prompt and fixed target the form shows, as the webview last reported them after a fill. */
+  shownForm(): { prompt: string; target?: string } | undefined {
+    return this.form.shownInForm();
+  }
+
   dispose(): void {
     this.panel?.dispose();
     this.closed();
@@ -121,6 +127,7 @@ export class StudioPanel implements vscode.Disposable {
       refreshGallery: () => this.gallery.refresh(),
       references: (m) => this.references.reported(m.paths),
       runCommand: (m) => runSetupCommand(m.command),
+      formShown: (m) => this.form.shown(m.prompt, m.target),
     };
   }
 
@@ -160,6 +167,7 @@ export class StudioPanel implements vscode.Disposable {
       this.gallery.opened(panel),
       this.references.opened(),
       this.tasks.opened(),
+      this.form.opened(),
       webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       panel.onDidDispose(() => this.closed(panel)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => {

@@ -86,6 +86,8 @@ export function studioStrings(): StudioStrings {
     'form.showResult': vscode.l10n.t('Show Result'),
     'form.notStarted': vscode.l10n.t('Not started: the API key or the gateway base URL is not set up.'),
     'form.background': vscode.l10n.t('Still running on the service: it continues in the background and is saved when it finishes.'),
+    'form.target': vscode.l10n.t('Saves to {0}', '{0}'),
+    'form.targetRemove': vscode.l10n.t('Save in the output folder instead'),
     'option.aspect_ratio': vscode.l10n.t('Aspect ratio'),
     'option.resolution': vscode.l10n.t('Resolution'),
     'option.storage_mode': vscode.l10n.t('Storage'),
