@@ -187,7 +187,8 @@ export const panelBenchmark = {
 /** Quick Open (Ctrl+P), as a user opens a file by name; asked again while a file written a moment ago is not listed yet. */
 async function openFile(page, name) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
+  // The row Enter opens: before the list is filtered, the first of the recent editors has the focus.
+  const row = page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: name }).first();
   await until(`${name} in Quick Open`, async () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+P');
