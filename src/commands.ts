@@ -4,11 +4,12 @@ import type { ReferenceSource } from './core/references';
 import type { ApiKeyStore } from './host/apiKey';
 import type { Log } from './host/log';
 import { type GenerationService, describe } from './host/generationService';
-import { GENERATE_MISSING_COMMAND, type MissingImage, generateMissingImage, referencedFile } from './host/missingImages';
+import { GENERATE_MISSING_COMMAND, type MissingImage, generateMissingImage, referencedFile, studioPrefillFor } from './host/missingImages';
 import { gatherQuickInput, parseQuickOptions } from './host/quickGenerate';
 import { readOutputSettings, readSettings } from './host/settings';
 import type { TaskAction } from './core/lifecycle';
 import type { ReferenceAccess } from './host/referenceAccess';
+import type { StudioPrefill } from './host/studio/formController';
 import type { TaskSupervisor, TaskView } from './host/taskSupervisor';
 
 export interface CommandDeps {
@@ -18,8 +19,8 @@ export interface CommandDeps {
   tasks: TaskSupervisor;
   generations: GenerationService;
   access: ReferenceAccess;
-  /** Opens (or reveals) the Studio panel, attaching these images. */
-  openStudio?: (attach: vscode.Uri[]) => void;
+  /** Opens (or reveals) the Studio panel, attaching these images, or filled in for one image. */
+  openStudio?: (attach: vscode.Uri[], prefill?: StudioPrefill) => void;
 }
 
 const IMAGE_EXTENSION = /\.(png|jpe?g|webp)$/i;
@@ -113,9 +114,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     return input ? generations.generate(input) : undefined;
   };
 
+  /** "…" opens the Studio filled in (the user generates from there); "with <model>" starts at once. */
   const generateMissing = async (arg?: unknown) => {
     const missing = parseMissingImage(arg);
-    return missing ? generateMissingImage(generations, context.globalState, missing) : undefined;
+    if (!missing) return undefined;
+    if (!missing.direct && deps.openStudio) {
+      deps.openStudio([], studioPrefillFor(missing));
+      return undefined;
+    }
+    return generateMissingImage(generations, context.globalState, missing);
   };
 
   const setApiKey = async (value?: unknown) => {

@@ -9,7 +9,8 @@ import type { TaskRecord } from './core/lifecycle';
 import { GenerationService } from './host/generationService';
 import { MissingImageFixes } from './host/missingImages';
 import { ReferenceAccess } from './host/referenceAccess';
-import type { StudioPanel } from './host/studioPanel';
+import type { StudioPrefill } from './host/studio/formController';
+import type { StudioPanel } from './host/studio/studioPanel';
 import { TaskSupervisor, type TaskView } from './host/taskSupervisor';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
@@ -30,6 +31,8 @@ export interface ExtensionApi {
     attached(): readonly string[];
     /** Results the panel's gallery has read (undefined until it has loaded). */
     resultCount(): number | undefined;
+    /** The prompt and fixed target the panel's form shows, as the webview reported them after the host filled it. */
+    shownForm(): { prompt: string; target?: string } | undefined;
   };
 }
 
@@ -50,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   let studio: StudioPanel | undefined;
   let loadingStudio: Promise<StudioPanel> | undefined;
   const loadStudio = () =>
-    (loadingStudio ??= import('./host/studioPanel.js').then(({ StudioPanel }) => {
+    (loadingStudio ??= import('./host/studio/studioPanel.js').then(({ StudioPanel }) => {
       const panel = new StudioPanel({ context, log, tasks, generations, access });
       context.subscriptions.push(panel);
       studio = panel;
@@ -58,9 +61,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }));
   let imageTool: Promise<import('./host/imageTool').ImageTool> | undefined;
   const loadImageTool = () => (imageTool ??= import('./host/imageTool.js').then(({ ImageTool }) => new ImageTool({ log, keys, generations })));
-  const openStudio = (attach: vscode.Uri[]) =>
+  const openStudio = (attach: vscode.Uri[], prefill?: StudioPrefill) =>
     void loadStudio()
-      .then((panel) => panel.open(attach))
+      .then((panel) => panel.open(attach, prefill))
       .catch((error: unknown) => log.error('studio', `the panel could not open: ${String(error)}`));
   context.subscriptions.push(
     log,
@@ -92,7 +95,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     allTasks: () => tasks.allRecords(),
     recentLog: () => log.recentLines(),
     resumed,
-    studio: { isOpen: () => studio?.isOpen() ?? false, attached: () => studio?.attached() ?? [], resultCount: () => studio?.resultCount() },
+    studio: {
+      isOpen: () => studio?.isOpen() ?? false,
+      attached: () => studio?.attached() ?? [],
+      resultCount: () => studio?.resultCount(),
+      shownForm: () => studio?.shownForm(),
+    },
   };
 }
 

@@ -23,6 +23,8 @@ export interface StudioContext {
   generate(): void;
   /** Puts the options back to the defaults of the settings (the prompt and references stay). */
   resetOptions(): void;
+  /** Forgets the fixed file to save at: the image goes to the output folder. */
+  removeTarget(): void;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { FieldIssue } from '../../src/core/request';
 import { type OptionField, type StringKey } from '../../src/shared/protocol';
 import type { NoticeAction, StudioContext } from './context';
 import { format, h, icon, isMac, setHidden, uid } from './dom';
+import { TargetView } from './target';
 
 const PROMPT_MAX = 10_000;
 
@@ -55,6 +56,7 @@ export class FormView {
   private readonly generalError: HTMLElement;
   private readonly historyButton: HTMLButtonElement;
   private readonly historyMenu: HTMLElement;
+  private readonly target: TargetView;
   private history: string[] = [];
   /** -1: the user's own text; otherwise an index into history. */
   private historyIndex = -1;
@@ -182,6 +184,9 @@ export class FormView {
       this.status,
     );
 
+    this.target = new TargetView(ctx);
+    this.slots.set('target', { wrapper: this.target.element, control: this.target.removeButton, error: this.target.error });
+
     const headingId = uid('heading');
     this.element = h(
       'form',
@@ -195,6 +200,7 @@ export class FormView {
         },
       },
       h('h2', { id: headingId, class: 'section-title' }, icon('sparkle'), h('span', null, s['form.heading'])),
+      this.target.element,
       promptField,
       negativeField,
       h('div', { class: 'model-group' }, modelField, modelOptions),
@@ -213,6 +219,7 @@ export class FormView {
     const form = this.ctx.form;
     this.prompt.value = form.prompt;
     this.negative.value = form.negativePrompt;
+    this.target.sync(form.target);
     if (![...this.model.options].some((o) => o.value === form.model)) {
       this.model.append(h('option', { value: form.model }, form.model));
     }
@@ -226,6 +233,10 @@ export class FormView {
     }
     this.updateCounter();
     this.applyModel();
+  }
+
+  showTarget(target: string | undefined): void {
+    this.target.sync(target);
   }
 
   setHistory(prompts: string[]): void {
@@ -253,7 +264,8 @@ export class FormView {
       if (slot.error.textContent !== text) slot.error.textContent = text;
       setHidden(slot.error, text === '');
       slot.wrapper.classList.toggle('field--invalid', text !== '');
-      if (slot.control !== this.generateButton) slot.control.setAttribute('aria-invalid', String(text !== ''));
+      // Buttons (Generate, the target's Remove) take no aria-invalid: their field's error names them.
+      if (!(slot.control instanceof HTMLButtonElement)) slot.control.setAttribute('aria-invalid', String(text !== ''));
     }
   }
 

@@ -104,6 +104,8 @@ class Studio implements StudioContext {
   private readonly checking = new Set<string>();
   private readonly inspections = new Map<string, { purpose: 'refresh' | 'add'; uris: string[]; order?: string[] }>();
   private readonly pendingGenerate = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The fixed target each generation was sent with, until it is done: a landed one is not offered again. */
+  private readonly targetOf = new Map<string, string>();
   private reportedPaths = '';
   /** The status line says "fix the marked fields" (cleared once they are fixed). */
   private askedToFix = false;
@@ -195,7 +197,7 @@ class Studio implements StudioContext {
         this.generateResult(message.requestId, message.ok, message.issues);
         return;
       case 'generateDone':
-        this.generateDone(message.status, message.files, message.error);
+        this.generateDone(message.requestId, message.status, message.files, message.error);
         return;
       case 'tasks':
         this.tasksView.render(message.tasks);
@@ -324,6 +326,7 @@ class Studio implements StudioContext {
     );
     this.formView.setBusy(true);
     this.formView.setStatus('');
+    if (this.form.target) this.targetOf.set(requestId, this.form.target);
     post({ type: 'generate', requestId, form: this.wireForm() });
   }
 
@@ -331,6 +334,12 @@ class Studio implements StudioContext {
     this.form.options = clone(this.defaults.options);
     this.formView.sync();
     this.changed('options');
+  }
+
+  removeTarget(): void {
+    this.clearTarget();
+    // The button is gone with the target; the prompt is where the user goes on.
+    this.formView.focusPrompt();
   }
 
   // --- validation ----------------------------------------------------------------
@@ -387,9 +396,13 @@ class Studio implements StudioContext {
   }
 
   /** The runner shows its own notification; the panel says it next to the button (and in the task row). */
-  private generateDone(status: GenerationStatus, files: readonly string[], error: string | undefined): void {
+  private generateDone(requestId: string, status: GenerationStatus, files: readonly string[], error: string | undefined): void {
     const s = this.strings;
     const [file] = files;
+    const target = this.targetOf.get(requestId);
+    this.targetOf.delete(requestId);
+    // The file exists now: a second Generate goes to the output folder, not next to it under another name.
+    if (status === 'landed' && target !== undefined && this.form.target === target) this.clearTarget();
     if (status === 'landed' && file) {
       // Said here rather than by scrolling the page to the result: the focus stays where the user is.
       const name = file.split(/[\\/]/).pop() ?? file;
@@ -418,6 +431,7 @@ class Studio implements StudioContext {
     this.validate();
     this.persist();
     this.reportReferences();
+    this.reportShown();
     this.formView.element.scrollIntoView({ block: 'start' });
     this.formView.focusPrompt();
   }
@@ -476,6 +490,18 @@ class Studio implements StudioContext {
     if (joined === this.reportedPaths) return;
     this.reportedPaths = joined;
     post({ type: 'references', paths });
+  }
+
+  private clearTarget(): void {
+    delete this.form.target;
+    this.formView.showTarget(undefined);
+    this.changed('text', 'target');
+    this.reportShown();
+  }
+
+  /** What the host filled in, as the form now shows it (the host learns a removed target the same way). */
+  private reportShown(): void {
+    post({ type: 'formShown', prompt: this.form.prompt, ...(this.form.target ? { target: this.form.target } : {}) });
   }
 
   private listen(): void {

@@ -10,7 +10,6 @@ import { formatTemplate } from '../core/errors';
 import { imageSize } from '../core/imageFormat';
 import { parseModelKey } from '../core/models';
 import { IMAGE_TOOL_NAME, type ImageToolInput, imageToolInputSchema } from '../shared/imageToolInput';
-import { isUncPath } from '../core/naming';
 import type { ApiKeyStore } from './apiKey';
 
 export type { ImageToolInput };
@@ -19,6 +18,7 @@ import { localizedMessage } from './errorUi';
 import type { GenerationResult, GenerationService } from './generationService';
 import type { Log } from './log';
 import { defaultOutputConfig, readSettings } from './settings';
+import { type ImageTargetProblem, resolveImageTarget, resolveWorkspacePath } from './workspacePath';
 
 export interface ImageToolDeps {
   log: Log;
@@ -26,19 +26,17 @@ export interface ImageToolDeps {
   generations: GenerationService;
 }
 
-/** A workspace-relative path as a file inside a workspace folder, or the reason it is not one. */
-export function resolveWorkspacePath(relative: string): { uri: vscode.Uri } | { problem: string } {
-  const cleaned = relative.trim().replace(/^\.\//, '');
-  if (!cleaned || path.isAbsolute(cleaned) || path.win32.isAbsolute(cleaned) || isUncPath(cleaned) || cleaned.split(/[\\/]/).includes('..')) {
-    return { problem: forModel('"{0}" must be a path relative to the workspace, inside it.', relative) };
+/** What the model reads when a path it gave cannot be used. */
+function pathProblem(problem: ImageTargetProblem, relative: string): string {
+  switch (problem) {
+    case 'noFolder':
+      return forModel('No folder is open, so there is nowhere in the project to save an image.');
+    case 'notImage':
+      return forModel('Target path must end in .png, .jpg, .jpeg or .webp.');
+    case 'notRelative':
+    case 'outside':
+      return forModel('"{0}" must be a path relative to the workspace, inside it.', relative);
   }
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length === 0) return { problem: forModel('No folder is open, so there is nowhere in the project to save an image.') };
-  // "folder-name/…" picks a folder of a multi-root workspace; otherwise the first folder.
-  const [first, ...rest] = cleaned.split(/[\\/]+/);
-  const named = folders.length > 1 ? folders.find((f) => f.name === first) : undefined;
-  const folder = named ?? folders[0]!;
-  return { uri: vscode.Uri.joinPath(folder.uri, ...(named ? rest : [first!, ...rest])) };
 }
 
 export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
@@ -76,14 +74,15 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     const references = [];
     for (const reference of input.referenceImages ?? []) {
       const resolved = resolveWorkspacePath(reference);
-      if ('problem' in resolved) return text(forModel('Reference image: {0}', resolved.problem));
+      if ('problem' in resolved) return text(forModel('Reference image: {0}', pathProblem(resolved.problem, reference)));
       references.push({ kind: 'file' as const, path: resolved.uri.fsPath });
     }
     let exactPath: string | undefined;
     if (input.targetPath) {
-      const resolved = resolveWorkspacePath(input.targetPath);
-      if ('problem' in resolved) return text(forModel('Target path: {0}', resolved.problem));
-      if (!/\.(png|jpe?g|webp)$/i.test(resolved.uri.path)) return text(forModel('Target path must end in .png, .jpg, .jpeg or .webp.'));
+      const resolved = await resolveImageTarget(input.targetPath);
+      if ('problem' in resolved) {
+        return text(resolved.problem === 'notImage' ? pathProblem(resolved.problem, input.targetPath) : forModel('Target path: {0}', pathProblem(resolved.problem, input.targetPath)));
+      }
       exactPath = resolved.uri.fsPath;
     }
     this.deps.log.info('tool', `${IMAGE_TOOL_NAME}: ${model.label}, ${references.length} reference(s), target ${input.targetPath ?? '(output folder)'}`);

@@ -1,9 +1,10 @@
 /**
  * "Generate image for assets/hero.png…": a quick fix on an image reference (Markdown, HTML,
  * CSS/SCSS, JSX/TSX, Vue, Svelte) to a workspace file that does not exist. The prompt comes
- * from the alt text or the nearest heading, the aspect ratio from width/height; the image is
- * saved at exactly that path, and when the model returns another format the reference is
- * updated to the true extension (one undoable edit) — never PNG bytes in a `.jpg`.
+ * from the alt text or the nearest heading, the aspect ratio from width/height. "…" opens the
+ * Studio filled in with them and that path as its target; "… with <default model>" starts at
+ * once. The image is saved at exactly that path, and when the model returns another format the
+ * reference is updated to the true extension (one undoable edit) — never PNG bytes in a `.jpg`.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -13,6 +14,7 @@ import { exists } from './fileStat';
 import type { GenerationResult, GenerationService } from './generationService';
 import { gatherQuickInput } from './quickGenerate';
 import { readSettings } from './settings';
+import type { StudioPrefill } from './studio/formController';
 
 export const GENERATE_MISSING_COMMAND = 'aigcImage.generateMissingImage';
 
@@ -28,7 +30,7 @@ export interface MissingImage {
   target: string;
   prompt: string;
   aspectRatio?: string;
-  /** Straight away with the default model, instead of asking for the prompt and model first. */
+  /** Straight away with the default model, instead of in the Studio filled in. */
   direct?: boolean;
 }
 
@@ -87,9 +89,19 @@ export class MissingImageFixes implements vscode.CodeActionProvider {
   }
 }
 
+/** The Studio's form for the missing image: its prompt, aspect ratio and path; the reference follows the saved file. */
+export function studioPrefillFor(missing: MissingImage): StudioPrefill {
+  return {
+    prompt: missing.prompt,
+    ...(missing.aspectRatio ? { aspectRatio: missing.aspectRatio } : {}),
+    target: missing.target,
+    onLanded: (saved) => followSavedImage(missing, saved),
+  };
+}
+
 /**
- * Generates the missing image at its path. Asks for the prompt (prefilled) and the model unless
- * `direct`; afterwards, if the file had to take another extension, updates the reference.
+ * Generates the missing image at its path, with the default model when `direct` (otherwise,
+ * without the Studio, it asks for the prompt and the model); then the reference follows the file.
  */
 export async function generateMissingImage(
   generations: GenerationService,
@@ -107,10 +119,15 @@ export async function generateMissingImage(
   const result = await generations.generate({ ...input, reveal: false, exactPath: missing.target });
   const saved = result.files[0];
   if (result.status === 'landed' && saved) {
-    if (path.resolve(saved) !== path.resolve(missing.target)) await updateReference(missing, saved);
+    await followSavedImage(missing, saved);
     void vscode.window.showInformationMessage(vscode.l10n.t('Image saved: {0}', vscode.workspace.asRelativePath(saved, false)));
   }
   return result;
+}
+
+/** The image landed for this reference: when it took another name (its true extension), the reference is pointed at it. */
+async function followSavedImage(missing: MissingImage, saved: string): Promise<void> {
+  if (path.resolve(saved) !== path.resolve(missing.target)) await updateReference(missing, saved);
 }
 
 /** Rewrites the reference to the file actually saved (its extension follows the image's format). */

@@ -77,6 +77,13 @@ export const formOptionsSchema = z.object({
 });
 export type FormOptions = z.infer<typeof formOptionsSchema>;
 
+export const TARGET_PATH_MAX = 1024;
+/**
+ * A fixed file to save at, workspace-relative ("assets/hero.png"; "folder/…" in a multi-root
+ * workspace): the image a document refers to. The host resolves and checks it again on `generate`.
+ */
+export const targetPathSchema = z.string().check(z.minLength(1), z.maxLength(TARGET_PATH_MAX), z.regex(/\.(png|jpe?g|webp)$/i));
+
 /** Everything the form holds. */
 export const formValuesSchema = z.object({
   prompt: longText,
@@ -85,6 +92,8 @@ export const formValuesSchema = z.object({
   model: shortText,
   options: formOptionsSchema,
   references: z.array(referenceEntrySchema).check(z.maxLength(100)),
+  /** Save exactly here instead of the output folder (a quick fix's missing image); absent: the output folder. */
+  target: z.optional(targetPathSchema),
 });
 export type FormValues = z.infer<typeof formValuesSchema>;
 
@@ -164,6 +173,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('references'), paths: z.array(shortText).check(z.maxLength(100)) }),
   /** Run one of the extension's set-up commands. */
   z.object({ type: z.literal('runCommand'), command: z.enum(HOST_COMMANDS) }),
+  /** The form after the host filled it, or after the user removed its fixed target: the prompt and target it shows (the host's view of them). */
+  z.object({ type: z.literal('formShown'), prompt: longText, target: z.optional(targetPathSchema) }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 
@@ -198,7 +209,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   }),
   /** Attach these references (restyle, use as reference, browse). */
   z.object({ type: z.literal('attach'), items: z.array(referenceEntrySchema) }),
-  /** Replace the form with these values (reuse settings). */
+  /** Replace the form with these values (reuse settings; a quick fix's prompt, aspect ratio and target). */
   z.object({ type: z.literal('fillForm'), form: formValuesSchema }),
   /** Answer to `generate`: started, or the issues that stopped it before anything was sent. */
   z.object({
@@ -418,6 +429,8 @@ export const STRING_KEYS = [
   'form.showResult',
   'form.notStarted',
   'form.background',
+  'form.target',
+  'form.targetRemove',
   'option.aspect_ratio',
   'option.resolution',
   'option.storage_mode',

@@ -1,7 +1,8 @@
 // The user journeys of the end-to-end suite, in order; each one leaves the workbench usable for the next.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { axeRun } from './studioChecks.mjs';
 import { GENERATE, closeAllEditors, runCommand, runContextMenu, studio, studioReady, until } from './workbench.mjs';
 
 const RESTYLE = 'Restyle Image…';
@@ -189,18 +190,53 @@ export const panelBenchmark = {
   },
 };
 
+/** Quick Open (Ctrl+P), as a user opens a file by name; asked again while a file written a moment ago is not listed yet. */
+async function openFile(page, name) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  // The row Enter opens: before the list is filtered, the first of the recent editors has the focus.
+  const row = page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: name }).first();
+  await until(`${name} in Quick Open`, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await input.waitFor();
+    await input.fill(name);
+    return row.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => undefined,
+    );
+  });
+  await page.keyboard.press('Enter');
+}
+
+/** Puts the cursor on `pathText` in the editor, opens the light bulb (Ctrl+.) and chooses the fix `label` by keyboard. */
+async function chooseQuickFix(page, pathText, label, beforeChoosing = async () => {}) {
+  await page.locator('.monaco-editor .view-line span', { hasText: pathText }).last().click();
+  const item = page.locator('.action-widget .monaco-list-row', { hasText: label }).first();
+  await until('the quick fixes to show', async () => {
+    if (await item.isVisible()) return true;
+    await page.keyboard.press('Control+.');
+    await item.waitFor({ timeout: 3_000 }).catch(() => undefined);
+    return (await item.isVisible()) || undefined;
+  });
+  await beforeChoosing();
+  // The menu animates in; keys choose the item the way a keyboard user does.
+  await until(`"${label}" to be selected`, async () => {
+    const focused = page.locator('.action-widget .monaco-list-row.focused');
+    if (((await focused.textContent().catch(() => '')) ?? '').includes(label)) return true;
+    await page.keyboard.press('ArrowDown');
+    return undefined;
+  });
+  await page.keyboard.press('Enter');
+}
+
+const isPng = (file) => [...readFileSync(file).subarray(0, 4)].join() === [0x89, 0x50, 0x4e, 0x47].join();
+
 /** The light bulb on a reference to a missing image, as a user clicks it. */
 scenarios.push({
   name: 'a Markdown reference to a missing image → Ctrl+. → "Generate image for assets/boat.png with …" → the file appears there',
   async run({ page, workspace, shot }) {
     const target = path.join(workspace, 'assets', 'boat.png');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor();
-    await input.fill('boats.md');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'boats.md' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await openFile(page, 'boats.md');
     const reference = page.locator('.monaco-editor .view-line', { hasText: 'boat.png' }).first();
     await reference.waitFor({ timeout: 20_000 });
     // The selection as a prompt: the editor's context menu offers it.
@@ -210,31 +246,97 @@ scenarios.push({
     await fromSelection.waitFor({ timeout: 10_000 });
     await shot('09b-generate-from-selection');
     await page.keyboard.press('Escape');
-    // Put the cursor on the path, as a user clicks it.
-    await page.locator('.monaco-editor .view-line span', { hasText: 'boat.png' }).last().click();
-    const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Generate image for assets/boat.png with' }).first();
-    await until('the quick fixes to show', async () => {
-      if (await item.isVisible()) return true;
-      await page.keyboard.press('Control+.');
-      await item.waitFor({ timeout: 3_000 }).catch(() => undefined);
-      return (await item.isVisible()) || undefined;
-    });
-    await shot('10-quick-fix-missing-image');
-    // The menu animates in; keys choose the item the way a keyboard user does.
-    await until('the fix with the default model to be selected', async () => {
-      const focused = page.locator('.action-widget .monaco-list-row.focused');
-      if (((await focused.textContent().catch(() => '')) ?? '').includes('Generate image for assets/boat.png with')) return true;
-      await page.keyboard.press('ArrowDown');
-      return undefined;
-    });
-    await page.keyboard.press('Enter');
+    await chooseQuickFix(page, 'boat.png', 'Generate image for assets/boat.png with', () => shot('10-quick-fix-missing-image'));
     await until('assets/boat.png on disk', () => existsSync(target));
-    const bytes = readFileSync(target);
-    assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG, saved under .png');
+    assert.ok(isPng(target), 'a PNG, saved under .png');
     await shot('11-quick-fix-saved');
     // Leave the Studio in front again, for the checks that follow.
     await runCommand(page, 'View: Close Editor');
     await runCommand(page, GENERATE);
     await studioReady(page);
+  },
+});
+
+/** A page with three images that do not exist yet, for the Studio filled in by the quick fix. */
+const LIGHTS = `# Lights at night
+
+<img src="../assets/night/lantern.png" alt="A paper lantern glowing at dusk" width="1600" height="900">
+
+![A red kite over the dunes](../assets/night/kite.jpg)
+
+![Fireflies over a meadow](../assets/night/fireflies.png)
+`;
+
+/** "Generate image for <path>…" from lights.md: the Studio filled in with the reference's prompt and path. */
+async function studioForMissing(page, workspace, pathText, label) {
+  const file = path.join(workspace, 'docs', 'lights.md');
+  if (!existsSync(file)) writeFileSync(file, LIGHTS);
+  await openFile(page, 'lights.md');
+  await page.locator('.monaco-editor .view-line', { hasText: pathText }).first().waitFor({ timeout: 20_000 });
+  await chooseQuickFix(page, pathText, label);
+  const frame = studio(page);
+  await frame.locator('[data-testid=target]:visible').waitFor({ timeout: 30_000 });
+  return frame;
+}
+
+scenarios.push({
+  name: 'Ctrl+. → "Generate image for assets/night/lantern.png…" → the Studio filled in (prompt, 16:9, target) → Generate → saved exactly there',
+  async run({ page, workspace, shot }) {
+    const frame = await studioForMissing(page, workspace, 'lantern.png', 'Generate image for assets/night/lantern.png…');
+    assert.equal(await frame.locator('[data-testid=prompt]').inputValue(), 'A paper lantern glowing at dusk', 'the alt text is the prompt');
+    assert.equal(await frame.locator('[data-testid=option-aspect_ratio]').inputValue(), '16:9', 'width × height is the aspect ratio');
+    assert.equal((await frame.locator('[data-testid=target]').innerText()).trim(), 'Saves to assets/night/lantern.png');
+    const remove = frame.locator('[data-testid=target-remove]');
+    assert.equal(await remove.getAttribute('aria-label'), 'Save in the output folder instead');
+    const axe = await axeRun(frame);
+    const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(serious, [], 'axe-core: nothing serious with the target shown');
+    await shot('11b-studio-filled-by-quick-fix');
+    await frame.locator('[data-testid=generate]').click();
+    const target = path.join(workspace, 'assets', 'night', 'lantern.png');
+    await until('assets/night/lantern.png on disk', () => existsSync(target));
+    assert.ok(isPng(target));
+    const sidecar = await until('its sidecar', () => (existsSync(target.replace(/\.png$/, '.json')) ? JSON.parse(readFileSync(target.replace(/\.png$/, '.json'), 'utf8')) : undefined));
+    assert.equal(sidecar.prompt, 'A paper lantern glowing at dusk');
+    assert.equal(sidecar.request.output_config.aspect_ratio, '16:9');
+    // Saved: the form lets go of the target, so a second Generate cannot aim at a file that exists.
+    await frame.locator('[data-testid=target]').waitFor({ state: 'hidden' });
+    await frame.locator('.form-status', { hasText: 'Saved lantern.png' }).waitFor();
+    await shot('11c-saved-at-target');
+  },
+});
+
+scenarios.push({
+  name: 'the Studio filled in for a missing .jpg: the model\'s PNG is saved as kite.png and the reference in the page follows',
+  async run({ page, workspace }) {
+    const frame = await studioForMissing(page, workspace, 'kite.jpg', 'Generate image for assets/night/kite.jpg…');
+    assert.equal(await frame.locator('[data-testid=prompt]').inputValue(), 'A red kite over the dunes');
+    await frame.locator('[data-testid=generate]').click();
+    const saved = path.join(workspace, 'assets', 'night', 'kite.png');
+    await until('assets/night/kite.png on disk', () => existsSync(saved));
+    assert.ok(isPng(saved), 'PNG bytes under .png');
+    assert.equal(existsSync(path.join(workspace, 'assets', 'night', 'kite.jpg')), false, 'no PNG bytes in a .jpg');
+    // The Studio may share the page's editor group: bring the page back to read it.
+    await openFile(page, 'lights.md');
+    // All of the editor's lines: the reference may wrap.
+    await page.locator('.monaco-editor .view-lines', { hasText: '../assets/night/kite.png' }).first().waitFor({ timeout: 20_000 });
+  },
+});
+
+scenarios.push({
+  name: 'the filled-in target removed by keyboard → Generate saves in the output folder instead',
+  async run({ page, workspace }) {
+    const frame = await studioForMissing(page, workspace, 'fireflies.png', 'Generate image for assets/night/fireflies.png…');
+    await frame.locator('[data-testid=target-remove]').press('Enter');
+    await frame.locator('[data-testid=target]').waitFor({ state: 'hidden' });
+    assert.equal(await frame.locator('[data-testid=prompt]').evaluate((el) => el === document.activeElement), true, 'the focus goes to the prompt');
+    const before = outputFiles(workspace).length;
+    await frame.locator('[data-testid=generate]').click();
+    const files = await until('the image in the output folder', () => {
+      const now = outputFiles(workspace);
+      return now.length >= before + 2 ? now : undefined;
+    });
+    assert.ok(files.some((f) => /^fireflies-over-a-meadow-[a-z0-9]{8}\.png$/.test(path.basename(f))), files.map((f) => path.basename(f)).join(', '));
+    assert.equal(existsSync(path.join(workspace, 'assets', 'night', 'fireflies.png')), false);
   },
 });

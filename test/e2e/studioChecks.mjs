@@ -115,7 +115,7 @@ async function generateFromKeyboard(page, frame, key, prompt) {
 }
 
 /** axe-core inside the webview (the nonce CSP refuses a script tag, not an evaluated source). */
-async function axeRun(frame) {
+export async function axeRun(frame) {
   await inFrame(frame, (_html, source) => {
     if (!window.axe) (0, eval)(source);
   }, AXE_SOURCE);

@@ -94,6 +94,26 @@ describe('ways in: the agent tool and the missing-image quick fix', () => {
     assert.ok(!after.some((a) => a.title.startsWith('Generate image for')), 'no fix once the image exists');
   });
 
+  it('"Generate image for ……" opens the Studio with the alt text as the prompt and the path as its target, sending nothing yet', async () => {
+    const doc = vscode.Uri.joinPath(workspaceRoot(), 'docs', 'owl.md');
+    await vscode.workspace.fs.writeFile(doc, new TextEncoder().encode('# Night birds\n\n![A snowy owl on a fence post](../assets/fix/owl.png)\n'));
+    const document = await vscode.workspace.openTextDocument(doc);
+    await vscode.window.showTextDocument(document);
+    const at = document.positionAt(document.getText().indexOf('owl.png'));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc, new vscode.Range(at, at));
+    const fix = actions.find((a) => a.title === 'Generate image for assets/fix/owl.png…');
+    assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+    // What the webview reports once it has applied the host's fill: the form as the user sees it.
+    const shown = await waitFor('the Studio to show the filled-in form', async () => (await api()).studio.shownForm());
+    assert.deepEqual(shown, { prompt: 'A snowy owl on a fence post', target: 'assets/fix/owl.png' });
+    assert.ok((await api()).studio.isOpen());
+    assert.deepEqual((await sim.requests()).filter((r) => r.method === 'POST'), [], 'nothing is sent before the user presses Generate');
+    assert.equal(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'fix', 'owl.png')), false);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor('the Studio to close', async () => ((await api()).studio.isOpen() ? undefined : true));
+  });
+
   it('when the model returns another format, the file takes its true extension and the reference is updated (undoably)', async () => {
     await sim.configure({ imageFormat: 'png' });
     const doc = vscode.Uri.joinPath(workspaceRoot(), 'docs', 'page.html');

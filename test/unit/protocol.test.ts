@@ -7,6 +7,7 @@ import {
   type FormValues,
   GALLERY_ACTIONS,
   STRING_KEYS,
+  TARGET_PATH_MAX,
   formFromRequest,
   hostMessageSchema,
   localizeMessage,
@@ -39,6 +40,8 @@ describe('webview -> host messages', () => {
     { type: 'refreshGallery' },
     { type: 'references', paths: ['/home/user/cat.png'] },
     { type: 'runCommand', command: 'setApiKey' },
+    { type: 'formShown', prompt: 'A red fox in the snow', target: 'assets/fox.png' },
+    { type: 'formShown', prompt: '' },
   ];
 
   it('accepts every message the webview sends', () => {
@@ -73,6 +76,36 @@ describe('webview -> host messages', () => {
     for (const message of invalid) {
       assert.equal(webviewMessageSchema.safeParse(message).success, false, JSON.stringify(message)?.slice(0, 120));
     }
+  });
+});
+
+describe('the form\'s fixed target', () => {
+  const generate = (target: unknown) => ({ type: 'generate', requestId: 'g', form: { ...form(), target } });
+  const fill = (target: unknown) => ({ type: 'fillForm', form: { ...form(), target } });
+
+  it('carries a workspace-relative image path in generate, fillForm and formShown, and may be left out', () => {
+    const accepted = ['assets/hero.png', 'hero.PNG', 'docs/team photo.jpeg', 'site/img/a.jpg', 'web/b.webp', `a/${'x'.repeat(TARGET_PATH_MAX - 6)}.png`];
+    for (const target of accepted) {
+      assert.equal(target.length <= TARGET_PATH_MAX, true);
+      assert.ok(webviewMessageSchema.safeParse(generate(target)).success, target);
+      assert.ok(hostMessageSchema.safeParse(fill(target)).success, target);
+      assert.ok(webviewMessageSchema.safeParse({ type: 'formShown', prompt: 'p', target }).success, target);
+    }
+    assert.ok(webviewMessageSchema.safeParse({ type: 'generate', requestId: 'g', form: form() }).success, 'no target: the output folder');
+  });
+
+  it('refuses an empty, oversized or non-image target, and one that is not a string', () => {
+    const refused: unknown[] = ['', `a/${'x'.repeat(TARGET_PATH_MAX - 5)}.png`, 'assets/hero.svg', 'assets/hero.png.exe', 'notes.md', 'assets/hero', 42, null, ['a.png']];
+    for (const target of refused) {
+      assert.equal(webviewMessageSchema.safeParse(generate(target)).success, false, JSON.stringify(target)?.slice(0, 40));
+      assert.equal(hostMessageSchema.safeParse(fill(target)).success, false, JSON.stringify(target)?.slice(0, 40));
+      assert.equal(webviewMessageSchema.safeParse({ type: 'formShown', prompt: 'p', target }).success, false, JSON.stringify(target)?.slice(0, 40));
+    }
+  });
+
+  it('is not part of the request: the host turns it into where the file is saved', () => {
+    assert.deepEqual(requestFromForm({ ...form(), target: 'assets/hero.png' }), requestFromForm(form()));
+    assert.ok(validateForm({ ...form(), target: 'assets/hero.png' }).ok);
   });
 });
 

@@ -1,0 +1,173 @@
+/**
+ * The Studio's results: the gallery of sidecars on disk while a panel is open, pushed to the
+ * webview when it changes (new results highlighted), and what can be done with a result —
+ * open, reveal, copy or insert a link, use it as a reference, reuse its settings, vary it.
+ */
+import * as vscode from 'vscode';
+import { formFromRequest, type GalleryAction, type GalleryItem, type ReferenceEntry } from '../../shared/protocol';
+import { exists } from '../fileStat';
+import { GALLERY_LIMIT, type GalleryEntry, Gallery, savedReferences, savedRequest } from '../gallery';
+import type { GenerationInput, GenerationResult } from '../generationService';
+import type { Log } from '../log';
+import { copyMarkdownLink, insertIntoEditor, openImage, revealInExplorer } from '../resultActions';
+import type { ReferencesController } from './referencesController';
+import type { StudioText } from './studioStrings';
+import type { StudioView } from './studioView';
+
+export interface GalleryControllerDeps {
+  workspaceState: vscode.Memento;
+  log: Log;
+  references: ReferencesController;
+  /** Starts a generation whose results join the gallery (TasksController.run). */
+  start: (input: GenerationInput) => Promise<GenerationResult>;
+}
+
+export class GalleryController {
+  private gallery: Gallery | undefined;
+  /** Results added since the last push: the webview marks them. */
+  private highlight: string[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly view: StudioView,
+    private readonly text: StudioText,
+    private readonly deps: GalleryControllerDeps,
+  ) {}
+
+  /** A panel opened: its gallery, read again whenever the panel comes back into view. */
+  opened(panel: vscode.WebviewPanel): vscode.Disposable {
+    const gallery = new Gallery(this.deps.workspaceState, this.deps.log);
+    this.gallery = gallery;
+    const subscriptions = [
+      gallery.onDidChange(() => this.schedule()),
+      // Watchers miss some changes (files written into a folder created a moment before):
+      // coming back to the panel reads the output folder again (unchanged sidecars are skipped).
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.visible && this.view.isReady()) void this.gallery?.refresh();
+      }),
+    ];
+    return new vscode.Disposable(() => {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      for (const s of subscriptions) s.dispose();
+      gallery.dispose();
+      this.gallery = undefined;
+    });
+  }
+
+  isOpen(): boolean {
+    return this.gallery !== undefined;
+  }
+
+  /** Reads the results for `init`; undefined when the panel closed meanwhile. */
+  async snapshot(): Promise<{ items: GalleryItem[]; total: number } | undefined> {
+    const gallery = this.gallery;
+    if (!gallery) return undefined;
+    await gallery.load();
+    const entries = gallery.list();
+    return { items: this.items(entries), total: entries.length };
+  }
+
+  /** Results the gallery has read. */
+  count(): number | undefined {
+    return this.gallery?.list().length;
+  }
+
+  async refresh(): Promise<void> {
+    return this.gallery?.refresh();
+  }
+
+  /** Files a task saved: listed at once and highlighted. */
+  async addResults(files: readonly string[]): Promise<void> {
+    const gallery = this.gallery;
+    if (!gallery) return;
+    const ids = await gallery.addImages(files);
+    this.highlight.push(...ids);
+    this.schedule();
+  }
+
+  async act(id: string, action: GalleryAction): Promise<void> {
+    const entry = this.gallery?.get(id);
+    if (!entry || !(await exists(entry.imageUri))) {
+      this.view.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('This image is no longer on disk.') });
+      void this.gallery?.refresh();
+      return;
+    }
+    const file = entry.imageUri.fsPath;
+    const prompt = entry.sidecar.prompt;
+    switch (action) {
+      case 'open':
+        return openImage(file);
+      case 'reveal':
+        return revealInExplorer(file);
+      case 'copyLink':
+        await copyMarkdownLink(file, prompt, vscode.workspace.getWorkspaceFolder(entry.imageUri)?.uri.fsPath);
+        this.view.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Markdown link copied') });
+        return;
+      case 'insert':
+        if (await insertIntoEditor(file, prompt)) this.view.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Image inserted into the editor.') });
+        return;
+      case 'useAsReference':
+        return this.deps.references.attachFiles([entry.imageUri]);
+      case 'reuseSettings':
+        return this.reuse(entry);
+      case 'variation':
+        return this.variation(entry);
+      default: {
+        const unexpected: never = action;
+        throw new Error(`unhandled gallery action ${String(unexpected)}`);
+      }
+    }
+  }
+
+  private items(entries: readonly GalleryEntry[]): GalleryItem[] {
+    const gallery = this.gallery;
+    const webview = this.view.webview();
+    if (!gallery || !webview) return [];
+    return entries.slice(0, GALLERY_LIMIT).map((entry) => gallery.toItem(entry, webview));
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.gallery || !this.view.isReady()) return;
+      const entries = this.gallery.list();
+      const highlight = this.highlight;
+      this.highlight = [];
+      this.view.post({ type: 'gallery', items: this.items(entries), total: entries.length, ...(highlight.length ? { highlight } : {}) });
+    }, 100);
+  }
+
+  /** Fills the form from a result's request, its reference images included. */
+  private async reuse(entry: GalleryEntry): Promise<void> {
+    const { references, missing } = await savedReferences(entry);
+    const entries: ReferenceEntry[] = [];
+    for (const r of references) {
+      const text = r.text ? { text: r.text } : {};
+      if (r.kind === 'file') entries.push({ ...(await this.deps.references.describe(vscode.Uri.file(r.path))), ...text });
+      else if (r.kind === 'url') entries.push({ kind: 'url', url: r.url, ...text });
+      else entries.push({ kind: 'fileId', fileId: r.fileId, ...text });
+    }
+    this.view.post({ type: 'fillForm', form: formFromRequest(savedRequest(entry), entries) });
+    if (missing.length > 0) {
+      this.view.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('Reference image {0} no longer exists and was left out.', missing.join(', ')) });
+    }
+  }
+
+  /** The same request again, started at once. */
+  private async variation(entry: GalleryEntry): Promise<void> {
+    const { references, missing } = await savedReferences(entry);
+    if (missing.length > 0) {
+      this.view.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Reference image {0} no longer exists; the variation was not started.', missing.join(', ')) });
+      return;
+    }
+    const outcome = await this.deps.start({
+      kind: references.some((r) => r.kind === 'file') ? 'restyle' : 'generate',
+      request: savedRequest(entry),
+      references,
+      reveal: false,
+    });
+    if (outcome.status === 'notStarted') this.view.post({ type: 'notice', level: 'warning', message: this.text.ui()['form.notStarted'] });
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The Studio panel's shell: one webview panel (reveal-or-create, restored after a reload), its
+ * HTML, the posts it holds until the webview says `ready`, and `init`. What the messages do is
+ * the controllers' (form, references, tasks, gallery); the router hands each message to one.
+ * Constructed on the first command that needs it.
+ */
+import * as vscode from 'vscode';
+import { type HostMessage, STUDIO_VIEW_TYPE } from '../../shared/protocol';
+import type { GenerationService } from '../generationService';
+import type { Log } from '../log';
+import type { ReferenceAccess } from '../referenceAccess';
+import type { TaskSupervisor } from '../taskSupervisor';
+import { buildStudioHtml, createNonce } from '../webviewHtml';
+import { FormController, type StudioPrefill } from './formController';
+import { GalleryController } from './galleryController';
+import { type WebviewHandlers, createMessageRouter } from './messageRouter';
+import { ReferencesController } from './referencesController';
+import { runSetupCommand } from './setupCommands';
+import { STUDIO_TITLE, StudioText } from './studioStrings';
+import type { StudioView } from './studioView';
+import { TasksController } from './tasksController';
+
+/** Posts the webview does not need to receive late: `init` carries the current state. */
+const SNAPSHOTS: ReadonlySet<HostMessage['type']> = new Set(['tasks', 'gallery', 'history', 'images']);
+
+export interface StudioDeps {
+  context: vscode.ExtensionContext;
+  log: Log;
+  tasks: TaskSupervisor;
+  generations: GenerationService;
+  access: ReferenceAccess;
+}
+
+export class StudioPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  private ready = false;
+  private queue: HostMessage[] = [];
+  private readonly text = new StudioText();
+  private readonly references: ReferencesController;
+  private readonly gallery: GalleryController;
+  private readonly tasks: TasksController;
+  private readonly form: FormController;
+  private readonly receive: (raw: unknown) => Promise<void>;
+
+  constructor(private readonly deps: StudioDeps) {
+    const view: StudioView = {
+      post: (message) => this.post(message),
+      webview: () => this.panel?.webview,
+      isReady: () => this.ready,
+    };
+    const { context, log } = deps;
+    this.references = new ReferencesController(view, deps.access, this.text);
+    // The gallery starts variations through the tasks controller, which adds results to the gallery.
+    this.gallery = new GalleryController(view, this.text, {
+      workspaceState: context.workspaceState,
+      log,
+      references: this.references,
+      start: (input) => this.tasks.run(input),
+    });
+    this.tasks = new TasksController(view, this.gallery, { tasks: deps.tasks, generations: deps.generations, log });
+    this.form = new FormController(view, this.text, { globalState: context.globalState, access: deps.access, log, tasks: this.tasks });
+    this.receive = createMessageRouter({
+      handlers: this.handlers(),
+      log,
+      reportFailure: () => this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Something went wrong; see the log for details.') }),
+    });
+  }
+
+  /** Reveals the panel (creating it when needed) and attaches these images, or fills the form for one image. */
+  open(attach: readonly vscode.Uri[] = [], prefill?: StudioPrefill): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, false);
+    } else {
+      const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+      this.adopt(vscode.window.createWebviewPanel(STUDIO_VIEW_TYPE, STUDIO_TITLE, { viewColumn: column, preserveFocus: false }, this.options()));
+    }
+    if (attach.length > 0) void this.references.attachFiles(attach);
+    if (prefill) this.form.prefill(prefill);
+    this.post({ type: 'focusPrompt' });
+  }
+
+  /** Takes over a panel VS Code restored after a reload; the webview restores its own form. */
+  restore(panel: vscode.WebviewPanel): void {
+    const previous = this.panel;
+    if (previous && previous !== panel) {
+      previous.dispose();
+      this.closed(previous);
+    }
+    panel.webview.options = this.options();
+    this.adopt(panel);
+  }
+
+  isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  /** Results the gallery has read, once the webview has asked for them. */
+  resultCount(): number | undefined {
+    return this.ready ? this.gallery.count() : undefined;
+  }
+
+  /** Local reference images attached in the form, as the webview last reported them. */
+  attached(): readonly string[] {
+    return this.references.attached();
+  }
+
+  /** The prompt and fixed target the form shows, as the webview last reported them after a fill. */
+  shownForm(): { prompt: string; target?: string } | undefined {
+    return this.form.shownInForm();
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.closed();
+  }
+
+  private handlers(): WebviewHandlers {
+    return {
+      ready: () => this.onReady(),
+      generate: (m) => this.form.generate(m.requestId, m.form),
+      taskAction: (m) => this.tasks.act(m.taskId, m.action),
+      inspect: (m) => this.references.inspect(m.requestId, m.uris),
+      listImages: () => this.references.listImages(),
+      browse: () => this.references.browse(),
+      galleryAction: (m) => this.gallery.act(m.item, m.action),
+      refreshGallery: () => this.gallery.refresh(),
+      references: (m) => this.references.reported(m.paths),
+      runCommand: (m) => runSetupCommand(m.command),
+      formShown: (m) => this.form.shown(m.prompt, m.target),
+    };
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    const extension = this.deps.context.extensionUri;
+    return {
+      enableScripts: true,
+      enableFindWidget: true,
+      // Kept alive while the tab is hidden: switching tabs must not reload hundreds of thumbnails
+      // (and a webview torn down mid-load can leave the next one waiting on VS Code's resource loader).
+      retainContextWhenHidden: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(extension, 'dist'),
+        vscode.Uri.joinPath(extension, 'media'),
+        ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri),
+      ],
+    };
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    this.queue = [];
+    const { context, log } = this.deps;
+    const webview = panel.webview;
+    const dist = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', file)).toString();
+    webview.html = buildStudioHtml({
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: dist('webview.js'),
+      styleUri: dist('webview.css'),
+      codiconUri: dist('codicon.css'),
+      lang: vscode.env.language,
+      title: STUDIO_TITLE,
+    });
+    this.panelDisposables = [
+      this.gallery.opened(panel),
+      this.references.opened(),
+      this.tasks.opened(),
+      this.form.opened(),
+      webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      panel.onDidDispose(() => this.closed(panel)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        if (this.panel) this.panel.webview.options = this.options();
+      }),
+    ];
+    log.info('studio', 'panel opened');
+  }
+
+  private closed(panel: vscode.WebviewPanel | undefined = this.panel): void {
+    if (!this.panel || panel !== this.panel) return;
+    this.panel = undefined;
+    this.ready = false;
+    this.queue = [];
+    for (const d of this.panelDisposables) d.dispose();
+    this.panelDisposables = [];
+    this.deps.log.info('studio', 'panel closed');
+  }
+
+  /** Posts now when the webview listens; otherwise keeps it for after `ready` (snapshots are resent by `init`). */
+  private post(message: HostMessage): void {
+    if (!this.panel) return;
+    if (!this.ready) {
+      if (!SNAPSHOTS.has(message.type)) this.queue.push(message);
+      this.deps.log.trace('studio', `queued ${message.type} until the webview is ready`);
+      return;
+    }
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async onReady(): Promise<void> {
+    if (!this.panel) return;
+    const results = await this.gallery.snapshot();
+    if (!this.panel || !results) return;
+    const init: HostMessage = {
+      type: 'init',
+      lang: vscode.env.language,
+      strings: this.text.ui(),
+      messages: this.text.messageTable(),
+      defaults: this.form.defaults(),
+      history: this.form.history(),
+      tasks: this.tasks.rows(),
+      gallery: results.items,
+      galleryTotal: results.total,
+      hasWorkspace: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
+    };
+    this.ready = true;
+    void this.panel.webview.postMessage(init);
+    this.deps.log.trace('studio', `init sent (${results.total} result(s)), then ${this.queue.length} queued message(s)`);
+    const queued = this.queue;
+    this.queue = [];
+    for (const message of queued) this.post(message);
+  }
+}
