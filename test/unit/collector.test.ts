@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TaskCollector, submitFailure } from '../../src/core/collector';
 import { StudioError } from '../../src/core/errors';
 import { GatewayClient } from '../../src/core/gateway';
@@ -17,24 +17,17 @@ import { tempPathFor } from '../../src/core/landing';
 import { type LifecycleEvent, type TaskRecord, advance, newRecord } from '../../src/core/lifecycle';
 import { dateFolder } from '../../src/core/naming';
 import type { CreateTaskBody } from '../../src/core/request';
-import { type SimMode, type Simulator, startSimulator } from '../sim/simulator';
+import { type SimMode, startSimulator } from '../sim/simulator';
+import { useSimulator } from './helpers/simulator';
 
 const MODES: SimMode[] = ['native', 'queue', 'envelope'];
-let sim: Simulator;
+const sim = useSimulator({ taskDurationMs: 400 });
 let root: string;
 let workspace: string;
 let journal: TaskJournal;
 let counter = 0;
 
-before(async () => {
-  sim = await startSimulator({ quiet: true });
-});
-after(async () => {
-  await sim.close();
-});
 beforeEach(() => {
-  sim.reset();
-  sim.configure({ quiet: true, taskDurationMs: 400 });
   root = mkdtempSync(path.join(tmpdir(), 'aigc-collector-'));
   workspace = path.join(root, 'workspace');
   mkdirSync(workspace);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import { downloadImage } from '../../src/core/download';
 import { StudioError } from '../../src/core/errors';
 import { GatewayClient } from '../../src/core/gateway';
@@ -12,11 +12,11 @@ import { landImages, tempPathFor } from '../../src/core/landing';
 import { type LifecycleEvent, type TaskRecord, advance, newRecord } from '../../src/core/lifecycle';
 import { parseSidecar } from '../../src/core/sidecar';
 import type { TaskState } from '../../src/core/taskState';
-import { type Simulator, startSimulator } from '../sim/simulator';
+import { useSimulator } from './helpers/simulator';
 
 type Succeeded = Extract<TaskState, { status: 'succeeded' }>;
 
-let sim: Simulator;
+const sim = useSimulator({ taskDurationMs: 50 });
 let dir: string;
 const body = { model_name: 'GEM', model_version: '2.5', prompt: 'A tiny robot watering plants' };
 
@@ -43,17 +43,11 @@ async function expectDownloadError(promise: Promise<unknown>, text: RegExp): Pro
   assert.deepEqual(left, [], 'no partial file is left behind');
 }
 
-before(async () => {
-  sim = await startSimulator({ quiet: true, taskDurationMs: 50 });
-});
 const dirs: string[] = [];
 after(async () => {
-  await sim.close();
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 beforeEach(async () => {
-  sim.reset();
-  sim.configure({ quiet: true, taskDurationMs: 50 });
   dir = await mkdtemp(path.join(tmpdir(), 'aigc-download-'));
   dirs.push(dir);
 });

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { StudioError } from '../../src/core/errors';
 import { type Exchange, GatewayClient, parseBaseUrl } from '../../src/core/gateway';
 import { pollUntilDone } from '../../src/core/poll';
 import type { CreateTaskBody } from '../../src/core/request';
 import { type Simulator, startSimulator } from '../sim/simulator';
+import { useSimulator } from './helpers/simulator';
 
 const body: CreateTaskBody = { model_name: 'GEM', model_version: '2.5', prompt: 'a lighthouse at dusk' };
 
-let sim: Simulator;
+const sim = useSimulator({ taskDurationMs: 300 });
 let exchanges: Exchange[];
 
 function client(extra: Partial<ConstructorParameters<typeof GatewayClient>[0]> = {}): GatewayClient {
@@ -29,15 +30,7 @@ async function expectError(promise: Promise<unknown>, kind: StudioError['kind'])
 
 const apiRequests = () => sim.requests.filter((r) => r.server === 'api');
 
-before(async () => {
-  sim = await startSimulator({ quiet: true, taskDurationMs: 300 });
-});
-after(async () => {
-  await sim.close();
-});
 beforeEach(() => {
-  sim.reset();
-  sim.configure({ quiet: true, taskDurationMs: 300 });
   exchanges = [];
 });
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { apiKeyProblem } from '../../src/core/apiKeyCheck';
 import { fetchImageTo } from '../../src/core/download';
 import { StudioError } from '../../src/core/errors';
@@ -17,20 +17,12 @@ import { landingDir } from '../../src/core/landing';
 import { newRecord } from '../../src/core/lifecycle';
 import { isReallyInside, isUncPath, resolveOutputDir } from '../../src/core/naming';
 import { TIMEOUT_SECONDS, checkSettings } from '../../src/core/settingsSchema';
-import { type Simulator, startSimulator } from '../sim/simulator';
+import { useSimulator } from './helpers/simulator';
 
-let sim: Simulator;
+const sim = useSimulator({ taskDurationMs: 200 });
 let dir: string;
 
-before(async () => {
-  sim = await startSimulator({ quiet: true, taskDurationMs: 200 });
-});
-after(async () => {
-  await sim.close();
-});
 beforeEach(() => {
-  sim.reset();
-  sim.configure({ quiet: true, taskDurationMs: 200 });
   dir = mkdtempSync(path.join(tmpdir(), 'aigc-hostile-'));
 });
 afterEach(() => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { StudioError } from '../../src/core/errors';
 import { GatewayClient } from '../../src/core/gateway';
 import type { TaskRef } from '../../src/core/gateway';
@@ -16,23 +16,15 @@ import {
   pollUntilDone,
 } from '../../src/core/poll';
 import type { TaskState } from '../../src/core/taskState';
-import { type Simulator, startSimulator } from '../sim/simulator';
+import { useSimulator } from './helpers/simulator';
 
 const body = { model_name: 'GEM', model_version: '2.5', prompt: 'waiting' } as const;
-let sim: Simulator;
+const sim = useSimulator({ taskDurationMs: 1500 });
 let client: GatewayClient;
 
 const queries = (taskId: string) => sim.requests.filter((r) => r.server === 'api' && r.method === 'GET' && r.path.includes(taskId));
 
-before(async () => {
-  sim = await startSimulator({ quiet: true });
-});
-after(async () => {
-  await sim.close();
-});
 beforeEach(() => {
-  sim.reset();
-  sim.configure({ quiet: true, taskDurationMs: 1500 });
   client = new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: sim.apiKey });
 });
 

@@ -5,14 +5,14 @@
  * pass both.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
 import { TINY_JPEG, TINY_WEBP, colourFor, imageBytes, paddedImage, pngBytes, sniffFormat } from '../sim/images';
-import { type Simulator, startSimulator } from '../sim/simulator';
+import { useSimulator } from './helpers/simulator';
 
 const BODY = { model_name: 'GEM', model_version: '2.5', prompt: 'a lighthouse at dusk' };
 
-let sim: Simulator;
+const sim = useSimulator({ taskDurationMs: 400 });
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -130,16 +130,6 @@ function readWebp(bytes: Buffer): string[] {
 
 const collect = (stream: { chunks(): Iterable<Buffer> }) => Buffer.concat([...stream.chunks()]);
 
-before(async () => {
-  sim = await startSimulator({ quiet: true });
-});
-after(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  sim.reset();
-  sim.configure({ quiet: true, taskDurationMs: 400 });
-});
 
 describe('images', () => {
   it('pngBytes is a valid PNG with correct CRCs and the requested pixels', () => {
@@ -767,7 +757,7 @@ describe('reset', () => {
     sim.reset();
     assert.equal(sim.options.mode, 'native');
     assert.equal(sim.apiKey, 'sim-key');
-    assert.equal(sim.options.taskDurationMs, 3000);
+    assert.equal(sim.options.taskDurationMs, 400);
     assert.equal(sim.requests.length, 0);
     assert.equal(sim.tasks.size, 0);
   });
