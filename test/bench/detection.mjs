@@ -11,29 +11,20 @@
 // process (simHost.mjs), so their work is not counted as the clients'.
 //
 // Usage: node test/bench/detection.mjs [--tasks N] [--shapes none,stuck99,jumps,notExist,outage]
-import { cliArg, compiled, durationSetter, emitResult, falClientFor, falTask, prng, sleep, startSimHost, summary } from './lib.mjs';
+import { cliArg, compiled, durationSetter, emitResult, falClientFor, falTask, sleep, startSimHost, summary } from './lib.mjs';
 
 const { GatewayClient } = compiled('src/core/gateway.js');
 const { pollUntilDone } = compiled('src/core/poll.js');
 const { isFinal } = compiled('src/core/taskState.js');
 
 const arg = (name, fallback) => cliArg(name, fallback);
-const TASKS = Number(arg('tasks', process.env.AIGC_BENCH_DETECTION_TASKS ?? 3));
+const TASKS = Number(arg('tasks', process.env.AIGC_BENCH_DETECTION_TASKS ?? 10));
 const SHAPES = String(arg('shapes', 'none,stuck99,jumps,notExist,outage')).split(',');
 const STAGGER_MS = 2000;
 const FAL_ENDPOINT = 'tencent-vod/v1/aigc-image';
 const BODY = { model_name: 'GEM', model_version: '2.5', prompt: 'detection benchmark' };
-export const MODELS = { 'GEM 2.5': [12_000, 1000], 'GEM 3.0': [20_000, 1500], 'Qwen 0925': [15_000, 1000], 'Hunyuan 3.0': [26_000, 2000] };
-export const CLIENTS = ['ours cold', 'ours warm', 'fal', 'naive'];
-
-function draw(model, count, seed) {
-  const random = prng(seed);
-  const [mean, sd] = MODELS[model];
-  return Array.from({ length: count }, () => {
-    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    return Math.round(Math.min(30_000, Math.max(10_000, mean + sd * z)));
-  });
-}
+const { MODEL_DURATIONS: MODELS, drawDurations: draw } = compiled('test/support/durations.js');
+const CLIENTS = ['ours cold', 'ours warm', 'fal', 'naive'];
 
 /** What each shape does to the simulators (sim options, and a fault started with the tasks). */
 function shapeSetup(shape) {

@@ -171,16 +171,7 @@ export function summary(values) {
 }
 
 /** Deterministic PRNG (mulberry32), so every run and every client gets the same "random" durations. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const { prng } = compiled('test/support/durations.js');
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

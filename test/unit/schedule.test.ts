@@ -15,29 +15,7 @@ import { StudioError } from '../../src/core/errors';
 import { pollUntilDone } from '../../src/core/poll';
 import { COLD_INTERVAL_MS, blindDelay, durationModel, learn, progressLooksLinear, quantile, recentSamples } from '../../src/core/schedule';
 import type { TaskState } from '../../src/core/taskState';
-
-/** Mulberry32: a small seeded generator. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Per-model durations, 10–30 s: a mean per model and a spread (Box–Muller normal), clipped. */
-const MODELS = { 'GEM 2.5': [12_000, 1000], 'GEM 3.0': [20_000, 1500], 'Qwen 0925': [15_000, 1000], 'Hunyuan 3.0': [26_000, 2000] } as const;
-function durations(model: keyof typeof MODELS, count: number, seed: number): number[] {
-  const random = prng(seed);
-  const [mean, sd] = MODELS[model];
-  return Array.from({ length: count }, () => {
-    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    return Math.round(Math.min(30_000, Math.max(10_000, mean + sd * z)));
-  });
-}
+import { type DurationModel, MODEL_DURATIONS, drawDurations as durations } from '../support/durations';
 
 type Shape = 'linear' | 'none' | 'zero' | 'stuck99' | 'jumps' | 'constant50';
 const PROGRESS: Record<Shape, (f: number) => number | undefined> = {
@@ -103,7 +81,7 @@ const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.le
 async function compare(shape: Shape, history: 'cold' | 'warm', seed = 7) {
   const ours: Run[] = [];
   const peer: Run[] = [];
-  for (const [i, name] of (Object.keys(MODELS) as (keyof typeof MODELS)[]).entries()) {
+  for (const [i, name] of (Object.keys(MODEL_DURATIONS) as DurationModel[]).entries()) {
     const learned = durations(name, 20, seed * 100 + i);
     for (const durationMs of durations(name, 25, seed * 1000 + i)) {
       ours.push(await model({ durationMs, shape }, { history: history === 'warm' ? learned : undefined }));
