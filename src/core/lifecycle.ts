@@ -63,6 +63,21 @@ export interface ReferenceNote {
   sha256?: string;
 }
 
+/**
+ * Where a document names the image a task makes (the missing-image quick fix): when the image
+ * lands under another name (its true extension, or `-2` beside a file made meanwhile), the
+ * reference is pointed at it, in whichever window collects the task.
+ */
+export interface DocumentReference {
+  /** The document's file (absolute path). */
+  document: string;
+  /** Offsets of the path in the document when the task started. */
+  start: number;
+  end: number;
+  /** The path as written there. */
+  written: string;
+}
+
 export interface TaskTarget {
   workspaceRoot?: string;
   outputFolder: string;
@@ -75,6 +90,8 @@ export interface TaskTarget {
    * extension follows the image's real format; a taken name gets `-2`, never an overwrite.
    */
   exactPath?: string;
+  /** With `exactPath`: the document reference that names it. */
+  reference?: DocumentReference;
   writeSidecar: boolean;
 }
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskCollector } from '../core/collector';
 import { StudioError, toStudioError } from '../core/errors';
-import { type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isTerminal, needsUser, newRecord } from '../core/lifecycle';
+import { type DocumentReference, type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isTerminal, needsUser, newRecord } from '../core/lifecycle';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody, FileInfo } from '../core/request';
 import type { GenerationStatus } from '../shared/protocol';
@@ -18,6 +18,7 @@ import { showStudioError } from './errorUi';
 import { loadEngine } from './loadEngine';
 import type { Log } from './log';
 import type { ReferenceAccess } from './referenceAccess';
+import { followReference } from './referenceFollower';
 import { showSavedResult } from './resultActions';
 import { readOutputSettings, readSettings } from './settings';
 import { type TaskSupervisor, type TaskView, shorten } from './taskSupervisor';
@@ -31,6 +32,8 @@ export interface GenerationInput {
   reveal?: boolean;
   /** Save under exactly this workspace file (absolute path): an image a document refers to. */
   exactPath?: string;
+  /** With `exactPath`: the document reference naming it, pointed at the file if it lands under another name (after a reload too). */
+  reference?: DocumentReference;
   /** Stops the foreground wait (the task goes on in the background), e.g. a chat request cancelled. */
   stopWaiting?: vscode.CancellationToken;
 }
@@ -61,6 +64,8 @@ export class GenerationService implements vscode.Disposable {
   private chosenFolder: vscode.WorkspaceFolder | undefined;
   /** Tasks followed in a notification (now or before): their end is reported there, not again when they settle. */
   private readonly followed = new Set<string>();
+  /** Landed tasks whose document reference was (being) pointed at their file, by task id: once per window. */
+  private readonly referencesFollowed = new Map<string, Promise<void>>();
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -71,6 +76,7 @@ export class GenerationService implements vscode.Disposable {
   ) {
     this.subscription = vscode.Disposable.from(
       tasks.onDidSettle((collector) => {
+        void this.followReference(collector.record);
         // Ended, or waiting for the user; a task merely interrupted (the window closing) says nothing.
         if (!this.followed.has(collector.id) && !isCollectable(collector.record.phase)) void this.reportInBackground(collector);
       }),
@@ -116,6 +122,22 @@ export class GenerationService implements vscode.Disposable {
   /** A task the user decided on (submit again, another folder), followed like a new one. */
   async followDecision(collector: TaskCollector | undefined): Promise<GenerationResult | undefined> {
     return collector ? this.follow(collector, true) : undefined;
+  }
+
+  /** A landed task that a document names under another name: the reference follows the file, once. */
+  private followReference(record: TaskRecord): Promise<void> {
+    const { reference, exactPath } = record.target;
+    const saved = record.images?.[0]?.landed?.path;
+    if (record.phase !== 'landed' || !reference || !exactPath || !saved) return Promise.resolve();
+    let following = this.referencesFollowed.get(record.id);
+    if (!following) {
+      following = followReference(reference, exactPath, saved, this.log).then(
+        () => undefined,
+        (error: unknown) => this.log.warn('task', `the reference in ${reference.document} could not be updated: ${error instanceof Error ? error.message : String(error)}`),
+      );
+      this.referencesFollowed.set(record.id, following);
+    }
+    return following;
   }
 
   /** Progress in a notification until the task ends, needs the user, or goes on in the background. */
@@ -167,6 +189,8 @@ export class GenerationService implements vscode.Disposable {
     const base = { id: record.id, files: collector.files(), ...(record.ref ? { taskId: record.ref.taskId } : {}) };
     switch (record.phase) {
       case 'landed':
+        // The caller (a quick fix, the Studio) gets its result once the document names the saved file.
+        await this.followReference(record);
         if (reveal) void showSavedResult(base.files, record.body.prompt, record.target.workspaceRoot);
         // A key kept in settings.json is offered a move to secret storage once it has proved itself,
         // not at start-up: the first thing a user sees is the product.
@@ -293,7 +317,13 @@ export class GenerationService implements vscode.Disposable {
       const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(input.exactPath));
       if (!folder) throw new StudioError({ kind: 'fileSystem', code: 'outsideWorkspace', template: 'The image {0} would be outside the workspace.', args: [input.exactPath] });
       const output = readOutputSettings(folder.uri);
-      return { workspaceRoot: folder.uri.fsPath, outputFolder: output.outputFolder, exactPath: input.exactPath, writeSidecar: output.writeSidecar };
+      return {
+        workspaceRoot: folder.uri.fsPath,
+        outputFolder: output.outputFolder,
+        exactPath: input.exactPath,
+        ...(input.reference ? { reference: input.reference } : {}),
+        writeSidecar: output.writeSidecar,
+      };
     }
     const firstSource = sourcePaths[0];
     const sourceFolder = firstSource ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(firstSource)) : undefined;

@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { REFERENCE_LANGUAGES, aspectRatioFor, findImageReferences, promptFor, type ImageReference } from '../core/imageReferences';
+import type { DocumentReference } from '../core/lifecycle';
 import { modelKey, parseModelKey } from '../core/models';
 import { exists } from './fileStat';
 import type { GenerationResult, GenerationService } from './generationService';
@@ -95,8 +96,13 @@ export function studioPrefillFor(missing: MissingImage): StudioPrefill {
     prompt: missing.prompt,
     ...(missing.aspectRatio ? { aspectRatio: missing.aspectRatio } : {}),
     target: missing.target,
-    onLanded: (saved) => followSavedImage(missing, saved),
+    reference: documentReference(missing),
   };
+}
+
+/** Where the document names the image, as the task keeps it (the reference follows the file whenever it lands). */
+function documentReference(missing: MissingImage): DocumentReference {
+  return { document: missing.document.fsPath, start: missing.start, end: missing.end, written: missing.written };
 }
 
 /**
@@ -116,29 +122,10 @@ export async function generateMissingImage(
   if (missing.aspectRatio && model?.supportsAspectRatio) {
     input.request.output_config = { ...(input.request.output_config as Record<string, unknown> | undefined), aspect_ratio: missing.aspectRatio };
   }
-  const result = await generations.generate({ ...input, reveal: false, exactPath: missing.target });
+  const result = await generations.generate({ ...input, reveal: false, exactPath: missing.target, reference: documentReference(missing) });
   const saved = result.files[0];
   if (result.status === 'landed' && saved) {
-    await followSavedImage(missing, saved);
     void vscode.window.showInformationMessage(vscode.l10n.t('Image saved: {0}', vscode.workspace.asRelativePath(saved, false)));
   }
   return result;
-}
-
-/** The image landed for this reference: when it took another name (its true extension), the reference is pointed at it. */
-async function followSavedImage(missing: MissingImage, saved: string): Promise<void> {
-  if (path.resolve(saved) !== path.resolve(missing.target)) await updateReference(missing, saved);
-}
-
-/** Rewrites the reference to the file actually saved (its extension follows the image's format). */
-async function updateReference(missing: MissingImage, saved: string): Promise<void> {
-  const document = await vscode.workspace.openTextDocument(missing.document);
-  const range = new vscode.Range(document.positionAt(missing.start), document.positionAt(missing.end));
-  if (document.getText(range) !== missing.written) return; // edited meanwhile: leave it to the user
-  const oldName = path.basename(missing.target);
-  const newName = path.basename(saved);
-  const written = missing.written.endsWith(oldName) ? `${missing.written.slice(0, -oldName.length)}${newName}` : missing.written.replace(path.extname(missing.written), path.extname(saved));
-  const edit = new vscode.WorkspaceEdit();
-  edit.replace(missing.document, range, written, { label: vscode.l10n.t('Point the reference at the generated image'), needsConfirmation: false });
-  await vscode.workspace.applyEdit(edit);
 }

@@ -6,7 +6,9 @@
  * goes on in the background) and a second one is submitted; then the host is shut down under
  * both, as a window reload or a crash does. Phase 2: the launcher opens the same workspace and
  * user data in TWO windows at once, so two extension hosts find the same unfinished tasks at the
- * same moment. Each image must land exactly once, submitted once. The phase is kept in a marker
+ * same moment. Each image must land exactly once, submitted once. A third task, from the
+ * missing-image quick fix on a `.jpg` the model answers with a PNG, must also land once after the
+ * reload, as `.png`, with the document's reference pointed at it. The phase is kept in a marker
  * file in the workspace.
  */
 import * as assert from 'node:assert/strict';
@@ -16,7 +18,9 @@ import { api, connect, exists, listImages, readJson, simulator, today, waitFor, 
 
 const OUTLIVES = 'Outlives the timeout';
 const INTERRUPTED = 'Survives a reload';
+const FOLLOWED = 'A lighthouse at dusk';
 const marker = () => vscode.Uri.joinPath(workspaceRoot(), '.reload-test.json');
+const followDoc = () => vscode.Uri.joinPath(workspaceRoot(), 'docs', 'coast.md');
 const slug = (prompt: string) => `${prompt.toLowerCase().replace(/\s+/g, '-')}-`;
 
 /** Set by the runner before the tests load: this host is one of those started after phase 1's ended. */
@@ -84,6 +88,26 @@ describe('tasks across extension hosts', () => {
     assert.equal((await listImages(folder)).filter((n) => n.startsWith(slug(OUTLIVES)) || n.startsWith(slug(INTERRUPTED))).length, 0, 'nothing landed yet');
   });
 
+  it('phase 1: a quick fix for a missing .jpg is submitted, then its host goes away mid-task', async function () {
+    if (await isAfterReload()) this.skip();
+    const sim = await simulator();
+    // The simulator makes PNGs: the image will take its true extension, and the reference must follow it.
+    await sim.configure({ taskDurationMs: 20_000, imageFormat: 'png' });
+    await vscode.workspace.fs.writeFile(followDoc(), new TextEncoder().encode(`# Coast\n\n![${FOLLOWED}](../assets/reload/lighthouse.jpg)\n`));
+    const document = await vscode.workspace.openTextDocument(followDoc());
+    const at = document.positionAt(document.getText().indexOf('lighthouse.jpg'));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', followDoc(), new vscode.Range(at, at));
+    const fix = actions.find((a) => a.title.startsWith('Generate image for assets/reload/lighthouse.jpg with'));
+    assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    void vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+    const record = await waitFor('the quick fix\'s task to be recorded as submitted', () =>
+      api().then((a) => a.pendingTasks().find((r) => r.body.prompt === FOLLOWED && r.phase === 'waiting')),
+    );
+    assert.equal(record.target.reference?.written, '../assets/reload/lighthouse.jpg', 'the task keeps where the document names its image');
+    const previous = (await readJson(marker())) as Record<string, string>;
+    await vscode.workspace.fs.writeFile(marker(), new TextEncoder().encode(JSON.stringify({ ...previous, followed: record.ref!.taskId })));
+  });
+
   it('phase 2: the task that outlived the timeout lands after the reload, exactly once', async function () {
     if (!(await isAfterReload())) this.skip();
     this.timeout(120_000);
@@ -97,5 +121,21 @@ describe('tasks across extension hosts', () => {
     this.timeout(120_000);
     const { interrupted } = (await readJson(marker())) as { interrupted: string };
     await landedOnce(INTERRUPTED, interrupted);
+  });
+
+  it('phase 2: the quick fix\'s image lands as .png after the reload, once, and the document names it', async function () {
+    if (!(await isAfterReload())) this.skip();
+    this.timeout(120_000);
+    const { followed } = (await readJson(marker())) as { followed: string };
+    const record = await waitFor(`"${FOLLOWED}" to land`, () => api().then((a) => a.allTasks().find((r) => r.ref?.taskId === followed && r.phase === 'landed')), 90_000);
+    const folder = vscode.Uri.joinPath(workspaceRoot(), 'assets', 'reload');
+    assert.equal(record.images?.[0]?.landed?.path, vscode.Uri.joinPath(folder, 'lighthouse.png').fsPath);
+    assert.deepEqual((await listImages(folder)).sort(), ['lighthouse.png'], 'one copy, under its true extension, no PNG bytes in a .jpg');
+    // Whichever window collected it saved the document: the file on disk names the image.
+    const text = await waitFor('the document on disk to name lighthouse.png', async () => {
+      const now = new TextDecoder().decode(await vscode.workspace.fs.readFile(followDoc()));
+      return now.includes('lighthouse.png') ? now : undefined;
+    });
+    assert.equal(text, `# Coast\n\n![${FOLLOWED}](../assets/reload/lighthouse.png)\n`);
   });
 });

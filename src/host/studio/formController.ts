@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { DocumentReference } from '../../core/lifecycle';
 import { modelKey, parseModelKey } from '../../core/models';
 import { type ReferenceSource, inspectReferenceFile } from '../../core/references';
 import type { FieldIssue } from '../../core/request';
@@ -33,8 +34,8 @@ export interface StudioPrefill {
   aspectRatio?: string;
   /** The file to save at (absolute, inside a workspace folder). */
   target: string;
-  /** Called with the saved file when a generation from this form landed at the target (or beside it, under its true extension). */
-  onLanded?: (saved: string) => Promise<void>;
+  /** Where a document names the target: it follows the file if the image lands under another name. */
+  reference?: DocumentReference;
 }
 
 export interface FormControllerDeps {
@@ -45,8 +46,8 @@ export interface FormControllerDeps {
 }
 
 export class FormController {
-  /** What to do once an image landed at a filled-in target, by the target's absolute path. */
-  private readonly landedHooks = new Map<string, (saved: string) => Promise<void>>();
+  /** The document reference naming a filled-in target, by the target's absolute path. */
+  private readonly references = new Map<string, DocumentReference>();
   private shownForm: { prompt: string; target?: string } | undefined;
 
   constructor(
@@ -66,8 +67,8 @@ export class FormController {
   prefill(prefill: StudioPrefill): void {
     const defaults = this.defaults();
     const target = path.resolve(prefill.target);
-    if (prefill.onLanded) this.landedHooks.set(target, prefill.onLanded);
-    else this.landedHooks.delete(target);
+    if (prefill.reference) this.references.set(target, prefill.reference);
+    else this.references.delete(target);
     const form: FormValues = {
       ...defaults,
       prompt: prefill.prompt,
@@ -80,7 +81,7 @@ export class FormController {
   /** The webview's report after a fill; a target the user removed needs no hook any more. */
   shown(prompt: string, target: string | undefined): void {
     this.shownForm = { prompt, ...(target !== undefined ? { target } : {}) };
-    if (target === undefined) this.landedHooks.clear();
+    if (target === undefined) this.references.clear();
   }
 
   /** The prompt and target the form shows, as the webview last reported them after a fill. */
@@ -105,22 +106,16 @@ export class FormController {
     }
     this.view.post({ type: 'generateResult', requestId, ok: true, issues: [] });
     await this.remember(form);
-    // Taken now: the user may remove the target from the form while this one runs.
-    const landed = target.exactPath ? this.landedHooks.get(target.exactPath) : undefined;
     const outcome = await this.deps.tasks.run({
       kind: checked.references.some((r) => r.kind === 'file') ? 'restyle' : 'generate',
       request: requestFromForm(form),
       references: checked.references,
       reveal: false,
       ...(target.exactPath ? { exactPath: target.exactPath } : {}),
+      ...(target.exactPath && this.references.has(target.exactPath) ? { reference: this.references.get(target.exactPath)! } : {}),
     });
     const error = outcome.error && outcome.error.kind !== 'aborted' ? localizedMessage(outcome.error, this.deps.log) : undefined;
     this.view.post({ type: 'generateDone', requestId, status: outcome.status, files: outcome.files, ...(error ? { error } : {}) });
-    const saved = outcome.files[0];
-    if (outcome.status === 'landed' && saved && landed) {
-      this.landedHooks.delete(target.exactPath!);
-      await landed(saved);
-    }
   }
 
   /**
