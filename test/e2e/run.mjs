@@ -3,8 +3,8 @@
 // Debian's Chromium through playwright-core, against the gateway simulator. What a user does:
 // palette → Generate Image… → fill the Studio → result on disk and in the gallery; Explorer
 // right-click → Restyle Image…; a failing task shows its message; the Studio at three widths, by
-// keyboard and under axe-core in two themes (studioChecks.mjs). Screenshots of each step go
-// to out/artifacts/e2e/ (not committed). Writes {passed, failed} to AIGC_SUITE_RESULT.
+// keyboard and under axe-core in dark, light and both high-contrast themes (studioChecks.mjs).
+// Screenshots of each step go to out/artifacts/e2e/ (not committed). Writes {passed, failed} to AIGC_SUITE_RESULT.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,7 +1,7 @@
 // The Studio as a user of a narrow panel, a keyboard or a screen reader meets it: the Generate
 // bar, the status line and the model's options in view at three panel widths, focus after
 // Generate and after a result lands, the page standing still, and axe-core inside the webview
-// in a dark and a light theme. Figures go to out/results/studio-checks.json.
+// in dark, light and both high-contrast themes. Figures go to out/results/studio-checks.json.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -322,13 +322,15 @@ export const studioChecks = [
     },
   },
   {
-    name: 'axe-core finds no serious or critical problem in a dark and a light theme (empty form, form with errors, results)',
+    name: 'axe-core finds no serious or critical problem in dark, light and both high-contrast themes (empty form, form with errors, results)',
     async run({ page, shot, root }) {
       await page.setViewportSize({ width: 1440, height: 900 });
       const found = [];
       for (const [theme, kind] of [
         ['Default Dark Modern', 'vscode-dark'],
         ['Default Light Modern', 'vscode-light'],
+        ['Dark High Contrast', 'vscode-high-contrast'],
+        ['Light High Contrast', 'vscode-high-contrast-light'],
       ]) {
         await setTheme(page, theme, kind);
         const frame = await reopenStudio(page);
