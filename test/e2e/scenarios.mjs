@@ -303,6 +303,15 @@ scenarios.push({
     await frame.locator('[data-testid=target]').waitFor({ state: 'hidden' });
     await frame.locator('.form-status', { hasText: 'Saved lantern.png' }).waitFor();
     await shot('11c-saved-at-target');
+    // The 16:9 result is shown whole in the gallery: letterboxed in its tile, not cropped to a square.
+    const thumb = frame.locator('[data-testid=gallery-item]', { hasText: 'A paper lantern glowing at dusk' }).first().locator('img').first();
+    await thumb.scrollIntoViewIfNeeded();
+    const shape = await until('the lantern thumbnail to load', () =>
+      thumb.evaluate((img) => (img.complete && img.naturalWidth ? { natural: img.naturalWidth / img.naturalHeight, fit: getComputedStyle(img).objectFit, box: img.clientWidth / img.clientHeight } : undefined)),
+    );
+    assert.ok(Math.abs(shape.natural - 16 / 9) < 0.05, `the saved image is 16:9 (${shape.natural.toFixed(2)})`);
+    const whole = ['contain', 'scale-down'].includes(shape.fit) || Math.abs(shape.box - shape.natural) < 0.02;
+    assert.ok(whole, `shown whole: object-fit ${shape.fit}, tile ${shape.box.toFixed(2)} for an image of ${shape.natural.toFixed(2)}`);
   },
 });
 

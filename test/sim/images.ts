@@ -95,11 +95,31 @@ export function colourFor(name: string): Rgb {
   return [64 + (h & 0x7f), 64 + ((h >>> 8) & 0x7f), 64 + ((h >>> 16) & 0x7f)];
 }
 
-/** The unpadded image the CDN serves for a result. */
-export function imageBytes(format: ImageFormat, rgb?: Rgb): Buffer {
+export interface PixelSize {
+  width: number;
+  height: number;
+}
+
+/** A square result, when the request named no aspect ratio. */
+export const SQUARE: PixelSize = { width: 64, height: 64 };
+
+/**
+ * The shape of a result for `output_config.aspect_ratio` ("16:9", "9:16", "21:9", …): the longer
+ * side 128 pixels, as a model answers a wide or tall request with a wide or tall image.
+ */
+export function sizeForAspect(aspectRatio: unknown): PixelSize {
+  const m = typeof aspectRatio === 'string' ? /^(\d{1,2}):(\d{1,2})$/.exec(aspectRatio) : null;
+  const w = m ? Number(m[1]) : 0;
+  const h = m ? Number(m[2]) : 0;
+  if (!w || !h) return SQUARE;
+  return w >= h ? { width: 128, height: Math.round((128 * h) / w) } : { width: Math.round((128 * w) / h), height: 128 };
+}
+
+/** The unpadded image the CDN serves for a result (PNG in the task's shape; JPEG and WebP are 16×16). */
+export function imageBytes(format: ImageFormat, rgb?: Rgb, size: PixelSize = SQUARE): Buffer {
   switch (format) {
     case 'png':
-      return pngBytes(64, 64, rgb);
+      return pngBytes(size.width, size.height, rgb);
     case 'jpeg':
       return TINY_JPEG;
     case 'webp':
@@ -184,8 +204,8 @@ function jpegPadding(total: number): Iterable<Buffer> {
 }
 
 /** Image padded to `totalBytes`; smaller than the image itself (or too small a gap) gives the plain image. */
-export function paddedImage(format: ImageFormat, totalBytes: number, rgb?: Rgb): ImageStream {
-  const base = imageBytes(format, rgb);
+export function paddedImage(format: ImageFormat, totalBytes: number, rgb?: Rgb, size: PixelSize = SQUARE): ImageStream {
+  const base = imageBytes(format, rgb, size);
   const plain: ImageStream = { size: base.length, chunks: () => [base] };
   const gap = Math.floor(totalBytes) - base.length;
   switch (format) {

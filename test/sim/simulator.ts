@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { CONTENT_TYPES, EXTENSIONS, type ImageFormat, colourFor, formatFromExtension, imageBytes, paddedImage } from './images';
+import { CONTENT_TYPES, EXTENSIONS, type ImageFormat, colourFor, formatFromExtension, imageBytes, paddedImage, sizeForAspect } from './images';
 
 export type SimMode = 'native' | 'queue' | 'envelope';
 
@@ -243,6 +243,11 @@ function headerRecord(req: http.IncomingMessage): Record<string, string> {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A create body's `output_config`, or nothing. */
+function outputConfigOf(body: unknown): Record<string, unknown> {
+  return isRecord(body) && isRecord(body.output_config) ? body.output_config : {};
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -838,6 +843,8 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     }
     const name = safeDecode(m[1]!);
     const rgb = colourFor(name);
+    // A result is shaped as its task asked (the name is the task id); any other file is square.
+    const size = sizeForAspect(outputConfigOf(tasks.get(name)?.body).aspect_ratio);
 
     // The third origin only stands in for "somewhere else": no faults there, or a redirect would loop.
     const fault = server === 'cdn' ? takeFault('cdn') : undefined;
@@ -856,13 +863,13 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
           return;
         }
         case 'truncated': {
-          const bytes = imageBytes(format, rgb);
+          const bytes = imageBytes(format, rgb, size);
           res.writeHead(200, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': bytes.length * 2 + 1000 });
           res.write(bytes.subarray(0, Math.ceil(bytes.length / 2)), () => req.socket.end());
           return;
         }
         case 'oversized':
-          sendImage(req, res, paddedImage(format, fault.bytes, rgb), format);
+          sendImage(req, res, paddedImage(format, fault.bytes, rgb, size), format);
           return;
         default:
           break;
@@ -870,8 +877,8 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     }
     const stream =
       options.imageBytes !== undefined && options.imageBytes > 0
-        ? paddedImage(format, options.imageBytes, rgb)
-        : { size: imageBytes(format, rgb).length, chunks: () => [imageBytes(format, rgb)] };
+        ? paddedImage(format, options.imageBytes, rgb, size)
+        : { size: imageBytes(format, rgb, size).length, chunks: () => [imageBytes(format, rgb, size)] };
     sendImage(req, res, stream, format);
   }
 

@@ -681,6 +681,18 @@ describe('the CDN and the third origin', () => {
     assert.deepEqual(got.bytes, TINY_WEBP);
   });
 
+  it('a result has the shape its task asked for: 16:9 wide, 9:16 tall, 21:9 wider, square without a ratio', async () => {
+    sim.configure({ taskDurationMs: 0, imageFormat: 'png' });
+    const shapes: Record<string, [number, number]> = {};
+    for (const ratio of ['16:9', '9:16', '21:9', undefined]) {
+      const id = await nativeTaskId({ ...BODY, ...(ratio ? { output_config: { aspect_ratio: ratio } } : {}) });
+      const url = String(at((await call(`/tencent-vod/v1/query/${id}`)).json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl'));
+      const ihdr = readPng((await download(url)).bytes)[0]!.data;
+      shapes[ratio ?? 'none'] = [ihdr.readUInt32BE(0), ihdr.readUInt32BE(4)];
+    }
+    assert.deepEqual(shapes, { '16:9': [128, 72], '9:16': [72, 128], '21:9': [128, 55], none: [64, 64] });
+  });
+
   it('notices an Authorization header on the CDN or the third origin; reset forgets it', async () => {
     await download(`${sim.cdnOrigin}/files/a.png`, { Authorization: 'Bearer leaked' });
     assert.equal(sim.cdnSawAuthorization(), true);
