@@ -195,10 +195,14 @@ async function openFile(page, name) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   // The row Enter opens: before the list is filtered, the first of the recent editors has the focus.
   const row = page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: name }).first();
+  let attempt = 0;
   await until(`${name} in Quick Open`, async () => {
     await page.keyboard.press('Escape');
+    // A webview that holds the focus (the Studio, still loading) can keep Ctrl+P from the workbench:
+    // from the second try on, the focus is moved to the side bar first, as a user would click there.
+    if (attempt++ > 0) await page.locator('.part.sidebar .composite.title').first().click().catch(() => undefined);
     await page.keyboard.press('Control+P');
-    await input.waitFor();
+    if (!(await input.waitFor({ timeout: 5_000 }).then(() => true, () => false))) return undefined;
     await input.fill(name);
     return row.waitFor({ timeout: 5_000 }).then(
       () => true,
