@@ -577,7 +577,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
       return errorAnswer(400, `The session_id ${sessionId} was already used within the last 3 days.`, 'InvalidParameterValue.SessionIdDuplicated');
     }
     const startAt = now + Math.max(0, options.queueMs);
-    const output = isRecord(record.output_config) ? record.output_config : {};
+    const output = outputConfigOf(record);
     const task: SimTask = {
       id: newTaskId(),
       requestId: randomUUID(),
@@ -606,26 +606,25 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
    * envelope gateways HTTP 200 with a non-zero code, queue gateways HTTP 404.
    */
   function notFound(id: string): Answer {
-    const message = `The task ${id} does not exist.`;
-    switch (options.mode) {
-      case 'native':
-        return { status: 200, body: { Response: { Error: { Code: 'ResourceNotFound.TaskNotExist', Message: message }, RequestId: randomUUID() } } };
-      case 'envelope':
-        return { status: 200, body: { code: 404, message, data: null } };
-      case 'queue':
-        return { status: 404, body: { detail: message } };
-    }
+    return errorInBody('ResourceNotFound.TaskNotExist', `The task ${id} does not exist.`, 404, 404);
   }
 
   function bodyError(fault: Extract<FaultKind, { kind: 'bodyError' }>): Answer {
-    const message = fault.message ?? 'simulated error in an HTTP 200 answer';
+    return errorInBody(fault.code ?? 'InternalError', fault.message ?? 'simulated error in an HTTP 200 answer', Number(fault.code) || 500, 500);
+  }
+
+  /**
+   * An error where each shape puts one: HTTP 200 with `Response.Error` (native), HTTP 200 with the
+   * non-zero `envelopeCode` (envelope), and HTTP `queueStatus` (queue, which has no error in a body).
+   */
+  function errorInBody(code: string, message: string, envelopeCode: number, queueStatus: number): Answer {
     switch (options.mode) {
       case 'native':
-        return { status: 200, body: { Response: { Error: { Code: fault.code ?? 'InternalError', Message: message }, RequestId: randomUUID() } } };
+        return { status: 200, body: { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } } };
       case 'envelope':
-        return { status: 200, body: { code: Number(fault.code) || 500, message, data: null } };
+        return { status: 200, body: { code: envelopeCode, message, data: null } };
       case 'queue':
-        return { status: 500, body: { detail: message } };
+        return { status: queueStatus, body: { detail: message } };
     }
   }
 
@@ -875,10 +874,8 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
           break;
       }
     }
-    const stream =
-      options.imageBytes !== undefined && options.imageBytes > 0
-        ? paddedImage(format, options.imageBytes, rgb, size)
-        : { size: imageBytes(format, rgb, size).length, chunks: () => [imageBytes(format, rgb, size)] };
+    const plain = options.imageBytes !== undefined && options.imageBytes > 0 ? undefined : imageBytes(format, rgb, size);
+    const stream = plain ? { size: plain.length, chunks: () => [plain] } : paddedImage(format, options.imageBytes!, rgb, size);
     sendImage(req, res, stream, format);
   }
 
