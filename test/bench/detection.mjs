@@ -17,9 +17,8 @@ const { GatewayClient } = compiled('src/core/gateway.js');
 const { pollUntilDone } = compiled('src/core/poll.js');
 const { isFinal } = compiled('src/core/taskState.js');
 
-const arg = (name, fallback) => cliArg(name, fallback);
-const TASKS = Number(arg('tasks', process.env.AIGC_BENCH_DETECTION_TASKS ?? 10));
-const SHAPES = String(arg('shapes', 'none,stuck99,jumps,notExist,outage')).split(',');
+const TASKS = Number(cliArg('tasks', process.env.AIGC_BENCH_DETECTION_TASKS ?? 10));
+const SHAPES = String(cliArg('shapes', 'none,stuck99,jumps,notExist,outage')).split(',');
 const STAGGER_MS = 2000;
 const FAL_ENDPOINT = 'tencent-vod/v1/aigc-image';
 const BODY = { model_name: 'GEM', model_version: '2.5', prompt: 'detection benchmark' };

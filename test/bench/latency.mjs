@@ -15,9 +15,8 @@ const { GatewayClient } = compiled('src/core/gateway.js');
 const { pollUntilDone } = compiled('src/core/poll.js');
 const { isFinal } = compiled('src/core/taskState.js');
 
-const arg = (name, fallback) => cliArg(name, fallback);
-const TASKS = Number(arg('tasks', process.env.AIGC_BENCH_TASKS ?? 16));
-const GROUPS = String(arg('groups', '5,15,30,dist')).split(',');
+const TASKS = Number(cliArg('tasks', process.env.AIGC_BENCH_TASKS ?? 16));
+const GROUPS = String(cliArg('groups', '5,15,30,dist')).split(',');
 /** Submissions of one group are spread over this window, as a user's tasks would be. */
 const STAGGER_MS = 1500;
 /** Spread of the fixed-duration groups around their nominal duration (see groupDurations). */

@@ -112,6 +112,8 @@ function latencyRows(d, verdicts) {
   return rows;
 }
 
+/** The shapes in which the gateway gives no useful progress signal: the goal is about these, pooled. */
+const NO_SIGNAL = ['none', 'stuck99', 'jumps'];
 const SHAPE_LABELS = { none: 'no progress', stuck99: '99 early, stuck', jumps: 'progress jumps', notExist: 'TaskNotExist 2 s', outage: '20 s query outage' };
 
 /** §1b: per shape, ours cold and warm next to the peer and the naive poller on the same tasks. */
@@ -132,11 +134,11 @@ function detectionRows(d, verdicts) {
   }
   // The goal: without a progress signal (none, stuck at 99, jumps), all their tasks pooled.
   const pool = (client) => {
-    const rs = d.rows.filter((r) => ['none', 'stuck99', 'jumps'].includes(r.shape) && r.client === client);
+    const rs = d.rows.filter((r) => NO_SIGNAL.includes(r.shape) && r.client === client);
     const latencies = rs.flatMap((r) => r.latencies ?? []);
     return { p50: summary(latencies).p50, n: latencies.length, requests: rs.reduce((a, r) => a + r.statusRequests.mean, 0) / rs.length };
   };
-  if (shapes.some((s) => ['none', 'stuck99', 'jumps'].includes(s))) {
+  if (shapes.some((s) => NO_SIGNAL.includes(s))) {
     const warm = pool('ours warm');
     const cold = pool('ours cold');
     const fal = pool('fal');
