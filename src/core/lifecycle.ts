@@ -112,7 +112,7 @@ export interface TaskRecord {
   submittedAt?: number;
   ref?: TaskRef;
   requestId?: string;
-  /** What the gateway last said of a waiting task (for display only). */
+  /** What the gateway last said of a waiting task, and when that changed (for display only). */
   upstream?: { status: 'queued' | 'running'; position?: number; progress?: number; at: number };
   images?: LandingImage[];
   /** The gateway's finish time when it sent a valid one. */
@@ -296,11 +296,16 @@ function fromUpstream(record: TaskRecord, touched: TaskRecord, state: TaskState,
     case 'queued':
     case 'running': {
       if (record.phase !== 'waiting') return record;
+      const position = state.status === 'queued' ? state.position : undefined;
+      const progress = state.status === 'running' ? state.progress : undefined;
+      const was = record.upstream;
+      // The same answer again changes nothing: no journal write, no redraw (a look can come every 200 ms).
+      if (!record.problem && was?.status === state.status && was.position === position && was.progress === progress) return record;
       const upstream: TaskRecord['upstream'] = {
         status: state.status,
         at: now,
-        ...(state.status === 'queued' && state.position !== undefined ? { position: state.position } : {}),
-        ...(state.status === 'running' && state.progress !== undefined ? { progress: state.progress } : {}),
+        ...(position !== undefined ? { position } : {}),
+        ...(progress !== undefined ? { progress } : {}),
       };
       const next: TaskRecord = { ...touched, upstream };
       delete next.problem;
