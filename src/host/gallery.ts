@@ -198,7 +198,8 @@ export class Gallery implements vscode.Disposable {
     await this.load();
     let changed = false;
     const read = async (uri: vscode.Uri) => {
-      const entry = await readEntry(uri);
+      // As in the full scan: a sidecar reached through a link out of the workspace is not read.
+      const entry = (await reallyInWorkspace(uri)) ? await readEntry(uri) : undefined;
       if (entry) {
         this.entries.set(entry.id, entry);
         changed = true;
@@ -248,8 +249,6 @@ function isUnder(parent: vscode.Uri, child: vscode.Uri): boolean {
   const relative = path.posix.relative(parent.path, child.path);
   return relative === '' || (!relative.startsWith('..') && !path.posix.isAbsolute(relative));
 }
-
-
 
 /**
  * A sidecar and the image it describes, or undefined for any other JSON file (or a missing

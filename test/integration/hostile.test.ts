@@ -6,7 +6,7 @@
  * anywhere but the user's configured origin, and the window stays responsive.
  */
 import * as assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
@@ -94,6 +94,33 @@ describe('a hostile repository reaches nothing outside', () => {
       );
     }
     console.log(`    gallery: ${count} of 5003 read in ${loadMs} ms; event-loop delay p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
+  });
+
+  it('a folder moved into the output folder with a link out of the workspace brings nothing from outside into the gallery', async () => {
+    const before = await waitFor('the gallery to be loaded', () => api().then((a) => a.studio.resultCount()));
+    const results = path.join(workspaceRoot().fsPath, 'art', 'older');
+    const result = (name: string, prompt: string) => {
+      const sidecar = JSON.parse(readFileSync(path.join(results, 'many-1.json'), 'utf8')) as { images: { file: string }[] };
+      return JSON.stringify({ ...sidecar, taskId: name, prompt, images: [{ ...sidecar.images[0], file: `${name}.png` }] });
+    };
+    const place = (dir: string, name: string, prompt: string) => {
+      writeFileSync(path.join(dir, `${name}.json`), result(name, prompt));
+      copyFileSync(path.join(results, 'many-1.png'), path.join(dir, `${name}.png`));
+    };
+    // A result elsewhere on disk (the test's own folder, not the one nothing may touch)…
+    const base = path.dirname(workspaceRoot().fsPath);
+    const elsewhere = path.join(base, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    place(elsewhere, 'leak', 'a result from outside the workspace');
+    // …and a folder holding an ordinary result and a link to it, moved in at once: the watcher
+    // reports the folder alone, and the search inside it follows the link.
+    const incoming = path.join(base, 'incoming');
+    mkdirSync(incoming, { recursive: true });
+    place(incoming, 'moved-in', 'an ordinary result moved in');
+    symlinkSync(elsewhere, path.join(incoming, 'linked'));
+    renameSync(incoming, path.join(results, 'incoming'));
+    const after = await waitFor('the moved-in result in the gallery', () => api().then((a) => ((a.studio.resultCount() ?? 0) > before! ? a.studio.resultCount() : undefined)));
+    assert.equal(after, before! + 1, 'only the result inside the workspace was added');
   });
 
   it('a key with a line break is refused where it is entered', async () => {
