@@ -7,7 +7,7 @@ import { type GenerationService, describe } from './host/generationService';
 import { GENERATE_MISSING_COMMAND, type MissingImage, generateMissingImage, referencedFile, studioPrefillFor } from './host/missingImages';
 import { gatherQuickInput, parseQuickOptions } from './host/quickGenerate';
 import { readOutputSettings, readSettings } from './host/settings';
-import type { TaskAction } from './core/lifecycle';
+import { type TaskAction, isEndedStatus } from './core/lifecycle';
 import type { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPrefill } from './host/studio/formController';
 import type { TaskSupervisor, TaskView } from './host/taskSupervisor';
@@ -200,7 +200,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
 
   /** Every task that is not over, with what can be done with it. */
   const showTasks = async () => {
-    const open = tasks.views().filter((v) => !['landed', 'refused', 'discarded'].includes(v.status));
+    const open = tasks.views().filter((v) => !isEndedStatus(v.status));
     if (open.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No image task is running.'));
       return;

@@ -1,5 +1,5 @@
 /** Running and recent tasks, as the notifications show them, with cancel and dismiss. */
-import type { TaskAction } from '../../src/core/lifecycle';
+import { type TaskAction, isEndedStatus } from '../../src/core/lifecycle';
 import type { StringKey, TaskRow } from '../../src/shared/protocol';
 import type { StudioContext } from './context';
 import { h, icon, preserveFocus, scrollBehavior, setHidden, uid } from './dom';
@@ -18,8 +18,6 @@ const PHASE_ICONS: Record<TaskRow['phase'], string> = {
   discarded: 'circle-slash',
 };
 const SPINNING = new Set<TaskRow['phase']>(['submitting', 'running', 'saving']);
-/** Phases that are over: only these rows can be dismissed. */
-const ENDED = new Set<TaskRow['phase']>(['landed', 'refused', 'discarded']);
 const PROGRESSING = new Set<TaskRow['phase']>(['submitting', 'queued', 'running', 'saving']);
 const ACTION_ICONS: Record<TaskAction, string> = {
   cancel: 'debug-stop',
@@ -87,7 +85,7 @@ export class TasksView {
 
   private draw(tasks: readonly TaskRow[]): void {
     this.tasks = [...tasks];
-    const shown = this.tasks.filter((t) => !ENDED.has(t.phase) || !this.dismissed.has(t.id));
+    const shown = this.tasks.filter((t) => !isEndedStatus(t.phase) || !this.dismissed.has(t.id));
     const ids = new Set(shown.map((t) => t.id));
     for (const [id, row] of this.rows) {
       if (!ids.has(id)) {
@@ -108,7 +106,7 @@ export class TasksView {
       if (element !== cursor) this.list.insertBefore(element, cursor);
       cursor = element.nextElementSibling;
     }
-    const active = shown.filter((t) => !ENDED.has(t.phase)).length;
+    const active = shown.filter((t) => !isEndedStatus(t.phase)).length;
     this.badge.textContent = active > 0 ? String(active) : '';
     setHidden(this.badge, active === 0);
     setHidden(this.clearEnded, shown.length === active);
@@ -135,7 +133,7 @@ export class TasksView {
         icon(ACTION_ICONS[action]),
       ),
     );
-    if (ENDED.has(task.phase)) {
+    if (isEndedStatus(task.phase)) {
       buttons.push(
         h(
           'button',
@@ -187,7 +185,7 @@ export class TasksView {
 
   /** Ended rows otherwise stay until dismissed one by one (the journal keeps them a day). */
   private dismissEnded(): void {
-    for (const task of this.tasks) if (ENDED.has(task.phase)) this.dismissed.add(task.id);
+    for (const task of this.tasks) if (isEndedStatus(task.phase)) this.dismissed.add(task.id);
     this.saveDismissed();
   }
 

@@ -362,6 +362,11 @@ export function applies(phase: LifecyclePhase, type: LifecycleEvent['type']): bo
 export const TASK_STATUSES = ['submitting', 'uncertain', 'queued', 'running', 'background', 'saving', 'blocked', 'landed', 'refused', 'discarded'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
+/** A status of a task that is over (a terminal phase): nothing more happens to it. */
+export function isEndedStatus(status: TaskStatus): boolean {
+  return (TERMINAL_PHASES as readonly string[]).includes(status);
+}
+
 /** What a user can do with a task in its current state. */
 export const TASK_ACTIONS = ['cancel', 'stopWaiting', 'collectNow', 'discard', 'resubmit', 'chooseFolder'] as const;
 export type TaskAction = (typeof TASK_ACTIONS)[number];

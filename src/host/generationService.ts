@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskCollector } from '../core/collector';
 import { StudioError, toStudioError } from '../core/errors';
-import { type DocumentReference, type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isTerminal, needsUser, newRecord } from '../core/lifecycle';
+import { type DocumentReference, type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isEndedStatus, isTerminal, needsUser, newRecord } from '../core/lifecycle';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody, FileInfo } from '../core/request';
 import type { GenerationStatus } from '../shared/protocol';
@@ -392,7 +392,7 @@ export function describe(view: TaskView): string {
         return view.message ?? vscode.l10n.t('Discarded');
     }
   })();
-  const live = !['landed', 'refused', 'discarded'].includes(view.status);
+  const live = !isEndedStatus(view.status);
   const problem = live && view.message ? ` — ${view.message}` : '';
   return `${base}${problem}${view.elsewhere ? vscode.l10n.t(' · in another window') : ''}`;
 }

@@ -1,5 +1,6 @@
 /** A status bar item while tasks are open: how many, and a click to see them. */
 import * as vscode from 'vscode';
+import { isEndedStatus } from '../core/lifecycle';
 import { describe } from './generationService';
 import type { TaskSupervisor } from './taskSupervisor';
 
@@ -8,7 +9,7 @@ export function createTaskStatusBar(tasks: TaskSupervisor, command: string): vsc
   item.name = vscode.l10n.t('AIGC Image Tasks');
   item.command = command;
   const render = () => {
-    const open = tasks.views().filter((v) => !['landed', 'refused', 'discarded'].includes(v.status));
+    const open = tasks.views().filter((v) => !isEndedStatus(v.status));
     if (open.length === 0) {
       item.hide();
       return;
