@@ -1,5 +1,6 @@
 /** Every command the extension contributes, registered in one place. */
 import * as vscode from 'vscode';
+import { IMAGE_FILE_NAME } from './core/models';
 import type { ReferenceSource } from './core/references';
 import type { ApiKeyStore } from './host/apiKey';
 import type { Log } from './host/log';
@@ -23,14 +24,12 @@ export interface CommandDeps {
   openStudio?: (attach: vscode.Uri[], prefill?: StudioPrefill) => void;
 }
 
-const IMAGE_EXTENSION = /\.(png|jpe?g|webp)$/i;
-
 /** Explorer passes (clicked, selection); the editor title passes (uri). Anything else is ignored. */
 export function imageUrisFromArgs(clicked: unknown, selection: unknown): vscode.Uri[] {
   const candidates = Array.isArray(selection) && selection.length > 0 ? selection : [clicked];
   const seen = new Set<string>();
   return candidates.filter((u): u is vscode.Uri => {
-    if (!(u instanceof vscode.Uri) || u.scheme !== 'file' || !IMAGE_EXTENSION.test(u.path)) return false;
+    if (!(u instanceof vscode.Uri) || u.scheme !== 'file' || !IMAGE_FILE_NAME.test(u.path)) return false;
     if (seen.has(u.toString())) return false;
     seen.add(u.toString());
     return true;
@@ -40,7 +39,7 @@ export function imageUrisFromArgs(clicked: unknown, selection: unknown): vscode.
 /** The image shown in the active image preview, if any. */
 function activePreviewImage(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  return input instanceof vscode.TabInputCustom && IMAGE_EXTENSION.test(input.uri.path) ? input.uri : undefined;
+  return input instanceof vscode.TabInputCustom && IMAGE_FILE_NAME.test(input.uri.path) ? input.uri : undefined;
 }
 
 /** The quick fix's argument, checked: a command can be run with anything. */

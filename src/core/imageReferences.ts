@@ -4,7 +4,7 @@
  * their text, so a reference to a file that does not exist can be offered "Generate image".
  * Pure: offsets into the text, no file system.
  */
-import { ASPECT_RATIOS, type AspectRatio } from './models';
+import { ASPECT_RATIOS, type AspectRatio, IMAGE_FILE_NAME } from './models';
 
 export type ReferenceSyntax = 'markdown' | 'html' | 'css' | 'import';
 
@@ -18,9 +18,6 @@ export interface ImageReference {
   width?: number;
   height?: number;
 }
-
-/** Image files the extension can produce, by extension. */
-const IMAGE_PATH = /\.(png|jpe?g|webp)$/i;
 
 /** Which syntaxes each language can hold. */
 const SYNTAXES: Record<string, readonly ReferenceSyntax[]> = {
@@ -44,7 +41,7 @@ export const REFERENCE_LANGUAGES = Object.keys(SYNTAXES);
 export function isLocalImagePath(value: string): boolean {
   const bare = value.replace(/[?#].*$/, '');
   if (!bare || /^[a-z][a-z0-9+.-]*:/i.test(bare) || bare.startsWith('//') || bare.includes('${') || bare.includes('{{')) return false;
-  return IMAGE_PATH.test(bare);
+  return IMAGE_FILE_NAME.test(bare);
 }
 
 function attribute(tag: string, name: string): { value: string; offset: number } | undefined {

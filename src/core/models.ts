@@ -50,6 +50,8 @@ export const SWITCH_VALUES = ['Enabled', 'Disabled'] as const;
 
 /** Formats the gateway accepts for reference images (checked by magic bytes). */
 export const REFERENCE_FORMATS = ['png', 'jpeg', 'webp'] as const;
+/** A file name of one of those formats: what can be a reference, a target or a restyled image. */
+export const IMAGE_FILE_NAME = /\.(png|jpe?g|webp)$/i;
 /** The documented recommendation; larger files are refused before upload. */
 export const MAX_REFERENCE_BYTES = 7 * 1024 * 1024;
 

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { IMAGE_FILE_NAME } from '../core/models';
 import { inspectReferenceFile } from '../core/references';
 import type { FileReferenceEntry, ImageFolder } from '../shared/protocol';
 import { readOutputSettings } from './settings';
@@ -38,13 +39,12 @@ export const IMAGE_GLOB = '**/*.{png,jpg,jpeg,webp,PNG,JPG,JPEG,WEBP,Png,Jpg,Jpe
 const EXCLUDE_GLOB = `**/{${EXCLUDED_FOLDERS.join(',')}}/**`;
 /** More than anyone scrolls through; the picker says when the list was cut. */
 export const MAX_IMAGES = 50_000;
-const IMAGE_NAME = /\.(png|jpe?g|webp)$/i;
 const EXCLUDED = new Set<string>(EXCLUDED_FOLDERS);
 /** Outside the workspace a thumbnail cannot be served, so small ones travel inline. */
 const MAX_INLINE_THUMB_BYTES = 1_500_000;
 
 export function isImageName(name: string): boolean {
-  return IMAGE_NAME.test(name);
+  return IMAGE_FILE_NAME.test(name);
 }
 
 /** True when a workspace-relative path lies in a folder the picker skips. */

@@ -5,12 +5,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { IMAGE_FILE_NAME } from '../core/models';
 import { isReallyInside, isUncPath } from '../core/naming';
 
 export type WorkspacePathProblem = 'notRelative' | 'noFolder';
 export type ImageTargetProblem = WorkspacePathProblem | 'notImage' | 'outside';
-
-const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
 
 /** A workspace-relative path as a file inside a workspace folder (by its spelling: links are not followed here). */
 export function resolveWorkspacePath(relative: string): { uri: vscode.Uri } | { problem: WorkspacePathProblem } {
@@ -35,7 +34,7 @@ export function resolveWorkspacePath(relative: string): { uri: vscode.Uri } | { 
 export async function resolveImageTarget(relative: string): Promise<{ uri: vscode.Uri } | { problem: ImageTargetProblem }> {
   const resolved = resolveWorkspacePath(relative);
   if ('problem' in resolved) return resolved;
-  if (!IMAGE_FILE.test(resolved.uri.path)) return { problem: 'notImage' };
+  if (!IMAGE_FILE_NAME.test(resolved.uri.path)) return { problem: 'notImage' };
   const folder = vscode.workspace.getWorkspaceFolder(resolved.uri);
   if (!folder || folder.uri.scheme !== 'file' || !(await isReallyInside(folder.uri.fsPath, resolved.uri.fsPath))) return { problem: 'outside' };
   return resolved;

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { TASK_ACTIONS, TASK_STATUSES } from '../core/lifecycle';
-import { parseModelKey } from '../core/models';
+import { IMAGE_FILE_NAME, parseModelKey } from '../core/models';
 import { type FieldIssue, type ValidationResult, validateRequest } from '../core/request';
 
 export const STUDIO_VIEW_TYPE = 'aigcImage.studio';
@@ -82,7 +82,7 @@ export const TARGET_PATH_MAX = 1024;
  * A fixed file to save at, workspace-relative ("assets/hero.png"; "folder/…" in a multi-root
  * workspace): the image a document refers to. The host resolves and checks it again on `generate`.
  */
-export const targetPathSchema = z.string().check(z.minLength(1), z.maxLength(TARGET_PATH_MAX), z.regex(/\.(png|jpe?g|webp)$/i));
+export const targetPathSchema = z.string().check(z.minLength(1), z.maxLength(TARGET_PATH_MAX), z.regex(IMAGE_FILE_NAME));
 
 /** Everything the form holds. */
 export const formValuesSchema = z.object({
