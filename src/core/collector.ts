@@ -9,7 +9,7 @@
  */
 import { StudioError, toStudioError } from './errors';
 import { type GatewayClient, createdNothing } from './gateway';
-import type { Lease, TaskJournal } from './journal';
+import { HEARTBEAT_MS, type Lease, type TaskJournal } from './journal';
 import { LandingError, landImages } from './landing';
 import { downloadFailureOf } from './download';
 import { type DurationBook, durationKey } from './durationBook';
@@ -181,7 +181,7 @@ export class TaskCollector {
 
   /** Works until the task is terminal, needs the user (uncertain, blocked), or `stop()`. */
   async run(): Promise<TaskRecord> {
-    const beat = setInterval(() => void this.heartbeat(), this.options.heartbeatMs ?? 5_000);
+    const beat = setInterval(() => void this.heartbeat(), this.options.heartbeatMs ?? HEARTBEAT_MS);
     try {
       for (;;) {
         await this.applying;

@@ -33,16 +33,16 @@ const MAX_EXTRA = 200;
 /** Sidecars looked for in the output folders (a repository may bring thousands). */
 const MAX_SIDECARS = 5000;
 /** A sidecar is a few KB (a 10 000-character prompt in Chinese makes ~60 KB); a larger file is not ours. */
-export const MAX_SIDECAR_BYTES = 96 * 1024;
+const MAX_SIDECAR_BYTES = 96 * 1024;
 /** The newest this many sidecars are read and parsed… */
-export const MAX_SIDECARS_READ = 1000;
+const MAX_SIDECARS_READ = 1000;
 /** …and no more than this many bytes of them in one scan, so a repository of huge sidecars stays cheap. */
 const MAX_SCAN_BYTES = 16 * 1024 * 1024;
 const READ_CONCURRENCY = 24;
 /** What the panel receives; the rest is counted. */
 export const GALLERY_LIMIT = 500;
 /** Prompts in gallery items are cut to this length (the whole prompt stays in the sidecar for "reuse"). */
-export const GALLERY_PROMPT_CHARS = 400;
+const GALLERY_PROMPT_CHARS = 400;
 
 export class Gallery implements vscode.Disposable {
   private readonly entries = new Map<string, GalleryEntry>();

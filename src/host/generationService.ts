@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskCollector } from '../core/collector';
-import { StudioError, toStudioError } from '../core/errors';
+import { StudioError, oneLine, toStudioError } from '../core/errors';
 import { type DocumentReference, type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isEndedStatus, isTerminal, needsUser, newRecord } from '../core/lifecycle';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody, FileInfo } from '../core/request';
@@ -21,7 +21,7 @@ import type { ReferenceAccess } from './referenceAccess';
 import { followReference } from './referenceFollower';
 import { showSavedResult } from './resultActions';
 import { readOutputSettings, readSettings } from './settings';
-import { type TaskSupervisor, type TaskView, shorten } from './taskSupervisor';
+import type { TaskSupervisor, TaskView } from './taskSupervisor';
 
 export interface GenerationInput {
   kind: 'generate' | 'restyle';
@@ -131,8 +131,7 @@ export class GenerationService implements vscode.Disposable {
     if (record.phase !== 'landed' || !reference || !exactPath || !saved) return Promise.resolve();
     let following = this.referencesFollowed.get(record.id);
     if (!following) {
-      following = followReference(reference, exactPath, saved, this.log).then(
-        () => undefined,
+      following = followReference(reference, exactPath, saved, this.log).catch(
         (error: unknown) => this.log.warn('task', `the reference in ${reference.document} could not be updated: ${error instanceof Error ? error.message : String(error)}`),
       );
       this.referencesFollowed.set(record.id, following);
@@ -146,7 +145,7 @@ export class GenerationService implements vscode.Disposable {
     this.followed.add(id);
     try {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating image: {0}', shorten(collector.record.body.prompt)), cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating image: {0}', oneLine(collector.record.body.prompt, 40)), cancellable: true },
         (progress, token) =>
           new Promise<void>((resolve) => {
             const cancel = token.onCancellationRequested(() => void this.tasks.cancel(id));
@@ -233,7 +232,7 @@ export class GenerationService implements vscode.Disposable {
 
   /** Asks what to do with a task that may have been submitted, or could not be saved. */
   async askUser(record: TaskRecord): Promise<void> {
-    const prompt = shorten(record.body.prompt);
+    const prompt = oneLine(record.body.prompt, 40);
     const reason = this.tasks.noteText(record.problem) ?? '';
     const [message, primary, decide] =
       record.phase === 'uncertain'
@@ -252,7 +251,7 @@ export class GenerationService implements vscode.Disposable {
   /** A task collected in the background ended: say so once. */
   private async reportInBackground(collector: TaskCollector): Promise<void> {
     const record = collector.record;
-    const prompt = shorten(record.body.prompt);
+    const prompt = oneLine(record.body.prompt, 40);
     if (record.phase === 'landed') {
       const files = collector.files();
       const open = vscode.l10n.t('Open');

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { REFERENCE_LANGUAGES, aspectRatioFor, findImageReferences, promptFor, type ImageReference } from '../core/imageReferences';
 import type { DocumentReference } from '../core/lifecycle';
-import { modelKey, parseModelKey } from '../core/models';
+import { findModel, modelKey } from '../core/models';
 import { exists } from './fileStat';
 import type { GenerationResult, GenerationService } from './generationService';
 import { gatherQuickInput } from './quickGenerate';
@@ -61,7 +61,7 @@ export class MissingImageFixes implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const reference of findImageReferences(text, document.languageId)) {
       const at = new vscode.Range(document.positionAt(reference.start), document.positionAt(reference.end));
-      if (!at.intersection(range) && !at.contains(range.start)) continue;
+      if (!at.intersection(range)) continue;
       const target = referencedFile(document.uri, reference.path);
       if (!target || !vscode.workspace.getWorkspaceFolder(target) || (await exists(target))) continue;
       actions.push(...this.actionsFor(document, reference, target, text));
@@ -71,6 +71,7 @@ export class MissingImageFixes implements vscode.CodeActionProvider {
 
   private actionsFor(document: vscode.TextDocument, reference: ImageReference, target: vscode.Uri, text: string): vscode.CodeAction[] {
     const shown = vscode.workspace.asRelativePath(target, false);
+    const aspectRatio = aspectRatioFor(reference.width, reference.height);
     const args: MissingImage = {
       document: document.uri,
       start: reference.start,
@@ -78,7 +79,7 @@ export class MissingImageFixes implements vscode.CodeActionProvider {
       written: reference.path,
       target: target.fsPath,
       prompt: promptFor(reference, text),
-      ...(aspectRatioFor(reference.width, reference.height) ? { aspectRatio: aspectRatioFor(reference.width, reference.height) } : {}),
+      ...(aspectRatio ? { aspectRatio } : {}),
     };
     const ask = new vscode.CodeAction(vscode.l10n.t('Generate image for {0}…', shown), vscode.CodeActionKind.QuickFix);
     ask.command = { command: GENERATE_MISSING_COMMAND, title: ask.title, arguments: [args] };
@@ -118,7 +119,7 @@ export async function generateMissingImage(
   const input = await gatherQuickInput('generate', [], memento, missing.direct ? { prompt: missing.prompt, model: modelKey(settings.defaultModel) } : { promptSuggestion: missing.prompt });
   if (!input) return undefined;
   // The width and height of an <img> become the aspect ratio, for the models that take one.
-  const model = parseModelKey(`${String(input.request.model_name)} ${String(input.request.model_version)}`);
+  const model = findModel(String(input.request.model_name), String(input.request.model_version));
   if (missing.aspectRatio && model?.supportsAspectRatio) {
     input.request.output_config = { ...(input.request.output_config as Record<string, unknown> | undefined), aspect_ratio: missing.aspectRatio };
   }

@@ -14,13 +14,11 @@ import * as vscode from 'vscode';
 import type { DocumentReference } from '../core/lifecycle';
 import type { Log } from './log';
 
-export type FollowOutcome = 'followed' | 'sameName' | 'notFound';
-
-export async function followReference(reference: DocumentReference, asked: string, saved: string, log: Log): Promise<FollowOutcome> {
-  if (path.resolve(saved) === path.resolve(asked)) return 'sameName';
+export async function followReference(reference: DocumentReference, asked: string, saved: string, log: Log): Promise<void> {
+  if (path.resolve(saved) === path.resolve(asked)) return;
   const uri = vscode.Uri.file(reference.document);
   // Only a document of this workspace is edited (the record comes from the shared task journal).
-  if (!vscode.workspace.getWorkspaceFolder(uri)) return 'notFound';
+  if (!vscode.workspace.getWorkspaceFolder(uri)) return;
   const document = await vscode.workspace.openTextDocument(uri);
   const range = whereWritten(document, reference);
   const savedName = vscode.workspace.asRelativePath(saved, false);
@@ -29,7 +27,7 @@ export async function followReference(reference: DocumentReference, asked: strin
     void vscode.window.showWarningMessage(
       vscode.l10n.t('The image was saved as {0}, but {1} no longer refers to {2} in one place: update the reference there.', savedName, path.basename(reference.document), reference.written),
     );
-    return 'notFound';
+    return;
   }
   const oldName = path.basename(asked);
   const newName = path.basename(saved);
@@ -39,10 +37,9 @@ export async function followReference(reference: DocumentReference, asked: strin
   const hadChanges = document.isDirty;
   const edit = new vscode.WorkspaceEdit();
   edit.replace(uri, range, written, { label: vscode.l10n.t('Point the reference at the generated image'), needsConfirmation: false });
-  if (!(await vscode.workspace.applyEdit(edit))) return 'notFound';
+  if (!(await vscode.workspace.applyEdit(edit))) return;
   if (!hadChanges) await document.save();
   log.info('task', `pointed ${reference.written} in ${vscode.workspace.asRelativePath(uri, false)} at ${written}`);
-  return 'followed';
 }
 
 /** The reference where it was written, or its only occurrence if the text around it changed. */

@@ -30,7 +30,6 @@ import type { CreateTaskBody } from '../core/request';
 import { findModel, modelKey } from '../core/models';
 import type { ApiKeyStore } from './apiKey';
 import { type Connection, connect } from './connection';
-import { showStudioError } from './errorUi';
 import { loadEngine } from './loadEngine';
 import type { Log } from './log';
 import { readSettings } from './settings';
@@ -146,10 +145,6 @@ export class TaskSupervisor implements vscode.Disposable {
     const records = new Map(this.known);
     for (const [id, collector] of this.collectors) records.set(id, collector.record);
     return [...records.values()];
-  }
-
-  collector(id: string): TaskCollector | undefined {
-    return this.collectors.get(id);
   }
 
   /** The journal, opened on first use. */
@@ -488,12 +483,6 @@ export class TaskSupervisor implements vscode.Disposable {
     return new StudioError({ kind: note.kind as StudioError['kind'], template: note.template, args: note.args, code: note.code });
   }
 
-  async showOutcome(record: TaskRecord, error?: StudioError): Promise<void> {
-    const note = record.outcome ?? record.problem;
-    if (!note && !error) return;
-    await showStudioError(error ?? this.noteError(note!), this.log);
-  }
-
   extensionVersion(): string {
     return String((this.context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
   }
@@ -515,7 +504,3 @@ async function hasLegacyStore(dir: string): Promise<boolean> {
   }
 }
 
-export function shorten(text: string, max = 40): string {
-  const one = text.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
