@@ -3,7 +3,6 @@ import {
   ASPECT_RATIOS,
   MODELS,
   PERSON_GENERATION,
-  RESOLUTION_TIERS,
   type Resolution,
   STORAGE_MODES,
   SWITCH_VALUES,
@@ -380,7 +379,7 @@ export class FormView {
   /** Tiers (the service picks the size) apart from exact sizes, each size with its shape. */
   private resolutionChoices(resolutions: readonly Resolution[]): HTMLOptGroupElement[] {
     const s = this.ctx.strings;
-    const tiers = resolutions.filter((r) => (RESOLUTION_TIERS as readonly string[]).includes(r));
+    const tiers = resolutions.filter((r) => isResolutionTier(r));
     const sizes = resolutions.filter((r) => !tiers.includes(r));
     return [
       h('optgroup', { label: s['form.resolutionTiers'] }, ...tiers.map((v) => h('option', { value: v }, v))),

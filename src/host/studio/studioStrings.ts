@@ -22,7 +22,10 @@ export class StudioText {
    * the line the panel shows instead, in the order of CORE_MESSAGE_TEMPLATES.
    */
   messageTable(): [string, string][] {
-    this.table ??= CORE_MESSAGE_TEMPLATES.map((template) => [template, coreMessageLines()[template]]);
+    if (!this.table) {
+      const lines = coreMessageLines();
+      this.table = CORE_MESSAGE_TEMPLATES.map((template) => [template, lines[template]]);
+    }
     return this.table;
   }
 
@@ -59,7 +62,7 @@ function coreMessageLines(): Record<CoreMessageTemplate, string> {
 }
 
 /** Every string the webview shows, localized here: the webview has no text of its own. */
-export function studioStrings(): StudioStrings {
+function studioStrings(): StudioStrings {
   return {
     'studio.title': STUDIO_TITLE,
     'form.heading': vscode.l10n.t('New Image'),
