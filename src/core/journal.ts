@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as z from 'zod/mini';
-import { LIFECYCLE_PHASES, type LifecycleEvent, RECORD_VERSION, type TaskRecord, advance } from './lifecycle';
+import { LIFECYCLE_PHASES, type LifecycleEvent, RECORD_VERSION, type TaskRecord, advance, newRecord } from './lifecycle';
 
 export interface LeaseOwner {
   /** Unique per extension host. */
@@ -41,11 +41,13 @@ export const HEARTBEAT_MS = 5_000;
 const RECORD_SUFFIX = '.json';
 const REQUEST_SUFFIX = '.request.json';
 const LEASE = /^(.+)\.lease\.(\d+)$/;
+/** A task id that can name files: letters, digits, `-` and `_`. */
+const TASK_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** Just what every reader relies on; the rest of a record is our own writing. */
 const recordSchema = z.looseObject({
   version: z.literal(RECORD_VERSION),
-  id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/)),
+  id: z.string().check(z.regex(TASK_ID)),
   kind: z.enum(['generate', 'restyle']),
   phase: z.enum(LIFECYCLE_PHASES),
   body: z.looseObject({ model_name: z.string(), model_version: z.string(), prompt: z.string() }),
@@ -370,24 +372,21 @@ export async function importLegacyStore(dir: string, journal: TaskJournal, now: 
     parsed = undefined;
   }
   for (const old of parsed?.success ? parsed.data : []) {
-    if (!['submitting', 'waiting', 'saving'].includes(old.state) || !/^[A-Za-z0-9_-]{1,80}$/.test(old.id)) continue;
+    if (!['submitting', 'waiting', 'saving'].includes(old.state) || !TASK_ID.test(old.id)) continue;
     if (await journal.read(old.id)) continue;
-    const base: TaskRecord = {
-      version: RECORD_VERSION,
+    const fresh = newRecord({
       id: old.id,
       kind: old.kind,
-      phase: old.ref ? 'waiting' : 'uncertain',
       body: old.body as unknown as TaskRecord['body'],
       references: (old.references ?? []) as TaskRecord['references'],
       apiOrigin: old.apiOrigin,
       target: old.target as unknown as TaskRecord['target'],
       createdAt: old.submittedAt,
-      updatedAt: now,
-      ...(old.ref ? { ref: old.ref as unknown as TaskRecord['ref'], submittedAt: old.submittedAt } : {}),
-      ...(old.ref
-        ? {}
-        : { problem: { kind: 'uncertain', template: 'The window closed while the task was being submitted; it may have reached the image service.', at: now } }),
-    };
+    });
+    // Submitted: waiting since then; otherwise the create was in flight when its window closed.
+    const base: TaskRecord = old.ref
+      ? { ...fresh, phase: 'waiting', ref: old.ref as unknown as TaskRecord['ref'], submittedAt: old.submittedAt, updatedAt: now }
+      : advance(fresh, { type: 'restarted' }, now);
     await journal.write(base);
     imported.push(base);
   }
