@@ -7,7 +7,7 @@ import type { Log } from './host/log';
 import { type GenerationService, describe } from './host/generationService';
 import { GENERATE_MISSING_COMMAND, type MissingImage, generateMissingImage, referencedFile, studioPrefillFor } from './host/missingImages';
 import { gatherQuickInput, parseQuickOptions } from './host/quickGenerate';
-import { readOutputSettings, readSettings } from './host/settings';
+import { readOutputSettings } from './host/settings';
 import { type TaskAction, isEndedStatus } from './core/lifecycle';
 import type { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPrefill } from './host/studio/formController';
@@ -107,9 +107,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
 
   /** The editor's selection as the prompt (editable), then the model: the quick flow. */
   const generateFromSelection = async () => {
-    const editor = vscode.window.activeTextEditor;
-    const selection = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).trim().slice(0, 2000) : '';
-    const input = await gatherQuickInput('generate', [], context.globalState, { promptSuggestion: selection });
+    // The prompt box starts from the selection (quickGenerate's selectedText).
+    const input = await gatherQuickInput('generate', [], context.globalState);
     return input ? generations.generate(input) : undefined;
   };
 
@@ -162,7 +161,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       case 'discard':
         return tasks.discard(view.id);
       case 'resubmit':
-        return void (await generations.followDecision(await tasks.resubmit(view.id, Date.now() + readSettings().timeoutMs)));
+        return void (await generations.followDecision(await tasks.resubmit(view.id)));
       case 'chooseFolder':
         return void (await generations.followDecision(await tasks.chooseFolder(view.id)));
     }

@@ -239,7 +239,7 @@ export class GenerationService implements vscode.Disposable {
         ? [
             vscode.l10n.t('"{0}" may have been submitted, but its answer was lost ({1}). Submit it again (it may then be billed twice), or discard it?', prompt, reason),
             vscode.l10n.t('Submit Again'),
-            () => this.tasks.resubmit(record.id, Date.now() + readSettings().timeoutMs),
+            () => this.tasks.resubmit(record.id),
           ]
         : [vscode.l10n.t('The image of "{0}" is ready but could not be saved: {1}', prompt, reason), vscode.l10n.t('Choose Folder'), () => this.tasks.chooseFolder(record.id)];
     const discard = vscode.l10n.t('Discard');

@@ -217,8 +217,8 @@ export class TaskSupervisor implements vscode.Disposable {
   }
 
   /** An uncertain task, sent again at the user's request (knowing it may then be billed twice). */
-  async resubmit(id: string, backgroundAfter: number): Promise<TaskCollector | undefined> {
-    return this.decide(id, { type: 'resubmit' }, backgroundAfter);
+  async resubmit(id: string): Promise<TaskCollector | undefined> {
+    return this.decide(id, { type: 'resubmit' }, Date.now() + readSettings().timeoutMs);
   }
 
   /** A task that could not be saved where it should: the user chose another folder. */
