@@ -111,8 +111,6 @@ export const taskRowSchema = z.object({
   /** The status line of the notification (localized), or the one line of why it ended. */
   status: z.string(),
   actions: z.array(z.enum(TASK_ACTIONS)),
-  /** Another window collects it. */
-  elsewhere: z.optional(z.boolean()),
   files: z.optional(z.array(z.string())),
 });
 export type TaskRow = z.infer<typeof taskRowSchema>;

@@ -50,7 +50,6 @@ export class TasksController {
       startedAt: view.startedAt,
       status: describe(view),
       actions: view.actions,
-      ...(view.elsewhere ? { elsewhere: true } : {}),
       ...(view.files ? { files: view.files } : {}),
     }));
   }
