@@ -195,21 +195,25 @@ async function openFile(page, name) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   // The row Enter opens: before the list is filtered, the first of the recent editors has the focus.
   const row = page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: name }).first();
+  const opened = page.locator('.tabs-container .tab.active', { hasText: name }).first();
   let attempt = 0;
-  await until(`${name} in Quick Open`, async () => {
+  // Each step is bounded and the whole is tried again: a webview that takes the focus (the Studio,
+  // still loading) can keep Ctrl+P from the workbench or close Quick Open under the keyboard.
+  await until(`${name} open from Quick Open`, async () => {
     await page.keyboard.press('Escape');
-    // A webview that holds the focus (the Studio, still loading) can keep Ctrl+P from the workbench:
-    // from the second try on, the focus is moved to the side bar first, as a user would click there.
+    // From the second try on, the focus is moved to the side bar first, as a user would click there.
     if (attempt++ > 0) await page.locator('.part.sidebar .composite.title').first().click().catch(() => undefined);
     await page.keyboard.press('Control+P');
-    if (!(await input.waitFor({ timeout: 5_000 }).then(() => true, () => false))) return undefined;
-    await input.fill(name);
-    return row.waitFor({ timeout: 5_000 }).then(
-      () => true,
-      () => undefined,
-    );
+    try {
+      await input.fill(name, { timeout: 5_000 });
+      await row.waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Enter');
+      await opened.waitFor({ timeout: 5_000 });
+      return true;
+    } catch {
+      return undefined;
+    }
   });
-  await page.keyboard.press('Enter');
 }
 
 /** Puts the cursor on `pathText` in the editor, opens the light bulb (Ctrl+.) and chooses the fix `label` by keyboard. */
