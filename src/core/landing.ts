@@ -13,13 +13,13 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
+import { mkdir, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { MAX_NAME_ATTEMPTS, exists, fetchImageTo, linkExclusive, noFreeName } from './download';
 import { StudioError, toStudioError } from './errors';
 import { type LandedFile, type LifecycleEvent, type TaskRecord } from './lifecycle';
 import { candidateName, isInside, isReallyInside, resolveOutputDir, resultBaseName, sidecarPathFor } from './naming';
-import { type SidecarReference, buildSidecar, parseSidecar, writeSidecarFile } from './sidecar';
+import { type SidecarReference, buildSidecar, parseSidecar, sidecarText } from './sidecar';
 
 export interface LandingDeps {
   /** Advances the record by an event and journals it; resolves to the record as it now is. */
@@ -209,17 +209,29 @@ async function finishImage(record: TaskRecord, index: number, file: LandedFile, 
       savedAt: now,
       extensionVersion: deps.extensionVersion,
     });
-    try {
-      await writeSidecarFile(sidecar, content);
+    if (await placeWhole(path.join(path.dirname(sidecar), `${TEMP_PREFIX}${record.id}-${index}.sidecar.part`), sidecar, sidecarText(content))) {
       landed.sidecar = sidecar;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw toStudioError(error);
+    } else {
       // Written before the host went away, or a stranger's file of the same name: only ours counts.
       const existing = parseSidecar(await readFile(sidecar, 'utf8').catch(() => ''));
       if (existing?.taskId === content.taskId) landed.sidecar = sidecar;
     }
   }
   return deps.apply({ type: 'imageLanded', index, file: landed });
+}
+
+/**
+ * Writes `text` under `target` as the images are placed: to a temporary file, then linked into
+ * place, so the name appears whole or not at all (a reader, another window or a crash never meets
+ * half a file) and never replaces one. False when the name is taken.
+ */
+async function placeWhole(temp: string, target: string, text: string): Promise<boolean> {
+  await writeFile(temp, text, 'utf8');
+  try {
+    return await linkExclusive(temp, target);
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
 }
 
 /**

@@ -4,7 +4,6 @@
  * gallery is built from these files, so it survives reloads and travels with git.
  * Never holds the key: it is built from the request body and the answer only.
  */
-import { open } from 'node:fs/promises';
 import * as z from 'zod/mini';
 import { withoutInlineImages } from './references';
 import type { CreateTaskBody } from './request';
@@ -110,14 +109,9 @@ export function buildSidecar(input: SidecarInput): Sidecar {
   };
 }
 
-/** Writes the sidecar, refusing to replace an existing file. */
-export async function writeSidecarFile(file: string, sidecar: Sidecar): Promise<void> {
-  const handle = await open(file, 'wx');
-  try {
-    await handle.writeFile(`${JSON.stringify(sidecar, null, 2)}\n`, 'utf8');
-  } finally {
-    await handle.close();
-  }
+/** The sidecar as written to disk. */
+export function sidecarText(sidecar: Sidecar): string {
+  return `${JSON.stringify(sidecar, null, 2)}\n`;
 }
 
 /** Reads a JSON text as a sidecar; undefined when it is some other JSON file. */
