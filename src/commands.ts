@@ -12,6 +12,7 @@ import { type TaskAction, isEndedStatus } from './core/lifecycle';
 import type { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPrefill } from './host/studio/formController';
 import type { TaskSupervisor, TaskView } from './host/taskSupervisor';
+import { notify } from './host/display';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -123,28 +124,27 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     return generateMissingImage(generations, context.globalState, missing);
   };
 
-  const setApiKey = async (value?: unknown) => {
-    // A string argument lets automation (and the walkthrough's tests) set the key without the input box.
-    if (typeof value === 'string' && value.trim()) return keys.store(value);
-    return keys.promptAndStore();
-  };
+  // No argument is taken: a command link in any rendered text (a notification, a hover, a
+  // Markdown preview) can pass one, and a key chosen by someone else is theirs to read.
+  // Automation stores a key through the extension's API instead.
+  const setApiKey = () => keys.promptAndStore();
 
   const clearApiKey = async () => {
     await keys.clear();
-    void vscode.window.showInformationMessage(vscode.l10n.t('API key removed from secret storage.'));
+    void notify('info', vscode.l10n.t('API key removed from secret storage.'));
   };
 
   const openOutputFolder = async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Open a folder first: generated images are saved inside the workspace.'));
+      void notify('info', vscode.l10n.t('Open a folder first: generated images are saved inside the workspace.'));
       return;
     }
     const target = vscode.Uri.joinPath(folder.uri, ...readOutputSettings(folder.uri).outputFolder.split(/[\\/]+/));
     try {
       await vscode.workspace.fs.stat(target);
     } catch {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No images have been generated in this workspace yet.'));
+      void notify('info', vscode.l10n.t('No images have been generated in this workspace yet.'));
       return;
     }
     await vscode.commands.executeCommand('revealInExplorer', target);
@@ -189,7 +189,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     if (typeof id === 'string') return tasks.cancel(id);
     const cancellable = tasks.views().filter((v) => v.actions.includes('cancel') || v.actions.includes('stopWaiting'));
     if (cancellable.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No image task is running.'));
+      void notify('info', vscode.l10n.t('No image task is running.'));
       return undefined;
     }
     const view = await pickTask(cancellable, vscode.l10n.t('Cancel Image Task'));
@@ -200,7 +200,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const showTasks = async () => {
     const open = tasks.views().filter((v) => !isEndedStatus(v.status));
     if (open.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No image task is running.'));
+      void notify('info', vscode.l10n.t('No image task is running.'));
       return;
     }
     const view = await pickTask(open, vscode.l10n.t('Image Tasks'));
@@ -218,7 +218,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
         return await handler(...args);
       } catch (error) {
         log.error('command', `${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', id, error instanceof Error ? error.message : String(error)));
+        void notify('error', vscode.l10n.t('{0} failed: {1}', id, error instanceof Error ? error.message : String(error)));
         return undefined;
       }
     });

@@ -20,6 +20,11 @@ export interface ExtensionApi {
   pendingTasks(): readonly TaskRecord[];
   /** Every task the journal holds (recently ended ones too). */
   allTasks(): readonly TaskRecord[];
+  /**
+   * Stores an API key in secret storage without the input box (for automation and tests). Only
+   * code running in the extension host can call it: no command or link reaches it.
+   */
+  storeApiKey(key: string): Promise<boolean>;
   /** Recent log lines (already redacted), for diagnostics. */
   recentLog(): readonly string[];
   /** Resolves when the tasks recorded before activation have been resumed. */
@@ -94,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     pendingTasks: () => tasks.pendingRecords(),
     allTasks: () => tasks.allRecords(),
     recentLog: () => log.recentLines(),
+    storeApiKey: (key) => keys.store(key),
     resumed,
     studio: {
       isOpen: () => studio?.isOpen() ?? false,

@@ -243,7 +243,7 @@ export class TaskCollector {
         this.log('warn', `the create request may have reached the gateway, its answer was lost: ${e.message}`);
         await this.apply({
           type: 'submitUnknown',
-          note: { kind: 'uncertain', template: 'The task may have been submitted, but its answer was lost: {0}', args: [e.message], at: this.now() },
+          note: { kind: 'uncertain', template: 'The answer to the submission was lost: {0}', args: [e.message], at: this.now() },
         });
       }
     }

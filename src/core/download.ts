@@ -63,6 +63,20 @@ export function downloadFailureOf(error: StudioError): DownloadFailure | undefin
 }
 
 
+/**
+ * What a result that is not an image really is, judged by its bytes: the declared type is what
+ * the server claimed (an HTML error page served as `image/png` is common), so it is named as a claim.
+ */
+function notImageTemplate(head: Uint8Array): string {
+  const start = Buffer.from(head.subarray(0, 512)).toString('latin1').trimStart().toLowerCase();
+  if (start.startsWith('<!doctype html') || start.startsWith('<html') || /^<(head|body|title|meta)\b/.test(start)) {
+    return 'The result is not an image but an HTML page (the server called it {0}).';
+  }
+  if (start.startsWith('{') || start.startsWith('[')) return 'The result is not an image but JSON (the server called it {0}).';
+  if (/^[\x09\x0a\x0d\x20-\x7e]*$/.test(start)) return 'The result is not an image but text (the server called it {0}).';
+  return 'The result is not an image (the server called it {0}).';
+}
+
 /** Downloads with retries on network failures, 5xx and truncated bodies; other problems fail at once. */
 export async function downloadImage(options: DownloadOptions): Promise<DownloadedImage> {
   await mkdir(options.dir, { recursive: true });
@@ -148,8 +162,8 @@ async function fetchOnce(file: string, options: Omit<DownloadOptions, 'dir' | 'b
             format = sniffImageFormat(head);
             if (!format) {
               throw downloadError(
-                'The result is not an image (got {0}).',
-                [response.headers.get('content-type') ?? 'unknown content'],
+                notImageTemplate(head),
+                [oneLine(response.headers.get('content-type') ?? 'no type', 80)],
                 'notImage',
                 oneLine(Buffer.from(chunk.subarray(0, 200)).toString('latin1'), 200),
               );

@@ -6,6 +6,8 @@
  * (redacted) server answer for the log, never for the user's notification.
  */
 
+import { redactSecrets } from './displayText';
+
 export type ErrorKind =
   /** the request was refused before sending: a field is invalid */
   | 'validation'
@@ -190,13 +192,7 @@ export function oneLine(text: string, max = 200): string {
   return first.length > max ? `${first.slice(0, max - 1)}…` : first;
 }
 
-const BEARER = /(Bearer\s+)[^\s"',]+/gi;
-
 /** Removes a key from any text destined for a log or an error detail. */
 export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(BEARER, '$1***');
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('***');
-  }
-  return out;
+  return redactSecrets(text, secrets);
 }

@@ -309,7 +309,7 @@ export class GatewayClient {
       });
     }
     const failure = errorInBody(parsed);
-    if (failure) throw errorForCode(failure.code, failure.message, response.status, failure.requestId, logged);
+    if (failure) throw errorForCode(failure.code, failure.message, response.status, failure.requestId, logged, [this.config.apiKey]);
     return parsed;
   }
 
@@ -429,7 +429,7 @@ export function httpError(status: number, text: string, headers: Headers, apiKey
       args: [status, message ? `: ${message}` : '. Try again later.'],
     });
   }
-  if (server.code) return errorForCode(server.code, server.message ?? '', status, server.requestId, details);
+  if (server.code) return errorForCode(server.code, server.message ?? '', status, server.requestId, details, [apiKey]);
   return new StudioError({
     ...common,
     kind: 'badRequest',
@@ -439,9 +439,11 @@ export function httpError(status: number, text: string, headers: Headers, apiKey
 }
 
 /** Maps a gateway error code (Tencent style) to the error kind users act on. */
-function errorForCode(code: string, message: string, status: number, requestId: string | undefined, details: string): StudioError {
+function errorForCode(rawCode: string, message: string, status: number, requestId: string | undefined, details: string, secrets: readonly string[]): StudioError {
+  // A gateway may echo the key it was sent (in its message, even in its code): never in a message of ours.
+  const code = oneLine(redact(rawCode, secrets), 120);
   const common = { httpStatus: status, code, requestId, details };
-  const text = oneLine(message || code);
+  const text = oneLine(redact(message || code, secrets));
   if (/^AuthFailure|Unauthorized|InvalidApiKey|^401$|^403$/i.test(code)) {
     return new StudioError({
       ...common,

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { API_KEY_PROBLEMS, apiKeyProblem } from '../core/apiKeyCheck';
 import type { Log } from './log';
 import { SECTION, readSettings } from './settings';
+import { notify } from './display';
 
 const SECRET_KEY = 'aigcImage.apiKey';
 const MIGRATION_OFFERED = 'aigcImage.apiKeyMigrationOffered';
@@ -61,7 +62,7 @@ export class ApiKeyStore implements vscode.Disposable {
   async store(key: string): Promise<boolean> {
     const problem = apiKeyProblem(key.trim());
     if (problem) {
-      void vscode.window.showErrorMessage(vscode.l10n.t(API_KEY_PROBLEMS[problem].template));
+      void notify('error', vscode.l10n.t(API_KEY_PROBLEMS[problem].template));
       this.log.warn('key', `refused to store an API key: ${API_KEY_PROBLEMS[problem].template}`);
       return false;
     }
@@ -90,7 +91,7 @@ export class ApiKeyStore implements vscode.Disposable {
       },
     });
     if (!key || !(await this.store(key))) return false;
-    void vscode.window.showInformationMessage(vscode.l10n.t('API key saved in secret storage.'));
+    void notify('info', vscode.l10n.t('API key saved in secret storage.'));
     return true;
   }
 
@@ -101,7 +102,7 @@ export class ApiKeyStore implements vscode.Disposable {
     if (await this.context.secrets.get(SECRET_KEY)) return;
     await this.context.globalState.update(MIGRATION_OFFERED, true);
     const move = vscode.l10n.t('Move to Secret Storage');
-    const choice = await vscode.window.showInformationMessage(
+    const choice = await notify('info', 
       vscode.l10n.t(
         'Your AIGC Image API key is stored in settings.json in plain text. Move it to VS Code\'s secret storage?',
       ),
@@ -110,7 +111,7 @@ export class ApiKeyStore implements vscode.Disposable {
     );
     if (choice !== move || !(await this.store(setting))) return;
     await vscode.workspace.getConfiguration(SECTION).update('apiKey', undefined, vscode.ConfigurationTarget.Global);
-    void vscode.window.showInformationMessage(vscode.l10n.t('API key moved to secret storage and removed from settings.'));
+    void notify('info', vscode.l10n.t('API key moved to secret storage and removed from settings.'));
   }
 
   dispose(): void {

@@ -7,6 +7,7 @@ import { showStudioError } from './errorUi';
 import type { Log } from './log';
 import { readSettings } from './settings';
 import { loadEngine } from './loadEngine';
+import { notify } from './display';
 
 export interface Connection {
   client: GatewayClient;
@@ -72,7 +73,7 @@ async function explainMissingSetup(problem: ConnectionProblem): Promise<void> {
   const setKey = vscode.l10n.t('Set API Key');
   const openSettings = vscode.l10n.t('Open Settings');
   const needsKey = problem === 'noKey' || problem === 'noKeyNoBaseUrl';
-  const choice = await vscode.window.showWarningMessage(setupMessage(problem), ...(needsKey ? [setKey] : []), openSettings);
+  const choice = await notify('warning', setupMessage(problem), ...(needsKey ? [setKey] : []), openSettings);
   if (choice === setKey) await vscode.commands.executeCommand('aigcImage.setApiKey');
   if (choice === openSettings) await vscode.commands.executeCommand('workbench.action.openSettings', 'aigcImage.');
 }

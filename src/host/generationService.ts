@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskCollector } from '../core/collector';
-import { StudioError, oneLine, toStudioError } from '../core/errors';
+import { StudioError, toStudioError } from '../core/errors';
 import { type DocumentReference, type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isEndedStatus, isTerminal, needsUser, newRecord } from '../core/lifecycle';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody, FileInfo } from '../core/request';
@@ -22,6 +22,8 @@ import { followReference } from './referenceFollower';
 import { showSavedResult } from './resultActions';
 import { readOutputSettings, readSettings } from './settings';
 import type { TaskSupervisor, TaskView } from './taskSupervisor';
+import { asSentence } from '../core/displayText';
+import { ask, display, notify } from './display';
 
 export interface GenerationInput {
   kind: 'generate' | 'restyle';
@@ -145,7 +147,7 @@ export class GenerationService implements vscode.Disposable {
     this.followed.add(id);
     try {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating image: {0}', oneLine(collector.record.body.prompt, 40)), cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating image: {0}', display(collector.record.body.prompt, 40)), cancellable: true },
         (progress, token) =>
           new Promise<void>((resolve) => {
             const cancel = token.onCancellationRequested(() => void this.tasks.cancel(id));
@@ -201,7 +203,7 @@ export class GenerationService implements vscode.Disposable {
         return { ...base, status: 'refused', error };
       }
       case 'discarded':
-        void vscode.window.showInformationMessage(this.tasks.noteText(record.outcome) ?? vscode.l10n.t('Cancelled'));
+        void notify('info', this.tasks.noteText(record.outcome) ?? vscode.l10n.t('Cancelled'));
         return { ...base, status: 'discarded' };
       case 'uncertain':
       case 'blocked':
@@ -216,34 +218,35 @@ export class GenerationService implements vscode.Disposable {
   private async explainBackground(collector: TaskCollector): Promise<void> {
     const record = collector.record;
     const taskId = record.ref?.taskId ?? '';
+    const prompt = display(record.body.prompt, 40);
     const discard = vscode.l10n.t('Discard');
     const past = Date.now() >= collector.backgroundAfter;
     this.log.info('task', `task ${taskId} continues in the background (${past ? 'past the wait deadline' : 'the user stopped waiting'})`);
     const message = past
       ? vscode.l10n.t(
-          'Task {0} has not finished after {1} minute(s). It continues in the background and its image is saved when it finishes.',
-          taskId,
+          '"{0}" has not finished after {1} minute(s). It continues in the background and its image is saved when it finishes.',
+          prompt,
           Math.max(1, Math.round(readSettings().timeoutMs / 60_000)),
         )
-      : vscode.l10n.t('Stopped waiting. The image service cannot cancel task {0}: it keeps running and may be billed, so its image is saved when it finishes.', taskId);
-    const choice = await vscode.window.showInformationMessage(message, discard);
+      : vscode.l10n.t('Stopped waiting for "{0}". The image service cannot cancel it: it keeps running and may be billed, so its image is saved when it finishes.', prompt);
+    const choice = await notify('info', message, discard);
     if (choice === discard) await this.tasks.discard(record.id);
   }
 
   /** Asks what to do with a task that may have been submitted, or could not be saved. */
   async askUser(record: TaskRecord): Promise<void> {
-    const prompt = oneLine(record.body.prompt, 40);
+    const prompt = display(record.body.prompt, 40);
     const reason = this.tasks.noteText(record.problem) ?? '';
     const [message, primary, decide] =
       record.phase === 'uncertain'
         ? [
-            vscode.l10n.t('"{0}" may have been submitted, but its answer was lost ({1}). Submit it again (it may then be billed twice), or discard it?', prompt, reason),
+            vscode.l10n.t('"{0}" may have been submitted. {1} Submit it again (it may then be billed twice), or discard it?', prompt, asSentence(reason)),
             vscode.l10n.t('Submit Again'),
             () => this.tasks.resubmit(record.id),
           ]
         : [vscode.l10n.t('The image of "{0}" is ready but could not be saved: {1}', prompt, reason), vscode.l10n.t('Choose Folder'), () => this.tasks.chooseFolder(record.id)];
     const discard = vscode.l10n.t('Discard');
-    const choice = await vscode.window.showWarningMessage(message, primary, discard);
+    const choice = await notify('warning', message, primary, discard);
     if (choice === primary) await this.followDecision(await decide());
     else if (choice === discard) await this.tasks.discard(record.id);
   }
@@ -251,11 +254,11 @@ export class GenerationService implements vscode.Disposable {
   /** A task collected in the background ended: say so once. */
   private async reportInBackground(collector: TaskCollector): Promise<void> {
     const record = collector.record;
-    const prompt = oneLine(record.body.prompt, 40);
+    const prompt = display(record.body.prompt, 40);
     if (record.phase === 'landed') {
       const files = collector.files();
       const open = vscode.l10n.t('Open');
-      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('The image of "{0}" was collected and saved: {1}', prompt, shown(files[0], record.target.workspaceRoot)), open);
+      const choice = await notify('info', vscode.l10n.t('The image of "{0}" was collected and saved: {1}', prompt, shown(files[0], record.target.workspaceRoot)), open);
       if (choice === open && files[0]) await showSavedResult(files, record.body.prompt, record.target.workspaceRoot);
     } else if (record.phase === 'refused') {
       void showStudioError(collector.lastError ?? this.tasks.noteError(record.outcome!), this.log);
@@ -271,11 +274,7 @@ export class GenerationService implements vscode.Disposable {
     const localFiles = input.references.filter((r): r is Extract<ReferenceSource, { kind: 'file' }> => r.kind === 'file');
     if (localFiles.length > 0 && !vscode.workspace.isTrusted) {
       const send = vscode.l10n.t('Send');
-      const choice = await vscode.window.showWarningMessage(
-        vscode.l10n.t('This workspace is not trusted. Send {0} image file(s) from it to {1}?', localFiles.length, apiOrigin),
-        { modal: true },
-        send,
-      );
+      const choice = await ask('warning', vscode.l10n.t('This workspace is not trusted. Send {0} image file(s) from it to {1}?', localFiles.length, apiOrigin), {}, send);
       if (choice !== send) throw new StudioError({ kind: 'aborted', template: 'Cancelled.' });
     }
     const sessionId = typeof input.request.session_id === 'string' && input.request.session_id ? input.request.session_id : `aigc-${randomUUID()}`;

@@ -6,6 +6,7 @@
 import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { asSentence, quotedForModel } from '../core/displayText';
 import { formatTemplate } from '../core/errors';
 import { imageSize } from '../core/imageFormat';
 import { parseModelKey } from '../core/models';
@@ -14,7 +15,7 @@ import type { ApiKeyStore } from './apiKey';
 
 export type { ImageToolInput };
 import { setupMessage } from './connection';
-import { localizedMessage } from './errorUi';
+import { display, secretsInUse } from './display';
 import type { GenerationResult, GenerationService } from './generationService';
 import type { Log } from './log';
 import { defaultOutputConfig, readSettings } from './settings';
@@ -108,35 +109,38 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     return text(await this.describe(result, input));
   }
 
-  /** What the model reads back: where the image is, a ready Markdown link, or one line on what to change. */
+  /**
+   * What the model reads back: where the image is, a ready Markdown link, or one line on what to
+   * change. Whatever the image service said is quoted as data, never handed over as instructions.
+   */
   private async describe(result: GenerationResult, input: ImageToolInput): Promise<string> {
-    const error = result.error ? localizedMessage(result.error, this.deps.log) : undefined;
+    const said = result.error ? quotedForModel(formatTemplate(result.error.template, result.error.args), { secrets: secretsInUse() }) : '«»';
     switch (result.status) {
       case 'landed': {
         const lines = [];
         for (const file of result.files) {
           const relative = vscode.workspace.asRelativePath(file, false);
           const facts = await describeImage(file);
-          lines.push(forModel('Saved {0} ({1}).', relative, facts));
+          lines.push(forModel('Saved {0} ({1}).', display(relative), facts));
           lines.push(`![${input.prompt.replace(/[[\]\r\n]+/g, ' ').trim().slice(0, 80)}](${encodeURI(relative)})`);
         }
         if (input.targetPath && result.files[0] && vscode.workspace.asRelativePath(result.files[0], false) !== input.targetPath.replace(/^\.\//, '')) {
-          lines.push(forModel('The image service returned another format or the name was taken, so the file is named differently from {0}: refer to the path above.', input.targetPath));
+          lines.push(forModel('The image service returned another format or the name was taken, so the file is named differently from {0}: refer to the path above.', display(input.targetPath)));
         }
         return lines.join('\n');
       }
       case 'notStarted':
         return forModel('AIGC Image Studio is not set up: {0} Ask the user to run "AIGC Image: Set API Key" and set aigcImage.baseUrl, then call the tool again.', setupMessage((await this.deps.keys.get()) ? 'noBaseUrl' : 'noKey'));
       case 'invalid':
-        return forModel('Not sent: {0}. Change that and call the tool again.', error ?? '');
+        return forModel('Not sent: {0} Change that and call the tool again.', asSentence(result.error ? display(formatTemplate(result.error.template, result.error.args)) : ''));
       case 'refused':
-        return forModel('The image service refused it: {0}', error ?? '');
+        return forModel('The image service refused the request. Its answer, quoted as data: {0}', said);
       case 'background':
-        return forModel('The image is still being generated (task {0}); it will be saved in the workspace when it finishes. Do not call the tool again for it.', result.taskId ?? '');
+        return forModel('The image is still being generated; it will be saved in the workspace when it finishes. Do not call the tool again for it.');
       case 'uncertain':
         return forModel('The request may have reached the image service, but its answer was lost; the user was asked whether to send it again. Do not call the tool again for it.');
       case 'blocked':
-        return forModel('The image is ready but could not be saved where asked: {0} The user was asked to choose a folder.', error ?? '');
+        return forModel('The image is ready but could not be saved where asked; the user was asked to choose a folder. The reason, quoted as data: {0}', said);
       case 'discarded':
         return forModel('The user cancelled the image.');
     }

@@ -1,10 +1,10 @@
 /** The one output channel. Every line passes through redaction: the key never reaches the log. */
 import * as vscode from 'vscode';
-import { redact } from '../core/errors';
+import { redactSecrets } from '../core/displayText';
+import { secretsInUse, setKnownSecrets } from './display';
 
 export class Log implements vscode.Disposable {
   private readonly channel: vscode.LogOutputChannel;
-  private secrets: string[] = [];
   /** The last lines written, for the extension's diagnostic API (and the tests that read it). */
   private readonly recent: string[] = [];
 
@@ -14,14 +14,13 @@ export class Log implements vscode.Disposable {
 
   /** Values to scrub from every line (the API keys in use). */
   setSecrets(secrets: readonly (string | undefined)[]): void {
-    // A key with a line break or spaces in it may reach a message in pieces: each piece is a secret too.
-    const pieces = secrets.flatMap((s) => (s ? [s, s.trim(), ...s.split(/\s+/)] : []));
-    this.secrets = [...new Set(pieces.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+    // Shared with every notification and view: a key is redacted wherever text is shown.
+    setKnownSecrets(secrets);
   }
 
   /** The text with every known key removed: for anything shown to the user or posted to a webview. */
   redact(text: string): string {
-    return redact(text, this.secrets);
+    return redactSecrets(text, secretsInUse());
   }
 
   info(component: string, message: string): void {

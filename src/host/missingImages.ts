@@ -16,6 +16,7 @@ import type { GenerationResult, GenerationService } from './generationService';
 import { gatherQuickInput } from './quickGenerate';
 import { readSettings } from './settings';
 import type { StudioPrefill } from './studio/formController';
+import { notify } from './display';
 
 export const GENERATE_MISSING_COMMAND = 'aigcImage.generateMissingImage';
 
@@ -126,7 +127,7 @@ export async function generateMissingImage(
   const result = await generations.generate({ ...input, reveal: false, exactPath: missing.target, reference: documentReference(missing) });
   const saved = result.files[0];
   if (result.status === 'landed' && saved) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Image saved: {0}', vscode.workspace.asRelativePath(saved, false)));
+    void notify('info', vscode.l10n.t('Image saved: {0}', vscode.workspace.asRelativePath(saved, false)));
   }
   return result;
 }

@@ -4,6 +4,7 @@ import { MODELS, type ModelSpec, modelKey, parseModelKey } from '../core/models'
 import type { ReferenceSource } from '../core/references';
 import { defaultOutputConfig, readSettings } from './settings';
 import type { GenerationInput } from './generationService';
+import { notify } from './display';
 
 /** globalState key of the model last used, shared with the Studio panel. */
 export const LAST_MODEL = 'aigcImage.lastModel';
@@ -87,7 +88,7 @@ export async function gatherQuickInput(
       ? settings.defaultModel
       : await pickModel(memento);
   if (!model) {
-    if (given.model) void vscode.window.showErrorMessage(vscode.l10n.t('Unknown model "{0}".', given.model));
+    if (given.model) void notify('error', vscode.l10n.t('Unknown model "{0}".', given.model));
     return undefined;
   }
   return {

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DocumentReference } from '../core/lifecycle';
 import type { Log } from './log';
+import { notify } from './display';
 
 export async function followReference(reference: DocumentReference, asked: string, saved: string, log: Log): Promise<void> {
   if (path.resolve(saved) === path.resolve(asked)) return;
@@ -24,7 +25,7 @@ export async function followReference(reference: DocumentReference, asked: strin
   const savedName = vscode.workspace.asRelativePath(saved, false);
   if (!range) {
     log.info('task', `${vscode.workspace.asRelativePath(uri, false)} no longer names ${reference.written} once; its reference was left as it is`);
-    void vscode.window.showWarningMessage(
+    void notify('warning', 
       vscode.l10n.t('The image was saved as {0}, but {1} no longer refers to {2} in one place: update the reference there.', savedName, path.basename(reference.document), reference.written),
     );
     return;

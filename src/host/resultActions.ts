@@ -1,6 +1,7 @@
 /** What a user can do with a saved image: open, reveal, copy a Markdown link, insert it. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { notify } from './display';
 
 /** Text documents an image reference can be inserted into. */
 const INSERTABLE = new Set(['markdown', 'html', 'mdx']);
@@ -45,7 +46,7 @@ export async function insertIntoEditor(file: string, prompt: string): Promise<bo
   const active = vscode.window.activeTextEditor;
   const editor = active && INSERTABLE.has(active.document.languageId) ? active : lastInsertableEditor;
   if (!editor || editor.document.isClosed) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Open a Markdown or HTML file to insert the image into.'));
+    void notify('info', vscode.l10n.t('Open a Markdown or HTML file to insert the image into.'));
     return false;
   }
   const dir = editor.document.uri.scheme === 'file' ? path.dirname(editor.document.uri.fsPath) : path.dirname(file);
@@ -70,7 +71,7 @@ export async function showSavedResult(files: string[], prompt: string, workspace
   const copy = vscode.l10n.t('Copy Markdown Link');
   const insert = vscode.l10n.t('Insert into Editor');
   const shown = workspaceRoot ? path.relative(workspaceRoot, first) : first;
-  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Image saved: {0}', shown), reveal, copy, insert);
+  const choice = await notify('info', vscode.l10n.t('Image saved: {0}', shown), reveal, copy, insert);
   if (choice === reveal) await revealInExplorer(first);
   else if (choice === copy) await copyMarkdownLink(first, prompt, workspaceRoot);
   else if (choice === insert) await insertIntoEditor(first, prompt);

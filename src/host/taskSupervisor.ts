@@ -33,6 +33,7 @@ import { type Connection, connect } from './connection';
 import { loadEngine } from './loadEngine';
 import type { Log } from './log';
 import { readSettings } from './settings';
+import { display, notify } from './display';
 
 /** How often the journal is read again for tasks of other windows (and leases gone stale). */
 const SCAN_MS = 10_000;
@@ -251,7 +252,7 @@ export class TaskSupervisor implements vscode.Disposable {
     if (!connection) return undefined;
     const lease = await journal.tryAcquire(id);
     if (!lease) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Another window is working on this task.'));
+      void notify('info', vscode.l10n.t('Another window is working on this task.'));
       return undefined;
     }
     const record = await journal.read(id);
@@ -460,22 +461,23 @@ export class TaskSupervisor implements vscode.Disposable {
     return {
       id: record.id,
       kind: record.kind,
-      prompt: record.body.prompt,
-      model: findModel(record.body.model_name, record.body.model_version)?.label ?? modelKey({ name: record.body.model_name as never, version: record.body.model_version }),
+      // Every text of a row is shown somewhere (status bar, quick pick, notification, Studio): inert from here on.
+      prompt: display(record.body.prompt, 400),
+      model: findModel(record.body.model_name, record.body.model_version)?.label ?? display(modelKey({ name: record.body.model_name as never, version: record.body.model_version }), 80),
       status: statusOf(record, foreground),
       actions,
       ...(record.upstream?.position !== undefined ? { position: record.upstream.position } : {}),
       ...(record.upstream?.progress !== undefined ? { progress: record.upstream.progress } : {}),
       startedAt: record.createdAt,
-      ...(record.ref ? { taskId: record.ref.taskId } : {}),
-      ...(message ? { message } : {}),
+      ...(record.ref ? { taskId: display(record.ref.taskId, 120) } : {}),
+      ...(message ? { message: display(message) } : {}),
       ...(files.length ? { files } : {}),
       ...(elsewhere ? { elsewhere } : {}),
     };
   }
 
   noteText(note: Note | undefined): string | undefined {
-    return note ? this.log.redact(vscode.l10n.t(note.template, ...(note.args ?? []))) : undefined;
+    return note ? display(vscode.l10n.t(note.template, ...(note.args ?? []).map((arg) => (typeof arg === 'string' ? display(arg) : arg)))) : undefined;
   }
 
   /** The note as an error the user can act on (Set API Key for a refused key, and so on). */

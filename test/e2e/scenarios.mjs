@@ -131,6 +131,42 @@ export const scenarios = [
       assert.equal(outputFiles(workspace).length, before, 'nothing saved');
     },
   },
+  {
+    name: 'a gateway message with a command link is shown as text in all three answer shapes, and clicking it runs nothing',
+    async run({ page, sim, shot }) {
+      // The attack: a gateway's refusal carries a Markdown link to a command; VS Code turns such
+      // text in a notification into a link, and a click would run the command with its arguments.
+      const linked = (mode) => `Balance low (${mode}). [Renew your plan](command:workbench.action.files.newUntitledFile "Open billing page")`;
+      const untitled = page.locator('.tabs-container .tab', { hasText: /^Untitled/ });
+      const untitledBefore = await untitled.count();
+      if (!(await studio(page).locator('[data-testid=prompt]').isVisible().catch(() => false))) await runCommand(page, GENERATE);
+      await studioReady(page);
+      try {
+        for (const mode of ['native', 'queue', 'envelope']) {
+          sim.configure({ mode });
+          sim.fault({ route: 'create', fault: { kind: 'taskFailure', errCode: 1, errCodeExt: '', message: linked(mode) }, times: 1 });
+          const frame = studio(page);
+          await frame.locator('[data-testid=prompt]').fill(`A renewal banner (${mode})`);
+          await frame.locator('[data-testid=generate]').click();
+          await frame.locator('[data-testid=task][data-phase=refused]', { hasText: `Balance low (${mode})` }).first().waitFor({ timeout: 30_000 });
+          await runCommand(page, 'Notifications: Show Notifications');
+          const item = page.locator('.notifications-center .notification-list-item', { hasText: `Balance low (${mode})` }).first();
+          await item.waitFor({ timeout: 20_000 });
+          await shot(`09-linked-message-${mode}`);
+          // Look at the DOM: the words are there, as text; no anchor, no command link.
+          const message = item.locator('.notification-list-item-message');
+          assert.match(await message.innerText(), /\[Renew your plan\] \(command:/);
+          assert.equal(await message.locator('a, .monaco-link').count(), 0, `no link in the ${mode} notification's message`);
+          // Where the link would be, a click does nothing.
+          await message.getByText('Renew your plan').click();
+          await runCommand(page, 'Notifications: Clear All Notifications');
+          assert.equal(await untitled.count(), untitledBefore, `the ${mode} message's command never ran`);
+        }
+      } finally {
+        sim.configure({ mode: 'native' });
+      }
+    },
+  },
 ];
 
 /**

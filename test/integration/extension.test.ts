@@ -201,7 +201,7 @@ describe('AIGC Image Studio in VS Code', () => {
       assert.equal((await posts()).length, 0);
       assert.ok((await api()).recentLog().some((line) => line.includes('[setup]') && line.includes('no API key')));
     } finally {
-      await vscode.commands.executeCommand('aigcImage.setApiKey', key);
+      await (await api()).storeApiKey(key);
     }
   });
 

@@ -124,7 +124,7 @@ describe('a hostile repository reaches nothing outside', () => {
   });
 
   it('a key with a line break is refused where it is entered', async () => {
-    const stored = await vscode.commands.executeCommand<boolean>('aigcImage.setApiKey', 'sk-evil-1234\r\nX-Injected: 1');
+    const stored = await (await api()).storeApiKey('sk-evil-1234\r\nX-Injected: 1');
     assert.equal(stored, false);
     assert.ok(!(await api()).recentLog().some((l) => l.includes('sk-evil-1234')), 'the refused key is not in the log');
   });

@@ -29,7 +29,7 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', grep: process.env.AIGC_TEST_GREP });
   // Phase 2 only finishes the reload test (in phase 1 it runs last, after every other suite);
   // phase 3 is the hostile repository's window.
-  const files = phase === 3 ? ['hostile.test.js'] : phase === 2 ? ['reload.test.js'] : ['extension.test.js', 'panel.test.js', 'waysIn.test.js', 'reload.test.js'];
+  const files = phase === 3 ? ['hostile.test.js'] : phase === 2 ? ['reload.test.js'] : ['extension.test.js', 'panel.test.js', 'waysIn.test.js', 'outsideText.test.js', 'reload.test.js'];
   for (const file of files) {
     const full = path.join(__dirname, file);
     if (existsSync(full)) mocha.addFile(full);

@@ -1,4 +1,5 @@
 /** Shared set-up for the in-host tests: the extension's API, the simulator, the workspace. */
+import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { dateFolder } from '../../src/core/naming';
@@ -38,7 +39,7 @@ export async function connect(): Promise<SimInfo> {
   const config = vscode.workspace.getConfiguration('aigcImage');
   await config.update('baseUrl', info.apiOrigin, vscode.ConfigurationTarget.Global);
   await config.update('apiKey', undefined, vscode.ConfigurationTarget.Global);
-  await vscode.commands.executeCommand('aigcImage.setApiKey', info.apiKey);
+  assert.ok(await (await api()).storeApiKey(info.apiKey), 'the simulator key is stored');
   return info;
 }
 

@@ -119,6 +119,26 @@ describe('faults become typed, one-line errors', () => {
     });
   }
 
+  // A gateway that echoes the key it was sent (in its message, even as its error code) must not
+  // put it in the one line the user reads.
+  for (const mode of ['native', 'queue', 'envelope'] as const) {
+    it(`${mode}: a key echoed in an HTTP 400 or an HTTP 200 error body is not in the message`, async () => {
+      sim.configure({ mode });
+      sim.fault({ route: 'create', fault: { kind: 'http', status: 400, message: `key ${sim.apiKey} is not allowed` }, times: 1 });
+      const http = await expectError(client().submit(body), 'badRequest');
+      assert.ok(!http.message.includes(sim.apiKey), http.message);
+      assert.ok(!JSON.stringify(http.args).includes(sim.apiKey));
+      sim.fault({ route: 'create', fault: { kind: 'bodyError', code: mode === 'native' ? sim.apiKey : '4001', message: `bad key ${sim.apiKey}` }, times: 1 });
+      const inBody = await client().submit(body).then(
+        () => assert.fail('expected an error'),
+        (error: unknown) => error as StudioError,
+      );
+      assert.ok(inBody instanceof StudioError);
+      assert.ok(!inBody.message.includes(sim.apiKey), inBody.message);
+      assert.ok(!String(inBody.code ?? '').includes(sim.apiKey), `code ${inBody.code}`);
+    });
+  }
+
   it('a slow answer hits the per-request timeout', async () => {
     sim.fault({ route: 'create', fault: { kind: 'slow', delayMs: 3000 }, times: 1 });
     const error = await expectError(client({ requestTimeoutMs: 300 }).submit(body), 'network');

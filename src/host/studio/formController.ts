@@ -114,7 +114,7 @@ export class FormController {
       ...(target.exactPath ? { exactPath: target.exactPath } : {}),
       ...(target.exactPath && this.references.has(target.exactPath) ? { reference: this.references.get(target.exactPath)! } : {}),
     });
-    const error = outcome.error && outcome.error.kind !== 'aborted' ? localizedMessage(outcome.error, this.deps.log) : undefined;
+    const error = outcome.error && outcome.error.kind !== 'aborted' ? localizedMessage(outcome.error) : undefined;
     this.view.post({ type: 'generateDone', requestId, status: outcome.status, files: outcome.files, ...(error ? { error } : {}) });
   }
 
