@@ -67,74 +67,93 @@ function parseMissingImage(arg: unknown): MissingImage | undefined {
   };
 }
 
-export function registerCommands(deps: CommandDeps): vscode.Disposable {
-  const { context, log, keys, tasks, generations } = deps;
+type Handler = (...args: never[]) => unknown;
+/** Builds a command's handler from what it needs; one named function per command. */
+type CommandFactory = (deps: CommandDeps) => Handler;
 
-  const generate = async (arg?: unknown) => {
+function generate(deps: CommandDeps): Handler {
+  return async (arg?: unknown) => {
     const given = parseQuickOptions(arg);
     if (!given?.prompt && deps.openStudio) {
       deps.openStudio([]);
       return undefined;
     }
-    const input = await gatherQuickInput('generate', [], context.globalState, given);
-    return input ? generations.generate(input) : undefined;
+    const input = await gatherQuickInput('generate', [], deps.context.globalState, given);
+    return input ? deps.generations.generate(input) : undefined;
   };
+}
 
-  const restyle = async (clicked?: unknown, selection?: unknown, options?: unknown) => {
-    let images = imageUrisFromArgs(clicked, selection);
-    if (images.length === 0) {
-      const preview = activePreviewImage();
-      if (preview) images = [preview];
-    }
-    if (images.length === 0) {
-      const picked = await vscode.window.showOpenDialog({
-        canSelectMany: true,
-        filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] },
-        openLabel: vscode.l10n.t('Restyle'),
-      });
-      images = imageUrisFromArgs(undefined, picked ?? []);
-      if (images.length === 0) return undefined;
-      await deps.access.grantPicked(images);
-    }
+/** The clicked or selected Explorer images, else the image in the active preview, else a file dialog. */
+async function imagesToRestyle(deps: CommandDeps, clicked: unknown, selection: unknown): Promise<vscode.Uri[]> {
+  const images = imageUrisFromArgs(clicked, selection);
+  if (images.length > 0) return images;
+  const preview = activePreviewImage();
+  if (preview) return [preview];
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] },
+    openLabel: vscode.l10n.t('Restyle'),
+  });
+  const chosen = imageUrisFromArgs(undefined, picked ?? []);
+  if (chosen.length > 0) await deps.access.grantPicked(chosen);
+  return chosen;
+}
+
+function restyle(deps: CommandDeps): Handler {
+  return async (clicked?: unknown, selection?: unknown, options?: unknown) => {
+    const images = await imagesToRestyle(deps, clicked, selection);
+    if (images.length === 0) return undefined;
     const given = parseQuickOptions(options);
     if (!given?.prompt && deps.openStudio) {
       deps.openStudio(images);
       return undefined;
     }
     const references: ReferenceSource[] = images.map((u) => ({ kind: 'file', path: u.fsPath }));
-    const input = await gatherQuickInput('restyle', references, context.globalState, given);
-    return input ? generations.generate(input) : undefined;
+    const input = await gatherQuickInput('restyle', references, deps.context.globalState, given);
+    return input ? deps.generations.generate(input) : undefined;
   };
+}
 
-  /** The editor's selection as the prompt (editable), then the model: the quick flow. */
-  const generateFromSelection = async () => {
+/** The editor's selection as the prompt (editable), then the model: the quick flow. */
+function generateFromSelection(deps: CommandDeps): Handler {
+  return async () => {
     // The prompt box starts from the selection (quickGenerate's selectedText).
-    const input = await gatherQuickInput('generate', [], context.globalState);
-    return input ? generations.generate(input) : undefined;
+    const input = await gatherQuickInput('generate', [], deps.context.globalState);
+    return input ? deps.generations.generate(input) : undefined;
   };
+}
 
-  /** "…" opens the Studio filled in (the user generates from there); "with <model>" starts at once. */
-  const generateMissing = async (arg?: unknown) => {
+/** "…" opens the Studio filled in (the user generates from there); "with <model>" starts at once. */
+function generateMissing(deps: CommandDeps): Handler {
+  return async (arg?: unknown) => {
     const missing = parseMissingImage(arg);
     if (!missing) return undefined;
     if (!missing.direct && deps.openStudio) {
       deps.openStudio([], studioPrefillFor(missing));
       return undefined;
     }
-    return generateMissingImage(generations, context.globalState, missing);
+    return generateMissingImage(deps.generations, deps.context.globalState, missing);
   };
+}
 
-  // No argument is taken: a command link in any rendered text (a notification, a hover, a
-  // Markdown preview) can pass one, and a key chosen by someone else is theirs to read.
-  // Automation stores a key through the extension's API instead.
-  const setApiKey = () => keys.promptAndStore();
+/**
+ * No argument is taken: a command link in any rendered text (a notification, a hover, a
+ * Markdown preview) can pass one, and a key chosen by someone else is theirs to read.
+ * Automation stores a key through the extension's API instead.
+ */
+function setApiKey(deps: CommandDeps): Handler {
+  return () => deps.keys.promptAndStore();
+}
 
-  const clearApiKey = async () => {
-    await keys.clear();
+function clearApiKey(deps: CommandDeps): Handler {
+  return async () => {
+    await deps.keys.clear();
     void notify('info', vscode.l10n.t('API key removed from secret storage.'));
   };
+}
 
-  const openOutputFolder = async () => {
+function openOutputFolder(): Handler {
+  return async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
       void notify('info', vscode.l10n.t('Open a folder first: generated images are saved inside the workspace.'));
@@ -149,56 +168,66 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     }
     await vscode.commands.executeCommand('revealInExplorer', target);
   };
+}
 
-  /** Carries out one of the actions a task offers (the same ones the Studio shows). */
-  const act = async (view: TaskView, action: TaskAction) => {
-    switch (action) {
-      case 'cancel':
-      case 'stopWaiting':
-        return tasks.cancel(view.id);
-      case 'collectNow':
-        return tasks.collectNow(view.id);
-      case 'discard':
-        return tasks.discard(view.id);
-      case 'resubmit':
-        return void (await generations.followDecision(await tasks.resubmit(view.id)));
-      case 'chooseFolder':
-        return void (await generations.followDecision(await tasks.chooseFolder(view.id)));
-    }
-  };
+function showLog(deps: CommandDeps): Handler {
+  return () => deps.log.show();
+}
 
-  const actionLabel = (action: TaskAction): string =>
-    ({
-      cancel: vscode.l10n.t('Cancel Task'),
-      stopWaiting: vscode.l10n.t('Stop Waiting'),
-      collectNow: vscode.l10n.t('Collect Now'),
-      discard: vscode.l10n.t('Discard'),
-      resubmit: vscode.l10n.t('Submit Again'),
-      chooseFolder: vscode.l10n.t('Choose Folder'),
-    })[action];
+/** Carries out one of the actions a task offers (the same ones the Studio shows). */
+async function act(deps: CommandDeps, view: TaskView, action: TaskAction): Promise<void> {
+  const { tasks, generations } = deps;
+  switch (action) {
+    case 'cancel':
+    case 'stopWaiting':
+      return tasks.cancel(view.id);
+    case 'collectNow':
+      return tasks.collectNow(view.id);
+    case 'discard':
+      return tasks.discard(view.id);
+    case 'resubmit':
+      return void (await generations.followDecision(await tasks.resubmit(view.id)));
+    case 'chooseFolder':
+      return void (await generations.followDecision(await tasks.chooseFolder(view.id)));
+  }
+}
 
-  const pickTask = async (views: TaskView[], title: string): Promise<TaskView | undefined> => {
-    const picked = await vscode.window.showQuickPick(
-      views.map((v) => ({ label: v.prompt.slice(0, 80), description: `${v.model} · ${describe(v)}`, detail: v.taskId, view: v })),
-      { title, placeHolder: vscode.l10n.t('Choose a task') },
-    );
-    return picked?.view;
-  };
+function actionLabel(action: TaskAction): string {
+  return {
+    cancel: vscode.l10n.t('Cancel Task'),
+    stopWaiting: vscode.l10n.t('Stop Waiting'),
+    collectNow: vscode.l10n.t('Collect Now'),
+    discard: vscode.l10n.t('Discard'),
+    resubmit: vscode.l10n.t('Submit Again'),
+    chooseFolder: vscode.l10n.t('Choose Folder'),
+  }[action];
+}
 
-  const cancelTask = async (id?: unknown) => {
-    if (typeof id === 'string') return tasks.cancel(id);
-    const cancellable = tasks.views().filter((v) => v.actions.includes('cancel') || v.actions.includes('stopWaiting'));
+async function pickTask(views: TaskView[], title: string): Promise<TaskView | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    views.map((v) => ({ label: v.prompt.slice(0, 80), description: `${v.model} · ${describe(v)}`, detail: v.taskId, view: v })),
+    { title, placeHolder: vscode.l10n.t('Choose a task') },
+  );
+  return picked?.view;
+}
+
+function cancelTask(deps: CommandDeps): Handler {
+  return async (id?: unknown) => {
+    if (typeof id === 'string') return deps.tasks.cancel(id);
+    const cancellable = deps.tasks.views().filter((v) => v.actions.includes('cancel') || v.actions.includes('stopWaiting'));
     if (cancellable.length === 0) {
       void notify('info', vscode.l10n.t('No image task is running.'));
       return undefined;
     }
     const view = await pickTask(cancellable, vscode.l10n.t('Cancel Image Task'));
-    return view ? act(view, view.actions.includes('cancel') ? 'cancel' : 'stopWaiting') : undefined;
+    return view ? act(deps, view, view.actions.includes('cancel') ? 'cancel' : 'stopWaiting') : undefined;
   };
+}
 
-  /** Every task that is not over, with what can be done with it. */
-  const showTasks = async () => {
-    const open = tasks.views().filter((v) => !isEndedStatus(v.status));
+/** Every task that is not over, with what can be done with it. */
+function showTasks(deps: CommandDeps): Handler {
+  return async () => {
+    const open = deps.tasks.views().filter((v) => !isEndedStatus(v.status));
     if (open.length === 0) {
       void notify('info', vscode.l10n.t('No image task is running.'));
       return;
@@ -209,36 +238,46 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       view.actions.map((a) => ({ label: actionLabel(a), action: a })),
       { title: view.prompt.slice(0, 80), placeHolder: describe(view) },
     );
-    if (action) await act(view, action.action);
+    if (action) await act(deps, view, action.action);
   };
+}
 
-  const register = (id: string, handler: (...args: never[]) => unknown) =>
+/** The Studio's task buttons: (task id, action), both checked here. */
+function taskAction(deps: CommandDeps): Handler {
+  return async (id?: unknown, action?: unknown) => {
+    const view = deps.tasks.views().find((v) => v.id === id);
+    if (view && typeof action === 'string' && (view.actions as string[]).includes(action)) await act(deps, view, action as TaskAction);
+  };
+}
+
+/** Every command the extension registers, by id: the manifest's `contributes.commands` and the internal ones. */
+export function createCommands(): Record<string, CommandFactory> {
+  return {
+    'aigcImage.generate': generate,
+    'aigcImage.generateFromSelection': generateFromSelection,
+    [GENERATE_MISSING_COMMAND]: generateMissing,
+    'aigcImage.restyle': restyle,
+    'aigcImage.setApiKey': setApiKey,
+    'aigcImage.clearApiKey': clearApiKey,
+    'aigcImage.openOutputFolder': openOutputFolder,
+    'aigcImage.showLog': showLog,
+    'aigcImage.cancelTask': cancelTask,
+    'aigcImage.showTasks': showTasks,
+    'aigcImage.taskAction': taskAction,
+  };
+}
+
+/** Registers every command, each wrapped once: a failure is logged whole and shown as one line. */
+export function registerCommands(deps: CommandDeps): vscode.Disposable {
+  const register = (id: string, handler: Handler) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {
       try {
         return await handler(...args);
       } catch (error) {
-        log.error('command', `${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        deps.log.error('command', `${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         void notify('error', vscode.l10n.t('{0} failed: {1}', id, error instanceof Error ? error.message : String(error)));
         return undefined;
       }
     });
-
-  return vscode.Disposable.from(
-    register('aigcImage.generate', generate),
-    register('aigcImage.generateFromSelection', generateFromSelection),
-    register(GENERATE_MISSING_COMMAND, generateMissing),
-    register('aigcImage.restyle', restyle),
-    register('aigcImage.setApiKey', setApiKey),
-    register('aigcImage.clearApiKey', clearApiKey),
-    register('aigcImage.openOutputFolder', openOutputFolder),
-    register('aigcImage.showLog', () => log.show()),
-    register('aigcImage.cancelTask', cancelTask),
-    register('aigcImage.showTasks', showTasks),
-    // The Studio's task buttons: (task id, action), both checked here.
-    register('aigcImage.taskAction', async (id?: unknown, action?: unknown) => {
-      const view = tasks.views().find((v) => v.id === id);
-      if (view && typeof action === 'string' && (view.actions as string[]).includes(action)) await act(view, action as TaskAction);
-    }),
-  );
+  return vscode.Disposable.from(...Object.entries(createCommands()).map(([id, factory]) => register(id, factory(deps))));
 }
-
