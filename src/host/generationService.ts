@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskCollector } from '../core/collector';
 import { StudioError, oneLine, toStudioError } from '../core/errors';
+import { windowsReservedPart } from '../core/naming';
 import { type DocumentReference, type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isEndedStatus, isTerminal, needsUser, newRecord } from '../core/lifecycle';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody, FileInfo } from '../core/request';
@@ -22,6 +23,7 @@ import { followReference } from './referenceFollower';
 import { showSavedResult } from './resultActions';
 import { readOutputSettings, readSettings } from './settings';
 import type { TaskSupervisor, TaskView } from './taskSupervisor';
+import { RESERVED_NAME } from './workspacePath';
 
 export interface GenerationInput {
   kind: 'generate' | 'restyle';
@@ -315,6 +317,12 @@ export class GenerationService implements vscode.Disposable {
     if (input.exactPath) {
       const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(input.exactPath));
       if (!folder) throw new StudioError({ kind: 'fileSystem', code: 'outsideWorkspace', template: 'The image {0} would be outside the workspace.', args: [input.exactPath] });
+      // Every exact target passes here (the agent tool, the quick fix, the Studio), before anything is billed.
+      const relative = path.relative(folder.uri.fsPath, input.exactPath);
+      const reserved = windowsReservedPart(relative);
+      if (reserved) {
+        throw new StudioError({ kind: 'validation', field: 'target', template: RESERVED_NAME.template, args: [relative.split(path.sep).join('/'), reserved] });
+      }
       const output = readOutputSettings(folder.uri);
       return {
         workspaceRoot: folder.uri.fsPath,

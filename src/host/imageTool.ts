@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { formatTemplate } from '../core/errors';
 import { imageSize } from '../core/imageFormat';
 import { parseModelKey } from '../core/models';
+import { windowsReservedPart } from '../core/naming';
 import { IMAGE_TOOL_NAME, type ImageToolInput, imageToolInputSchema } from '../shared/imageToolInput';
 import type { ApiKeyStore } from './apiKey';
 
@@ -36,6 +37,8 @@ function pathProblem(problem: ImageTargetProblem, relative: string): string {
     case 'notRelative':
     case 'outside':
       return forModel('"{0}" must be a path relative to the workspace, inside it.', relative);
+    case 'reservedName':
+      return forModel('"{0}" is a name Windows reserves for a device or a drive (such as CON, NUL, COM1, LPT1 or a ":"); choose another name for {1}.', windowsReservedPart(relative) ?? relative, relative);
   }
 }
 
