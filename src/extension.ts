@@ -49,8 +49,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log();
   reportIgnoredSettingsTo((message) => log.warn('settings', message));
   const keys = new ApiKeyStore(context, log);
-  const tasks = new TaskSupervisor(context, log, keys);
   const access = new ReferenceAccess();
+  const tasks = new TaskSupervisor(context, log, keys, access);
   const generations = new GenerationService(log, keys, tasks, access);
   // The panel's code is loaded by the first command (or restore) that needs it.
   let studio: StudioPanel | undefined;
