@@ -51,6 +51,11 @@ export function windowsReservedPart(relative: string): string | undefined {
   return relative.split(/[\\/]+/).find((part) => part.includes(':') || WINDOWS_RESERVED.test(part.split('.')[0]!.replace(/ +$/, '')));
 }
 
+/** Why a target with such a name is refused: the target, then the name (windowsReservedPart). */
+export const RESERVED_NAME = {
+  template: '{0} uses {1}, a name Windows reserves for a device or a drive (such as CON, NUL, COM1, LPT1 or a ":"): choose another file name.',
+} as const;
+
 /** The last 8 letters/digits of a task id: enough to tell tasks apart in a folder. */
 export function shortTaskId(taskId: string): string {
   const alnum = taskId.replace(/[^A-Za-z0-9]/g, '').toLowerCase();

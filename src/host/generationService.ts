@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskCollector } from '../core/collector';
 import { StudioError, oneLine, toStudioError } from '../core/errors';
-import { windowsReservedPart } from '../core/naming';
+import { RESERVED_NAME, windowsReservedPart } from '../core/naming';
 import { type DocumentReference, type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isEndedStatus, isTerminal, needsUser, newRecord } from '../core/lifecycle';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody, FileInfo } from '../core/request';
@@ -23,7 +23,6 @@ import { followReference } from './referenceFollower';
 import { showSavedResult } from './resultActions';
 import { readOutputSettings, readSettings } from './settings';
 import type { TaskSupervisor, TaskView } from './taskSupervisor';
-import { RESERVED_NAME } from './workspacePath';
 
 export interface GenerationInput {
   kind: 'generate' | 'restyle';

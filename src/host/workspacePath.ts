@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IMAGE_FILE_NAME } from '../core/models';
-import { isReallyInside, isUncPath, windowsReservedPart } from '../core/naming';
+import { RESERVED_NAME, isReallyInside, isUncPath, windowsReservedPart } from '../core/naming';
 
 export type WorkspacePathProblem = 'notRelative' | 'noFolder';
 export type ImageTargetProblem = WorkspacePathProblem | 'notImage' | 'outside' | 'reservedName';
@@ -42,11 +42,6 @@ export async function resolveImageTarget(relative: string): Promise<{ uri: vscod
   if (!folder || folder.uri.scheme !== 'file' || !(await isReallyInside(folder.uri.fsPath, resolved.uri.fsPath))) return { problem: 'outside' };
   return resolved;
 }
-
-/** Why a target with a name Windows reserves is refused: the target, then the name. */
-export const RESERVED_NAME = {
-  template: '{0} uses {1}, a name Windows reserves for a device or a drive (such as CON, NUL, COM1, LPT1 or a ":"): choose another file name.',
-} as const;
 
 /** The Studio's message for such a target, naming the reserved part. */
 export function reservedNameMessage(target: string): string {
