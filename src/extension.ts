@@ -11,6 +11,7 @@ import { MissingImageFixes } from './host/missingImages';
 import { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPrefill } from './host/studio/formController';
 import type { StudioPanel } from './host/studio/studioPanel';
+import type { GalleryAction } from './shared/protocol';
 import { TaskSupervisor, type TaskView } from './host/taskSupervisor';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
@@ -38,6 +39,8 @@ export interface ExtensionApi {
     resultCount(): number | undefined;
     /** The prompt and fixed target the panel's form shows, as the webview reported them after the host filled it. */
     shownForm(): { prompt: string; target?: string } | undefined;
+    /** Presses a result's button in the gallery (`variation`, `reuseSettings`, …); false when the open panel does not list that image. */
+    actOnResult(file: string, action: GalleryAction): Promise<boolean>;
   };
 }
 
@@ -51,8 +54,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log();
   reportIgnoredSettingsTo((message) => log.warn('settings', message));
   const keys = new ApiKeyStore(context, log);
-  const tasks = new TaskSupervisor(context, log, keys);
   const access = new ReferenceAccess();
+  const tasks = new TaskSupervisor(context, log, keys, access);
   const generations = new GenerationService(log, keys, tasks, access);
   // The panel's code is loaded by the first command (or restore) that needs it.
   let studio: StudioPanel | undefined;
@@ -106,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       attached: () => studio?.attached() ?? [],
       resultCount: () => studio?.resultCount(),
       shownForm: () => studio?.shownForm(),
+      actOnResult: async (file, action) => (await studio?.actOnResult(file, action)) ?? false,
     },
   };
 }

@@ -9,8 +9,11 @@ import * as path from 'node:path';
 import { StudioError } from './errors';
 
 export const SLUG_MAX = 48;
-/** Names Windows refuses whatever the extension (`con.png` cannot be created). */
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+/**
+ * Names Windows keeps for devices, whatever the extension (`con.png` cannot be created; `NUL.jpg`
+ * is the null device). `COM¹`–`COM³` and `LPT¹`–`LPT³` count too.
+ */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 
 /**
  * A file-name-safe slug. Letters and digits of every script survive (a Chinese
@@ -36,6 +39,22 @@ export function slugify(text: string, max = SLUG_MAX): string {
   if (!slug) return 'image';
   return WINDOWS_RESERVED.test(slug) ? `image-${slug}` : slug;
 }
+
+/**
+ * The first part of a relative path that Windows would not take as a file name, or undefined:
+ * a device name by Windows' rule (the part before the first dot, spaces before that dot ignored,
+ * any case: `com1.png`, `NUL.tar.gz`, `lpt9 .webp`), or a colon, which makes `C:foo.png` a path
+ * relative to drive C's current folder and `hero.png:x` a hidden stream of `hero.png`. Such a
+ * name written on one system breaks the repository on another, or writes somewhere else.
+ */
+export function windowsReservedPart(relative: string): string | undefined {
+  return relative.split(/[\\/]+/).find((part) => part.includes(':') || WINDOWS_RESERVED.test(part.split('.')[0]!.replace(/ +$/, '')));
+}
+
+/** Why a target with such a name is refused: the target, then the name (windowsReservedPart). */
+export const RESERVED_NAME = {
+  template: '{0} uses {1}, a name Windows reserves for a device or a drive (such as CON, NUL, COM1, LPT1 or a ":"): choose another file name.',
+} as const;
 
 /** The last 8 letters/digits of a task id: enough to tell tasks apart in a folder. */
 export function shortTaskId(taskId: string): string {

@@ -3,6 +3,7 @@
  * `.vscode/settings.json` (the resource- and window-scoped ones), so each is checked: a value of
  * the wrong type or out of range falls back to its default instead of reaching the code (a
  * string timeout once made a NaN deadline), and the fields that were ignored are reported.
+ * Which settings a repository may set at all is USER_ONLY_SETTINGS' business.
  */
 import * as z from 'zod/mini';
 import { ASPECT_RATIOS, MODELS, PERSON_GENERATION, RESOLUTIONS, STORAGE_MODES, SWITCH_VALUES, modelKey } from './models';
@@ -36,6 +37,33 @@ export const settingsSchema = z.object({
 
 export type CheckedSettings = z.infer<typeof settingsSchema>;
 export type SettingName = keyof CheckedSettings;
+
+/**
+ * What costs money or turns a check off is taken from the user's settings only (the manifest
+ * marks these application-scoped, and settings.ts reads their user value alone): a cloned
+ * repository must not pick a dearer model, a 6198x2656 resolution, Permanent storage, adult
+ * people or a disabled compliance check behind the user's back. `enhancePrompt` is here too:
+ * the service then rewrites the prompt the user wrote. Teams share looks through what they
+ * review, not through settings that apply silently.
+ *
+ * Left to the workspace, because they neither bill nor check: `defaults.aspectRatio` (the
+ * shape; a project may want its heroes 16:9), `timeoutSeconds` (only how long the notification
+ * waits), and where results go (`outputFolder`, `restyleOutput`, `writeSidecar`, which are held
+ * to the workspace and, for the first two, not applied in Restricted Mode).
+ */
+export const USER_ONLY_SETTINGS = [
+  'defaultModel',
+  'defaults.storageMode',
+  'defaults.resolution',
+  'defaults.personGeneration',
+  'defaults.inputComplianceCheck',
+  'defaults.outputComplianceCheck',
+  'defaults.enhancePrompt',
+] as const satisfies readonly SettingName[];
+
+export function isUserOnly(name: SettingName): boolean {
+  return (USER_ONLY_SETTINGS as readonly SettingName[]).includes(name);
+}
 
 export const SETTING_DEFAULTS: CheckedSettings = {
   timeoutSeconds: TIMEOUT_SECONDS.default,

@@ -365,7 +365,7 @@ export async function savedReferences(entry: GalleryEntry): Promise<{ references
  * cloned repository: an absolute path, a Windows network path or `..` is never followed (the
  * generation service also checks the real path before reading anything).
  */
-async function findLocal(saved: string, sidecarUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+export async function findLocal(saved: string, sidecarUri: vscode.Uri): Promise<vscode.Uri | undefined> {
   if (path.isAbsolute(saved) || path.win32.isAbsolute(saved) || isUncPath(saved) || saved.split(/[\\/]/).includes('..')) return undefined;
   const own = vscode.workspace.getWorkspaceFolder(sidecarUri);
   const folders = [...(own ? [own] : []), ...(vscode.workspace.workspaceFolders ?? []).filter((f) => f !== own)];

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskCollector } from '../core/collector';
 import { StudioError, toStudioError } from '../core/errors';
+import { RESERVED_NAME, windowsReservedPart } from '../core/naming';
 import { type DocumentReference, type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isEndedStatus, isTerminal, needsUser, newRecord } from '../core/lifecycle';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody, FileInfo } from '../core/request';
@@ -314,6 +315,12 @@ export class GenerationService implements vscode.Disposable {
     if (input.exactPath) {
       const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(input.exactPath));
       if (!folder) throw new StudioError({ kind: 'fileSystem', code: 'outsideWorkspace', template: 'The image {0} would be outside the workspace.', args: [input.exactPath] });
+      // Every exact target passes here (the agent tool, the quick fix, the Studio), before anything is billed.
+      const relative = path.relative(folder.uri.fsPath, input.exactPath);
+      const reserved = windowsReservedPart(relative);
+      if (reserved) {
+        throw new StudioError({ kind: 'validation', field: 'target', template: RESERVED_NAME.template, args: [relative.split(path.sep).join('/'), reserved] });
+      }
       const output = readOutputSettings(folder.uri);
       return {
         workspaceRoot: folder.uri.fsPath,

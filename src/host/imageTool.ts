@@ -9,7 +9,9 @@ import * as vscode from 'vscode';
 import { asSentence, quotedForModel } from '../core/displayText';
 import { formatTemplate } from '../core/errors';
 import { imageSize } from '../core/imageFormat';
-import { parseModelKey } from '../core/models';
+import { type ModelSpec, parseModelKey } from '../core/models';
+import { windowsReservedPart } from '../core/naming';
+import type { NotedRequest } from '../core/requestNotes';
 import { IMAGE_TOOL_NAME, type ImageToolInput, imageToolInputSchema } from '../shared/imageToolInput';
 import type { ApiKeyStore } from './apiKey';
 
@@ -18,7 +20,8 @@ import { setupMessage } from './connection';
 import { display, secretsInUse } from './display';
 import type { GenerationResult, GenerationService } from './generationService';
 import type { Log } from './log';
-import { defaultOutputConfig, readSettings } from './settings';
+import { describeRequest } from './requestSummary';
+import { type Settings, defaultOutputConfig, readSettings } from './settings';
 import { type ImageTargetProblem, resolveImageTarget, resolveWorkspacePath } from './workspacePath';
 
 export interface ImageToolDeps {
@@ -37,7 +40,32 @@ function pathProblem(problem: ImageTargetProblem, relative: string): string {
     case 'notRelative':
     case 'outside':
       return forModel('"{0}" must be a path relative to the workspace, inside it.', relative);
+    case 'reservedName':
+      return forModel('"{0}" is a name Windows reserves for a device or a drive (such as CON, NUL, COM1, LPT1 or a ":"); choose another name for {1}.', windowsReservedPart(relative) ?? relative, relative);
   }
+}
+
+/**
+ * What a call sends: the agent's choices over the user's defaults. The confirmation describes
+ * this very request, so what costs money or turns a check off is seen before it is billed.
+ */
+function toolRequest(input: Partial<ImageToolInput>, settings: Settings): { model: ModelSpec; request: NotedRequest & Record<string, unknown> } {
+  const model = (input.model && parseModelKey(input.model)) || settings.defaultModel;
+  return {
+    model,
+    request: {
+      model_name: model.name,
+      model_version: model.version,
+      prompt: input.prompt,
+      negative_prompt: input.negativePrompt,
+      enhance_prompt: settings.defaults.enhancePrompt,
+      output_config: {
+        ...defaultOutputConfig(settings, model),
+        ...(input.aspectRatio ? { aspect_ratio: input.aspectRatio } : {}),
+        ...(input.resolution ? { resolution: input.resolution } : {}),
+      },
+    },
+  };
 }
 
 export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
@@ -45,11 +73,15 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
 
   prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<ImageToolInput>): vscode.PreparedToolInvocation {
     const input = options.input;
-    const model = (input.model && parseModelKey(input.model)) || readSettings().defaultModel;
-    const host = hostOf(readSettings().baseUrl);
+    const settings = readSettings();
+    // Input the tool would refuse sends nothing; the rest is shown as it would be sent.
+    const valid = imageToolInputSchema.safeParse(input);
+    const { model, request } = toolRequest(valid.success ? valid.data : {}, settings);
+    const host = hostOf(settings.baseUrl);
     const lines = [
       `**${vscode.l10n.t('Prompt')}:** ${escapeMarkdown(input.prompt ?? '')}`,
-      `**${vscode.l10n.t('Model')}:** ${model.label}${input.aspectRatio ? ` · ${input.aspectRatio}` : ''}${input.resolution ? ` · ${input.resolution}` : ''}`,
+      ...(input.negativePrompt ? [`**${vscode.l10n.t('Negative prompt')}:** ${escapeMarkdown(input.negativePrompt)}`] : []),
+      `**${vscode.l10n.t('Model')}:** ${describeRequest(model, request)}`,
       ...(input.referenceImages?.length ? [`**${vscode.l10n.t('Reference images')}:** ${input.referenceImages.map((p) => `\`${escapeMarkdown(p)}\``).join(', ')}`] : []),
       `**${vscode.l10n.t('Saved to')}:** ${input.targetPath ? `\`${escapeMarkdown(input.targetPath)}\`` : vscode.l10n.t('the output folder')}`,
       `**${vscode.l10n.t('Image service')}:** ${host || vscode.l10n.t('not set up')}`,
@@ -70,8 +102,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
       return text(forModel('Invalid input {0}: {1}. Change it and call the tool again.', issue.path.join('.') || 'input', issue.message));
     }
     const input = parsed.data;
-    const settings = readSettings();
-    const model = (input.model && parseModelKey(input.model)) || settings.defaultModel;
+    const { model, request } = toolRequest(input, readSettings());
     const references = [];
     for (const reference of input.referenceImages ?? []) {
       const resolved = resolveWorkspacePath(reference);
@@ -93,18 +124,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
       reveal: false,
       stopWaiting: token,
       ...(exactPath ? { exactPath } : {}),
-      request: {
-        model_name: model.name,
-        model_version: model.version,
-        prompt: input.prompt,
-        negative_prompt: input.negativePrompt,
-        enhance_prompt: settings.defaults.enhancePrompt,
-        output_config: {
-          ...defaultOutputConfig(settings, model),
-          ...(input.aspectRatio ? { aspect_ratio: input.aspectRatio } : {}),
-          ...(input.resolution ? { resolution: input.resolution } : {}),
-        },
-      },
+      request,
     });
     return text(await this.describe(result, input));
   }

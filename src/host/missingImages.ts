@@ -14,7 +14,8 @@ import { findModel, modelKey } from '../core/models';
 import { exists } from './fileStat';
 import type { GenerationResult, GenerationService } from './generationService';
 import { gatherQuickInput } from './quickGenerate';
-import { readSettings } from './settings';
+import { describeRequest } from './requestSummary';
+import { defaultOutputConfig, readSettings } from './settings';
 import type { StudioPrefill } from './studio/formController';
 import { notify } from './display';
 
@@ -85,11 +86,23 @@ export class MissingImageFixes implements vscode.CodeActionProvider {
     const ask = new vscode.CodeAction(vscode.l10n.t('Generate image for {0}…', shown), vscode.CodeActionKind.QuickFix);
     ask.command = { command: GENERATE_MISSING_COMMAND, title: ask.title, arguments: [args] };
     ask.isPreferred = true;
-    const model = readSettings().defaultModel;
-    const direct = new vscode.CodeAction(vscode.l10n.t('Generate image for {0} with {1}', shown, model.label), vscode.CodeActionKind.QuickFix);
+    const direct = new vscode.CodeAction(vscode.l10n.t('Generate image for {0} with {1}', shown, directSummary(aspectRatio)), vscode.CodeActionKind.QuickFix);
     direct.command = { command: GENERATE_MISSING_COMMAND, title: direct.title, arguments: [{ ...args, direct: true }] };
     return [ask, direct];
   }
+}
+
+/**
+ * "Gemini 2.5 (GEM) · 16:9 · Permanent storage in your VOD library": what "… with <model>" sends
+ * at once (generateMissingImage with `direct`), so its title shows what costs money or turns a
+ * check off before the click bills it.
+ */
+function directSummary(aspectRatio: string | undefined): string {
+  const settings = readSettings();
+  const model = settings.defaultModel;
+  const output = defaultOutputConfig(settings, model);
+  const shape = aspectRatio && model.supportsAspectRatio ? { aspect_ratio: aspectRatio as NonNullable<typeof output.aspect_ratio> } : {};
+  return describeRequest(model, { output_config: { ...output, ...shape }, enhance_prompt: settings.defaults.enhancePrompt });
 }
 
 /** The Studio's form for the missing image: its prompt, aspect ratio and path; the reference follows the saved file. */

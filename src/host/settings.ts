@@ -52,16 +52,36 @@ export function reportIgnoredSettingsTo(log: (message: string) => void): void {
   report = log;
 }
 
+function reportOnce(key: string, message: string): void {
+  if (reported.has(key)) return;
+  reported.add(key);
+  report?.(message);
+}
+
 function checked(c: vscode.WorkspaceConfiguration, names: readonly SettingName[]): CheckedSettings {
+  const { checkSettings, isUserOnly } = settingsSchema();
   const raw: Partial<Record<SettingName, unknown>> = {};
-  for (const name of names) raw[name] = c.get(name);
-  const { settings, ignored } = settingsSchema().checkSettings(raw);
-  for (const name of ignored) {
-    if (reported.has(name)) continue;
-    reported.add(name);
-    report?.(`the value of ${SECTION}.${name} is not valid and is ignored; the default is used`);
-  }
+  for (const name of names) raw[name] = isUserOnly(name) ? userValue(c, name) : c.get(name);
+  const { settings, ignored } = checkSettings(raw);
+  for (const name of ignored) reportOnce(name, `the value of ${SECTION}.${name} is not valid and is ignored; the default is used`);
   return settings;
+}
+
+/**
+ * The user's own value of a setting that costs money or turns a check off. VS Code already drops
+ * such a key from a workspace's settings when the manifest makes it application-scoped, but not
+ * when the workspace nests it (`"aigcImage": {"defaultModel": …}`), nor in hosts that ignore the
+ * scope: the workspace's value is never taken, and the log says once that it was set there.
+ */
+function userValue(c: vscode.WorkspaceConfiguration, name: SettingName): unknown {
+  const inspected = c.inspect<unknown>(name);
+  if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) {
+    reportOnce(
+      `workspace:${name}`,
+      `${SECTION}.${name} is set in this workspace's settings and is ignored: what costs money or turns a check off is taken from your user settings only`,
+    );
+  }
+  return inspected?.globalValue;
 }
 
 const GENERAL: readonly SettingName[] = [

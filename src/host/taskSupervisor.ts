@@ -32,6 +32,7 @@ import type { ApiKeyStore } from './apiKey';
 import { type Connection, connect } from './connection';
 import { loadEngine } from './loadEngine';
 import type { Log } from './log';
+import type { ReferenceAccess } from './referenceAccess';
 import { readSettings } from './settings';
 import { display, notify } from './display';
 
@@ -91,6 +92,7 @@ export class TaskSupervisor implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: Log,
     private readonly keys: ApiKeyStore,
+    private readonly access: ReferenceAccess,
   ) {
     this.disposables.push(
       this.changed,
@@ -319,12 +321,31 @@ export class TaskSupervisor implements vscode.Disposable {
         const given = firstBody;
         firstBody = undefined;
         if (given) return given;
+        await this.mayReadAgain(r);
         const { restoreInlineImages } = await loadEngine();
         return restoreInlineImages(r.body, r.references);
       },
       log: (level: 'info' | 'warn' | 'error', message: string) => this.log[level]('task', message),
       durations: this.durations,
     };
+  }
+
+  /**
+   * A task sent again (Submit Again, after a reload too) reads its reference images from their
+   * files once more: each is held to the same access check as when it was first attached. The
+   * file at a recorded path may since have become a link out of the workspace, a workspace may
+   * have lost a folder, and a file picked in a dialog is granted for that session only.
+   */
+  private async mayReadAgain(record: TaskRecord): Promise<void> {
+    for (const { path: file } of record.references) {
+      if (!file || (await this.access.mayRead(vscode.Uri.file(file)))) continue;
+      throw new StudioError({
+        kind: 'referenceImage',
+        field: 'file_infos',
+        template: 'Reference image {0} is no longer a file this window may send (it is outside the workspace now, or was picked before a reload), so nothing was sent.',
+        args: [path.basename(file)],
+      });
+    }
   }
 
   private async connection(quiet: boolean): Promise<Connection | undefined> {

@@ -6,15 +6,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IMAGE_FILE_NAME } from '../core/models';
-import { isReallyInside, isUncPath } from '../core/naming';
+import { RESERVED_NAME, isReallyInside, isUncPath, windowsReservedPart } from '../core/naming';
 
 export type WorkspacePathProblem = 'notRelative' | 'noFolder';
-export type ImageTargetProblem = WorkspacePathProblem | 'notImage' | 'outside';
+export type ImageTargetProblem = WorkspacePathProblem | 'notImage' | 'outside' | 'reservedName';
 
 /** A workspace-relative path as a file inside a workspace folder (by its spelling: links are not followed here). */
 export function resolveWorkspacePath(relative: string): { uri: vscode.Uri } | { problem: WorkspacePathProblem } {
   const cleaned = relative.trim().replace(/^\.\//, '');
-  if (!cleaned || path.isAbsolute(cleaned) || path.win32.isAbsolute(cleaned) || isUncPath(cleaned) || cleaned.split(/[\\/]/).includes('..')) {
+  // `C:foo.png` is not absolute, yet on Windows it names a file relative to drive C's current folder.
+  const drive = /^[a-zA-Z]:/.test(cleaned);
+  if (!cleaned || drive || path.isAbsolute(cleaned) || path.win32.isAbsolute(cleaned) || isUncPath(cleaned) || cleaned.split(/[\\/]/).includes('..')) {
     return { problem: 'notRelative' };
   }
   const folders = vscode.workspace.workspaceFolders ?? [];
@@ -29,15 +31,21 @@ export function resolveWorkspacePath(relative: string): { uri: vscode.Uri } | { 
 /**
  * Where an image may be saved by name: a PNG, JPEG or WebP file name inside a local workspace
  * folder also after symbolic links are followed, so a link in the workspace cannot lead the
- * write out of it.
+ * write out of it, and no part of it a name Windows keeps for a device or a drive.
  */
 export async function resolveImageTarget(relative: string): Promise<{ uri: vscode.Uri } | { problem: ImageTargetProblem }> {
   const resolved = resolveWorkspacePath(relative);
   if ('problem' in resolved) return resolved;
+  if (windowsReservedPart(relative.trim())) return { problem: 'reservedName' };
   if (!IMAGE_FILE_NAME.test(resolved.uri.path)) return { problem: 'notImage' };
   const folder = vscode.workspace.getWorkspaceFolder(resolved.uri);
   if (!folder || folder.uri.scheme !== 'file' || !(await isReallyInside(folder.uri.fsPath, resolved.uri.fsPath))) return { problem: 'outside' };
   return resolved;
+}
+
+/** The Studio's message for such a target, naming the reserved part. */
+export function reservedNameMessage(target: string): string {
+  return vscode.l10n.t(RESERVED_NAME.template, target, windowsReservedPart(target) ?? target);
 }
 
 /** How resolveWorkspacePath names a file back: with the folder's name only in a multi-root workspace. */

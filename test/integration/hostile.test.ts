@@ -1,18 +1,21 @@
 /**
  * A repository the user does not control, opened in a real VS Code (see prepareHostileWorkspace
- * in launch.mjs): its settings try to send the key elsewhere and write outside, links lead out
- * of it, sidecars name private files outside it, and thousands of (some huge) sidecars sit in
- * its output folder. Nothing is read from or written to outside the workspace, no request goes
- * anywhere but the user's configured origin, and the window stays responsive.
+ * in launch.mjs): its settings try to send the key elsewhere, write outside and choose what is
+ * billed and checked, links lead out of it, sidecars name private files outside it or record a
+ * request other than the one their card shows, and thousands of (some huge) sidecars sit in its
+ * output folder. Nothing is read from or written to outside the workspace, no request goes
+ * anywhere but the user's configured origin, nothing is billed or unchecked that the user did
+ * not choose or see, and the window stays responsive.
  */
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { parseSidecar } from '../../src/core/sidecar';
 import type { GenerationResult } from '../../src/host/generationService';
 import { type GalleryEntry, savedReferences } from '../../src/host/gallery';
+import { ImageTool } from '../../src/host/imageTool';
 import { api, connect, simulator, waitFor, workspaceRoot } from './support';
 
 /** The folder beside the workspace that nothing may touch, and what it held at the start. */
@@ -21,6 +24,37 @@ const snapshot = () =>
   readdirSync(outside())
     .sort()
     .map((name) => `${name}:${statSync(path.join(outside(), name)).size}`);
+
+/** The create requests the user's gateway received, as sent. */
+const creates = async () =>
+  (await (await simulator()).requests()).filter((r) => r.server === 'api' && r.method === 'POST').map((r) => JSON.parse(r.body) as Record<string, unknown>);
+
+async function invokeTool(input: Record<string, unknown>): Promise<string> {
+  const result = await vscode.lm.invokeTool('aigcImage_generateImage', { input, toolInvocationToken: undefined });
+  return result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('\n');
+}
+
+/** The quick fixes offered on the image path of a new Markdown file `name` that refers to `written`. */
+async function quickFixes(name: string, written: string): Promise<vscode.CodeAction[]> {
+  const doc = vscode.Uri.joinPath(workspaceRoot(), name);
+  await vscode.workspace.fs.writeFile(doc, new TextEncoder().encode(`# Pictures\n\n![A lighthouse at dusk](${written})\n`));
+  const document = await vscode.workspace.openTextDocument(doc);
+  const at = document.positionAt(document.getText().indexOf(written));
+  return vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc, new vscode.Range(at, at));
+}
+
+/** Moves a result the fixture keeps in `pulled/` into the output folder, as a pull would; returns its image. */
+function pullResult(name: string): string {
+  const results = path.join(workspaceRoot().fsPath, 'art', 'older');
+  for (const file of [`${name}.png`, `${name}.json`]) renameSync(path.join(workspaceRoot().fsPath, 'pulled', file), path.join(results, file));
+  return path.join(results, `${name}.png`);
+}
+
+/** Ends a task this file started, so the window is not left collecting it. */
+async function discardTask(taskId: string | undefined): Promise<void> {
+  const task = (await api()).tasks().find((t) => t.taskId === taskId);
+  if (task) await vscode.commands.executeCommand('aigcImage.taskAction', task.id, 'discard');
+}
 
 describe('a hostile repository reaches nothing outside', () => {
   let initial: string[];
@@ -53,6 +87,87 @@ describe('a hostile repository reaches nothing outside', () => {
     const task = (await api()).tasks().find((t) => t.taskId === outcome.taskId);
     assert.deepEqual(task?.actions, ['chooseFolder', 'discard']);
     await vscode.commands.executeCommand('aigcImage.taskAction', task!.id, 'discard');
+  });
+
+  it('its settings cannot choose the model, storage, resolution, people or checks: the request carries the user’s own choices, and the log says what was ignored', async () => {
+    const sim = await simulator();
+    await sim.reset();
+    await sim.configure({ mode: 'native', taskDurationMs: 300, quiet: true });
+    const outcome = await vscode.commands.executeCommand<GenerationResult>('aigcImage.generate', { prompt: 'planted defaults', reveal: false });
+    const [body] = await creates();
+    assert.equal(`${body!.model_name} ${body!.model_version}`, 'GEM 2.5', 'the user’s default model, not the workspace’s Qwen');
+    assert.deepEqual(body!.output_config, { storage_mode: 'Temporary' }, 'no Permanent storage, 6198x2656, adult people or checks turned off');
+    assert.equal(body!.enhance_prompt, undefined);
+    const log = (await api()).recentLog();
+    for (const name of ['defaultModel', 'defaults.outputComplianceCheck']) {
+      assert.ok(log.some((l) => l.includes(`aigcImage.${name} is set in this workspace's settings and is ignored`)), `the nested ${name} was logged as ignored`);
+    }
+    await discardTask(outcome.taskId);
+  });
+
+  it('the agent tool’s confirmation and the quick fix’s “with …” show what the user’s settings bill and check, and nothing the workspace set', async () => {
+    const confirmation = () =>
+      String((new ImageTool({} as never).prepareInvocation({ input: { prompt: 'A lighthouse' } }).confirmationMessages?.message as vscode.MarkdownString).value);
+    const direct = async () => (await quickFixes('pictures.md', 'assets/lighthouse.png')).find((a) => a.title.startsWith('Generate image for assets/lighthouse.png with'))?.title ?? '';
+    const planted = ['Qwen', '6198x2656', 'Permanent', 'compliance', 'People', 'enhanced'];
+    for (const shown of [confirmation(), await direct()]) {
+      assert.ok(shown.includes('Gemini 2.5 (GEM)'), shown);
+      assert.deepEqual(planted.filter((part) => shown.includes(part)), [], shown);
+    }
+    const config = vscode.workspace.getConfiguration('aigcImage');
+    const chosen = { 'defaults.storageMode': 'Permanent', 'defaults.resolution': '4K', 'defaults.outputComplianceCheck': 'Disabled' };
+    try {
+      for (const [key, value] of Object.entries(chosen)) await config.update(key, value, vscode.ConfigurationTarget.Global);
+      await waitFor('the user’s settings to reach the extension', () => confirmation().includes('4K') || undefined);
+      for (const shown of [confirmation(), await direct()]) {
+        for (const part of ['Gemini 2.5 (GEM)', '4K', 'Permanent storage in your VOD library', 'Output compliance check: off']) assert.ok(shown.includes(part), `${part} in ${shown}`);
+      }
+    } finally {
+      for (const key of Object.keys(chosen)) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('Submit Again reads a reference again only while the access check allows it: a file that became a link out is not sent', async () => {
+    const sim = await simulator();
+    await sim.reset();
+    await sim.configure({ mode: 'native', taskDurationMs: 300, quiet: true });
+    const reference = path.join(workspaceRoot().fsPath, 'assets', 'resent.png');
+    copyFileSync(path.join(workspaceRoot().fsPath, 'assets', 'cat.png'), reference);
+    try {
+      // The create's answer is lost: the task may have been submitted, and waits for the user.
+      await sim.fault({ route: 'create', fault: { kind: 'http', status: 503 } });
+      const outcome = await vscode.commands.executeCommand<GenerationResult>('aigcImage.restyle', vscode.Uri.file(reference), [vscode.Uri.file(reference)], { prompt: 'sent again', reveal: false });
+      assert.equal(outcome.status, 'uncertain', outcome.error?.message);
+      // Meanwhile the file at the recorded path has become a link to a private image.
+      rmSync(reference);
+      symlinkSync(path.join(outside(), 'secret.png'), reference);
+      const settled = await waitFor('the task to be decided', async () => {
+        await vscode.commands.executeCommand('aigcImage.taskAction', outcome.id, 'resubmit');
+        const task = (await api()).tasks().find((t) => t.id === outcome.id);
+        return task && task.status !== 'uncertain' ? task : undefined;
+      });
+      assert.equal(settled.status, 'refused');
+      assert.match(settled.message ?? '', /resent\.png is no longer a file this window may send/);
+      assert.equal((await creates()).length, 1, 'the create was not sent again');
+    } finally {
+      rmSync(reference, { force: true });
+    }
+  });
+
+  it('a target named like a Windows device or drive is refused before any request, naming the target', async () => {
+    const sim = await simulator();
+    await sim.reset();
+    await sim.configure({ mode: 'native', taskDurationMs: 300, quiet: true });
+    for (const target of ['assets/com1.png', 'NUL.jpg', 'assets/lpt9.webp', 'C:foo.png']) {
+      assert.match(await invokeTool({ prompt: 'a device', targetPath: target }), /^Target path: /, target);
+    }
+    const fix = (await quickFixes('devices.md', 'assets/com1.png')).find((a) => a.title.startsWith('Generate image for assets/com1.png with'));
+    assert.ok(fix, 'the quick fix is offered, and explains itself when used');
+    const outcome = await vscode.commands.executeCommand<GenerationResult>(fix.command!.command, ...(fix.command!.arguments ?? []));
+    assert.equal(outcome.status, 'invalid');
+    assert.equal(outcome.error?.field, 'target');
+    assert.match(outcome.error!.message, /assets\/com1\.png uses com1\.png/);
+    assert.deepEqual(await creates(), [], 'nothing was sent');
   });
 
   it('a reference whose real file is outside (through a link) is refused before any request', async () => {
@@ -127,5 +242,33 @@ describe('a hostile repository reaches nothing outside', () => {
     const stored = await (await api()).storeApiKey('sk-evil-1234\r\nX-Injected: 1');
     assert.equal(stored, false);
     assert.ok(!(await api()).recentLog().some((l) => l.includes('sk-evil-1234')), 'the refused key is not in the log');
+  });
+
+  it('a gallery card’s Variation sends the prompt and model the card shows, with the user’s defaults, whatever its sidecar’s request says', async () => {
+    const sim = await simulator();
+    await sim.reset();
+    await sim.configure({ mode: 'native', taskDurationMs: 300, quiet: true });
+    await vscode.commands.executeCommand('aigcImage.generate');
+    const image = pullResult('two-faced');
+    await waitFor('the card to be pressed', async () => (await (await api()).studio.actOnResult(image, 'variation')) || undefined);
+    const sent = await creates();
+    assert.equal(sent.length, 1);
+    const body = sent[0]!;
+    assert.equal(body.prompt, 'a cute cat');
+    assert.equal(`${body.model_name} ${body.model_version}`, 'Qwen 0925');
+    assert.deepEqual(body.output_config, { storage_mode: 'Temporary' }, 'storage and checks from the user’s settings, not the sidecar');
+    assert.equal(body.negative_prompt, undefined);
+    assert.equal(body.enhance_prompt, undefined);
+    assert.equal(body.file_infos, undefined);
+    await discardTask((await sim.tasks())[0]?.id);
+  });
+
+  it('a Variation of a result made from an image on another host sends nothing, to the gateway or to that host', async () => {
+    const sim = await simulator();
+    await sim.reset();
+    const image = pullResult('remote-reference');
+    await waitFor('the card to be pressed', async () => (await (await api()).studio.actOnResult(image, 'variation')) || undefined);
+    assert.deepEqual(await creates(), []);
+    assert.deepEqual((await sim.requests()).filter((r) => r.server === 'third'), []);
   });
 });

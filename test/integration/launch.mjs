@@ -189,8 +189,10 @@ async function codeServerPasses(workspace, env, userSettings) {
 
 /**
  * A repository a user might clone without knowing its author: workspace settings that try to
- * redirect the key and the output, links out of the workspace, sidecars naming files outside it
- * (by absolute and by Windows network path), huge compressible sidecars and 5 000 ordinary ones.
+ * redirect the key and the output or choose what is billed and checked, links out of the
+ * workspace, sidecars naming files outside it (by absolute and by Windows network path) or
+ * recording a request other than the one their gallery card shows, huge compressible sidecars
+ * and 5 000 ordinary ones.
  * `outside` is the folder nothing may be read from or written to; the test checks it afterwards.
  */
 function prepareHostileWorkspace(temp, sim) {
@@ -213,6 +215,9 @@ function prepareHostileWorkspace(temp, sim) {
     path.join(hostile, '.vscode', 'settings.json'),
     JSON.stringify(
       {
+        // Nested, settings reach the extension even when application-scoped (VS Code filters flat
+        // keys only). First, so that the flat keys below merge into it instead of being replaced.
+        aigcImage: { defaultModel: 'Qwen 0925', defaults: { outputComplianceCheck: 'Disabled' } },
         'aigcImage.baseUrl': sim.thirdOrigin,
         'aigcImage.apiKey': 'workspace-planted-key-123',
         'aigcImage.queryPath': `@${new URL(sim.thirdOrigin).host}/{task_id}`,
@@ -220,6 +225,12 @@ function prepareHostileWorkspace(temp, sim) {
         'aigcImage.restyleOutput': 'besideSource',
         'aigcImage.timeoutSeconds': 'soon',
         'aigcImage.defaults.aspectRatio': '1:100',
+        // What costs money or turns a check off: the user's settings alone decide it.
+        'aigcImage.defaults.storageMode': 'Permanent',
+        'aigcImage.defaults.resolution': '6198x2656',
+        'aigcImage.defaults.inputComplianceCheck': 'Disabled',
+        'aigcImage.defaults.personGeneration': 'AllowAdult',
+        'aigcImage.defaults.enhancePrompt': 'Enabled',
       },
       null,
       2,
@@ -238,14 +249,36 @@ function prepareHostileWorkspace(temp, sim) {
   });
   const results = path.join(hostile, 'art', 'older');
   mkdirSync(results, { recursive: true });
-  const place = (name, content) => {
-    writeFileSync(path.join(results, `${name}.json`), typeof content === 'string' ? content : JSON.stringify(content));
-    linkSync(image, path.join(results, `${name}.png`));
+  const place = (name, content, dir = results) => {
+    writeFileSync(path.join(dir, `${name}.json`), typeof content === 'string' ? content : JSON.stringify(content));
+    linkSync(image, path.join(dir, `${name}.png`));
   };
   place('stolen', sidecar('stolen', [{ path: path.join(outside, 'secret.png') }, { path: '\\\\evil-host\\share\\secret.png' }, { path: '../../outside/secret.png' }], 'a variation that would upload a private file'));
   // Huge and compressible: megabytes of spaces inside a valid sidecar.
   for (let i = 0; i < 3; i++) place(`huge-${i}`, JSON.stringify(sidecar(`huge-${i}`, [], `huge ${i}`)).replace('"prompt":', `"padding": "${' '.repeat(8 * 1024 * 1024)}", "prompt":`));
   for (let i = 0; i < 5000; i++) place(`many-${i}`, sidecar(`many-${i}`, [], `ordinary result ${i}`));
+  // Results a pull brings in while the Studio is open (the test moves them into the output folder,
+  // where the gallery's watcher reads them). The card shows "a cute cat" with Qwen; the request
+  // beside it asks for something else, billed more and checked less.
+  const pulled = path.join(hostile, 'pulled');
+  mkdirSync(pulled, { recursive: true });
+  place('two-faced', {
+    ...sidecar('two-faced', [], 'a cute cat'),
+    model: { name: 'Qwen', version: '0925' },
+    request: {
+      model_name: 'GEM',
+      model_version: '3.0',
+      prompt: 'a request the card does not show',
+      negative_prompt: 'clothes',
+      enhance_prompt: 'Enabled',
+      output_config: { storage_mode: 'Permanent', resolution: '6198x2656', person_generation: 'AllowAdult', input_compliance_check: 'Disabled', output_compliance_check: 'Disabled' },
+    },
+  }, pulled);
+  // A result "made from" an image on a host the user never chose.
+  place('remote-reference', {
+    ...sidecar('remote-reference', [], 'a dog from the web'),
+    request: { model_name: 'GEM', model_version: '2.5', prompt: 'a dog from the web', file_infos: [{ type: 'Url', url: `${sim.thirdOrigin}/steal.png` }] },
+  }, pulled);
   return hostile;
 }
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ASPECT_RATIOS, MODELS, RESOLUTIONS, modelKey } from '../../src/core/models';
+import { SETTING_DEFAULTS, type SettingName, USER_ONLY_SETTINGS, checkSettings } from '../../src/core/settingsSchema';
 import { IMAGE_TOOL_NAME, imageToolInputSchema } from '../../src/shared/imageToolInput';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
@@ -11,6 +12,13 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'pack
   contributes: { languageModelTools: { name: string; toolReferenceName: string; canBeReferencedInPrompt: boolean; modelDescription: string; inputSchema: { properties: Record<string, { enum?: string[] }>; required: string[] } }[] };
   capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
 };
+const configuration = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, { default: unknown; enum?: unknown[]; scope?: string }> } };
+}).contributes.configuration.properties;
+
+/** Read from user settings only, by the key's own code (settings.ts `global`): never a SettingName. */
+const CONNECTION_SETTINGS = ['apiKey', 'baseUrl', 'queryPath'];
+const settingNames = Object.keys(SETTING_DEFAULTS) as SettingName[];
 
 describe('the manifest', () => {
   it('declares the image tool by the name the code registers, by VS Code’s naming rules, referencable with #', () => {
@@ -35,6 +43,29 @@ describe('the manifest', () => {
   it('keeps the settings that decide where files go out of Restricted Mode', () => {
     for (const setting of ['aigcImage.outputFolder', 'aigcImage.queryPath', 'aigcImage.restyleOutput']) {
       assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(setting), setting);
+    }
+  });
+
+  it('declares every setting the code reads, with choices and defaults the code accepts', () => {
+    const declared = Object.keys(configuration).map((key) => key.replace(/^aigcImage\./, ''));
+    assert.deepEqual(declared.filter((name) => !CONNECTION_SETTINGS.includes(name)).sort(), [...settingNames].sort());
+    for (const name of settingNames) {
+      const property = configuration[`aigcImage.${name}`]!;
+      for (const value of [property.default, ...(property.enum ?? [])]) {
+        assert.deepEqual(checkSettings({ [name]: value }).ignored, [], `${name} = ${JSON.stringify(value)}`);
+      }
+    }
+    assert.deepEqual(configuration['aigcImage.defaultModel']!.enum, MODELS.map(modelKey));
+    assert.equal(configuration['aigcImage.defaultModel']!.default, SETTING_DEFAULTS.defaultModel);
+  });
+
+  it('lets only the user’s settings choose what costs money or turns a check off', () => {
+    const applicationScoped = Object.entries(configuration)
+      .filter(([, property]) => property.scope === 'application')
+      .map(([key]) => key.replace(/^aigcImage\./, ''));
+    assert.deepEqual(applicationScoped.sort(), [...CONNECTION_SETTINGS, ...USER_ONLY_SETTINGS].sort());
+    for (const name of ['defaultModel', 'defaults.storageMode', 'defaults.resolution', 'defaults.personGeneration', 'defaults.inputComplianceCheck', 'defaults.outputComplianceCheck']) {
+      assert.ok((USER_ONLY_SETTINGS as readonly string[]).includes(name), `${name} is read from user settings only`);
     }
   });
 });

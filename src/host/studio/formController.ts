@@ -17,7 +17,7 @@ import type { Log } from '../log';
 import { LAST_MODEL } from '../quickGenerate';
 import type { ReferenceAccess } from '../referenceAccess';
 import { readSettings } from '../settings';
-import { type ImageTargetProblem, resolveImageTarget, workspaceRelativePath } from '../workspacePath';
+import { type ImageTargetProblem, reservedNameMessage, resolveImageTarget, workspaceRelativePath } from '../workspacePath';
 import { toLocalUri } from './referencesController';
 import type { StudioText } from './studioStrings';
 import type { StudioView } from './studioView';
@@ -206,9 +206,16 @@ export class FormController {
 }
 
 function targetProblem(problem: ImageTargetProblem, target: string): string {
-  return problem === 'notImage'
-    ? vscode.l10n.t('{0} is not a PNG, JPEG or WebP file name.', target)
-    : vscode.l10n.t('{0} is not a file inside the workspace: remove the target to save the image in the output folder.', target);
+  switch (problem) {
+    case 'notImage':
+      return vscode.l10n.t('{0} is not a PNG, JPEG or WebP file name.', target);
+    case 'reservedName':
+      return reservedNameMessage(target);
+    case 'notRelative':
+    case 'noFolder':
+    case 'outside':
+      return vscode.l10n.t('{0} is not a file inside the workspace: remove the target to save the image in the output folder.', target);
+  }
 }
 
 function withoutProblem(entry: ReferenceEntry): ReferenceEntry {

@@ -1,15 +1,19 @@
 /**
  * The Studio's results: the gallery of sidecars on disk while a panel is open, pushed to the
  * webview when it changes (new results highlighted), and what can be done with a result —
- * open, reveal, copy or insert a link, use it as a reference, reuse its settings, vary it.
+ * open, reveal, copy or insert a link, use it as a reference, reuse its settings (into the form,
+ * where everything is seen before it is sent), vary it (at once, from what its card shows).
  */
 import * as vscode from 'vscode';
 import { formFromRequest, type GalleryAction, type GalleryItem, type ReferenceEntry } from '../../shared/protocol';
 import { exists } from '../fileStat';
-import { GALLERY_LIMIT, type GalleryEntry, Gallery, savedReferences, savedRequest } from '../gallery';
+import type { ReferenceSource } from '../../core/references';
+import { type VariationPlan, planVariation } from '../../core/variation';
+import { GALLERY_LIMIT, type GalleryEntry, Gallery, findLocal, savedReferences, savedRequest } from '../gallery';
 import type { GenerationInput, GenerationResult } from '../generationService';
 import type { Log } from '../log';
 import { copyMarkdownLink, insertIntoEditor, openImage, revealInExplorer } from '../resultActions';
+import { defaultOutputConfig, readSettings } from '../settings';
 import type { ReferencesController } from './referencesController';
 import type { StudioText } from './studioStrings';
 import type { StudioView } from './studioView';
@@ -86,6 +90,11 @@ export class GalleryController {
     this.schedule();
   }
 
+  /** The id of the result whose image is `file`, when the gallery lists it. */
+  idOf(file: string): string | undefined {
+    return this.gallery?.list().find((entry) => entry.imageUri.fsPath === file)?.id;
+  }
+
   async act(id: string, action: GalleryAction): Promise<void> {
     const entry = this.gallery?.get(id);
     if (!entry || !(await exists(entry.imageUri))) {
@@ -155,19 +164,51 @@ export class GalleryController {
     }
   }
 
-  /** The same request again, started at once. */
+  /**
+   * A new image from what the card shows, started at once (see planVariation): never the request
+   * a sidecar records, which a cloned repository can make say anything. Cost and checks are the
+   * user's settings; references only workspace files, which the generation service reads only
+   * where allowed.
+   */
   private async variation(entry: GalleryEntry): Promise<void> {
-    const { references, missing } = await savedReferences(entry);
+    const plan = planVariation(entry.sidecar);
+    if (!plan.ok) {
+      this.view.post({ type: 'notice', level: 'error', message: variationRefusal(plan.problem) });
+      return;
+    }
+    const references: ReferenceSource[] = [];
+    const missing: string[] = [];
+    for (const saved of plan.references) {
+      const found = saved.path ? await findLocal(saved.path, entry.sidecarUri) : undefined;
+      if (found) references.push({ kind: 'file', path: found.fsPath });
+      else missing.push(saved.path ?? saved.name ?? '?');
+    }
     if (missing.length > 0) {
       this.view.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Reference image {0} no longer exists; the variation was not started.', missing.join(', ')) });
       return;
     }
+    const settings = readSettings();
     const outcome = await this.deps.start({
-      kind: references.some((r) => r.kind === 'file') ? 'restyle' : 'generate',
-      request: savedRequest(entry),
+      kind: references.length > 0 ? 'restyle' : 'generate',
+      request: {
+        model_name: plan.model.name,
+        model_version: plan.model.version,
+        prompt: plan.prompt,
+        enhance_prompt: settings.defaults.enhancePrompt,
+        output_config: { ...defaultOutputConfig(settings, plan.model), ...(plan.aspectRatio ? { aspect_ratio: plan.aspectRatio } : {}) },
+      },
       references,
       reveal: false,
     });
     if (outcome.status === 'notStarted') this.view.post({ type: 'notice', level: 'warning', message: this.text.ui()['form.notStarted'] });
+  }
+}
+
+function variationRefusal(problem: Extract<VariationPlan, { ok: false }>['problem']): string {
+  switch (problem) {
+    case 'unknownModel':
+      return vscode.l10n.t('This result names a model this version does not offer; the variation was not started.');
+    case 'remoteReference':
+      return vscode.l10n.t('This result was made from an image on the web or in VOD, which a variation never sends: Reuse Settings shows it in the form, to send from there.');
   }
 }

@@ -5,7 +5,7 @@
  * Constructed on the first command that needs it.
  */
 import * as vscode from 'vscode';
-import { type HostMessage, STUDIO_VIEW_TYPE } from '../../shared/protocol';
+import { type GalleryAction, type HostMessage, STUDIO_VIEW_TYPE } from '../../shared/protocol';
 import type { GenerationService } from '../generationService';
 import type { Log } from '../log';
 import type { ReferenceAccess } from '../referenceAccess';
@@ -108,6 +108,17 @@ export class StudioPanel implements vscode.Disposable {
   /** The prompt and fixed target the form shows, as the webview last reported them after a fill. */
   shownForm(): { prompt: string; target?: string } | undefined {
     return this.form.shownInForm();
+  }
+
+  /**
+   * Does what a result's button in the gallery does, through the same message the webview sends;
+   * false when the gallery does not list that image. Resolves once the action is done.
+   */
+  async actOnResult(file: string, action: GalleryAction): Promise<boolean> {
+    const item = this.gallery.idOf(file);
+    if (!item || !this.ready) return false;
+    await this.receive({ type: 'galleryAction', item, action });
+    return true;
   }
 
   dispose(): void {
