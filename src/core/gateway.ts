@@ -9,13 +9,12 @@ import { API_KEY_PROBLEMS, apiKeyProblem } from './apiKeyCheck';
 import { readCapped } from './readCapped';
 import { StudioError, neverConnected, oneLine, redact, toStudioError } from './errors';
 import type { CreateTaskBody } from './request';
-import { type NormalisedAnswer, type SubmittedTask, type TaskState, normaliseAnswer, normaliseSubmit } from './taskState';
+import { type NormalisedAnswer, type SubmittedTask, type TaskRef, type TaskState, normaliseAnswer, normaliseSubmit } from './taskState';
 
 export const CREATE_PATH = '/tencent-vod/v1/aigc-image';
 export const DEFAULT_QUERY_PATH = '/tencent-vod/v1/query/{task_id}';
 
-/** Everything needed to find a task again, also after a window reload. */
-export type TaskRef = Pick<SubmittedTask, 'taskId' | 'statusUrl' | 'responseUrl' | 'cancelUrl'>;
+export type { TaskRef } from './taskState';
 
 export interface Exchange {
   method: string;
