@@ -11,14 +11,14 @@ import { imageSize } from '../core/imageFormat';
 import { parseModelKey } from '../core/models';
 import { IMAGE_TOOL_NAME, type ImageToolInput, imageToolInputSchema } from '../shared/imageToolInput';
 import type { ApiKeyStore } from './apiKey';
-
-export type { ImageToolInput };
 import { setupMessage } from './connection';
 import { localizedMessage } from './errorUi';
 import type { GenerationResult, GenerationService } from './generationService';
 import type { Log } from './log';
 import { defaultOutputConfig, readSettings } from './settings';
 import { type ImageTargetProblem, resolveImageTarget, resolveWorkspacePath } from './workspacePath';
+
+export type { ImageToolInput };
 
 export interface ImageToolDeps {
   log: Log;
