@@ -332,6 +332,11 @@ interface BodyFailure {
   requestId?: string;
 }
 
+/** A field of an answer where the protocol puts text: anything else (an object, a list) says nothing. */
+function textOf(value: unknown, fallback: string): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : fallback;
+}
+
 /** A create/query refused in the body: Tencent `Response.Error` or an envelope `code != 0`. */
 function errorInBody(parsed: unknown): BodyFailure | undefined {
   if (typeof parsed !== 'object' || parsed === null) return undefined;
@@ -340,15 +345,15 @@ function errorInBody(parsed: unknown): BodyFailure | undefined {
   const error = response?.Error as Record<string, unknown> | undefined;
   if (error && typeof error === 'object') {
     return {
-      code: String(error.Code ?? 'Error'),
-      message: String(error.Message ?? ''),
+      code: textOf(error.Code, 'Error'),
+      message: textOf(error.Message, ''),
       requestId: typeof response?.RequestId === 'string' ? response.RequestId : undefined,
     };
   }
   if ('code' in record && (typeof record.code === 'number' || typeof record.code === 'string')) {
     const code = Number(record.code);
     if (Number.isFinite(code) && code !== 0 && code !== 200) {
-      return { code: String(record.code), message: String(record.message ?? '') };
+      return { code: String(record.code), message: textOf(record.message, '') };
     }
   }
   return undefined;
