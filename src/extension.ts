@@ -8,6 +8,7 @@ import { createTaskStatusBar } from './host/statusBar';
 import type { TaskRecord } from './core/lifecycle';
 import { GenerationService } from './host/generationService';
 import { MissingImageFixes } from './host/missingImages';
+import type { ImageTool, ImageToolInput } from './host/imageTool';
 import { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPrefill } from './host/studio/formController';
 import type { StudioPanel } from './host/studio/studioPanel';
@@ -67,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       studio = panel;
       return panel;
     }));
-  let imageTool: Promise<import('./host/imageTool').ImageTool> | undefined;
+  let imageTool: Promise<ImageTool> | undefined;
   const loadImageTool = () => (imageTool ??= import('./host/imageTool.js').then(({ ImageTool }) => new ImageTool({ log, keys, generations })));
   const openStudio = (attach: vscode.Uri[], prefill?: StudioPrefill) =>
     void loadStudio()
@@ -84,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
     createTaskStatusBar(tasks, 'aigcImage.showTasks'),
     vscode.languages.registerCodeActionsProvider(MissingImageFixes.selector, new MissingImageFixes(), { providedCodeActionKinds: MissingImageFixes.kinds }),
-    vscode.lm.registerTool<import('./host/imageTool').ImageToolInput>(IMAGE_TOOL_NAME, {
+    vscode.lm.registerTool<ImageToolInput>(IMAGE_TOOL_NAME, {
       prepareInvocation: async (options) => (await loadImageTool()).prepareInvocation(options),
       invoke: async (options, token) => (await loadImageTool()).invoke(options, token),
     }),

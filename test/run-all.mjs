@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the test suites in order and ends with one summary line: "<N> passed, <M> failed".
-// Usage: node test/run-all.mjs [unit|integration|e2e|bench]...   (default: unit integration e2e)
+// Usage: node test/run-all.mjs [lint|unit|integration|e2e|bench]...   (default: lint unit integration e2e)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -27,6 +27,27 @@ async function compile() {
   const code = await run(npm, ['run', '--silent', 'compile-tests']);
   if (code !== 0) throw new Error('TypeScript compilation of the tests failed');
   mkdirSync(resultsDir, { recursive: true });
+}
+
+/**
+ * The checks `npm run lint` makes, in its order (types, then lint rules, then format), one check
+ * each: a failure in one does not hide the others.
+ */
+async function lint() {
+  let passed = 0;
+  const failedSteps = [];
+  for (const script of ['typecheck', 'lint:eslint', 'lint:format']) {
+    const started = Date.now();
+    const code = await run(npm, ['run', '--silent', script]);
+    console.log(`${script}: ${code === 0 ? 'passed' : 'failed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (code === 0) passed++;
+    else failedSteps.push(script);
+  }
+  return {
+    passed,
+    failed: failedSteps.length,
+    note: failedSteps.length > 0 ? `failed: ${failedSteps.join(', ')}` : undefined,
+  };
 }
 
 /** node:test over the compiled unit tests; counts come from the TAP summary it writes. */
@@ -65,12 +86,18 @@ function launcher(script, name) {
 }
 
 const suites = {
+  lint,
   unit,
   integration: launcher(path.join(root, 'test', 'integration', 'launch.mjs'), 'integration'),
   e2e: launcher(path.join(root, 'test', 'e2e', 'run.mjs'), 'e2e'),
   bench: launcher(path.join(root, 'test', 'bench', 'run.mjs'), 'bench'),
 };
-const defaults = ['unit', 'integration', 'e2e'].filter((name) => name === 'unit' || existsSync(path.join(root, 'test', name === 'e2e' ? 'e2e/run.mjs' : `${name}/launch.mjs`)));
+const defaults = ['lint', 'unit', 'integration', 'e2e'].filter(
+  (name) =>
+    name === 'lint' ||
+    name === 'unit' ||
+    existsSync(path.join(root, 'test', name === 'e2e' ? 'e2e/run.mjs' : `${name}/launch.mjs`)),
+);
 
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : defaults;
 for (const name of chosen) {
@@ -82,7 +109,8 @@ for (const name of chosen) {
 
 const rows = [];
 try {
-  await compile();
+  // The lint suite reads the sources; every other suite runs the compiled tree.
+  if (chosen.some((name) => name !== 'lint')) await compile();
   for (const name of chosen) {
     console.log(`\n=== ${name} ===`);
     const started = Date.now();

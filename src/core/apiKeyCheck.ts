@@ -15,6 +15,7 @@ export const API_KEY_PROBLEMS: Record<ApiKeyProblem, { template: string }> = {
 
 export function apiKeyProblem(key: string): ApiKeyProblem | undefined {
   if (!key) return 'empty';
+  // eslint-disable-next-line no-control-regex -- control characters are what this check refuses
   if (/[\u0000-\u001f\u007f]/.test(key)) return 'control';
   if (/\s/.test(key)) return 'space';
   if (/[^\u0021-\u007e]/.test(key)) return 'nonAscii';

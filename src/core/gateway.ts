@@ -9,13 +9,12 @@ import { API_KEY_PROBLEMS, apiKeyProblem } from './apiKeyCheck';
 import { readCapped } from './readCapped';
 import { StudioError, neverConnected, oneLine, redact, toStudioError } from './errors';
 import type { CreateTaskBody } from './request';
-import { type NormalisedAnswer, type SubmittedTask, type TaskState, normaliseAnswer, normaliseSubmit } from './taskState';
+import { type NormalisedAnswer, type SubmittedTask, type TaskRef, type TaskState, normaliseAnswer, normaliseSubmit } from './taskState';
 
 export const CREATE_PATH = '/tencent-vod/v1/aigc-image';
 export const DEFAULT_QUERY_PATH = '/tencent-vod/v1/query/{task_id}';
 
-/** Everything needed to find a task again, also after a window reload. */
-export type TaskRef = Pick<SubmittedTask, 'taskId' | 'statusUrl' | 'responseUrl' | 'cancelUrl'>;
+export type { TaskRef } from './taskState';
 
 export interface Exchange {
   method: string;
@@ -333,6 +332,11 @@ interface BodyFailure {
   requestId?: string;
 }
 
+/** A field of an answer where the protocol puts text: anything else (an object, a list) says nothing. */
+function textOf(value: unknown, fallback: string): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : fallback;
+}
+
 /** A create/query refused in the body: Tencent `Response.Error` or an envelope `code != 0`. */
 function errorInBody(parsed: unknown): BodyFailure | undefined {
   if (typeof parsed !== 'object' || parsed === null) return undefined;
@@ -341,15 +345,15 @@ function errorInBody(parsed: unknown): BodyFailure | undefined {
   const error = response?.Error as Record<string, unknown> | undefined;
   if (error && typeof error === 'object') {
     return {
-      code: String(error.Code ?? 'Error'),
-      message: String(error.Message ?? ''),
+      code: textOf(error.Code, 'Error'),
+      message: textOf(error.Message, ''),
       requestId: typeof response?.RequestId === 'string' ? response.RequestId : undefined,
     };
   }
   if ('code' in record && (typeof record.code === 'number' || typeof record.code === 'string')) {
     const code = Number(record.code);
     if (Number.isFinite(code) && code !== 0 && code !== 200) {
-      return { code: String(record.code), message: String(record.message ?? '') };
+      return { code: String(record.code), message: textOf(record.message, '') };
     }
   }
   return undefined;

@@ -17,9 +17,8 @@
  * refused folder. None of those ever deletes the record.
  */
 import { oneLine } from './errors';
-import type { TaskRef } from './gateway';
 import type { CreateTaskBody } from './request';
-import type { ResultImage, TaskState } from './taskState';
+import type { ResultImage, TaskRef, TaskState } from './taskState';
 
 export const RECORD_VERSION = 2;
 /** Results can be queried for about three days upstream; after that nothing can be collected. */

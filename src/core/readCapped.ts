@@ -9,7 +9,8 @@ export async function readCapped(response: Response, max: number): Promise<{ tex
   const chunks: Uint8Array[] = [];
   let size = 0;
   let truncated = false;
-  const reader = response.body.getReader();
+  // A fetch body's chunks are bytes; Node's fetch types leave them as `any`.
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();

@@ -39,6 +39,9 @@ export interface SubmittedTask {
   initial?: TaskState;
 }
 
+/** Everything needed to find a task again, also after a window reload. */
+export type TaskRef = Pick<SubmittedTask, 'taskId' | 'statusUrl' | 'responseUrl' | 'cancelUrl'>;
+
 /**
  * Optional fields never fail an answer: a gateway that sends `"FinishTime": "N/A"`, a null
  * progress or a number where a string belongs still has a task and its images. Such a value

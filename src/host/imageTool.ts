@@ -14,8 +14,6 @@ import { windowsReservedPart } from '../core/naming';
 import type { NotedRequest } from '../core/requestNotes';
 import { IMAGE_TOOL_NAME, type ImageToolInput, imageToolInputSchema } from '../shared/imageToolInput';
 import type { ApiKeyStore } from './apiKey';
-
-export type { ImageToolInput };
 import { setupMessage } from './connection';
 import { display, secretsInUse } from './display';
 import type { GenerationResult, GenerationService } from './generationService';
@@ -23,6 +21,8 @@ import type { Log } from './log';
 import { describeRequest } from './requestSummary';
 import { type Settings, defaultOutputConfig, readSettings } from './settings';
 import { type ImageTargetProblem, resolveImageTarget, resolveWorkspacePath } from './workspacePath';
+
+export type { ImageToolInput };
 
 export interface ImageToolDeps {
   log: Log;

@@ -1,5 +1,7 @@
 /** Loads the task engine (taskEngine.ts) on first use: activation evaluates none of it. */
-type TaskEngine = typeof import('./taskEngine');
+import type * as TaskEngineModule from './taskEngine';
+
+type TaskEngine = typeof TaskEngineModule;
 let engine: Promise<TaskEngine> | undefined;
 
 export function loadEngine(): Promise<TaskEngine> {

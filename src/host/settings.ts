@@ -1,16 +1,20 @@
 /** Settings are read here, in one place, into one parsed object. */
 import * as vscode from 'vscode';
 import { parseModelKey, type ModelSpec, MODELS } from '../core/models';
+import type { OutputConfig } from '../core/request';
+import type * as SettingsSchemaModule from '../core/settingsSchema';
 import type { CheckedSettings, SettingName } from '../core/settingsSchema';
 
 /**
  * The settings schema is zod, which activation does not load (see the footprint benchmark): it is
  * required on the first read of the settings, synchronously, as reading settings is.
  */
-function settingsSchema(): typeof import('../core/settingsSchema') {
-  return require('../core/settingsSchema') as typeof import('../core/settingsSchema');
+function settingsSchema(): typeof SettingsSchemaModule {
+  // A synchronous load on first use: an `import` would load zod at activation (esbuild keeps a
+  // require() inside a function lazy) and `import()` would make every settings read asynchronous.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see the comment above
+  return require('../core/settingsSchema') as typeof SettingsSchemaModule;
 }
-import type { OutputConfig } from '../core/request';
 
 export const SECTION = 'aigcImage';
 

@@ -11,8 +11,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskCollector } from '../core/collector';
+import type { DurationBook } from '../core/durationBook';
 import { StudioError } from '../core/errors';
-import type { TaskJournal } from '../core/journal';
+import type { Lease, TaskJournal } from '../core/journal';
 import {
   type LifecycleEvent,
   type Note,
@@ -63,7 +64,7 @@ export interface TaskView {
 
 export class TaskSupervisor implements vscode.Disposable {
   private journal: TaskJournal | undefined;
-  private durations: import('../core/durationBook').DurationBook | undefined;
+  private durations: DurationBook | undefined;
   /** The task engine, loaded with the journal (see openJournal). */
   private engine: Awaited<ReturnType<typeof loadEngine>> | undefined;
   private readonly collectors = new Map<string, TaskCollector>();
@@ -274,7 +275,7 @@ export class TaskSupervisor implements vscode.Disposable {
   private run(
     record: TaskRecord,
     connection: Connection,
-    lease: import('../core/journal').Lease,
+    lease: Lease,
     options: { backgroundAfter: number; body?: CreateTaskBody; lookNow?: boolean },
   ): TaskCollector {
     const journal = this.journal!;

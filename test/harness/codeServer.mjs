@@ -285,7 +285,9 @@ export async function startCodeServer({
     const killOnExit = () => {
       try {
         process.kill(-pgid, 'SIGKILL');
-      } catch {}
+      } catch {
+        // the group is gone already
+      }
     };
     process.on('exit', killOnExit);
 
@@ -296,12 +298,16 @@ export async function startCodeServer({
       process.off('exit', killOnExit);
       try {
         process.kill(-pgid, 'SIGTERM');
-      } catch {}
+      } catch {
+        // the group is gone already
+      }
       const deadline = Date.now() + 3000;
       while (Date.now() < deadline && (!exited || groupAlive(pgid))) await sleep(100);
       try {
         process.kill(-pgid, 'SIGKILL');
-      } catch {}
+      } catch {
+        // it ended within the grace period
+      }
       await Promise.race([exitPromise, sleep(2000)]);
       await new Promise((r) => (log ? log.end(r) : r(undefined)));
       await fs.rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => {});
@@ -319,7 +325,9 @@ export async function startCodeServer({
       try {
         const res = await fetch(`${url}healthz`, { signal: AbortSignal.timeout(2000) });
         if (res.ok) break;
-      } catch {}
+      } catch {
+        // not listening yet: look again until the deadline
+      }
       if (Date.now() > deadline) {
         const out = output();
         await stop();

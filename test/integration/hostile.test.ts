@@ -183,7 +183,7 @@ describe('a hostile repository reaches nothing outside', () => {
   it('a sidecar naming files outside (absolute, network, ..) never leads to reading them', async () => {
     const file = vscode.Uri.joinPath(workspaceRoot(), 'art', 'older', 'stolen.json');
     const sidecar = parseSidecar(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)))!;
-    const entry = { id: file.toString(), sidecarUri: file, imageUri: vscode.Uri.joinPath(file, '..', 'stolen.png'), sidecar, createdAt: 0, sidecarMtime: 0 } as GalleryEntry;
+    const entry: GalleryEntry = { id: file.toString(), sidecarUri: file, imageUri: vscode.Uri.joinPath(file, '..', 'stolen.png'), sidecar, createdAt: 0, sidecarMtime: 0 };
     const { references, missing } = await savedReferences(entry);
     assert.deepEqual(references, [], 'no reference found outside');
     assert.equal(missing.length, 3);

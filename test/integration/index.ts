@@ -9,16 +9,11 @@
  */
 import { appendFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
+import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { exists } from '../../src/host/fileStat';
 
-interface MochaTest {
-  fullTitle(): string;
-  duration?: number;
-}
-
 export async function run(): Promise<void> {
-  const { Mocha } = require('mocha') as { Mocha: new (options: object) => MochaInstance };
   const resultFile = process.env.AIGC_TEST_RESULT_FILE;
   const phase = (await markerExists('.hostile-workspace')) ? 3 : (await markerExists('.reload-test.json')) ? 2 : 1;
   // Decided once, before any test runs: phase 1's reload test writes the marker itself.
@@ -42,16 +37,10 @@ export async function run(): Promise<void> {
       if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
       else resolve();
     });
-    runner.on('pass', (test: MochaTest) => record({ event: 'pass', title: test.fullTitle(), ms: test.duration }));
-    runner.on('fail', (test: MochaTest, error: Error) => record({ event: 'fail', title: test.fullTitle(), error: String(error?.stack ?? error) }));
-    runner.on('pending', (test: MochaTest) => record({ event: 'pending', title: test.fullTitle() }));
+    runner.on('pass', (test) => record({ event: 'pass', title: test.fullTitle(), ms: test.duration }));
+    runner.on('fail', (test, error: Error) => record({ event: 'fail', title: test.fullTitle(), error: String(error?.stack ?? error) }));
+    runner.on('pending', (test) => record({ event: 'pending', title: test.fullTitle() }));
   });
-}
-
-interface MochaInstance {
-  addFile(file: string): void;
-  loadFilesAsync(): Promise<void>;
-  run(done: (failures: number) => void): { on(event: string, listener: (...args: never[]) => void): void };
 }
 
 async function markerExists(name: string): Promise<boolean> {

@@ -99,7 +99,7 @@ describe('tasks across extension hosts', () => {
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', followDoc(), new vscode.Range(at, at));
     const fix = actions.find((a) => a.title.startsWith('Generate image for assets/reload/lighthouse.jpg with'));
     assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
-    void vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+    void vscode.commands.executeCommand(fix.command!.command, ...((fix.command!.arguments ?? []) as unknown[]));
     const record = await waitFor('the quick fix\'s task to be recorded as submitted', () =>
       api().then((a) => a.pendingTasks().find((r) => r.body.prompt === FOLLOWED && r.phase === 'waiting')),
     );

@@ -86,10 +86,10 @@ describe('ways in: the agent tool and the missing-image quick fix', () => {
     const fix = actions.find((a) => a.title.startsWith('Generate image for assets/fix/fox.png with'));
     assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     assert.ok(actions.some((a) => a.title === 'Generate image for assets/fix/fox.png…'));
-    await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+    await vscode.commands.executeCommand(fix.command!.command, ...((fix.command!.arguments ?? []) as unknown[]));
     assert.ok(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'fix', 'fox.png')));
     const [create] = (await sim.requests()).filter((r) => r.method === 'POST');
-    assert.equal(JSON.parse(create!.body).prompt, 'A red fox in the snow', 'the alt text is the prompt');
+    assert.equal((JSON.parse(create!.body) as { prompt: string }).prompt, 'A red fox in the snow', 'the alt text is the prompt');
     const after = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc, new vscode.Range(at, at));
     assert.ok(!after.some((a) => a.title.startsWith('Generate image for')), 'no fix once the image exists');
   });
@@ -103,7 +103,7 @@ describe('ways in: the agent tool and the missing-image quick fix', () => {
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc, new vscode.Range(at, at));
     const fix = actions.find((a) => a.title === 'Generate image for assets/fix/owl.png…');
     assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
-    await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+    await vscode.commands.executeCommand(fix.command!.command, ...((fix.command!.arguments ?? []) as unknown[]));
     // What the webview reports once it has applied the host's fill: the form as the user sees it.
     const shown = await waitFor('the Studio to show the filled-in form', async () => (await api()).studio.shownForm());
     assert.deepEqual(shown, { prompt: 'A snowy owl on a fence post', target: 'assets/fix/owl.png' });
@@ -123,12 +123,12 @@ describe('ways in: the agent tool and the missing-image quick fix', () => {
     const at = document.positionAt(document.getText().indexOf('team.jpg'));
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc, new vscode.Range(at, at));
     const fix = actions.find((a) => a.title.includes('team.jpg with'))!;
-    await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+    await vscode.commands.executeCommand(fix.command!.command, ...((fix.command!.arguments ?? []) as unknown[]));
     assert.ok(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'fix', 'team.png')), 'saved as .png');
     assert.ok(!(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'fix', 'team.jpg'))), 'no PNG bytes in a .jpg');
     assert.match(editor.document.getText(), /src="\.\.\/assets\/fix\/team\.png"/);
     const [create] = (await sim.requests()).filter((r) => r.method === 'POST');
-    assert.equal(JSON.parse(create!.body).output_config.aspect_ratio, '16:9', 'width × height became the aspect ratio');
+    assert.equal((JSON.parse(create!.body) as { output_config: { aspect_ratio?: string } }).output_config.aspect_ratio, '16:9', 'width × height became the aspect ratio');
     await vscode.commands.executeCommand('undo');
     assert.match(editor.document.getText(), /team\.jpg/, 'the edit is undoable');
   });

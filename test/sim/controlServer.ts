@@ -29,7 +29,11 @@ function reviveFault(fault: Fault): Fault {
 }
 
 export async function startControlServer(sim: Simulator): Promise<ControlServer> {
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => {
+    // Only a failure after the answer has started is left: the connection is all that can end.
+    answer(req, res).catch(() => res.destroy());
+  });
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const send = (status: number, value: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(value));
@@ -64,7 +68,7 @@ export async function startControlServer(sim: Simulator): Promise<ControlServer>
     } catch (error) {
       send(500, { error: String(error) });
     }
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -139,6 +139,15 @@ describe('faults become typed, one-line errors', () => {
     });
   }
 
+  it('an error whose code is not text is shown without "[object Object]"', async () => {
+    sim.configure({ mode: 'native' });
+    // A gateway can send any JSON where the protocol puts a string: here an object as Response.Error.Code.
+    sim.fault({ route: 'create', fault: { kind: 'bodyError', code: { reason: 'busy' } as unknown as string, message: 'model busy' }, times: 1 });
+    const error = await expectError(client().submit(body), 'badRequest');
+    assert.match(error.message, /model busy/);
+    assert.doesNotMatch(error.message, /\[object Object\]/);
+  });
+
   it('a slow answer hits the per-request timeout', async () => {
     sim.fault({ route: 'create', fault: { kind: 'slow', delayMs: 3000 }, times: 1 });
     const error = await expectError(client({ requestTimeoutMs: 300 }).submit(body), 'network');

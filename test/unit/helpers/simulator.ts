@@ -25,7 +25,7 @@ export function useSimulator(options: Partial<SimOptions> = {}): Simulator {
     get(_target, property) {
       if (!started) throw new Error(`the simulator is not running (asked for ${String(property)})`);
       const value: unknown = Reflect.get(started, property);
-      return typeof value === 'function' ? value.bind(started) : value;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(started) : value;
     },
   });
 }
