@@ -80,6 +80,15 @@ export function describedImage(sidecarPath: string, sidecar: Sidecar): { file: s
   return old ? { file: old.file, legacy: true } : undefined;
 }
 
+/**
+ * One entry per image: where an image has both this version's sidecar and an earlier version's
+ * (an old `hero.json` left beside a new `hero.png.json`), the current one is kept.
+ */
+export function onePerImage<T extends { image: string; legacy?: boolean }>(entries: readonly T[]): T[] {
+  const current = new Set(entries.filter((e) => !e.legacy).map((e) => e.image));
+  return entries.filter((e) => !e.legacy || !current.has(e.image));
+}
+
 function isPlainName(file: string): boolean {
   return file !== '' && file !== '.' && file !== '..' && !file.includes('/') && !file.includes('\\');
 }

@@ -15,7 +15,7 @@ import { type TaskRecord, type TaskTarget, advance, newRecord } from '../../src/
 import { pollUntilDone } from '../../src/core/poll';
 import { buildSidecar, parseSidecar, provenanceUrl } from '../../src/core/sidecar';
 import type { TaskState } from '../../src/core/taskState';
-import { bytesReadByThisProcess, canCountReads } from './helpers/processIo';
+import { bytesReadByThisProcess, canCountReads } from '../support/processIo';
 import { useSimulator } from './helpers/simulator';
 
 type Succeeded = Extract<TaskState, { status: 'succeeded' }>;

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { buildSidecar, type Sidecar } from '../../src/core/sidecar';
-import { MAX_SIDECAR_BYTES, describedImage, readSidecarFile } from '../../src/core/sidecarFile';
-import { bytesReadByThisProcess, canCountReads } from './helpers/processIo';
+import { MAX_SIDECAR_BYTES, describedImage, onePerImage, readSidecarFile } from '../../src/core/sidecarFile';
+import { bytesReadByThisProcess, canCountReads } from '../support/processIo';
 
 const POSIX = process.platform !== 'win32';
 let dir: string;
@@ -104,4 +104,18 @@ describe('which image a sidecar describes', () => {
       assert.deepEqual(describedImage(path.join(dir, name), sidecar), expected);
     });
   }
+});
+
+describe('one result per image', () => {
+  it('an earlier version’s hero.json left beside hero.png.json is not shown a second time', () => {
+    const entries = [
+      { id: 'hero.json', image: 'hero.png', legacy: true },
+      { id: 'hero.png.json', image: 'hero.png' },
+      { id: 'old.json', image: 'old.png', legacy: true },
+    ];
+    assert.deepEqual(
+      onePerImage(entries).map((e) => e.id),
+      ['hero.png.json', 'old.json'],
+    );
+  });
 });
