@@ -246,7 +246,18 @@ function prepareHostileWorkspace(temp, sim) {
   // Huge and compressible: megabytes of spaces inside a valid sidecar.
   for (let i = 0; i < 3; i++) place(`huge-${i}`, JSON.stringify(sidecar(`huge-${i}`, [], `huge ${i}`)).replace('"prompt":', `"padding": "${' '.repeat(8 * 1024 * 1024)}", "prompt":`));
   for (let i = 0; i < 5000; i++) place(`many-${i}`, sidecar(`many-${i}`, [], `ordinary result ${i}`));
+  plantSidecarTraps(hostile);
   return hostile;
+}
+
+/**
+ * Files where an earlier version put the sidecars of images not made yet (`assets/<name>.json`
+ * beside a missing `assets/<name>.png`): named pipes, which block whoever opens them, and a link
+ * to /dev/zero, which never ends. Neither can be committed portably, so they are made here.
+ */
+function plantSidecarTraps(hostile) {
+  for (const name of ['piped', 'piped-too']) execFileSync('mkfifo', [path.join(hostile, 'assets', `${name}.json`)]);
+  symlinkSync('/dev/zero', path.join(hostile, 'assets', 'zeroed.json'));
 }
 
 main().catch((error) => {

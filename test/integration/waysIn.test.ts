@@ -43,7 +43,7 @@ describe('ways in: the agent tool and the missing-image quick fix', () => {
     assert.match(text, /!\[A friendly robot mascot\]\(assets\/tool\/mascot\.png\)/);
     const file = vscode.Uri.joinPath(workspaceRoot(), 'assets', 'tool', 'mascot.png');
     assert.ok(await exists(file));
-    assert.ok(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'tool', 'mascot.json')), 'with its sidecar');
+    assert.ok(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'tool', 'mascot.png.json')), 'with its sidecar');
   });
 
   it('a refused prompt returns the refusal as text, not an exception', async () => {
