@@ -175,9 +175,9 @@ describe('in a hostile repository, files planted where sidecars go are never ope
     const pipe = path.join(assets(), 'piped.json');
     const invoked = invokeTool({ prompt: 'a lantern beside a pipe', targetPath: 'assets/piped.png' });
     try {
-      await waitFor('assets/piped.png.json', () => existsSync(path.join(assets(), 'piped.png.json')) || undefined, 60_000);
+      assert.equal(await doneUnlessOpened('assets/piped.png.json', () => existsSync(path.join(assets(), 'piped.png.json')), [pipe]), 'done', 'the pipe was opened');
     } finally {
-      releasePipe(pipe);
+      releasePipes([pipe]);
     }
     assert.match(await invoked, /Saved assets\/piped\.png/);
     assert.ok(lstatSync(pipe).isFIFO(), 'the pipe is still there, a pipe');
@@ -189,6 +189,7 @@ describe('in a hostile repository, files planted where sidecars go are never ope
       if (lstatSync(file).isFile()) assert.ok(!readFileSync(file).includes(key), `no key in ${name}`);
     }
     await waitFor('the result in the Studio', () => api().then((a) => ((a.studio.resultCount() ?? 0) > before ? true : undefined)));
+    assert.equal(releasePipes([pipe]), false, 'the Studio opened the pipe');
   });
 
   it('with sidecars turned off, the Studio neither opens a pipe nor follows a link to /dev/zero where an old sidecar would be: it logs them and reads next to nothing', async function () {
@@ -199,12 +200,14 @@ describe('in a hostile repository, files planted where sidecars go are never ope
       const before = await studioResults();
       for (const name of ['piped-too', 'zeroed']) {
         const planted = path.join(assets(), `${name}.json`);
+        // Only a pipe can tell that it was opened; /dev/zero always takes a writer.
+        const pipes = lstatSync(planted).isFIFO() ? [planted] : [];
         const readBefore = await bytesReadByThisProcess();
         const invoked = invokeTool({ prompt: `no sidecar beside ${name}`, targetPath: `assets/${name}.png` });
         try {
-          await waitFor(`the log to name ${planted}`, () => loggedAsSkipped([planted]), 60_000);
+          assert.equal(await doneUnlessOpened(`the log to name ${planted}`, () => loggedAsSkipped([planted]), pipes), 'done', `${planted} was opened`);
         } finally {
-          releasePipe(planted);
+          releasePipes(pipes);
         }
         assert.match(await invoked, new RegExp(`Saved assets/${name}\\.png`));
         const read = (await bytesReadByThisProcess()) - readBefore;
@@ -232,14 +235,14 @@ describe('in a hostile repository, files planted where sidecars go are never ope
       // A link that stays inside the workspace, to a real sidecar: still never followed.
       symlinkSync(path.join(results, 'many-1.json'), link);
       copyFileSync(image, path.join(results, 'linked-in.png'));
-      await waitFor('the log to name every planted file', () => loggedAsSkipped([...pipes, link]), 60_000);
+      assert.equal(await doneUnlessOpened('the log to name every planted file', () => loggedAsSkipped([...pipes, link]), pipes), 'done', 'a pipe was opened');
       const sidecar = JSON.parse(readFileSync(path.join(results, 'many-1.json'), 'utf8')) as { images: { file: string }[] };
       writeFileSync(path.join(results, 'after-traps.png.json'), JSON.stringify({ ...sidecar, taskId: 'after-traps', prompt: 'placed after the traps', images: [{ ...sidecar.images[0], file: 'after-traps.png' }] }));
       copyFileSync(image, path.join(results, 'after-traps.png'));
       const after = await waitFor('the result placed after them', () => api().then((a) => ((a.studio.resultCount() ?? 0) > before ? a.studio.resultCount() : undefined)));
       assert.equal(after, before + 1, 'only the ordinary result was added');
     } finally {
-      for (const pipe of pipes) releasePipe(pipe);
+      releasePipes(pipes);
     }
   });
 });
@@ -255,20 +258,30 @@ async function studioResults(): Promise<number> {
   return waitFor('the gallery to load', () => api().then((a) => a.studio.resultCount()), 90_000);
 }
 
-async function loggedAsSkipped(files: readonly string[]): Promise<true | undefined> {
+async function loggedAsSkipped(files: readonly string[]): Promise<boolean> {
   const log = (await api()).recentLog();
-  return files.every((file) => log.some((line) => line.includes(`${file} was not read as a sidecar`))) || undefined;
+  return files.every((file) => log.some((line) => line.includes(`${file} was not read as a sidecar`)));
+}
+
+/** Waits until `done` holds, or until something opens one of `pipes` for reading (let go at once). */
+function doneUnlessOpened(what: string, done: () => Promise<boolean> | boolean, pipes: readonly string[]): Promise<'done' | 'opened'> {
+  return waitFor(what, async () => (releasePipes(pipes) ? 'opened' : (await done()) ? 'done' : undefined), 60_000);
 }
 
 /**
- * Lets go of whoever waits on a pipe (a writer that opens and closes at once: the reader sees
- * the end), so a reader that should never have opened it fails its test instead of hanging the
- * window. With no reader there is nothing to let go of (ENXIO).
+ * True when something has one of the pipes open for reading. A writer that opens and closes at
+ * once lets it go (it reads the end), so a reader that should never have opened a pipe fails its
+ * test instead of hanging the window. With no reader, opening fails (ENXIO) and nothing changes.
  */
-function releasePipe(pipe: string): void {
-  try {
-    closeSync(openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK));
-  } catch {
-    // no reader, or no pipe: nothing waits on it
-  }
+function releasePipes(pipes: readonly string[]): boolean {
+  return pipes
+    .map((pipe) => {
+      try {
+        closeSync(openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK));
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .some(Boolean);
 }
