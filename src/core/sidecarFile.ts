@@ -97,12 +97,13 @@ async function readAtMost(handle: FileHandle, limit: number, expected: number): 
   const chunks: Buffer[] = [];
   let total = 0;
   while (total < limit) {
-    // The first read asks for one byte more than the file's size: a file that grew is still seen whole.
+    // Each read asks for more than the file's size: a short read is its end (one read for a
+    // sidecar), and a file that grew meanwhile is still seen whole, up to the limit.
     const chunk = Buffer.allocUnsafe(Math.min(limit - total, Math.max(expected - total + 1, 4096)));
     const { bytesRead } = await handle.read(chunk, 0, chunk.length, total);
-    if (bytesRead === 0) break;
     chunks.push(chunk.subarray(0, bytesRead));
     total += bytesRead;
+    if (bytesRead < chunk.length) break;
   }
   return Buffer.concat(chunks, total);
 }
