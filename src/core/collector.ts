@@ -337,6 +337,7 @@ export class TaskCollector {
         signal,
         maxBytes: this.deps.maxBytes,
         now: this.now,
+        log: (level, message) => this.log(level, message),
       });
       this.landingFailures = 0;
       if (this.current.phase === 'landed') this.log('info', `task ${this.current.ref?.taskId} saved ${this.files().join(', ')}`);

@@ -5,21 +5,23 @@
  * images not yet landed and never makes a second copy:
  *
  *   fetch to `.aigc-<record>-<n>.part`  → journal "placing <name> <sha256>"
- *   link the temp file to <name>        → write <name>.json (the sidecar)
+ *   link the temp file to <name>        → write <name>.json (the sidecar, `hero.png.json`)
  *   journal "landed"                    → remove the temp file
  *
  * A resume that finds "placing" looks at <name>: the same bytes (by hash) mean it is ours and
- * only the sidecar may be missing; otherwise the temp file (if whole) or a new fetch is placed.
+ * only the sidecar may be missing (an earlier version may have written it as `hero.json`);
+ * otherwise the temp file (if whole) or a new fetch is placed.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { MAX_NAME_ATTEMPTS, exists, fetchImageTo, linkExclusive, noFreeName } from './download';
 import { StudioError, toStudioError } from './errors';
 import { type LandedFile, type LifecycleEvent, type TaskRecord } from './lifecycle';
-import { candidateName, isInside, isReallyInside, resolveOutputDir, resultBaseName, sidecarPathFor } from './naming';
-import { type SidecarReference, buildSidecar, parseSidecar, sidecarText } from './sidecar';
+import { candidateName, isInside, isReallyInside, legacySidecarPathFor, resolveOutputDir, resultBaseName, sidecarPathFor } from './naming';
+import { type SidecarReference, buildSidecar, sidecarText, withoutSecrets } from './sidecar';
+import { readSidecarFile, suspicion } from './sidecarFile';
 
 export interface LandingDeps {
   /** Advances the record by an event and journals it; resolves to the record as it now is. */
@@ -33,6 +35,8 @@ export interface LandingDeps {
   signal?: AbortSignal;
   maxBytes?: number;
   now?: () => number;
+  /** Where a file found at a sidecar's name that no version of this extension writes is reported. */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
 /** A landing step failed for one image; `error` says why. */
@@ -130,7 +134,7 @@ async function landOne(record: TaskRecord, index: number, dir: string, deps: Lan
   // A resume: the image may be in place already (the host went away before journalling it).
   if (image.placing) {
     if ((await exists(image.placing.path)) && (await sha256Of(image.placing.path)) === image.placing.sha256) {
-      return finishImage(current, index, image.placing, deps);
+      return finishImage(current, index, image.placing, deps, { resumed: true });
     }
   }
 
@@ -161,7 +165,7 @@ async function landOne(record: TaskRecord, index: number, dir: string, deps: Lan
   const count = record.images!.length;
   const base = exact
     ? `${path.basename(exact, path.extname(exact))}${count > 1 ? `-${index + 1}` : ''}`
-    : resultBaseName(record.body.prompt, record.ref?.taskId ?? record.id, index, count);
+    : resultBaseName(record.body.prompt, withoutSecrets(record.ref?.taskId ?? record.id, secretsOf(deps)), index, count);
   // Try the name chosen before the restart first, then the next free ones.
   const names = image.placing?.path && path.dirname(image.placing.path) === dir ? [image.placing.path] : [];
   for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) names.push(path.join(dir, candidateName(base, extension, attempt)));
@@ -179,45 +183,69 @@ async function landOne(record: TaskRecord, index: number, dir: string, deps: Lan
   throw noFreeName(base, dir);
 }
 
-/** The image is in place: write its sidecar (unless one of ours is there) and journal it as landed. */
-async function finishImage(record: TaskRecord, index: number, file: LandedFile, deps: LandingDeps): Promise<TaskRecord> {
+/**
+ * The image is in place: write its sidecar (unless one of ours is there) and journal it as landed.
+ * A resumed image may have its sidecar already, under this version's name or an earlier one's.
+ */
+async function finishImage(record: TaskRecord, index: number, file: LandedFile, deps: LandingDeps, options: { resumed?: boolean } = {}): Promise<TaskRecord> {
   const landed: LandedFile = { ...file };
   if (record.target.writeSidecar) {
+    const taskId = record.ref?.taskId ?? record.id;
     const sidecar = sidecarPathFor(file.path);
-    const image = record.images![index]!;
-    const now = new Date((deps.now ?? Date.now)());
-    const content = buildSidecar({
-      taskId: record.ref?.taskId ?? record.id,
-      requestId: record.requestId,
-      body: record.body,
-      references: sidecarReferences(record),
-      images: [
-        {
-          file: path.basename(file.path),
-          url: image.url,
-          ...(image.fileId ? { fileId: image.fileId } : {}),
-          ...(image.expiresAt ? { expiresAt: image.expiresAt } : {}),
-          ...(image.storageMode ? { storageMode: image.storageMode } : {}),
-          format: file.format,
-          bytes: file.bytes,
-          sha256: file.sha256,
-        },
-      ],
-      apiOrigin: deps.apiOrigin,
-      submittedAt: new Date(record.submittedAt ?? record.createdAt),
-      finishedAt: record.finishedAt ? new Date(record.finishedAt) : undefined,
-      savedAt: now,
-      extensionVersion: deps.extensionVersion,
-    });
-    if (await placeWhole(path.join(path.dirname(sidecar), `${TEMP_PREFIX}${record.id}-${index}.sidecar.part`), sidecar, sidecarText(content))) {
+    const content = sidecarFor(record, index, file, deps);
+    const ours = (candidate: string) => isOurSidecar(candidate, [taskId, content.taskId], deps);
+    if (options.resumed && (await ours(legacySidecarPathFor(file.path)))) {
+      landed.sidecar = legacySidecarPathFor(file.path);
+    } else if (await placeWhole(path.join(path.dirname(sidecar), `${TEMP_PREFIX}${record.id}-${index}.sidecar.part`), sidecar, sidecarText(content))) {
       landed.sidecar = sidecar;
-    } else {
-      // Written before the host went away, or a stranger's file of the same name: only ours counts.
-      const existing = parseSidecar(await readFile(sidecar, 'utf8').catch(() => ''));
-      if (existing?.taskId === content.taskId) landed.sidecar = sidecar;
+    } else if (await ours(sidecar)) {
+      // Written before the host went away; a stranger's file of the same name is left alone.
+      landed.sidecar = sidecar;
     }
   }
   return deps.apply({ type: 'imageLanded', index, file: landed });
+}
+
+function sidecarFor(record: TaskRecord, index: number, file: LandedFile, deps: LandingDeps) {
+  const image = record.images![index]!;
+  return buildSidecar({
+    secrets: secretsOf(deps),
+    taskId: record.ref?.taskId ?? record.id,
+    requestId: record.requestId,
+    body: record.body,
+    references: sidecarReferences(record),
+    images: [
+      {
+        file: path.basename(file.path),
+        url: image.url,
+        ...(image.fileId ? { fileId: image.fileId } : {}),
+        ...(image.expiresAt ? { expiresAt: image.expiresAt } : {}),
+        ...(image.storageMode ? { storageMode: image.storageMode } : {}),
+        format: file.format,
+        bytes: file.bytes,
+        sha256: file.sha256,
+      },
+    ],
+    apiOrigin: deps.apiOrigin,
+    submittedAt: new Date(record.submittedAt ?? record.createdAt),
+    finishedAt: record.finishedAt ? new Date(record.finishedAt) : undefined,
+    savedAt: new Date((deps.now ?? Date.now)()),
+    extensionVersion: deps.extensionVersion,
+  });
+}
+
+/** True when `file` is a sidecar of this task: a regular file (never a link), of a sidecar's size. */
+async function isOurSidecar(file: string, taskIds: readonly string[], deps: LandingDeps): Promise<boolean> {
+  const read = await readSidecarFile(file);
+  const why = suspicion(read);
+  if (why) deps.log?.('warn', `${file} was not read as a sidecar: ${why}`);
+  return 'sidecar' in read && taskIds.includes(read.sidecar.taskId);
+}
+
+/** The key, which nothing this writes into the workspace may contain (a gateway may echo it). */
+function secretsOf(deps: LandingDeps): string[] {
+  const key = deps.authorization?.replace(/^Bearer\s+/i, '').trim();
+  return key ? [key] : [];
 }
 
 /**

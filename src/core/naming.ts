@@ -1,7 +1,7 @@
 /**
  * Where results go and what they are called:
  * `<workspace>/<outputFolder>/<yyyy-mm-dd>/<slug-of-prompt>-<short task id>.<ext>`,
- * plus `<same name>.json`, the sidecar that makes the image reproducible.
+ * plus `<that name>.json` (`….png.json`), the sidecar that makes the image reproducible.
  * Nothing here ever replaces an existing file.
  */
 import { realpath } from 'node:fs/promises';
@@ -78,8 +78,17 @@ export function candidateName(base: string, extension: string, attempt: number):
   return attempt === 0 ? `${base}.${extension}` : `${base}-${attempt + 1}.${extension}`;
 }
 
-/** `dir/name.png` → `dir/name.json`. */
+/**
+ * `dir/name.png` → `dir/name.png.json`. The image's whole name, extension included, so a sidecar
+ * can never take a configuration file's name: an image asked for as `package.png` or
+ * `.vscode/settings.png` gets `package.png.json`, never `package.json` or `settings.json`.
+ */
 export function sidecarPathFor(imagePath: string): string {
+  return `${imagePath}.json`;
+}
+
+/** `dir/name.png` → `dir/name.json`: where earlier versions put the sidecar, still read when it is one. */
+export function legacySidecarPathFor(imagePath: string): string {
   const ext = path.extname(imagePath);
   return `${ext ? imagePath.slice(0, -ext.length) : imagePath}.json`;
 }

@@ -1,8 +1,18 @@
 /**
- * The sidecar `<image>.json`: everything needed to reproduce an image (the request
- * as sent, minus inline image bytes), where it came from, and when. The Studio's
+ * The sidecar `<image name>.json` (`hero.png.json`): everything needed to reproduce an image
+ * (the request as sent, minus inline image bytes), where it came from, and when. The Studio's
  * gallery is built from these files, so it survives reloads and travels with git.
- * Never holds the key: it is built from the request body and the answer only.
+ *
+ * It is committed, so it holds nothing that grants access: it is built from the request body
+ * and the answer only, every string in it has the key removed by value (a gateway may echo the
+ * key in a task id, a request id or a URL), and result URLs keep their origin and path only — a
+ * signed URL's query string is a credential for the file until it expires, and the origin and
+ * path say where the image came from, which is all provenance needs.
+ *
+ * Its name keeps the image's extension (not `hero.json`), so a sidecar can never take the name
+ * of a configuration file (`package.json`, `.vscode/settings.json`) beside an image asked for
+ * as `package.png`. Sidecars of earlier versions (`hero.json`) are still read where they are
+ * sidecars of the image beside them.
  */
 import * as z from 'zod/mini';
 import { withoutInlineImages } from './references';
@@ -74,6 +84,8 @@ export interface Sidecar {
 }
 
 export interface SidecarInput {
+  /** Values that must not appear anywhere in the sidecar (the API key). */
+  secrets?: readonly string[];
   taskId: string;
   requestId?: string;
   body: CreateTaskBody;
@@ -87,6 +99,12 @@ export interface SidecarInput {
 }
 
 export function buildSidecar(input: SidecarInput): Sidecar {
+  const forms = secretForms(input.secrets ?? []);
+  const images = input.images.map((image) => ({ ...image, url: provenanceUrl(scrub(image.url, forms)) }));
+  return scrub(assemble({ ...input, images }), forms);
+}
+
+function assemble(input: SidecarInput): Sidecar {
   return {
     kind: SIDECAR_KIND,
     version: SIDECAR_VERSION,
@@ -107,6 +125,43 @@ export function buildSidecar(input: SidecarInput): Sidecar {
     },
     generator: `AIGC Image Studio ${input.extensionVersion}`,
   };
+}
+
+const REDACTED = '***';
+
+/** Each secret as it may appear in text and in URLs; short values are left alone, as in the log. */
+function secretForms(secrets: readonly string[]): string[] {
+  const forms = secrets.filter((s) => s.length >= 4).flatMap((s) => [s, encodeURIComponent(s), encodeURI(s)]);
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+}
+
+/** `value` with every secret removed from every string in it (object keys too), as it may appear in text or a URL. */
+export function withoutSecrets<T>(value: T, secrets: readonly string[]): T {
+  return scrub(value, secretForms(secrets));
+}
+
+function scrub<T>(value: T, forms: readonly string[]): T {
+  if (forms.length === 0) return value;
+  if (typeof value === 'string') return forms.reduce((text, form) => text.split(form).join(REDACTED), value as string) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => scrub(item, forms)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [scrub(key, forms), scrub(item, forms)])) as T;
+  }
+  return value;
+}
+
+/**
+ * A result URL as a sidecar keeps it: origin and path, without query, fragment or user name and
+ * password, any of which may be what grants access to the file.
+ */
+export function provenanceUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.origin !== 'null') return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    // Not a URL Node can parse: cut the text instead.
+  }
+  return url.replace(/[?#][\s\S]*$/, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 }
 
 /** The sidecar as written to disk. */

@@ -1,13 +1,17 @@
 /**
- * The Studio's results: every sidecar (`<image>.json`) under the output folder of each
- * workspace folder, newest first, kept current by a file watcher. The sidecar is the
- * record, so the gallery survives reloads and arrives with a clone of the repository.
+ * The Studio's results: every sidecar (`<image>.json`, `hero.png.json`; an earlier version's
+ * `hero.json` too) under the output folder of each workspace folder, newest first, kept current
+ * by a file watcher. The sidecar is the record, so the gallery survives reloads and arrives with
+ * a clone of the repository — which is why it is read as core's sidecarFile reads it: never
+ * through a link, never a pipe or a device, never more than a sidecar's worth of bytes.
  */
+import { lstat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ReferenceSource } from '../core/references';
-import { isReallyInside, isUncPath } from '../core/naming';
+import { isReallyInside, isUncPath, legacySidecarPathFor, sidecarPathFor } from '../core/naming';
 import { type Sidecar, parseSidecar } from '../core/sidecar';
+import { MAX_SIDECAR_BYTES, type SidecarFile, describedImage, onePerImage, readSidecarFile, suspicion } from '../core/sidecarFile';
 import type { GalleryItem } from '../shared/protocol';
 import type { Log } from './log';
 import { readOutputSettings } from './settings';
@@ -25,6 +29,8 @@ export interface GalleryEntry {
   createdAt: number;
   /** The sidecar's modification time, so a re-read can skip unchanged files. */
   sidecarMtime: number;
+  /** Named as earlier versions named sidecars (`hero.json`): a `hero.png.json` beside it wins. */
+  legacy?: boolean;
 }
 
 /** Sidecars written outside the output folders (restyles saved beside their source). */
@@ -32,8 +38,6 @@ const EXTRA_KEY = 'aigcImage.gallery.extraSidecars';
 const MAX_EXTRA = 200;
 /** Sidecars looked for in the output folders (a repository may bring thousands). */
 const MAX_SIDECARS = 5000;
-/** A sidecar is a few KB (a 10 000-character prompt in Chinese makes ~60 KB); a larger file is not ours. */
-const MAX_SIDECAR_BYTES = 96 * 1024;
 /** The newest this many sidecars are read and parsed… */
 const MAX_SIDECARS_READ = 1000;
 /** …and no more than this many bytes of them in one scan, so a repository of huge sidecars stays cheap. */
@@ -82,9 +86,12 @@ export class Gallery implements vscode.Disposable {
     if (this.signature() !== before) this.changed.fire();
   }
 
-  /** Newest first. */
+  /** Newest first; one entry per image, its current sidecar preferred over an earlier version's. */
   list(): GalleryEntry[] {
-    return [...this.entries.values()].sort((a, b) => b.createdAt - a.createdAt);
+    const entries = [...this.entries.values()].map((entry) => ({ entry, image: entry.imageUri.toString(), legacy: entry.legacy }));
+    return onePerImage(entries)
+      .map(({ entry }) => entry)
+      .sort((a, b) => b.createdAt - a.createdAt);
   }
 
   get(id: string): GalleryEntry | undefined {
@@ -96,9 +103,9 @@ export class Gallery implements vscode.Disposable {
     await this.load();
     const ids: string[] = [];
     for (const file of files) {
-      const sidecarUri = vscode.Uri.file(sidecarPath(file));
-      const entry = await readEntry(sidecarUri);
+      const entry = await this.entryOfImage(file);
       if (!entry) continue;
+      const sidecarUri = entry.sidecarUri;
       this.entries.set(entry.id, entry);
       ids.push(entry.id);
       if (!this.outputRoots().some((root) => isUnder(root, sidecarUri))) await this.rememberExtra(entry.id);
@@ -131,6 +138,15 @@ export class Gallery implements vscode.Disposable {
 
   // --- reading -------------------------------------------------------------
 
+  /** The entry of an image just saved: its sidecar, or (written by an earlier version) its old-style one. */
+  private async entryOfImage(file: string): Promise<GalleryEntry | undefined> {
+    for (const sidecar of [sidecarPathFor(file), legacySidecarPathFor(file)]) {
+      const entry = await readEntry(vscode.Uri.file(sidecar), undefined, this.log);
+      if (entry) return entry;
+    }
+    return undefined;
+  }
+
   /** `<folder>/<outputFolder>` for each workspace folder, when that stays inside the folder. */
   private outputRoots(): vscode.Uri[] {
     return (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
@@ -160,7 +176,7 @@ export class Gallery implements vscode.Disposable {
     );
     const chosen = await newestWithinBudget(unique);
     const previous = new Map(this.entries);
-    const entries = await mapLimited(chosen, READ_CONCURRENCY, (uri) => readEntry(uri, previous.get(uri.toString())));
+    const entries = await mapLimited(chosen, READ_CONCURRENCY, (uri) => readEntry(uri, previous.get(uri.toString()), this.log));
     this.entries.clear();
     for (const entry of entries) if (entry) this.entries.set(entry.id, entry);
     this.log.debug('gallery', `${this.entries.size} result(s) from ${chosen.length} of ${unique.length} JSON file(s) in ${roots.length} output folder(s)`);
@@ -199,7 +215,7 @@ export class Gallery implements vscode.Disposable {
     let changed = false;
     const read = async (uri: vscode.Uri) => {
       // As in the full scan: a sidecar reached through a link out of the workspace is not read.
-      const entry = (await reallyInWorkspace(uri)) ? await readEntry(uri) : undefined;
+      const entry = (await reallyInWorkspace(uri)) ? await readEntry(uri, undefined, this.log) : undefined;
       if (entry) {
         this.entries.set(entry.id, entry);
         changed = true;
@@ -239,11 +255,6 @@ export class Gallery implements vscode.Disposable {
   }
 }
 
-function sidecarPath(image: string): string {
-  const ext = path.extname(image);
-  return `${ext ? image.slice(0, -ext.length) : image}.json`;
-}
-
 function isUnder(parent: vscode.Uri, child: vscode.Uri): boolean {
   if (parent.scheme !== child.scheme || parent.authority !== child.authority) return false;
   const relative = path.posix.relative(parent.path, child.path);
@@ -251,27 +262,19 @@ function isUnder(parent: vscode.Uri, child: vscode.Uri): boolean {
 }
 
 /**
- * A sidecar and the image it describes, or undefined for any other JSON file (or a missing
- * image). `previous` is reused when the sidecar has not changed since it was read.
+ * A sidecar and the image it describes, or undefined for any other file (or a missing image).
+ * `previous` is reused when the sidecar has not changed since it was read. A link, a pipe, a
+ * device or an oversized file at a sidecar's name is skipped and logged.
  */
-export async function readEntry(sidecarUri: vscode.Uri, previous?: GalleryEntry): Promise<GalleryEntry | undefined> {
-  let bytes: Uint8Array;
-  let sidecarMtime: number;
-  try {
-    const stat = await vscode.workspace.fs.stat(sidecarUri);
-    if (stat.size > MAX_SIDECAR_BYTES) return undefined;
-    sidecarMtime = stat.mtime;
-    if (previous && previous.sidecarMtime === sidecarMtime) return (await exists(previous.imageUri)) ? previous : undefined;
-    bytes = await vscode.workspace.fs.readFile(sidecarUri);
-  } catch {
-    return undefined;
-  }
-  const sidecar = parseSidecar(new TextDecoder().decode(bytes)) as SavedResult | undefined;
-  if (!sidecar || sidecar.images.length === 0) return undefined;
-  const base = path.posix.basename(sidecarUri.path).replace(/\.json$/i, '');
-  const image = sidecar.images.find((i) => i.file.replace(/\.[^.]+$/, '') === base) ?? sidecar.images[0]!;
-  // The sidecar names its image; a name that climbs out of the folder is not followed.
-  if (image.file.includes('/') || image.file.includes('\\') || image.file === '..') return undefined;
+export async function readEntry(sidecarUri: vscode.Uri, previous?: GalleryEntry, log?: Pick<Log, 'warn'>): Promise<GalleryEntry | undefined> {
+  if (previous && previous.sidecarMtime === (await unchangedMtime(sidecarUri))) return (await exists(previous.imageUri)) ? previous : undefined;
+  const read = await readSidecarAt(sidecarUri);
+  const why = suspicion(read);
+  if (why) log?.warn('gallery', `${sidecarUri.fsPath} was not read as a sidecar: ${why}`);
+  if (!('sidecar' in read)) return undefined;
+  const { sidecar } = read;
+  const image = describedImage(sidecarUri.path, sidecar);
+  if (!image) return undefined;
   const imageUri = vscode.Uri.joinPath(sidecarUri, '..', image.file);
   let mtime: number;
   try {
@@ -280,7 +283,47 @@ export async function readEntry(sidecarUri: vscode.Uri, previous?: GalleryEntry)
     return undefined;
   }
   const saved = Date.parse(sidecar.timings.savedAt);
-  return { id: sidecarUri.toString(), sidecarUri, imageUri, sidecar, createdAt: Number.isFinite(saved) ? saved : mtime, sidecarMtime };
+  return {
+    id: sidecarUri.toString(),
+    sidecarUri,
+    imageUri,
+    sidecar,
+    createdAt: Number.isFinite(saved) ? saved : mtime,
+    sidecarMtime: read.mtimeMs,
+    ...(image.legacy ? { legacy: true } : {}),
+  };
+}
+
+/** The sidecar at `uri`, read as core reads sidecars on disk. */
+async function readSidecarAt(uri: vscode.Uri): Promise<SidecarFile> {
+  if (uri.scheme === 'file') return readSidecarFile(uri.fsPath);
+  // A virtual file system offers no bounded read and no file handle: its stat is the check.
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.type & vscode.FileType.SymbolicLink) return { skipped: 'link', bytesRead: 0 };
+    if (!(stat.type & vscode.FileType.File)) return { skipped: 'notAFile', bytesRead: 0 };
+    if (stat.size > MAX_SIDECAR_BYTES) return { skipped: 'tooLarge', bytesRead: 0 };
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    if (bytes.length > MAX_SIDECAR_BYTES) return { skipped: 'tooLarge', bytesRead: bytes.length };
+    const sidecar = parseSidecar(new TextDecoder().decode(bytes));
+    return sidecar ? { sidecar, mtimeMs: stat.mtime, bytesRead: bytes.length } : { skipped: 'notASidecar', bytesRead: bytes.length };
+  } catch {
+    return { skipped: 'missing', bytesRead: 0 };
+  }
+}
+
+/** The modification time of a sidecar that is still a regular file (a link never matches). */
+async function unchangedMtime(uri: vscode.Uri): Promise<number | undefined> {
+  try {
+    if (uri.scheme === 'file') {
+      const stat = await lstat(uri.fsPath);
+      return stat.isFile() ? stat.mtimeMs : undefined;
+    }
+    const stat = await vscode.workspace.fs.stat(uri);
+    return stat.type === vscode.FileType.File ? stat.mtime : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function reallyInWorkspace(uri: vscode.Uri): Promise<boolean> {

@@ -62,7 +62,7 @@ export const scenarios = [
       });
       const image = files.find((f) => /^a-lighthouse-on-a-cliff-at-dusk-watercolor-[a-z0-9]{8}\.png$/.test(path.basename(f)));
       assert.ok(image, `image named after the prompt in ${files.map((f) => path.basename(f)).join(', ')}`);
-      const sidecar = JSON.parse(readFileSync(image.replace(/\.png$/, '.json'), 'utf8'));
+      const sidecar = JSON.parse(readFileSync(`${image}.json`, 'utf8'));
       assert.equal(sidecar.prompt, 'A lighthouse on a cliff at dusk, watercolor');
       assert.equal(sidecar.request.file_infos.length, 1, 'the attached workspace image was sent');
       assert.ok(!JSON.stringify(sidecar).includes(sim.apiKey), 'no key in the sidecar');
@@ -105,7 +105,7 @@ export const scenarios = [
       });
       const image = files.find((f) => path.basename(f).startsWith('restyle-as-pixel-art-') && f.endsWith('.png'));
       assert.ok(image, 'restyled image saved');
-      const sidecar = JSON.parse(readFileSync(image.replace(/\.png$/, '.json'), 'utf8'));
+      const sidecar = JSON.parse(readFileSync(`${image}.json`, 'utf8'));
       assert.deepEqual(sidecar.references.map((r) => r.path), ['assets/hero.png']);
       await frame.locator('[data-testid=gallery-item]', { hasText: 'Restyle as pixel art' }).first().waitFor({ timeout: 20_000 });
       await shot('07-restyle-in-gallery');
@@ -340,7 +340,7 @@ scenarios.push({
     const target = path.join(workspace, 'assets', 'night', 'lantern.png');
     await until('assets/night/lantern.png on disk', () => existsSync(target));
     assert.ok(isPng(target));
-    const sidecar = await until('its sidecar', () => (existsSync(target.replace(/\.png$/, '.json')) ? JSON.parse(readFileSync(target.replace(/\.png$/, '.json'), 'utf8')) : undefined));
+    const sidecar = await until('its sidecar', () => (existsSync(`${target}.json`) ? JSON.parse(readFileSync(`${target}.json`, 'utf8')) : undefined));
     assert.equal(sidecar.prompt, 'A paper lantern glowing at dusk');
     assert.equal(sidecar.request.output_config.aspect_ratio, '16:9');
     // Saved: the form lets go of the target, so a second Generate cannot aim at a file that exists.

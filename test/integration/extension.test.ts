@@ -56,7 +56,7 @@ describe('AIGC Image Studio in VS Code', () => {
     assert.match(image.path, /\/a-tiny-robot-watering-plants-[a-z0-9]+\.png$/i);
     const bytes = await vscode.workspace.fs.readFile(image);
     assert.deepEqual([...bytes.subarray(0, 4)], PNG);
-    const sidecar = await readJson(vscode.Uri.file(image.fsPath.replace(/\.png$/, '.json')));
+    const sidecar = await readJson(vscode.Uri.file(`${image.fsPath}.json`));
     const [task] = await sim.tasks();
     assert.equal(sidecar.taskId, task!.id);
     assert.equal(sidecar.prompt, 'A tiny robot watering plants');
@@ -80,7 +80,7 @@ describe('AIGC Image Studio in VS Code', () => {
       assert.match(info.url, /^data:image\/(png|jpeg|webp);base64,/);
     }
     assert.ok(outcome.files[0]!.startsWith(root.fsPath));
-    assert.ok(await exists(vscode.Uri.file(outcome.files[0]!.replace(/\.\w+$/, '.json'))));
+    assert.ok(await exists(vscode.Uri.file(`${outcome.files[0]!}.json`)));
   });
 
   it('invalid options are refused before any request, naming the field', async () => {
@@ -130,7 +130,7 @@ describe('AIGC Image Studio in VS Code', () => {
     const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'through cdn trouble', reveal: false });
     assert.equal(outcome.status, 'landed', outcome.error?.message);
     assert.equal(outcome.files.length, 1);
-    assert.ok(await exists(vscode.Uri.file(outcome.files[0]!.replace(/\.\w+$/, '.json'))), 'with its sidecar');
+    assert.ok(await exists(vscode.Uri.file(`${outcome.files[0]!}.json`)), 'with its sidecar');
     assert.equal((await sim.requests()).filter((r) => r.server === 'cdn').length, 5);
   });
 
@@ -138,7 +138,7 @@ describe('AIGC Image Studio in VS Code', () => {
     await sim.configure({ malformedFields: true });
     const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'odd timestamps', reveal: false });
     assert.equal(outcome.status, 'landed', outcome.error?.message);
-    const sidecar = await readJson(vscode.Uri.file(outcome.files[0]!.replace(/\.\w+$/, '.json')));
+    const sidecar = await readJson(vscode.Uri.file(`${outcome.files[0]!}.json`));
     assert.equal(sidecar.taskId, outcome.taskId);
     assert.equal((sidecar.timings as Record<string, unknown>).finishedAt, undefined, 'unknown, not invented');
   });

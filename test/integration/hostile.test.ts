@@ -8,7 +8,23 @@
  * not choose or see, and the window stays responsive.
  */
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
@@ -16,7 +32,8 @@ import { parseSidecar } from '../../src/core/sidecar';
 import type { GenerationResult } from '../../src/host/generationService';
 import { type GalleryEntry, savedReferences } from '../../src/host/gallery';
 import { ImageTool } from '../../src/host/imageTool';
-import { api, connect, simulator, waitFor, workspaceRoot } from './support';
+import { bytesReadByThisProcess } from '../support/processIo';
+import { api, connect, invokeTool, simulator, waitFor, workspaceRoot } from './support';
 
 /** The folder beside the workspace that nothing may touch, and what it held at the start. */
 const outside = () => path.join(path.dirname(workspaceRoot().fsPath), 'outside');
@@ -28,11 +45,6 @@ const snapshot = () =>
 /** The create requests the user's gateway received, as sent. */
 const creates = async () =>
   (await (await simulator()).requests()).filter((r) => r.server === 'api' && r.method === 'POST').map((r) => JSON.parse(r.body) as Record<string, unknown>);
-
-async function invokeTool(input: Record<string, unknown>): Promise<string> {
-  const result = await vscode.lm.invokeTool('aigcImage_generateImage', { input, toolInvocationToken: undefined });
-  return result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('\n');
-}
 
 /** The quick fixes offered on the image path of a new Markdown file `name` that refers to `written`. */
 async function quickFixes(name: string, written: string): Promise<vscode.CodeAction[]> {
@@ -272,3 +284,138 @@ describe('a hostile repository reaches nothing outside', () => {
     assert.deepEqual((await sim.requests()).filter((r) => r.server === 'third'), []);
   });
 });
+
+/**
+ * Where earlier versions put sidecars (`assets/piped.json` beside `assets/piped.png`), the
+ * repository planted named pipes and a link to /dev/zero (see plantSidecarTraps in launch.mjs);
+ * more appear in the output folder while the Studio is open. None of them is ever opened.
+ */
+describe('in a hostile repository, files planted where sidecars go are never opened', () => {
+  const assets = () => path.join(workspaceRoot().fsPath, 'assets');
+  /** What the extension host may read while landing one small image and listing it. */
+  const READ_BOUND = 64 * 1024 * 1024;
+  let key: string;
+
+  before(async () => {
+    key = (await connect()).apiKey;
+    await (await api()).resumed;
+  });
+
+  beforeEach(async () => {
+    const sim = await simulator();
+    await sim.reset();
+    await sim.configure({ mode: 'native', taskDurationMs: 300, quiet: true });
+  });
+
+  it('an image asked for beside a pipe named like its old sidecar lands with piped.png.json; the pipe stays shut, and the key and signature the gateway handed back stay out of the workspace', async function () {
+    this.timeout(150_000);
+    await (await simulator()).configure({ keyEcho: ['taskId', 'fileUrl'], signedUrls: true });
+    const before = await studioResults();
+    const pipe = path.join(assets(), 'piped.json');
+    const invoked = invokeTool({ prompt: 'a lantern beside a pipe', targetPath: 'assets/piped.png' });
+    try {
+      assert.equal(await doneUnlessOpened('assets/piped.png.json', () => existsSync(path.join(assets(), 'piped.png.json')), [pipe]), 'done', 'the pipe was opened');
+    } finally {
+      releasePipes([pipe]);
+    }
+    assert.match(await invoked, /Saved assets\/piped\.png/);
+    assert.ok(lstatSync(pipe).isFIFO(), 'the pipe is still there, a pipe');
+    const sidecar = parseSidecar(readFileSync(path.join(assets(), 'piped.png.json'), 'utf8'))!;
+    assert.doesNotMatch(sidecar.images[0]!.url, /[?#]/, 'no signed query string');
+    for (const name of readdirSync(assets())) {
+      const file = path.join(assets(), name);
+      assert.ok(!name.includes(key), name);
+      if (lstatSync(file).isFile()) assert.ok(!readFileSync(file).includes(key), `no key in ${name}`);
+    }
+    await waitFor('the result in the Studio', () => api().then((a) => ((a.studio.resultCount() ?? 0) > before ? true : undefined)));
+    assert.equal(releasePipes([pipe]), false, 'the Studio opened the pipe');
+  });
+
+  it('with sidecars turned off, the Studio neither opens a pipe nor follows a link to /dev/zero where an old sidecar would be: it logs them and reads next to nothing', async function () {
+    this.timeout(150_000);
+    const config = vscode.workspace.getConfiguration('aigcImage');
+    await config.update('writeSidecar', false, vscode.ConfigurationTarget.Global);
+    try {
+      const before = await studioResults();
+      for (const name of ['piped-too', 'zeroed']) {
+        const planted = path.join(assets(), `${name}.json`);
+        // Only a pipe can tell that it was opened; /dev/zero always takes a writer.
+        const pipes = lstatSync(planted).isFIFO() ? [planted] : [];
+        const readBefore = await bytesReadByThisProcess();
+        const invoked = invokeTool({ prompt: `no sidecar beside ${name}`, targetPath: `assets/${name}.png` });
+        try {
+          assert.equal(await doneUnlessOpened(`the log to name ${planted}`, () => loggedAsSkipped([planted]), pipes), 'done', `${planted} was opened`);
+        } finally {
+          releasePipes(pipes);
+        }
+        assert.match(await invoked, new RegExp(`Saved assets/${name}\\.png`));
+        const read = (await bytesReadByThisProcess()) - readBefore;
+        assert.ok(read < READ_BOUND, `${name}: the extension host read ${read} bytes`);
+        console.log(`    ${name}: the extension host read ${(read / 1024).toFixed(0)} KB while landing and listing one image`);
+      }
+      assert.equal((await api()).studio.resultCount(), before, 'images without a sidecar are not listed');
+    } finally {
+      await config.update('writeSidecar', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('pipes and a link named like sidecars that appear in the output folder are skipped and logged; a result placed after them is listed once', async function () {
+    this.timeout(150_000);
+    const before = await studioResults();
+    const results = path.join(workspaceRoot().fsPath, 'art', 'older');
+    const image = path.join(results, 'many-1.png');
+    const pipes = ['pipe-1', 'pipe-2'].map((name) => path.join(results, `${name}.json`));
+    const link = path.join(results, 'linked-in.json');
+    try {
+      for (const pipe of pipes) {
+        execFileSync('mkfifo', [pipe]);
+        copyFileSync(image, pipe.replace(/\.json$/, '.png'));
+      }
+      // A link that stays inside the workspace, to a real sidecar: still never followed.
+      symlinkSync(path.join(results, 'many-1.json'), link);
+      copyFileSync(image, path.join(results, 'linked-in.png'));
+      assert.equal(await doneUnlessOpened('the log to name every planted file', () => loggedAsSkipped([...pipes, link]), pipes), 'done', 'a pipe was opened');
+      const sidecar = JSON.parse(readFileSync(path.join(results, 'many-1.json'), 'utf8')) as { images: { file: string }[] };
+      writeFileSync(path.join(results, 'after-traps.png.json'), JSON.stringify({ ...sidecar, taskId: 'after-traps', prompt: 'placed after the traps', images: [{ ...sidecar.images[0], file: 'after-traps.png' }] }));
+      copyFileSync(image, path.join(results, 'after-traps.png'));
+      const after = await waitFor('the result placed after them', () => api().then((a) => ((a.studio.resultCount() ?? 0) > before ? a.studio.resultCount() : undefined)));
+      assert.equal(after, before + 1, 'only the ordinary result was added');
+    } finally {
+      releasePipes(pipes);
+    }
+  });
+});
+
+/** Opens the Studio (its gallery holds the repository's results) and says how many it lists. */
+async function studioResults(): Promise<number> {
+  await vscode.commands.executeCommand('aigcImage.generate');
+  return waitFor('the gallery to load', () => api().then((a) => a.studio.resultCount()), 90_000);
+}
+
+async function loggedAsSkipped(files: readonly string[]): Promise<boolean> {
+  const log = (await api()).recentLog();
+  return files.every((file) => log.some((line) => line.includes(`${file} was not read as a sidecar`)));
+}
+
+/** Waits until `done` holds, or until something opens one of `pipes` for reading (let go at once). */
+function doneUnlessOpened(what: string, done: () => Promise<boolean> | boolean, pipes: readonly string[]): Promise<'done' | 'opened'> {
+  return waitFor(what, async () => (releasePipes(pipes) ? 'opened' : (await done()) ? 'done' : undefined), 60_000);
+}
+
+/**
+ * True when something has one of the pipes open for reading. A writer that opens and closes at
+ * once lets it go (it reads the end), so a reader that should never have opened a pipe fails its
+ * test instead of hanging the window. With no reader, opening fails (ENXIO) and nothing changes.
+ */
+function releasePipes(pipes: readonly string[]): boolean {
+  return pipes
+    .map((pipe) => {
+      try {
+        closeSync(openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK));
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .some(Boolean);
+}

@@ -279,7 +279,18 @@ function prepareHostileWorkspace(temp, sim) {
     ...sidecar('remote-reference', [], 'a dog from the web'),
     request: { model_name: 'GEM', model_version: '2.5', prompt: 'a dog from the web', file_infos: [{ type: 'Url', url: `${sim.thirdOrigin}/steal.png` }] },
   }, pulled);
+  plantSidecarTraps(hostile);
   return hostile;
+}
+
+/**
+ * Files where an earlier version put the sidecars of images not made yet (`assets/<name>.json`
+ * beside a missing `assets/<name>.png`): named pipes, which block whoever opens them, and a link
+ * to /dev/zero, which never ends. Neither can be committed portably, so they are made here.
+ */
+function plantSidecarTraps(hostile) {
+  for (const name of ['piped', 'piped-too']) execFileSync('mkfifo', [path.join(hostile, 'assets', `${name}.json`)]);
+  symlinkSync('/dev/zero', path.join(hostile, 'assets', 'zeroed.json'));
 }
 
 main().catch((error) => {

@@ -7,16 +7,11 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationResult as TaskOutcome } from '../../src/host/generationService';
 import type { SimControl } from '../sim/control';
-import { api, connect, simulator, waitFor } from './support';
+import { api, connect, invokeTool, simulator, waitFor } from './support';
 
 /** VS Code's own pattern for links in notification text (`parseLinkedText`). */
 const VSCODE_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/i;
 const LINKED_MESSAGE = 'Balance low. [Renew your plan](command:workbench.action.files.newUntitledFile "Open billing page")';
-
-async function invokeTool(input: Record<string, unknown>): Promise<string> {
-  const result = await vscode.lm.invokeTool('aigcImage_generateImage', { input, toolInvocationToken: undefined });
-  return result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('\n');
-}
 
 describe('text from outside is display text', () => {
   let sim: SimControl;

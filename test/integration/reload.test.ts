@@ -40,7 +40,7 @@ async function landedOnce(prompt: string, taskId: string): Promise<void> {
   const images = (await listImages(folder)).filter((n) => n.startsWith(slug(prompt)));
   assert.equal(images.length, 1, `exactly one image of "${prompt}": ${images.join(', ')}`);
   assert.equal(record.images?.[0]?.landed?.path, vscode.Uri.joinPath(folder, images[0]!).fsPath);
-  const sidecar = await readJson(vscode.Uri.joinPath(folder, images[0]!.replace(/\.\w+$/, '.json')));
+  const sidecar = await readJson(vscode.Uri.joinPath(folder, `${images[0]!}.json`));
   assert.equal(sidecar.taskId, taskId);
   const creates = (await (await simulator()).requests()).filter((r) => r.method === 'POST' && r.body.includes(prompt));
   assert.equal(creates.length, 1, 'submitted once, never again on resume');

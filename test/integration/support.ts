@@ -74,3 +74,9 @@ export async function listImages(dir: vscode.Uri): Promise<string[]> {
   if (!(await exists(dir))) return [];
   return (await vscode.workspace.fs.readDirectory(dir)).map(([name]) => name).filter((n) => /\.(png|jpe?g|webp|gif)$/i.test(n));
 }
+
+/** Calls the agent tool as a chat agent would and returns the text it answers with. */
+export async function invokeTool(input: Record<string, unknown>, token?: vscode.CancellationToken): Promise<string> {
+  const result = await vscode.lm.invokeTool('aigcImage_generateImage', { input, toolInvocationToken: undefined }, token);
+  return result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('\n');
+}

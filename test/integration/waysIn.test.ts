@@ -7,14 +7,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ImageTool } from '../../src/host/imageTool';
 import type { SimControl } from '../sim/control';
-import { api, connect, exists, simulator, waitFor, workspaceRoot } from './support';
+import { api, connect, exists, invokeTool, simulator, waitFor, workspaceRoot } from './support';
 
 const TOOL = 'aigcImage_generateImage';
-
-async function invokeTool(input: Record<string, unknown>): Promise<string> {
-  const result = await vscode.lm.invokeTool(TOOL, { input, toolInvocationToken: undefined });
-  return result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('\n');
-}
 
 describe('ways in: the agent tool and the missing-image quick fix', () => {
   let sim: SimControl;
@@ -43,7 +38,7 @@ describe('ways in: the agent tool and the missing-image quick fix', () => {
     assert.match(text, /!\[A friendly robot mascot\]\(assets\/tool\/mascot\.png\)/);
     const file = vscode.Uri.joinPath(workspaceRoot(), 'assets', 'tool', 'mascot.png');
     assert.ok(await exists(file));
-    assert.ok(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'tool', 'mascot.json')), 'with its sidecar');
+    assert.ok(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'tool', 'mascot.png.json')), 'with its sidecar');
   });
 
   it('a refused prompt returns the refusal as text, not an exception', async () => {

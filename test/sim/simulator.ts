@@ -7,7 +7,7 @@
  * records every request, and injects faults on demand, so the client is tested
  * over real sockets rather than against mocks of itself.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -25,6 +25,9 @@ export type SimProgress = 'linear' | 'none' | 'zero' | 'stuck99' | 'jumps' | 'co
 
 /** Where an envelope puts the task detail: `{data: {data: {Response: …}}}` as documented, or the Response's contents bare. */
 export type SimEnvelopeNesting = 'wrapped' | 'bare';
+
+/** Where a careless gateway echoes the API key a request carried: its task ids, or its result URLs' query (`?auth=<key>`). */
+export type SimKeyEcho = 'taskId' | 'fileUrl';
 
 export interface SimOptions {
   mode: SimMode;
@@ -48,6 +51,13 @@ export interface SimOptions {
   /** Optional fields the protocol names, malformed: FinishTime "N/A", ExpireTime "0000-00-00", Progress "--", StorageMode 0. */
   malformedFields: boolean;
   envelopeNesting: SimEnvelopeNesting;
+  /** Nothing in the protocol forbids a gateway to put the key in what it hands back; a client must not pass it on. */
+  keyEcho: SimKeyEcho[];
+  /**
+   * Result URLs signed as a CDN with URL authentication signs them (`?t=<expiry>&sign=<hex>`): a
+   * credential for that file until it expires. The CDN serves the file whatever the query.
+   */
+  signedUrls: boolean;
   quiet: boolean;
 }
 
@@ -156,6 +166,8 @@ export const DEFAULT_OPTIONS: Readonly<SimOptions> = {
   invisibleMs: 0,
   malformedFields: false,
   envelopeNesting: 'wrapped',
+  keyEcho: [],
+  signedUrls: false,
   quiet: false,
 };
 
@@ -391,7 +403,14 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
   }
 
   function fileUrl(task: SimTask): string {
-    return `${cdnOrigin}/files/${encodeURIComponent(task.id)}.${EXTENSIONS[task.format]}`;
+    const query = new URLSearchParams();
+    if (options.signedUrls) {
+      query.set('t', Math.floor((task.doneAt + URL_LIFETIME_MS) / 1000).toString(16));
+      query.set('sign', createHash('md5').update(`sim-cdn-secret/${task.id}`).digest('hex'));
+    }
+    if (options.keyEcho.includes('fileUrl')) query.set('auth', options.apiKey);
+    const search = query.toString() ? `?${query.toString()}` : '';
+    return `${cdnOrigin}/files/${encodeURIComponent(task.id)}.${EXTENSIONS[task.format]}${search}`;
   }
 
   /** DescribeTaskDetail as Tencent VOD answers it. */
@@ -579,7 +598,8 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     const startAt = now + Math.max(0, options.queueMs);
     const output = outputConfigOf(record);
     const task: SimTask = {
-      id: newTaskId(),
+      // Only a request with the configured key gets this far, so that is the key it carried.
+      id: options.keyEcho.includes('taskId') ? `${newTaskId()}-${options.apiKey}` : newTaskId(),
       requestId: randomUUID(),
       body,
       sessionId,

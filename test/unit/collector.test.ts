@@ -108,10 +108,10 @@ function assertLandedOnce(result: Collected): Record<string, unknown> {
   assert.equal(result.files.length, 1);
   const names = filesIn(path.dirname(result.files[0]!));
   const image = path.basename(result.files[0]!);
-  assert.deepEqual(names, [image.replace(/\.\w+$/, '.json'), image].sort(), `exactly the image and its sidecar: ${names.join(', ')}`);
+  assert.deepEqual(names, [`${image}.json`, image].sort(), `exactly the image and its sidecar: ${names.join(', ')}`);
   const bytes = readFileSync(result.files[0]!);
   assert.ok(bytes.length > 20);
-  const sidecar = JSON.parse(readFileSync(result.files[0]!.replace(/\.\w+$/, '.json'), 'utf8')) as Record<string, unknown>;
+  const sidecar = JSON.parse(readFileSync(`${result.files[0]!}.json`, 'utf8')) as Record<string, unknown>;
   assert.equal(sidecar.taskId, result.record.ref?.taskId);
   return sidecar;
 }
@@ -263,7 +263,7 @@ describe('landing', () => {
     const [image] = assertLandedOnce(first).images as { file: string }[];
     const imagePath = path.join(outputDir(), image!.file);
     // Rewind: the record as it was journalled right before the sidecar was written.
-    rmSync(imagePath.replace(/\.\w+$/, '.json'));
+    rmSync(`${imagePath}.json`);
     const stored = await journalled(first.record.id);
     const landedFile = stored.images![0]!.landed!;
     const rewound: TaskRecord = {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { placeWithoutOverwrite } from '../../src/core/download';
 import { StudioError } from '../../src/core/errors';
-import { dateFolder, resolveOutputDir, resultBaseName, shortTaskId, sidecarPathFor, slugify } from '../../src/core/naming';
+import { dateFolder, legacySidecarPathFor, resolveOutputDir, resultBaseName, shortTaskId, sidecarPathFor, slugify } from '../../src/core/naming';
 import { isOmittedInlineImage, withoutInlineImages } from '../../src/core/references';
 import { buildSidecar, parseSidecar } from '../../src/core/sidecar';
 
@@ -61,8 +61,10 @@ describe('result names', () => {
   it('dates folders by the local calendar day', () => {
     assert.equal(dateFolder(new Date(2026, 0, 5, 23, 59)), '2026-01-05');
   });
-  it('pairs each image with a sidecar of the same name', () => {
-    assert.equal(sidecarPathFor(path.join('a', 'b-1.png')), path.join('a', 'b-1.json'));
+  it('pairs each image with a sidecar named after its whole name, so it never takes a configuration file’s name', () => {
+    assert.equal(sidecarPathFor(path.join('a', 'b-1.png')), path.join('a', 'b-1.png.json'));
+    assert.equal(sidecarPathFor(path.join('.vscode', 'settings.png')), path.join('.vscode', 'settings.png.json'));
+    assert.equal(legacySidecarPathFor(path.join('a', 'b-1.png')), path.join('a', 'b-1.json'));
   });
 });
 
@@ -89,7 +91,7 @@ describe('never overwrite', () => {
     const dir = path.join(root, 'collide');
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'pic.png'), 'original');
-    await writeFile(path.join(dir, 'pic-2.json'), '{}');
+    await writeFile(path.join(dir, 'pic-2.png.json'), '{}');
     const placed: string[] = [];
     for (let i = 0; i < 3; i++) {
       const temp = path.join(dir, `.tmp${i}.part`);

@@ -681,6 +681,29 @@ describe('the CDN and the third origin', () => {
     assert.deepEqual(got.bytes, TINY_WEBP);
   });
 
+  it('a gateway that echoes the key puts it in its task ids and in its result URLs’ query, and the CDN serves them', async () => {
+    sim.configure({ taskDurationMs: 0, keyEcho: ['taskId', 'fileUrl'] });
+    const id = await nativeTaskId();
+    assert.ok(id.endsWith(`-${sim.apiKey}`), id);
+    const done = await call(`/tencent-vod/v1/query/${encodeURIComponent(id)}`);
+    const url = new URL(String(at(done.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl')));
+    assert.equal(url.searchParams.get('auth'), sim.apiKey);
+    assert.ok(decodeURIComponent(url.pathname).includes(sim.apiKey), url.pathname);
+    assert.equal((await download(url.href)).status, 200);
+  });
+
+  it('signed result URLs carry an expiry and a signature in their query, and the CDN serves them', async () => {
+    sim.configure({ taskDurationMs: 0, signedUrls: true });
+    const id = await nativeTaskId();
+    const url = new URL(String(at((await call(`/tencent-vod/v1/query/${id}`)).json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl')));
+    assert.match(url.searchParams.get('t') ?? '', /^[0-9a-f]+$/);
+    assert.match(url.searchParams.get('sign') ?? '', /^[0-9a-f]{32}$/);
+    assert.equal(url.searchParams.get('auth'), null, 'no key unless the gateway echoes it');
+    const got = await download(url.href);
+    assert.equal(got.status, 200);
+    assert.equal(sniffFormat(got.bytes), 'png');
+  });
+
   it('a result has the shape its task asked for: 16:9 wide, 9:16 tall, 21:9 wider, square without a ratio', async () => {
     sim.configure({ taskDurationMs: 0, imageFormat: 'png' });
     const shapes: Record<string, [number, number]> = {};
