@@ -41,7 +41,7 @@ export interface ExtensionApi {
   };
 }
 
-/** STUDIO_VIEW_TYPE of src/shared/protocol.ts; not imported, so activation evaluates none of the panel's modules. */
+/** STUDIO_VIEW_TYPE of src/host/studio/studioPanel.ts; not imported, so activation evaluates none of the panel's modules. */
 const STUDIO_VIEW_TYPE = 'aigcImage.studio';
 /** IMAGE_TOOL_NAME of src/host/imageTool.ts (the manifest's languageModelTools name); the tool loads on first use. */
 const IMAGE_TOOL_NAME = 'aigcImage_generateImage';

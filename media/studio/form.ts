@@ -11,7 +11,8 @@ import {
   parseModelKey,
 } from '../../src/core/models';
 import type { FieldIssue } from '../../src/core/request';
-import { type OptionField, type StringKey } from '../../src/shared/protocol';
+import type { OptionField } from '../../src/shared/formValues';
+import type { StringKey } from '../../src/shared/studioStrings';
 import type { NoticeAction, StudioContext } from './context';
 import { format, h, icon, isMac, setHidden, uid } from './dom';
 import { TargetView } from './target';

@@ -1,5 +1,6 @@
 /** The webview's side of the channel: typed posts, persisted state, and the host's messages validated. */
-import { type HostMessage, type WebviewMessage, hostMessageSchema } from '../../src/shared/protocol';
+import { type HostMessage, hostMessageSchema } from '../../src/shared/hostMessages';
+import type { WebviewMessage } from '../../src/shared/webviewMessages';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

@@ -6,21 +6,18 @@
  */
 import { maxReferencesOf, parseModelKey } from '../../src/core/models';
 import type { FieldIssue } from '../../src/core/request';
-import {
-  type FormValues,
-  type GenerationStatus,
-  type HostMessage,
-  type ReferenceEntry,
-  type StudioStrings,
-  formValuesSchema,
-  localizeMessage,
-  validateForm,
-} from '../../src/shared/protocol';
+import { localizeMessage } from '../../src/shared/coreMessages';
+import { validateForm } from '../../src/shared/formRequest';
+import { type FormValues, type ReferenceEntry, formValuesSchema } from '../../src/shared/formValues';
+import type { GenerationStatus, HostMessage } from '../../src/shared/hostMessages';
+import { GENERATE_REQUEST, INSPECT_REQUEST, type ResponseOf } from '../../src/shared/studioRequests';
+import type { StudioStrings } from '../../src/shared/studioStrings';
 import { type NoticeAction, type StudioContext, fileKey, referenceKey } from './context';
 import { format, h, icon, isSingleColumn } from './dom';
 import { FormView } from './form';
 import { GalleryView } from './gallery';
 import { flushState, onHostMessage, post, readState, saveState } from './host';
+import { PendingRequests, RequestRejected } from './pendingRequests';
 import { PickerView } from './picker';
 import { REORDER_TYPE, ReferencesView } from './references';
 import { TasksView } from './tasks';
@@ -37,7 +34,6 @@ interface SavedState {
 
 const URI_LIST_TYPES = ['application/vnd.code.uri-list', 'text/uri-list'];
 const EXTERNAL_DRAG_TYPES = new Set([...URI_LIST_TYPES, 'resourceurls', 'codefiles', 'Files']);
-const GENERATE_ANSWER_MS = 15_000;
 const MAX_NOTICES = 3;
 
 function readSaved(): SavedState | undefined {
@@ -102,15 +98,15 @@ class Studio implements StudioContext {
   private readonly touched = new Set<string>();
   private serverIssues: FieldIssue[] = [];
   private readonly checking = new Set<string>();
-  private readonly inspections = new Map<string, { purpose: 'refresh' | 'add'; uris: string[]; order?: string[] }>();
-  private readonly pendingGenerate = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly requests = new PendingRequests(post);
+  /** A generate request is waiting for the host's answer. */
+  private starting = false;
   /** The fixed target each generation was sent with, until it is done: a landed one is not offered again. */
   private readonly targetOf = new Map<string, string>();
   private reportedPaths = '';
   /** The status line says "fix the marked fields" (cleared once they are fixed). */
   private askedToFix = false;
   private dragDepth = 0;
-  private sequence = 0;
   /** Where the keyboard focus was last: given back when the panel is shown again. */
   private lastFocused: HTMLElement | undefined;
 
@@ -172,6 +168,7 @@ class Studio implements StudioContext {
   }
 
   dispose(): void {
+    this.requests.dispose();
     this.listeners.abort();
     this.galleryView.dispose();
   }
@@ -183,8 +180,9 @@ class Studio implements StudioContext {
       case 'images':
         this.pickerView.setImages(message.folders, message.truncated);
         return;
-      case 'inspected':
-        this.inspected(message.requestId, message.items, message.rejected);
+      case 'reply':
+      case 'requestFailed':
+        this.requests.complete(message);
         return;
       case 'attach':
         this.attach(message.items, { fromHost: true });
@@ -192,9 +190,6 @@ class Studio implements StudioContext {
         return;
       case 'fillForm':
         this.fill(message.form);
-        return;
-      case 'generateResult':
-        this.generateResult(message.requestId, message.ok, message.issues);
         return;
       case 'generateDone':
         this.generateDone(message.requestId, message.status, message.files, message.error);
@@ -306,7 +301,7 @@ class Studio implements StudioContext {
 
   generate(): void {
     // The button stays focusable while a start is pending (see FormView.setBusy): a second press waits.
-    if (this.pendingGenerate.size > 0) return;
+    if (this.starting) return;
     this.attempted = true;
     const issues = this.validate();
     if (issues.length > 0) {
@@ -315,19 +310,15 @@ class Studio implements StudioContext {
       this.focusFirstIssue();
       return;
     }
-    this.sequence += 1;
-    const requestId = `generate-${Date.now().toString(36)}-${this.sequence}`;
-    this.pendingGenerate.set(
-      requestId,
-      setTimeout(() => {
-        this.pendingGenerate.delete(requestId);
-        this.formView.setBusy(this.pendingGenerate.size > 0);
-      }, GENERATE_ANSWER_MS),
-    );
+    this.starting = true;
     this.formView.setBusy(true);
     this.formView.setStatus('');
+    const { requestId, answer } = this.requests.request(GENERATE_REQUEST, { form: this.wireForm() });
     if (this.form.target) this.targetOf.set(requestId, this.form.target);
-    post({ type: 'generate', requestId, form: this.wireForm() });
+    answer.then(
+      (response) => this.generateAnswered(response),
+      (error: unknown) => this.generateUnanswered(requestId, error),
+    );
   }
 
   resetOptions(): void {
@@ -373,10 +364,9 @@ class Studio implements StudioContext {
 
   // --- messages from the host -------------------------------------------------------
 
-  private generateResult(requestId: string, ok: boolean, issues: FieldIssue[]): void {
-    clearTimeout(this.pendingGenerate.get(requestId));
-    this.pendingGenerate.delete(requestId);
-    this.formView.setBusy(this.pendingGenerate.size > 0);
+  private generateAnswered({ ok, issues }: ResponseOf<typeof GENERATE_REQUEST>): void {
+    this.starting = false;
+    this.formView.setBusy(false);
     if (ok) {
       this.attempted = false;
       this.touched.clear();
@@ -393,6 +383,14 @@ class Studio implements StudioContext {
     this.formView.setStatus(this.strings['form.fixFields'], 'error');
     this.askedToFix = true;
     this.focusFirstIssue();
+  }
+
+  /** The host could not answer (the log says why, a notice says it failed); a panel that went away does nothing. */
+  private generateUnanswered(requestId: string, error: unknown): void {
+    if (error instanceof RequestRejected && error.reason === 'disposed') return;
+    this.starting = false;
+    this.targetOf.delete(requestId);
+    this.formView.setBusy(false);
   }
 
   /** The runner shows its own notification; the panel says it next to the button (and in the task row). */
@@ -438,18 +436,23 @@ class Studio implements StudioContext {
 
   /** Asks the host about local files; `order` (a drop's URIs, web ones included) is the order to attach in. */
   private inspect(uris: string[], purpose: 'refresh' | 'add', order?: string[]): void {
-    this.sequence += 1;
-    const requestId = `inspect-${this.sequence}`;
-    this.inspections.set(requestId, { purpose, uris, order });
     for (const uri of uris) this.checking.add(uri);
-    post({ type: 'inspect', requestId, uris });
+    const { answer } = this.requests.request(INSPECT_REQUEST, { uris });
+    this.refsView.render();
+    answer.then(
+      ({ items, rejected }) => this.inspected({ purpose, uris, order }, items, rejected),
+      (error: unknown) => this.inspectUnanswered(uris, error),
+    );
+  }
+
+  /** Without an answer the files are no longer being checked: they stay as they were. */
+  private inspectUnanswered(uris: string[], error: unknown): void {
+    if (error instanceof RequestRejected && error.reason === 'disposed') return;
+    for (const uri of uris) this.checking.delete(uri);
     this.refsView.render();
   }
 
-  private inspected(requestId: string, items: ReferenceEntry[], rejected: string[]): void {
-    const request = this.inspections.get(requestId);
-    if (!request) return;
-    this.inspections.delete(requestId);
+  private inspected(request: { purpose: 'refresh' | 'add'; uris: string[]; order?: string[] | undefined }, items: ReferenceEntry[], rejected: string[]): void {
     for (const uri of request.uris) this.checking.delete(uri);
     if (request.purpose === 'add') {
       const byUri = new Map(items.flatMap((i) => (i.kind === 'file' ? [[i.uri, i] as const] : [])));

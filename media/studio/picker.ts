@@ -3,7 +3,7 @@
  * workspace with ten thousand images scrolls as smoothly as one with ten. Thumbnails load
  * lazily from the webview resource URIs the host gave per folder.
  */
-import type { ImageFolder } from '../../src/shared/protocol';
+import type { ImageFolder } from '../../src/shared/imageFolder';
 import type { StudioContext } from './context';
 import { format, h, holdPosition, icon, setHidden, uid } from './dom';
 

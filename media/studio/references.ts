@@ -1,7 +1,8 @@
 /** The attached reference images: thumbnails, problems, descriptions, reorder, remove, and the ways to add one. */
 import { maxReferencesOf, parseModelKey } from '../../src/core/models';
 import { type FieldIssue } from '../../src/core/request';
-import { type ReferenceEntry, localizeMessage } from '../../src/shared/protocol';
+import { localizeMessage } from '../../src/shared/coreMessages';
+import type { ReferenceEntry } from '../../src/shared/formValues';
 import { type StudioContext, referenceKey } from './context';
 import { controlField } from './form';
 import { format, formatBytes, h, icon, setHidden, uid } from './dom';

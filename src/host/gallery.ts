@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { ReferenceSource } from '../core/references';
 import { isReallyInside, isUncPath } from '../core/naming';
 import { type Sidecar, parseSidecar } from '../core/sidecar';
-import type { GalleryItem } from '../shared/protocol';
+import type { GalleryItem } from '../shared/galleryItem';
 import type { Log } from './log';
 import { readOutputSettings } from './settings';
 import { exists, isDirectory } from './fileStat';

@@ -4,15 +4,17 @@
  * open, reveal, copy or insert a link, use it as a reference, reuse its settings, vary it.
  */
 import * as vscode from 'vscode';
-import { formFromRequest, type GalleryAction, type GalleryItem, type ReferenceEntry } from '../../shared/protocol';
+import { formFromRequest } from '../../shared/formRequest';
+import type { ReferenceEntry } from '../../shared/formValues';
+import type { GalleryAction, GalleryItem } from '../../shared/galleryItem';
 import { exists } from '../fileStat';
 import { GALLERY_LIMIT, type GalleryEntry, Gallery, savedReferences, savedRequest } from '../gallery';
 import type { GenerationInput, GenerationResult } from '../generationService';
 import type { Log } from '../log';
 import { copyMarkdownLink, insertIntoEditor, openImage, revealInExplorer } from '../resultActions';
 import type { ReferencesController } from './referencesController';
-import type { StudioText } from './studioStrings';
-import type { StudioView } from './studioView';
+import type { StudioLocalizer } from './studioLocalizer';
+import type { StudioPort } from './studioPort';
 
 export interface GalleryControllerDeps {
   workspaceState: vscode.Memento;
@@ -29,8 +31,8 @@ export class GalleryController {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly view: StudioView,
-    private readonly text: StudioText,
+    private readonly port: StudioPort,
+    private readonly l10n: StudioLocalizer,
     private readonly deps: GalleryControllerDeps,
   ) {}
 
@@ -43,7 +45,7 @@ export class GalleryController {
       // Watchers miss some changes (files written into a folder created a moment before):
       // coming back to the panel reads the output folder again (unchanged sidecars are skipped).
       panel.onDidChangeViewState((e) => {
-        if (e.webviewPanel.visible && this.view.isReady()) void this.gallery?.refresh();
+        if (e.webviewPanel.visible && this.port.isReady()) void this.gallery?.refresh();
       }),
     ];
     return new vscode.Disposable(() => {
@@ -89,7 +91,7 @@ export class GalleryController {
   async act(id: string, action: GalleryAction): Promise<void> {
     const entry = this.gallery?.get(id);
     if (!entry || !(await exists(entry.imageUri))) {
-      this.view.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('This image is no longer on disk.') });
+      this.port.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('This image is no longer on disk.') });
       void this.gallery?.refresh();
       return;
     }
@@ -102,10 +104,10 @@ export class GalleryController {
         return revealInExplorer(file);
       case 'copyLink':
         await copyMarkdownLink(file, prompt, vscode.workspace.getWorkspaceFolder(entry.imageUri)?.uri.fsPath);
-        this.view.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Markdown link copied') });
+        this.port.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Markdown link copied') });
         return;
       case 'insert':
-        if (await insertIntoEditor(file, prompt)) this.view.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Image inserted into the editor.') });
+        if (await insertIntoEditor(file, prompt)) this.port.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Image inserted into the editor.') });
         return;
       case 'useAsReference':
         return this.deps.references.attachFiles([entry.imageUri]);
@@ -122,7 +124,7 @@ export class GalleryController {
 
   private items(entries: readonly GalleryEntry[]): GalleryItem[] {
     const gallery = this.gallery;
-    const webview = this.view.webview();
+    const webview = this.port.webview();
     if (!gallery || !webview) return [];
     return entries.slice(0, GALLERY_LIMIT).map((entry) => gallery.toItem(entry, webview));
   }
@@ -131,11 +133,11 @@ export class GalleryController {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (!this.gallery || !this.view.isReady()) return;
+      if (!this.gallery || !this.port.isReady()) return;
       const entries = this.gallery.list();
       const highlight = this.highlight;
       this.highlight = [];
-      this.view.post({ type: 'gallery', items: this.items(entries), total: entries.length, ...(highlight.length ? { highlight } : {}) });
+      this.port.post({ type: 'gallery', items: this.items(entries), total: entries.length, ...(highlight.length ? { highlight } : {}) });
     }, 100);
   }
 
@@ -149,9 +151,9 @@ export class GalleryController {
       else if (r.kind === 'url') entries.push({ kind: 'url', url: r.url, ...text });
       else entries.push({ kind: 'fileId', fileId: r.fileId, ...text });
     }
-    this.view.post({ type: 'fillForm', form: formFromRequest(savedRequest(entry), entries) });
+    this.port.post({ type: 'fillForm', form: formFromRequest(savedRequest(entry), entries) });
     if (missing.length > 0) {
-      this.view.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('Reference image {0} no longer exists and was left out.', missing.join(', ')) });
+      this.port.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('Reference image {0} no longer exists and was left out.', missing.join(', ')) });
     }
   }
 
@@ -159,7 +161,7 @@ export class GalleryController {
   private async variation(entry: GalleryEntry): Promise<void> {
     const { references, missing } = await savedReferences(entry);
     if (missing.length > 0) {
-      this.view.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Reference image {0} no longer exists; the variation was not started.', missing.join(', ')) });
+      this.port.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Reference image {0} no longer exists; the variation was not started.', missing.join(', ')) });
       return;
     }
     const outcome = await this.deps.start({
@@ -168,6 +170,6 @@ export class GalleryController {
       references,
       reveal: false,
     });
-    if (outcome.status === 'notStarted') this.view.post({ type: 'notice', level: 'warning', message: this.text.ui()['form.notStarted'] });
+    if (outcome.status === 'notStarted') this.port.post({ type: 'notice', level: 'warning', message: this.l10n.strings()['form.notStarted'] });
   }
 }
