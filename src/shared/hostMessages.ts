@@ -4,8 +4,8 @@
  * declared with the requests, in studioRequests.ts.
  */
 import * as z from 'zod/mini';
-import { galleryItemSchema } from './galleryItem';
 import { formValuesSchema, referenceEntrySchema } from './formValues';
+import { galleryItemSchema } from './galleryItem';
 import { imageFolderSchema } from './imageFolder';
 import { itemId } from './payloadBounds';
 import { replySchema, requestFailedSchema } from './studioRequests';

@@ -5,8 +5,8 @@
  */
 import * as z from 'zod/mini';
 import { TASK_ACTIONS } from '../core/lifecycle';
-import { GALLERY_ACTIONS } from './galleryItem';
 import { targetPathSchema } from './formValues';
+import { GALLERY_ACTIONS } from './galleryItem';
 import { itemId, longText, shortText } from './payloadBounds';
 import { GENERATE_REQUEST, INSPECT_REQUEST } from './studioRequests';
 
