@@ -3,7 +3,7 @@
  * become references; the whole panel shows it is a drop target while they are dragged over it.
  * A reference reordered inside its list is not a drop from outside.
  */
-import { REORDER_TYPE } from './references';
+import { REORDER_TYPE } from './referenceCard';
 import { EXTERNAL_DRAG_TYPES, transferredUris } from './transferredUris';
 
 export interface DropHandlers {
