@@ -12,7 +12,7 @@ import type { ImageTool, ImageToolInput } from './host/imageTool';
 import { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPrefill } from './host/studio/formController';
 import type { StudioPanel } from './host/studio/studioPanel';
-import type { GalleryAction } from './shared/protocol';
+import type { GalleryAction } from './shared/galleryItem';
 import { TaskSupervisor, type TaskView } from './host/taskSupervisor';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
@@ -45,7 +45,7 @@ export interface ExtensionApi {
   };
 }
 
-/** STUDIO_VIEW_TYPE of src/shared/protocol.ts; not imported, so activation evaluates none of the panel's modules. */
+/** STUDIO_VIEW_TYPE of src/host/studio/studioPanel.ts; not imported, so activation evaluates none of the panel's modules. */
 const STUDIO_VIEW_TYPE = 'aigcImage.studio';
 /** IMAGE_TOOL_NAME of src/host/imageTool.ts (the manifest's languageModelTools name); the tool loads on first use. */
 const IMAGE_TOOL_NAME = 'aigcImage_generateImage';

@@ -1,5 +1,7 @@
 /** What the panel's parts share: strings, the form being edited, and the actions between parts. */
-import type { FormValues, ReferenceEntry, StudioStrings } from '../../src/shared/protocol';
+import type { MessageTable } from '../../src/shared/coreMessages';
+import type { FormValues, ReferenceEntry } from '../../src/shared/formValues';
+import type { StudioStrings } from '../../src/shared/studioStrings';
 
 /** A link after a status line. */
 export type NoticeAction = { label: string; run: () => void };
@@ -8,7 +10,7 @@ export interface StudioContext {
   readonly strings: StudioStrings;
   readonly lang: string;
   /** Core English templates -> localized lines (see localizeMessage). */
-  readonly table: readonly (readonly [string, string])[];
+  readonly table: MessageTable;
   readonly form: FormValues;
   /** A field was edited: validate, save state, and redraw what depends on it. */
   changed(part: 'text' | 'model' | 'options' | 'references' | 'referenceText', field?: string): void;

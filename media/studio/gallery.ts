@@ -1,6 +1,6 @@
 /** This workspace's results, newest first: thumbnail, prompt, model, time, and what to do with each. */
 import { parseModelKey } from '../../src/core/models';
-import type { GalleryAction, GalleryItem } from '../../src/shared/protocol';
+import type { GalleryAction, GalleryItem } from '../../src/shared/galleryItem';
 import type { StudioContext } from './context';
 import { format, h, icon, preserveFocus, relativeTime, scrollBehavior, scrollParent, setHidden, uid } from './dom';
 import { GALLERY_BUTTONS as ACTIONS } from './galleryButtons';

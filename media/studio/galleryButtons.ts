@@ -1,5 +1,6 @@
 /** The buttons each result in the gallery offers: one per gallery action of the protocol. No DOM here, so tests read it. */
-import type { GalleryAction, StringKey } from '../../src/shared/protocol';
+import type { GalleryAction } from '../../src/shared/galleryItem';
+import type { StringKey } from '../../src/shared/studioStrings';
 
 export interface GalleryButton {
   action: GalleryAction;

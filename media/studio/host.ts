@@ -1,5 +1,6 @@
-/** The webview's side of the channel: typed posts, persisted state, and the host's messages validated. */
-import { type HostMessage, type WebviewMessage, hostMessageSchema } from '../../src/shared/protocol';
+/** The webview's side of the channel: typed posts, the webview state, and the host's messages validated. */
+import { type HostMessage, hostMessageSchema } from '../../src/shared/hostMessages';
+import type { WebviewMessage } from '../../src/shared/webviewMessages';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -19,24 +20,8 @@ export function readState(): unknown {
   return api.getState();
 }
 
-let pendingState: unknown;
-let stateTimer: ReturnType<typeof setTimeout> | undefined;
-
-/** Saves (debounced) what a reload or a hidden tab must bring back. */
-export function saveState(state: unknown): void {
-  pendingState = state;
-  if (stateTimer) return;
-  stateTimer = setTimeout(() => {
-    stateTimer = undefined;
-    api.setState(pendingState);
-  }, 150);
-}
-
-export function flushState(): void {
-  if (!stateTimer) return;
-  clearTimeout(stateTimer);
-  stateTimer = undefined;
-  api.setState(pendingState);
+export function writeState(state: unknown): void {
+  api.setState(state);
 }
 
 export function onHostMessage(handler: (message: HostMessage) => void): void {

@@ -3,7 +3,7 @@
  * workspace with ten thousand images scrolls as smoothly as one with ten. Thumbnails load
  * lazily from the webview resource URIs the host gave per folder.
  */
-import type { ImageFolder } from '../../src/shared/protocol';
+import type { ImageFolder } from '../../src/shared/imageFolder';
 import type { StudioContext } from './context';
 import { format, h, holdPosition, icon, setHidden, uid } from './dom';
 
@@ -26,6 +26,95 @@ interface PickerEntry {
 
 function encodePath(rel: string): string {
   return rel.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * The host's listing as picker entries: relative paths per folder turned into URIs. Results of
+ * this extension come first, latest date folder first: they are the likeliest references for a variation.
+ */
+function pickerEntries(folders: readonly ImageFolder[]): PickerEntry[] {
+  const multiRoot = folders.length > 1;
+  const entries = folders.flatMap((folder) => {
+    const uriBase = folder.uri.replace(/\/+$/, '');
+    const thumbBase = folder.thumbBase.replace(/\/+$/, '');
+    const output = folder.outputFolder ? `${folder.outputFolder.replace(/^\/+|\/+$/g, '')}/` : undefined;
+    return folder.files.map((rel) => {
+      const slash = rel.lastIndexOf('/');
+      const dir = slash >= 0 ? rel.slice(0, slash) : '';
+      const shownDir = multiRoot ? (dir ? `${folder.name}/${dir}` : folder.name) : dir;
+      const encoded = encodePath(rel);
+      return {
+        uri: `${uriBase}/${encoded}`,
+        thumb: `${thumbBase}/${encoded}`,
+        name: rel.slice(slash + 1),
+        dir: shownDir,
+        search: (multiRoot ? `${folder.name}/${rel}` : rel).toLowerCase(),
+        generated: output !== undefined && rel.startsWith(output),
+      };
+    });
+  });
+  const generated = entries.filter((e) => e.generated).reverse();
+  return generated.length > 0 ? [...generated, ...entries.filter((e) => !e.generated)] : entries;
+}
+
+/** One image of the grid; its name comes from the text shown (name, folder, the "generated" mark), so what is read is what is seen. */
+function pickerItem(entry: PickerEntry, index: number, total: number, generatedLabel: string): HTMLElement {
+  const img = h('img', { src: entry.thumb, alt: '', loading: 'lazy', decoding: 'async', draggable: 'false' });
+  img.addEventListener('error', () => img.replaceWith(icon('file-media', 'picker-broken')), { once: true });
+  return h(
+    'div',
+    {
+      role: 'option',
+      class: 'picker-item',
+      'data-testid': 'picker-item',
+      'data-index': index,
+      'data-uri': entry.uri,
+      'aria-posinset': index + 1,
+      'aria-setsize': total,
+      'data-generated': entry.generated ? 'true' : undefined,
+      title: entry.dir ? `${entry.dir}/${entry.name}` : entry.name,
+      tabindex: -1,
+    },
+    h(
+      'div',
+      { class: 'picker-thumb' },
+      img,
+      h('span', { class: 'picker-check' }, icon('pass-filled')),
+      entry.generated ? h('span', { class: 'picker-generated' }, icon('sparkle'), h('span', null, generatedLabel)) : null,
+    ),
+    h('span', { class: 'picker-name' }, entry.name),
+    h('span', { class: 'picker-dir' }, entry.dir),
+  );
+}
+
+/**
+ * What a key does in the grid: the index it moves to (not yet clamped), back up to the search
+ * box from the first row, toggle the active image, or nothing.
+ */
+function gridStep(key: string, active: number, cols: number, pageRows: number, total: number): number | 'search' | 'toggle' | undefined {
+  switch (key) {
+    case 'ArrowRight':
+      return active + 1;
+    case 'ArrowLeft':
+      return active - 1;
+    case 'ArrowDown':
+      return active + cols;
+    case 'ArrowUp':
+      return active < cols ? 'search' : active - cols;
+    case 'PageDown':
+      return active + pageRows * cols;
+    case 'PageUp':
+      return active - pageRows * cols;
+    case 'Home':
+      return 0;
+    case 'End':
+      return total - 1;
+    case 'Enter':
+    case ' ':
+      return 'toggle';
+    default:
+      return undefined;
+  }
 }
 
 export class PickerView {
@@ -129,28 +218,7 @@ export class PickerView {
    * extension come first, latest date folder first: they are the likeliest references for a variation.
    */
   setImages(folders: readonly ImageFolder[], truncated: boolean): void {
-    const multiRoot = folders.length > 1;
-    const entries = folders.flatMap((folder) => {
-      const uriBase = folder.uri.replace(/\/+$/, '');
-      const thumbBase = folder.thumbBase.replace(/\/+$/, '');
-      const output = folder.outputFolder ? `${folder.outputFolder.replace(/^\/+|\/+$/g, '')}/` : undefined;
-      return folder.files.map((rel) => {
-        const slash = rel.lastIndexOf('/');
-        const dir = slash >= 0 ? rel.slice(0, slash) : '';
-        const shownDir = multiRoot ? (dir ? `${folder.name}/${dir}` : folder.name) : dir;
-        const encoded = encodePath(rel);
-        return {
-          uri: `${uriBase}/${encoded}`,
-          thumb: `${thumbBase}/${encoded}`,
-          name: rel.slice(slash + 1),
-          dir: shownDir,
-          search: (multiRoot ? `${folder.name}/${rel}` : rel).toLowerCase(),
-          generated: output !== undefined && rel.startsWith(output),
-        };
-      });
-    });
-    const generated = entries.filter((e) => e.generated).reverse();
-    this.entries = generated.length > 0 ? [...generated, ...entries.filter((e) => !e.generated)] : entries;
+    this.entries = pickerEntries(folders);
     this.loaded = true;
     this.truncated = truncated;
     this.applyFilter(true);
@@ -258,33 +326,7 @@ export class PickerView {
 
   private item(index: number, total: number): HTMLElement {
     const entry = this.filtered[index]!;
-    const img = h('img', { src: entry.thumb, alt: '', loading: 'lazy', decoding: 'async', draggable: 'false' });
-    img.addEventListener('error', () => img.replaceWith(icon('file-media', 'picker-broken')), { once: true });
-    // The name comes from the text shown (name, folder, the "generated" mark), so what is read is what is seen.
-    const element = h(
-      'div',
-      {
-        role: 'option',
-        class: 'picker-item',
-        'data-testid': 'picker-item',
-        'data-index': index,
-        'data-uri': entry.uri,
-        'aria-posinset': index + 1,
-        'aria-setsize': total,
-        'data-generated': entry.generated ? 'true' : undefined,
-        title: entry.dir ? `${entry.dir}/${entry.name}` : entry.name,
-        tabindex: -1,
-      },
-      h(
-        'div',
-        { class: 'picker-thumb' },
-        img,
-        h('span', { class: 'picker-check' }, icon('pass-filled')),
-        entry.generated ? h('span', { class: 'picker-generated' }, icon('sparkle'), h('span', null, this.ctx.strings['picker.generated'])) : null,
-      ),
-      h('span', { class: 'picker-name' }, entry.name),
-      h('span', { class: 'picker-dir' }, entry.dir),
-    );
+    const element = pickerItem(entry, index, total, this.ctx.strings['picker.generated']);
     this.paintSelection(element, entry);
     return element;
   }
@@ -314,47 +356,12 @@ export class PickerView {
     const total = this.filtered.length;
     if (total === 0) return;
     const pageRows = Math.max(1, Math.floor(this.viewport.clientHeight / ROW_HEIGHT));
-    let next = this.active;
-    switch (e.key) {
-      case 'ArrowRight':
-        next += 1;
-        break;
-      case 'ArrowLeft':
-        next -= 1;
-        break;
-      case 'ArrowDown':
-        next += this.cols;
-        break;
-      case 'ArrowUp':
-        if (this.active < this.cols) {
-          e.preventDefault();
-          this.search.focus();
-          return;
-        }
-        next -= this.cols;
-        break;
-      case 'PageDown':
-        next += pageRows * this.cols;
-        break;
-      case 'PageUp':
-        next -= pageRows * this.cols;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = total - 1;
-        break;
-      case 'Enter':
-      case ' ':
-        e.preventDefault();
-        this.toggleEntry(this.active);
-        return;
-      default:
-        return;
-    }
+    const step = gridStep(e.key, this.active, this.cols, pageRows, total);
+    if (step === undefined) return;
     e.preventDefault();
-    this.focusItem(Math.max(0, Math.min(total - 1, next)));
+    if (step === 'search') this.search.focus();
+    else if (step === 'toggle') this.toggleEntry(this.active);
+    else this.focusItem(Math.max(0, Math.min(total - 1, step)));
   }
 
   /** Scrolls the item into view, draws it, and focuses it. */

@@ -1,14 +1,14 @@
 /** The attached reference images: thumbnails, problems, descriptions, reorder, remove, and the ways to add one. */
 import { maxReferencesOf, parseModelKey } from '../../src/core/models';
 import { type FieldIssue } from '../../src/core/request';
-import { type ReferenceEntry, localizeMessage } from '../../src/shared/protocol';
-import { type StudioContext, referenceKey } from './context';
+import { localizeMessage } from '../../src/shared/coreMessages';
+import type { ReferenceEntry } from '../../src/shared/formValues';
+import type { StudioContext } from './context';
+import { format, h, icon, setHidden, uid } from './dom';
 import { controlField } from './form';
-import { format, formatBytes, h, icon, setHidden, uid } from './dom';
 import { post } from './host';
+import { type ReferenceCardActions, referenceCard } from './referenceCard';
 
-/** Drag data of a reference being reordered inside the list (not a drop from outside). */
-export const REORDER_TYPE = 'application/x-aigc-reference-index';
 const URL_MESSAGE = 'must be an http(s) URL or a data: URL of an image';
 
 export class ReferencesView {
@@ -26,6 +26,14 @@ export class ReferencesView {
   private readonly fileIdInput: HTMLInputElement;
   private readonly addControls: HTMLElement[] = [];
   private issues = new Map<number, string>();
+  private readonly cardActions: ReferenceCardActions = {
+    move: (from, to) => this.move(from, to),
+    remove: (index) => this.remove(index),
+    describe: (index, text) => {
+      this.ctx.form.references[index]!.text = text;
+      this.ctx.changed('referenceText', `ref:${index}`);
+    },
+  };
 
   constructor(private readonly ctx: StudioContext) {
     const s = ctx.strings;
@@ -162,128 +170,9 @@ export class ReferencesView {
   // --- one reference ---------------------------------------------------------------
 
   private item(entry: ReferenceEntry, index: number, total: number, withText: boolean): HTMLLIElement {
-    const s = this.ctx.strings;
-    const key = referenceKey(entry);
-    const name = describeName(entry, s['refs.fromUrl'], s['refs.fromFileId']);
+    const { strings, lang } = this.ctx;
     const checking = entry.kind === 'file' && this.ctx.isChecking(entry.uri);
-    const problem = entry.kind === 'file' ? entry.problem : undefined;
-    const errorId = uid('error');
-
-    let thumb: HTMLElement;
-    if (entry.kind === 'file' && entry.thumb) {
-      const img = h('img', { src: entry.thumb, alt: '', loading: 'lazy', decoding: 'async', draggable: 'false' });
-      img.addEventListener('error', () => img.replaceWith(icon('file-media', 'ref-placeholder')), { once: true });
-      thumb = img;
-    } else {
-      thumb = icon(entry.kind === 'url' ? 'globe' : entry.kind === 'fileId' ? 'cloud' : 'file-media', 'ref-placeholder');
-    }
-
-    let detail: string;
-    if (checking) detail = s['refs.checking'];
-    else if (entry.kind === 'file') detail = [entry.bytes !== undefined ? formatBytes(entry.bytes, this.ctx.lang) : '', entry.format?.toUpperCase() ?? ''].filter(Boolean).join(' · ');
-    else detail = entry.kind === 'url' ? s['refs.fromUrl'] : s['refs.fromFileId'];
-
-    const move = (delta: number) => this.move(index, index + delta);
-    const li = h(
-      'li',
-      {
-        class: `ref${problem ? ' ref--problem' : ''}${checking ? ' ref--checking' : ''}`,
-        'data-testid': 'reference',
-        'data-key': key,
-        'data-kind': entry.kind,
-        tabindex: 0,
-        draggable: 'true',
-        'aria-label': name,
-        'aria-describedby': `${errorId} ${this.itemHintId}`,
-        title: entry.kind === 'file' ? (entry.path ?? name) : name,
-        onKeydown: (e: KeyboardEvent) => {
-          if (e.target !== li) return;
-          if (e.altKey && e.key === 'ArrowLeft') {
-            e.preventDefault();
-            move(-1);
-          } else if (e.altKey && e.key === 'ArrowRight') {
-            e.preventDefault();
-            move(1);
-          } else if (e.key === 'Delete' || e.key === 'Backspace') {
-            e.preventDefault();
-            this.remove(index);
-          }
-        },
-        onDragstart: (e: DragEvent) => {
-          e.dataTransfer?.setData(REORDER_TYPE, String(index));
-          if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
-          li.classList.add('ref--dragging');
-        },
-        onDragend: () => li.classList.remove('ref--dragging'),
-        onDragover: (e: DragEvent) => {
-          if (!e.dataTransfer?.types.includes(REORDER_TYPE)) return;
-          e.preventDefault();
-          e.stopPropagation();
-          e.dataTransfer.dropEffect = 'move';
-          li.classList.add('ref--drop-target');
-        },
-        onDragleave: () => li.classList.remove('ref--drop-target'),
-        onDrop: (e: DragEvent) => {
-          li.classList.remove('ref--drop-target');
-          const from = e.dataTransfer?.getData(REORDER_TYPE);
-          if (from === undefined || from === '') return;
-          e.preventDefault();
-          e.stopPropagation();
-          this.move(Number(from), index);
-        },
-      },
-      h(
-        'div',
-        { class: 'ref-thumb' },
-        thumb,
-        h('span', { class: 'ref-index', 'aria-hidden': 'true' }, String(index + 1)),
-        problem ? h('span', { class: 'ref-problem-badge', title: problem }, icon('warning')) : null,
-        checking ? h('span', { class: 'ref-checking' }, icon('loading', 'codicon-modifier-spin')) : null,
-      ),
-      h('div', { class: 'ref-name', title: name }, name),
-      h('div', { class: `ref-detail${problem ? ' ref-detail--problem' : ''}` }, problem ?? detail),
-      // A visible label rather than a placeholder: a card is too narrow for "Description (optional)" inside the box.
-      withText
-        ? h(
-            'label',
-            { class: 'ref-text-label' },
-            h('span', null, s['refs.description']),
-            h('input', {
-              type: 'text',
-              class: 'input ref-text',
-              value: entry.text ?? '',
-              'aria-label': `${s['refs.description']}: ${name}`,
-              'data-role': 'text',
-              'data-testid': 'reference-text',
-              onInput: (e: Event) => {
-                this.ctx.form.references[index]!.text = (e.target as HTMLInputElement).value;
-                this.ctx.changed('referenceText', `ref:${index}`);
-              },
-            }),
-          )
-        : null,
-      h('p', { id: errorId, class: 'field-error', 'data-testid': 'field-error', 'data-field': `file_infos[${index}]`, role: 'alert', hidden: true }),
-      h(
-        'div',
-        { class: 'ref-actions' },
-        h(
-          'button',
-          { type: 'button', class: 'icon-button', 'data-role': 'left', title: s['refs.moveLeft'], 'aria-label': `${s['refs.moveLeft']}: ${name}`, disabled: index === 0, onClick: () => move(-1) },
-          icon('arrow-left'),
-        ),
-        h(
-          'button',
-          { type: 'button', class: 'icon-button', 'data-role': 'right', title: s['refs.moveRight'], 'aria-label': `${s['refs.moveRight']}: ${name}`, disabled: index === total - 1, onClick: () => move(1) },
-          icon('arrow-right'),
-        ),
-        h(
-          'button',
-          { type: 'button', class: 'icon-button', 'data-role': 'remove', 'data-testid': 'reference-remove', title: s['refs.remove'], 'aria-label': `${s['refs.remove']}: ${name}`, onClick: () => this.remove(index) },
-          icon('close'),
-        ),
-      ),
-    );
-    return li;
+    return referenceCard(entry, index, total, { strings, lang, checking, withText, itemHintId: this.itemHintId }, this.cardActions);
   }
 
   private move(from: number, to: number): void {
@@ -328,27 +217,5 @@ export class ReferencesView {
     this.urlError.textContent = text;
     setHidden(this.urlError, text === '');
     this.urlInput.setAttribute('aria-invalid', String(text !== ''));
-  }
-}
-
-function describeName(entry: ReferenceEntry, urlLabel: string, fileIdLabel: string): string {
-  switch (entry.kind) {
-    case 'file':
-      return entry.name ?? decodeURIComponent(entry.uri.split('/').pop() ?? entry.uri);
-    case 'url':
-      return shortUrl(entry.url) || urlLabel;
-    case 'fileId':
-      return entry.fileId || fileIdLabel;
-  }
-}
-
-function shortUrl(url: string): string {
-  if (url.startsWith('data:')) return url.slice(0, 24);
-  try {
-    const parsed = new URL(url);
-    const file = parsed.pathname.split('/').filter(Boolean).pop();
-    return file ? `${parsed.host}/…/${decodeURIComponent(file)}` : parsed.host;
-  } catch {
-    return url;
   }
 }

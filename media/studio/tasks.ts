@@ -1,6 +1,7 @@
 /** Running and recent tasks, as the notifications show them, with cancel and dismiss. */
 import { type TaskAction, isEndedStatus } from '../../src/core/lifecycle';
-import type { StringKey, TaskRow } from '../../src/shared/protocol';
+import type { StringKey } from '../../src/shared/studioStrings';
+import type { TaskRow } from '../../src/shared/taskRow';
 import type { StudioContext } from './context';
 import { h, icon, preserveFocus, scrollBehavior, setHidden, uid } from './dom';
 import { post } from './host';

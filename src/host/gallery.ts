@@ -12,7 +12,7 @@ import type { ReferenceSource } from '../core/references';
 import { isReallyInside, isUncPath, legacySidecarPathFor, sidecarPathFor } from '../core/naming';
 import { type Sidecar, parseSidecar } from '../core/sidecar';
 import { MAX_SIDECAR_BYTES, type SidecarFile, describedImage, onePerImage, readSidecarFile, suspicion } from '../core/sidecarFile';
-import type { GalleryItem } from '../shared/protocol';
+import type { GalleryItem } from '../shared/galleryItem';
 import type { Log } from './log';
 import { readOutputSettings } from './settings';
 import { exists, isDirectory } from './fileStat';

@@ -12,7 +12,7 @@ import { RESERVED_NAME, windowsReservedPart } from '../core/naming';
 import { type DocumentReference, type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isEndedStatus, isTerminal, needsUser, newRecord } from '../core/lifecycle';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody, FileInfo } from '../core/request';
-import type { GenerationStatus } from '../shared/protocol';
+import type { GenerationStatus } from '../shared/hostMessages';
 import type { ApiKeyStore } from './apiKey';
 import { connect } from './connection';
 import { showStudioError } from './errorUi';

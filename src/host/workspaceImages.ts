@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IMAGE_FILE_NAME } from '../core/models';
 import { inspectReferenceFile } from '../core/references';
-import type { FileReferenceEntry, ImageFolder } from '../shared/protocol';
+import type { FileReferenceEntry } from '../shared/formValues';
+import type { ImageFolder } from '../shared/imageFolder';
 import { readOutputSettings } from './settings';
 
 /** Folders never worth browsing for images: dependencies, build output, caches, VCS data. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type RouterLog, type WebviewHandlers, createMessageRouter } from '../../src/host/studio/messageRouter';
-import type { FormValues, WebviewMessage } from '../../src/shared/protocol';
+import type { FormValues } from '../../src/shared/formValues';
+import type { WebviewMessage } from '../../src/shared/webviewMessages';
 
 const FORM: FormValues = { prompt: 'a lighthouse at dusk', negativePrompt: '', model: 'GEM 2.5', options: {}, references: [] };
 
@@ -36,7 +37,7 @@ function harness(failing: ReadonlySet<string> = new Set()) {
     warn: (_c, message) => lines.push({ level: 'warn', message }),
     error: (_c, message) => lines.push({ level: 'error', message }),
   };
-  const route = createMessageRouter({ handlers, log, reportFailure: () => (failures += 1) });
+  const route = createMessageRouter({ handlers, log, reportFailure: () => (failures += 1), reply: () => undefined });
   return { route, received, lines, failures: () => failures };
 }
 
@@ -99,6 +100,7 @@ describe('Studio message router', () => {
       handlers,
       log: { trace: () => undefined, warn: () => undefined, error: (_c, message) => errors.push(message) },
       reportFailure: () => (failures += 1),
+      reply: () => undefined,
     });
     await route(SAMPLES.generate);
     assert.equal(failures, 1);

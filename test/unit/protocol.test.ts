@@ -2,20 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MODELS, modelKey } from '../../src/core/models';
 import { validateRequest } from '../../src/core/request';
-import {
-  CORE_MESSAGE_TEMPLATES,
-  type FormValues,
-  GALLERY_ACTIONS,
-  STRING_KEYS,
-  TARGET_PATH_MAX,
-  formFromRequest,
-  hostMessageSchema,
-  localizeMessage,
-  previewFileInfos,
-  requestFromForm,
-  validateForm,
-  webviewMessageSchema,
-} from '../../src/shared/protocol';
+import { CORE_MESSAGE_TEMPLATES, localizeMessage } from '../../src/shared/coreMessages';
+import { formFromRequest, previewFileInfos, requestFromForm, validateForm } from '../../src/shared/formRequest';
+import { type FormValues, TARGET_PATH_MAX } from '../../src/shared/formValues';
+import { GALLERY_ACTIONS } from '../../src/shared/galleryItem';
+import { hostMessageSchema } from '../../src/shared/hostMessages';
+import { STRING_KEYS } from '../../src/shared/studioStrings';
+import { webviewMessageSchema } from '../../src/shared/webviewMessages';
 import { GALLERY_BUTTONS } from '../../media/studio/galleryButtons';
 
 function form(patch: Partial<FormValues> = {}, options: FormValues['options'] = {}): FormValues {

@@ -10,7 +10,8 @@ import type { DocumentReference } from '../../core/lifecycle';
 import { modelKey, parseModelKey } from '../../core/models';
 import { type ReferenceSource, inspectReferenceFile } from '../../core/references';
 import type { FieldIssue } from '../../core/request';
-import { type FormValues, type ReferenceEntry, referenceText, requestFromForm, validateForm } from '../../shared/protocol';
+import { referenceText, requestFromForm, validateForm } from '../../shared/formRequest';
+import type { FormValues, ReferenceEntry } from '../../shared/formValues';
 import { localizedMessage } from '../errorUi';
 import { exists } from '../fileStat';
 import type { Log } from '../log';
@@ -18,9 +19,10 @@ import { LAST_MODEL } from '../quickGenerate';
 import type { ReferenceAccess } from '../referenceAccess';
 import { readSettings } from '../settings';
 import { type ImageTargetProblem, reservedNameMessage, resolveImageTarget, workspaceRelativePath } from '../workspacePath';
+import type { Reply } from './messageRouter';
 import { toLocalUri } from './referencesController';
-import type { StudioText } from './studioStrings';
-import type { StudioView } from './studioView';
+import type { StudioLocalizer } from './studioLocalizer';
+import type { StudioPort } from './studioPort';
 import type { TasksController } from './tasksController';
 
 /** Shared with the quick flow (quickGenerate.ts), so both remember the same last model. */
@@ -51,8 +53,8 @@ export class FormController {
   private shownForm: { prompt: string; target?: string } | undefined;
 
   constructor(
-    private readonly view: StudioView,
-    private readonly text: StudioText,
+    private readonly port: StudioPort,
+    private readonly l10n: StudioLocalizer,
     private readonly deps: FormControllerDeps,
   ) {}
 
@@ -75,7 +77,7 @@ export class FormController {
       options: { ...defaults.options, ...(prefill.aspectRatio ? { aspect_ratio: prefill.aspectRatio } : {}) },
       target: workspaceRelativePath(vscode.Uri.file(target)),
     };
-    this.view.post({ type: 'fillForm', form });
+    this.port.post({ type: 'fillForm', form });
   }
 
   /** The webview's report after a fill; a target the user removed needs no hook any more. */
@@ -89,22 +91,23 @@ export class FormController {
     return this.shownForm;
   }
 
-  async generate(requestId: string, form: FormValues): Promise<void> {
+  /** Replies whether the generation started (or the issues that stopped it), then reports how it ended with `generateDone`. */
+  async generate(requestId: string, form: FormValues, reply: Reply<'generate'>): Promise<void> {
     const checked = await this.checkReferences(form);
     const target = await this.checkTarget(form.target);
     const validation = validateForm({ ...form, references: form.references.map(withoutProblem) });
     const issues: FieldIssue[] = [
       ...[...(validation.ok ? [] : validation.issues), ...checked.issues].map((issue) => ({
         field: issue.field,
-        message: this.text.localize(issue.message),
+        message: this.l10n.localize(issue.message),
       })),
       ...target.issues,
     ];
     if (issues.length > 0) {
-      this.view.post({ type: 'generateResult', requestId, ok: false, issues });
+      reply({ ok: false, issues });
       return;
     }
-    this.view.post({ type: 'generateResult', requestId, ok: true, issues: [] });
+    reply({ ok: true, issues: [] });
     await this.remember(form);
     const outcome = await this.deps.tasks.run({
       kind: checked.references.some((r) => r.kind === 'file') ? 'restyle' : 'generate',
@@ -115,7 +118,7 @@ export class FormController {
       ...(target.exactPath && this.references.has(target.exactPath) ? { reference: this.references.get(target.exactPath)! } : {}),
     });
     const error = outcome.error && outcome.error.kind !== 'aborted' ? localizedMessage(outcome.error) : undefined;
-    this.view.post({ type: 'generateDone', requestId, status: outcome.status, files: outcome.files, ...(error ? { error } : {}) });
+    this.port.post({ type: 'generateDone', requestId, status: outcome.status, files: outcome.files, ...(error ? { error } : {}) });
   }
 
   /**
@@ -180,7 +183,7 @@ export class FormController {
         case 'file': {
           const uri = toLocalUri(entry.uri);
           if (!uri || !(await this.deps.access.mayRead(uri))) {
-            issues.push({ field: `file_infos[${index}]`, message: this.text.ui()['refs.outside'] });
+            issues.push({ field: `file_infos[${index}]`, message: this.l10n.strings()['refs.outside'] });
             break;
           }
           const inspection = await inspectReferenceFile(uri.fsPath);
@@ -201,7 +204,7 @@ export class FormController {
     if (!prompt) return;
     const history = [prompt, ...this.history().filter((p) => p !== prompt)].slice(0, MAX_HISTORY);
     await memento.update(HISTORY_KEY, history);
-    this.view.post({ type: 'history', prompts: history });
+    this.port.post({ type: 'history', prompts: history });
   }
 }
 

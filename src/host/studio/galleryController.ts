@@ -5,7 +5,9 @@
  * where everything is seen before it is sent), vary it (at once, from what its card shows).
  */
 import * as vscode from 'vscode';
-import { formFromRequest, type GalleryAction, type GalleryItem, type ReferenceEntry } from '../../shared/protocol';
+import { formFromRequest } from '../../shared/formRequest';
+import type { ReferenceEntry } from '../../shared/formValues';
+import type { GalleryAction, GalleryItem } from '../../shared/galleryItem';
 import { exists } from '../fileStat';
 import type { ReferenceSource } from '../../core/references';
 import { type VariationPlan, planVariation } from '../../core/variation';
@@ -15,8 +17,8 @@ import type { Log } from '../log';
 import { copyMarkdownLink, insertIntoEditor, openImage, revealInExplorer } from '../resultActions';
 import { defaultOutputConfig, readSettings } from '../settings';
 import type { ReferencesController } from './referencesController';
-import type { StudioText } from './studioStrings';
-import type { StudioView } from './studioView';
+import type { StudioLocalizer } from './studioLocalizer';
+import type { StudioPort } from './studioPort';
 
 export interface GalleryControllerDeps {
   workspaceState: vscode.Memento;
@@ -33,8 +35,8 @@ export class GalleryController {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly view: StudioView,
-    private readonly text: StudioText,
+    private readonly port: StudioPort,
+    private readonly l10n: StudioLocalizer,
     private readonly deps: GalleryControllerDeps,
   ) {}
 
@@ -47,7 +49,7 @@ export class GalleryController {
       // Watchers miss some changes (files written into a folder created a moment before):
       // coming back to the panel reads the output folder again (unchanged sidecars are skipped).
       panel.onDidChangeViewState((e) => {
-        if (e.webviewPanel.visible && this.view.isReady()) void this.gallery?.refresh();
+        if (e.webviewPanel.visible && this.port.isReady()) void this.gallery?.refresh();
       }),
     ];
     return new vscode.Disposable(() => {
@@ -98,7 +100,7 @@ export class GalleryController {
   async act(id: string, action: GalleryAction): Promise<void> {
     const entry = this.gallery?.get(id);
     if (!entry || !(await exists(entry.imageUri))) {
-      this.view.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('This image is no longer on disk.') });
+      this.port.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('This image is no longer on disk.') });
       void this.gallery?.refresh();
       return;
     }
@@ -111,10 +113,10 @@ export class GalleryController {
         return revealInExplorer(file);
       case 'copyLink':
         await copyMarkdownLink(file, prompt, vscode.workspace.getWorkspaceFolder(entry.imageUri)?.uri.fsPath);
-        this.view.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Markdown link copied') });
+        this.port.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Markdown link copied') });
         return;
       case 'insert':
-        if (await insertIntoEditor(file, prompt)) this.view.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Image inserted into the editor.') });
+        if (await insertIntoEditor(file, prompt)) this.port.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Image inserted into the editor.') });
         return;
       case 'useAsReference':
         return this.deps.references.attachFiles([entry.imageUri]);
@@ -131,7 +133,7 @@ export class GalleryController {
 
   private items(entries: readonly GalleryEntry[]): GalleryItem[] {
     const gallery = this.gallery;
-    const webview = this.view.webview();
+    const webview = this.port.webview();
     if (!gallery || !webview) return [];
     return entries.slice(0, GALLERY_LIMIT).map((entry) => gallery.toItem(entry, webview));
   }
@@ -140,11 +142,11 @@ export class GalleryController {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (!this.gallery || !this.view.isReady()) return;
+      if (!this.gallery || !this.port.isReady()) return;
       const entries = this.gallery.list();
       const highlight = this.highlight;
       this.highlight = [];
-      this.view.post({ type: 'gallery', items: this.items(entries), total: entries.length, ...(highlight.length ? { highlight } : {}) });
+      this.port.post({ type: 'gallery', items: this.items(entries), total: entries.length, ...(highlight.length ? { highlight } : {}) });
     }, 100);
   }
 
@@ -158,9 +160,9 @@ export class GalleryController {
       else if (r.kind === 'url') entries.push({ kind: 'url', url: r.url, ...text });
       else entries.push({ kind: 'fileId', fileId: r.fileId, ...text });
     }
-    this.view.post({ type: 'fillForm', form: formFromRequest(savedRequest(entry), entries) });
+    this.port.post({ type: 'fillForm', form: formFromRequest(savedRequest(entry), entries) });
     if (missing.length > 0) {
-      this.view.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('Reference image {0} no longer exists and was left out.', missing.join(', ')) });
+      this.port.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('Reference image {0} no longer exists and was left out.', missing.join(', ')) });
     }
   }
 
@@ -173,7 +175,7 @@ export class GalleryController {
   private async variation(entry: GalleryEntry): Promise<void> {
     const plan = planVariation(entry.sidecar);
     if (!plan.ok) {
-      this.view.post({ type: 'notice', level: 'error', message: variationRefusal(plan.problem) });
+      this.port.post({ type: 'notice', level: 'error', message: variationRefusal(plan.problem) });
       return;
     }
     const references: ReferenceSource[] = [];
@@ -184,7 +186,7 @@ export class GalleryController {
       else missing.push(saved.path ?? saved.name ?? '?');
     }
     if (missing.length > 0) {
-      this.view.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Reference image {0} no longer exists; the variation was not started.', missing.join(', ')) });
+      this.port.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Reference image {0} no longer exists; the variation was not started.', missing.join(', ')) });
       return;
     }
     const settings = readSettings();
@@ -200,7 +202,7 @@ export class GalleryController {
       references,
       reveal: false,
     });
-    if (outcome.status === 'notStarted') this.view.post({ type: 'notice', level: 'warning', message: this.text.ui()['form.notStarted'] });
+    if (outcome.status === 'notStarted') this.port.post({ type: 'notice', level: 'warning', message: this.l10n.strings()['form.notStarted'] });
   }
 }
 

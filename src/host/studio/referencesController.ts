@@ -5,12 +5,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FileReferenceEntry, ReferenceEntry } from '../../shared/protocol';
+import type { FileReferenceEntry, ReferenceEntry } from '../../shared/formValues';
 import { isDirectory } from '../fileStat';
 import type { ReferenceAccess } from '../referenceAccess';
 import { WorkspaceImages, describeReferenceFile, isImageName } from '../workspaceImages';
-import type { StudioText } from './studioStrings';
-import type { StudioView } from './studioView';
+import type { Reply } from './messageRouter';
+import type { StudioLocalizer } from './studioLocalizer';
+import type { StudioPort } from './studioPort';
 
 export class ReferencesController {
   private images: WorkspaceImages | undefined;
@@ -19,9 +20,9 @@ export class ReferencesController {
   private attachedPaths: string[] = [];
 
   constructor(
-    private readonly view: StudioView,
+    private readonly port: StudioPort,
     private readonly access: ReferenceAccess,
-    private readonly text: StudioText,
+    private readonly l10n: StudioLocalizer,
   ) {}
 
   /** A panel opened: the workspace images it picks from, watched until it closes. */
@@ -55,20 +56,21 @@ export class ReferencesController {
   }
 
   async describe(uri: vscode.Uri): Promise<FileReferenceEntry> {
-    const webview = this.view.webview();
+    const webview = this.port.webview();
     if (!webview) throw new Error('the panel is closed');
     if (!(await this.access.mayRead(uri))) {
       return { kind: 'file', uri: uri.toString(), path: uri.fsPath, name: path.posix.basename(uri.path), problem: this.outside() };
     }
-    return describeReferenceFile(uri, webview, { localize: (problem: string) => this.text.localize(problem), notLocal: this.outside() });
+    return describeReferenceFile(uri, webview, { localize: (problem: string) => this.l10n.localize(problem), notLocal: this.outside() });
   }
 
   async attachFiles(uris: readonly vscode.Uri[]): Promise<void> {
     const items = await Promise.all(uris.map((u) => this.describe(u)));
-    this.view.post({ type: 'attach', items });
+    this.port.post({ type: 'attach', items });
   }
 
-  async inspect(requestId: string, uris: readonly string[]): Promise<void> {
+  /** Replies with the files that can be attached (possibly with a problem) and the names refused. */
+  async inspect(uris: readonly string[], reply: Reply<'inspect'>): Promise<void> {
     const items: ReferenceEntry[] = [];
     const rejected: string[] = [];
     for (const text of uris) {
@@ -81,7 +83,7 @@ export class ReferencesController {
       // The webview's own spelling of the URI, so it finds the entry it asked about.
       items.push({ ...(await this.describe(uri)), uri: text });
     }
-    this.view.post({ type: 'inspected', requestId, items, rejected });
+    reply({ items, rejected });
   }
 
   async browse(): Promise<void> {
@@ -101,14 +103,14 @@ export class ReferencesController {
   }
 
   private async sendImages(): Promise<void> {
-    const webview = this.view.webview();
+    const webview = this.port.webview();
     if (!webview || !this.images) return;
     const { folders, truncated } = await this.images.folders(webview);
-    this.view.post({ type: 'images', folders, truncated });
+    this.port.post({ type: 'images', folders, truncated });
   }
 
   private outside(): string {
-    return this.text.ui()['refs.outside'];
+    return this.l10n.strings()['refs.outside'];
   }
 }
 

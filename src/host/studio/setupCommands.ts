@@ -1,8 +1,8 @@
 /** The set-up commands the Studio's status line links to (a missing key, the settings, the log). */
 import * as vscode from 'vscode';
-import type { HOST_COMMANDS } from '../../shared/protocol';
+import type { HostCommand } from '../../shared/webviewMessages';
 
-export async function runSetupCommand(command: (typeof HOST_COMMANDS)[number]): Promise<void> {
+export async function runSetupCommand(command: HostCommand): Promise<void> {
   switch (command) {
     case 'setApiKey':
       await vscode.commands.executeCommand('aigcImage.setApiKey');

@@ -5,7 +5,9 @@
  * Constructed on the first command that needs it.
  */
 import * as vscode from 'vscode';
-import { type GalleryAction, type HostMessage, STUDIO_VIEW_TYPE } from '../../shared/protocol';
+import type { GalleryAction } from '../../shared/galleryItem';
+import type { HostMessage } from '../../shared/hostMessages';
+import type { Completion } from '../../shared/studioRequests';
 import type { GenerationService } from '../generationService';
 import type { Log } from '../log';
 import type { ReferenceAccess } from '../referenceAccess';
@@ -16,9 +18,12 @@ import { GalleryController } from './galleryController';
 import { type WebviewHandlers, createMessageRouter } from './messageRouter';
 import { ReferencesController } from './referencesController';
 import { runSetupCommand } from './setupCommands';
-import { STUDIO_TITLE, StudioText } from './studioStrings';
-import type { StudioView } from './studioView';
+import { STUDIO_TITLE, StudioLocalizer } from './studioLocalizer';
+import type { StudioPort } from './studioPort';
 import { TasksController } from './tasksController';
+
+/** The panel's view type (the manifest's `onWebviewPanel:` activation event names it too). */
+export const STUDIO_VIEW_TYPE = 'aigcImage.studio';
 
 /** Posts the webview does not need to receive late: `init` carries the current state. */
 const SNAPSHOTS: ReadonlySet<HostMessage['type']> = new Set(['tasks', 'gallery', 'history', 'images']);
@@ -35,36 +40,32 @@ export class StudioPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
   private ready = false;
+  /** The open panel's message router (tests press gallery buttons through it). */
+  private receive: ((raw: unknown) => Promise<void>) | undefined;
   private queue: HostMessage[] = [];
-  private readonly text = new StudioText();
+  private readonly l10n = new StudioLocalizer();
   private readonly references: ReferencesController;
   private readonly gallery: GalleryController;
   private readonly tasks: TasksController;
   private readonly form: FormController;
-  private readonly receive: (raw: unknown) => Promise<void>;
 
   constructor(private readonly deps: StudioDeps) {
-    const view: StudioView = {
+    const port: StudioPort = {
       post: (message) => this.post(message),
       webview: () => this.panel?.webview,
       isReady: () => this.ready,
     };
     const { context, log } = deps;
-    this.references = new ReferencesController(view, deps.access, this.text);
+    this.references = new ReferencesController(port, deps.access, this.l10n);
     // The gallery starts variations through the tasks controller, which adds results to the gallery.
-    this.gallery = new GalleryController(view, this.text, {
+    this.gallery = new GalleryController(port, this.l10n, {
       workspaceState: context.workspaceState,
       log,
       references: this.references,
       start: (input) => this.tasks.run(input),
     });
-    this.tasks = new TasksController(view, this.gallery, { tasks: deps.tasks, generations: deps.generations, log });
-    this.form = new FormController(view, this.text, { globalState: context.globalState, access: deps.access, log, tasks: this.tasks });
-    this.receive = createMessageRouter({
-      handlers: this.handlers(),
-      log,
-      reportFailure: () => this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Something went wrong; see the log for details.') }),
-    });
+    this.tasks = new TasksController(port, this.gallery, { tasks: deps.tasks, generations: deps.generations, log });
+    this.form = new FormController(port, this.l10n, { globalState: context.globalState, access: deps.access, log, tasks: this.tasks });
   }
 
   /** Reveals the panel (creating it when needed) and attaches these images, or fills the form for one image. */
@@ -116,7 +117,7 @@ export class StudioPanel implements vscode.Disposable {
    */
   async actOnResult(file: string, action: GalleryAction): Promise<boolean> {
     const item = this.gallery.idOf(file);
-    if (!item || !this.ready) return false;
+    if (!item || !this.ready || !this.receive) return false;
     await this.receive({ type: 'galleryAction', item, action });
     return true;
   }
@@ -129,9 +130,9 @@ export class StudioPanel implements vscode.Disposable {
   private handlers(): WebviewHandlers {
     return {
       ready: () => this.onReady(),
-      generate: (m) => this.form.generate(m.requestId, m.form),
+      generate: (m, reply) => this.form.generate(m.requestId, m.form, reply),
       taskAction: (m) => this.tasks.act(m.taskId, m.action),
-      inspect: (m) => this.references.inspect(m.requestId, m.uris),
+      inspect: (m, reply) => this.references.inspect(m.uris, reply),
       listImages: () => this.references.listImages(),
       browse: () => this.references.browse(),
       galleryAction: (m) => this.gallery.act(m.item, m.action),
@@ -174,12 +175,19 @@ export class StudioPanel implements vscode.Disposable {
       lang: vscode.env.language,
       title: STUDIO_TITLE,
     });
+    // Replies go to the panel that asked: a request of a closed panel must not complete one of its successor's.
+    const receive = (this.receive = createMessageRouter({
+      handlers: this.handlers(),
+      log,
+      reportFailure: () => this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Something went wrong; see the log for details.') }),
+      reply: (completion) => this.replyTo(panel, completion),
+    }));
     this.panelDisposables = [
       this.gallery.opened(panel),
       this.references.opened(),
       this.tasks.opened(),
       this.form.opened(),
-      webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      webview.onDidReceiveMessage((raw: unknown) => void receive(raw)),
       panel.onDidDispose(() => this.closed(panel)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
         if (this.panel) this.panel.webview.options = this.options();
@@ -196,6 +204,14 @@ export class StudioPanel implements vscode.Disposable {
     for (const d of this.panelDisposables) d.dispose();
     this.panelDisposables = [];
     this.deps.log.info('studio', 'panel closed');
+  }
+
+  private replyTo(panel: vscode.WebviewPanel, completion: Completion): void {
+    if (panel !== this.panel) {
+      this.deps.log.trace('studio', `dropped the ${completion.method} reply of a closed panel`);
+      return;
+    }
+    this.post(completion);
   }
 
   /** Posts now when the webview listens; otherwise keeps it for after `ready` (snapshots are resent by `init`). */
@@ -216,8 +232,8 @@ export class StudioPanel implements vscode.Disposable {
     const init: HostMessage = {
       type: 'init',
       lang: vscode.env.language,
-      strings: this.text.ui(),
-      messages: this.text.messageTable(),
+      strings: this.l10n.strings(),
+      messages: this.l10n.messageTable(),
       defaults: this.form.defaults(),
       history: this.form.history(),
       tasks: this.tasks.rows(),

@@ -5,12 +5,12 @@
  */
 import * as vscode from 'vscode';
 import type { TaskAction } from '../../core/lifecycle';
-import type { TaskRow } from '../../shared/protocol';
+import type { TaskRow } from '../../shared/taskRow';
 import { type GenerationInput, type GenerationResult, type GenerationService, describe } from '../generationService';
 import type { Log } from '../log';
 import type { TaskSupervisor } from '../taskSupervisor';
 import type { GalleryController } from './galleryController';
-import type { StudioView } from './studioView';
+import type { StudioPort } from './studioPort';
 
 export interface TasksControllerDeps {
   tasks: TaskSupervisor;
@@ -24,7 +24,7 @@ export class TasksController {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly view: StudioView,
+    private readonly port: StudioPort,
     private readonly gallery: GalleryController,
     private readonly deps: TasksControllerDeps,
   ) {}
@@ -77,10 +77,10 @@ export class TasksController {
     for (const view of this.deps.tasks.views()) {
       if (view.status === 'landed' && view.files?.length) void this.collect(view.id, view.files);
     }
-    if (this.timer || !this.view.isReady()) return;
+    if (this.timer || !this.port.isReady()) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.view.post({ type: 'tasks', tasks: this.rows() });
+      this.port.post({ type: 'tasks', tasks: this.rows() });
     }, 150);
   }
 

@@ -3,18 +3,20 @@
  * string, and the line the panel shows for each English message of the core.
  */
 import * as vscode from 'vscode';
-import { CORE_MESSAGE_TEMPLATES, type CoreMessageTemplate, type StudioStrings, localizeMessage } from '../../shared/protocol';
+import { CORE_MESSAGE_TEMPLATES, type CoreMessageTemplate, localizeMessage } from '../../shared/coreMessages';
+import type { StudioStrings } from '../../shared/studioStrings';
 
 export const STUDIO_TITLE = 'AIGC Image Studio';
 
 /** The tables a panel uses, built once: `vscode.l10n.t` for some 150 strings is not free. */
-export class StudioText {
-  private strings: StudioStrings | undefined;
+export class StudioLocalizer {
   private table: [string, string][] | undefined;
+  private uiStrings: StudioStrings | undefined;
 
-  ui(): StudioStrings {
-    this.strings ??= studioStrings();
-    return this.strings;
+  /** Every string the webview shows. */
+  strings(): StudioStrings {
+    this.uiStrings ??= studioStrings();
+    return this.uiStrings;
   }
 
   /**

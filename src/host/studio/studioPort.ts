@@ -1,8 +1,8 @@
-/** What a Studio controller sees of the panel shell: one way to post, and the webview while a panel is open. */
+/** The Studio controllers' port to the panel shell: one way to post, and the webview while a panel is open. */
 import type * as vscode from 'vscode';
-import type { HostMessage } from '../../shared/protocol';
+import type { HostMessage } from '../../shared/hostMessages';
 
-export interface StudioView {
+export interface StudioPort {
   /** Posts now, or after `ready` when the webview is not listening yet (see StudioPanel.post). */
   post(message: HostMessage): void;
   /** The open panel's webview (thumbnails are its resource URIs); undefined while no panel is open. */
