@@ -39,46 +39,63 @@ export type CheckedSettings = z.infer<typeof settingsSchema>;
 export type SettingName = keyof CheckedSettings;
 
 /**
- * What costs money or turns a check off is taken from the user's settings only (the manifest
- * marks these application-scoped, and settings.ts reads their user value alone): a cloned
- * repository must not pick a dearer model, a 6198x2656 resolution, Permanent storage, adult
- * people or a disabled compliance check behind the user's back. `enhancePrompt` is here too:
- * the service then rewrites the prompt the user wrote. Teams share looks through what they
- * review, not through settings that apply silently.
- *
- * Left to the workspace, because they neither bill nor check: `defaults.aspectRatio` (the
- * shape; a project may want its heroes 16:9), `timeoutSeconds` (only how long the notification
- * waits), and where results go (`outputFolder`, `restyleOutput`, `writeSidecar`, which are held
- * to the workspace and, for the first two, not applied in Restricted Mode).
+ * Each setting's default: the one source. The manifest's `contributes.configuration` repeats
+ * them (VS Code reads defaults from there), and a unit test holds the two equal.
+ * `''` is "not set": the service's own default applies.
  */
-export const USER_ONLY_SETTINGS = [
-  'defaultModel',
-  'defaults.storageMode',
-  'defaults.resolution',
-  'defaults.personGeneration',
-  'defaults.inputComplianceCheck',
-  'defaults.outputComplianceCheck',
-  'defaults.enhancePrompt',
-] as const satisfies readonly SettingName[];
-
-export function isUserOnly(name: SettingName): boolean {
-  return (USER_ONLY_SETTINGS as readonly SettingName[]).includes(name);
-}
-
 export const SETTING_DEFAULTS: CheckedSettings = {
   timeoutSeconds: TIMEOUT_SECONDS.default,
   defaultModel: modelKey(MODELS[0]!),
   outputFolder: OUTPUT_FOLDER_DEFAULT,
   restyleOutput: 'outputFolder',
   writeSidecar: true,
-  'defaults.storageMode': undefined,
-  'defaults.resolution': undefined,
-  'defaults.aspectRatio': undefined,
-  'defaults.personGeneration': undefined,
-  'defaults.inputComplianceCheck': undefined,
-  'defaults.outputComplianceCheck': undefined,
-  'defaults.enhancePrompt': undefined,
+  'defaults.storageMode': 'Temporary',
+  'defaults.resolution': '',
+  'defaults.aspectRatio': '',
+  'defaults.personGeneration': '',
+  'defaults.inputComplianceCheck': '',
+  'defaults.outputComplianceCheck': '',
+  'defaults.enhancePrompt': '',
 };
+
+/**
+ * Where each setting may be set, as the manifest declares it (a unit test holds the two equal).
+ *
+ * `application`: what costs money or turns a check off is taken from the user's settings only
+ * (settings.ts reads their user value alone, even when a workspace nests the key where VS Code
+ * does not drop it): a cloned repository must not pick a dearer model, a 6198x2656 resolution,
+ * Permanent storage, adult people or a disabled compliance check behind the user's back.
+ * `enhancePrompt` is here too: the service then rewrites the prompt the user wrote. Teams share
+ * looks through what they review, not through settings that apply silently.
+ *
+ * Left to the workspace, because they neither bill nor check: `defaults.aspectRatio` (the
+ * shape; a project may want its heroes 16:9), `timeoutSeconds` (only how long the notification
+ * waits), and where results go (`outputFolder`, `restyleOutput`, `writeSidecar`, which are held
+ * to the workspace and, for the first two, not applied in Restricted Mode).
+ */
+export const SETTING_SCOPES: Record<SettingName, 'application' | 'window' | 'resource'> = {
+  timeoutSeconds: 'window',
+  defaultModel: 'application',
+  outputFolder: 'resource',
+  restyleOutput: 'resource',
+  writeSidecar: 'resource',
+  'defaults.storageMode': 'application',
+  'defaults.resolution': 'application',
+  'defaults.aspectRatio': 'window',
+  'defaults.personGeneration': 'application',
+  'defaults.inputComplianceCheck': 'application',
+  'defaults.outputComplianceCheck': 'application',
+  'defaults.enhancePrompt': 'application',
+};
+
+/** The settings a workspace cannot set: read from the user's settings only. */
+export const USER_ONLY_SETTINGS: readonly SettingName[] = (Object.keys(SETTING_SCOPES) as SettingName[]).filter(
+  (name) => SETTING_SCOPES[name] === 'application',
+);
+
+export function isUserOnly(name: SettingName): boolean {
+  return SETTING_SCOPES[name] === 'application';
+}
 
 /**
  * The values as given where they are valid, the default where not. `ignored` names each

@@ -25,7 +25,7 @@ export interface Settings {
   queryPath: string;
   defaultModel: ModelSpec;
   defaults: {
-    storageMode: OutputConfig['storage_mode'];
+    storageMode?: OutputConfig['storage_mode'];
     resolution?: OutputConfig['resolution'];
     aspectRatio?: OutputConfig['aspect_ratio'];
     personGeneration?: OutputConfig['person_generation'];
@@ -117,7 +117,7 @@ export function readSettings(): Settings {
     queryPath: global('queryPath'),
     defaultModel: parseModelKey(s.defaultModel) ?? MODELS[0]!,
     defaults: {
-      storageMode: nonEmpty(s['defaults.storageMode']) ?? 'Temporary',
+      storageMode: nonEmpty(s['defaults.storageMode']),
       resolution: nonEmpty(s['defaults.resolution']),
       aspectRatio: nonEmpty(s['defaults.aspectRatio']),
       personGeneration: nonEmpty(s['defaults.personGeneration']),

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ASPECT_RATIOS, MODELS, RESOLUTIONS, modelKey } from '../../src/core/models';
-import { SETTING_DEFAULTS, type SettingName, USER_ONLY_SETTINGS, checkSettings } from '../../src/core/settingsSchema';
+import { DEFAULT_QUERY_PATH } from '../../src/core/gateway';
+import { SETTING_DEFAULTS, SETTING_SCOPES, type SettingName, USER_ONLY_SETTINGS, checkSettings } from '../../src/core/settingsSchema';
 import { IMAGE_TOOL_NAME, imageToolInputSchema } from '../../src/shared/imageToolInput';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
@@ -13,7 +14,7 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'pack
   capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
 };
 const configuration = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
-  contributes: { configuration: { properties: Record<string, { default: unknown; enum?: unknown[]; scope?: string }> } };
+  contributes: { configuration: { properties: Record<string, { type: string; default: unknown; enum?: unknown[]; scope?: string }> } };
 }).contributes.configuration.properties;
 
 /** Read from user settings only, by the key's own code (settings.ts `global`): never a SettingName. */
@@ -57,6 +58,19 @@ describe('the manifest', () => {
     }
     assert.deepEqual(configuration['aigcImage.defaultModel']!.enum, MODELS.map(modelKey));
     assert.equal(configuration['aigcImage.defaultModel']!.default, SETTING_DEFAULTS.defaultModel);
+  });
+
+  it('repeats each setting’s type, default and scope exactly as the code declares them', () => {
+    for (const name of settingNames) {
+      const property = configuration[`aigcImage.${name}`]!;
+      const wanted = SETTING_DEFAULTS[name];
+      assert.deepEqual(property.default, wanted, `default of ${name}`);
+      assert.equal(property.type, typeof wanted, `type of ${name}`);
+      // VS Code's own default scope is "window".
+      assert.equal(property.scope ?? 'window', SETTING_SCOPES[name], `scope of ${name}`);
+    }
+    assert.equal(configuration['aigcImage.queryPath']!.default, DEFAULT_QUERY_PATH);
+    for (const name of CONNECTION_SETTINGS) assert.equal(configuration[`aigcImage.${name}`]!.scope, 'application', name);
   });
 
   it('lets only the user’s settings choose what costs money or turns a check off', () => {
