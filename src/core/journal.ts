@@ -11,12 +11,15 @@
  *   finds a newer generation (or its own file gone) has lost the lease and stops.
  * - Requests from windows that do not hold a task's lease (discard, collect now) are left as
  *   `<id>.request.json` for the holder to pick up.
+ * - A record is read back through its schema (taskRecordSchema.ts): one that fails it is not
+ *   acted on but set aside as `<id>.json.invalid`, never deleted, since it may be a billed task.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { link, mkdir, open, readFile, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as z from 'zod/mini';
-import { LIFECYCLE_PHASES, type LifecycleEvent, RECORD_VERSION, type TaskRecord, advance, newRecord } from './lifecycle';
+import { type LifecycleEvent, type TaskRecord, advance, newRecord } from './lifecycle';
+import { TASK_ID, isNewerRecord, readTaskRecord } from './taskRecordSchema';
 
 export interface LeaseOwner {
   /** Unique per extension host. */
@@ -40,24 +43,9 @@ export const HEARTBEAT_MS = 5_000;
 
 const RECORD_SUFFIX = '.json';
 const REQUEST_SUFFIX = '.request.json';
+/** A record that failed its schema, kept beside the others for a person to look at. */
+export const INVALID_SUFFIX = '.invalid';
 const LEASE = /^(.+)\.lease\.(\d+)$/;
-/** A task id that can name files: letters, digits, `-` and `_`. */
-const TASK_ID = /^[A-Za-z0-9_-]{1,80}$/;
-
-/** Just what every reader relies on; the rest of a record is our own writing. */
-const recordSchema = z.looseObject({
-  version: z.literal(RECORD_VERSION),
-  id: z.string().check(z.regex(TASK_ID)),
-  kind: z.enum(['generate', 'restyle']),
-  phase: z.enum(LIFECYCLE_PHASES),
-  body: z.looseObject({ model_name: z.string(), model_version: z.string(), prompt: z.string() }),
-  references: z.array(z.looseObject({})),
-  apiOrigin: z.string(),
-  target: z.looseObject({ outputFolder: z.string(), writeSidecar: z.boolean() }),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
-
 const leaseSchema = z.object({ owner: z.string(), pid: z.number(), host: z.string() });
 
 export const REQUEST_ACTIONS = ['discard', 'collectNow', 'cancel'] as const;
@@ -90,7 +78,10 @@ export class TaskJournal {
     this.beforeClaim = options.beforeClaim;
   }
 
-  /** Every readable record; a damaged file is reported through `onInvalid` and skipped. */
+  /**
+   * Every record that can be trusted. One that cannot (damaged, hand-edited) is set aside and
+   * reported through `onInvalid`; the others load as usual.
+   */
   async list(onInvalid?: (file: string, reason: string) => void): Promise<TaskRecord[]> {
     let names: string[];
     try {
@@ -108,10 +99,16 @@ export class TaskJournal {
     return records;
   }
 
+  /**
+   * The record of a task, or undefined. A record that fails its schema is never acted on: it is
+   * renamed `<id>.json.invalid` (kept, not deleted: it may describe a billed task) and
+   * `onInvalid` says why. A record of a newer version is left alone for that version.
+   */
   async read(id: string, onInvalid?: (reason: string) => void): Promise<TaskRecord | undefined> {
+    const file = this.recordPath(id);
     let text: string;
     try {
-      text = await readFile(this.recordPath(id), 'utf8');
+      text = await readFile(file, 'utf8');
     } catch {
       return undefined;
     }
@@ -119,15 +116,28 @@ export class TaskJournal {
     try {
       raw = JSON.parse(text);
     } catch {
-      onInvalid?.('not JSON');
+      await this.reject(file, 'not JSON', onInvalid);
       return undefined;
     }
-    const parsed = recordSchema.safeParse(raw);
-    if (!parsed.success || parsed.data.id !== id) {
-      onInvalid?.(parsed.success ? 'its id does not match its name' : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (isNewerRecord(raw)) {
+      onInvalid?.('written by a newer version of the extension; left for it');
       return undefined;
     }
-    return parsed.data as unknown as TaskRecord;
+    const reading = readTaskRecord(raw);
+    if (!reading.ok) {
+      await this.reject(file, reading.reason, onInvalid);
+      return undefined;
+    }
+    if (reading.record.id !== id) {
+      await this.reject(file, 'its id does not match its name', onInvalid);
+      return undefined;
+    }
+    return reading.record;
+  }
+
+  private async reject(file: string, reason: string, onInvalid?: (reason: string) => void): Promise<void> {
+    const aside = await setAside(file).catch(() => undefined);
+    onInvalid?.(aside ? `${reason}; set aside as ${path.basename(aside)}` : reason);
   }
 
   /** Atomic replace: temp file, flush, rename. */
@@ -290,6 +300,30 @@ export class Lease {
     this.lost = true;
     await unlink(this.journal.leasePath(this.id, this.generation)).catch(ignoreMissing);
   }
+}
+
+/**
+ * Renames `file` to `<file>.invalid` (or `<file>.<n>.invalid` when that is taken) without
+ * replacing anything: an earlier record set aside under that name is kept too.
+ */
+export async function setAside(file: string): Promise<string | undefined> {
+  for (let n = 1; n <= 100; n++) {
+    const target = n === 1 ? `${file}${INVALID_SUFFIX}` : `${file}.${n}${INVALID_SUFFIX}`;
+    try {
+      await link(file, target);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code === 'ENOENT') return undefined;
+      // No hard links on this file system: a rename, once the name is known to be free.
+      if (await stat(target).then(() => true, () => false)) continue;
+      await rename(file, target);
+      return target;
+    }
+    await unlink(file).catch(ignoreMissing);
+    return target;
+  }
+  return undefined;
 }
 
 function ignoreMissing(error: unknown): void {

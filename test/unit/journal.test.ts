@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
@@ -46,6 +46,51 @@ describe('records', () => {
     assert.deepEqual(records.map((r) => r.id).sort(), ['t1', 't2']);
     assert.equal(invalid.length, 2, invalid.join('\n'));
     assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), [], 'no temporary file is left behind');
+  });
+
+  it('a record edited by hand is set aside as .invalid, never acted on, and the rest of the journal still loads', async () => {
+    const journal = new TaskJournal(dir, owner('a'));
+    await journal.write(record('good'));
+    const landing = { ...record('x'), phase: 'landing', images: [{ url: 'https://cdn.example/a.png' }] };
+    const edits: Record<string, unknown> = {
+      phase: { ...record('phase'), phase: 'exploded' },
+      placed: { ...landing, id: 'placed', images: [{ url: 'https://cdn.example/a.png', placing: { path: '../../etc/x.png', bytes: 1, format: 'png', sha256: 'a'.repeat(64) } }] },
+      folder: { ...record('folder'), target: { workspaceRoot: '/w', outputFolder: 'g', targetDir: 'relative/dir', chosen: true, writeSidecar: true } },
+      model: { ...record('model'), body: { model_name: 'Evil', model_version: '1', prompt: 'x' } },
+      clock: { ...record('clock'), updatedAt: 'yesterday' },
+    };
+    for (const [id, value] of Object.entries(edits)) writeFileSync(path.join(dir, `${id}.json`), JSON.stringify(value));
+    const reasons: string[] = [];
+    const records = await journal.list((file, reason) => reasons.push(`${file}: ${reason}`));
+    assert.deepEqual(records.map((r) => r.id), ['good']);
+    assert.equal(reasons.length, 5, reasons.join('\n'));
+    for (const id of Object.keys(edits)) {
+      assert.deepEqual(JSON.parse(readFileSync(path.join(dir, `${id}.json.invalid`), 'utf8')), edits[id], `${id} is kept as it was`);
+      assert.ok(reasons.some((r) => r.startsWith(`${id}.json: `) && r.endsWith(`set aside as ${id}.json.invalid`)), `${id} is reported`);
+    }
+    assert.equal(await transact(journal, 'folder', { type: 'discard', reason: 'user' }, Date.now()), undefined, 'nothing to act on');
+    const again: string[] = [];
+    assert.deepEqual((await journal.list((file) => again.push(file))).map((r) => r.id), ['good']);
+    assert.deepEqual(again, [], 'set aside once, not reported on every scan');
+  });
+
+  it('a second bad record under the same name is set aside beside the first, which is kept', async () => {
+    const journal = new TaskJournal(dir, owner('a'));
+    writeFileSync(path.join(dir, 't1.json'), 'first');
+    await journal.list();
+    writeFileSync(path.join(dir, 't1.json'), 'second');
+    await journal.list();
+    assert.equal(readFileSync(path.join(dir, 't1.json.invalid'), 'utf8'), 'first');
+    assert.equal(readFileSync(path.join(dir, 't1.json.2.invalid'), 'utf8'), 'second');
+  });
+
+  it('a record of a newer version is left where it is for the window that wrote it', async () => {
+    const journal = new TaskJournal(dir, owner('a'));
+    writeFileSync(path.join(dir, 'future.json'), JSON.stringify({ ...record('future'), version: 99, phase: 'teleporting' }));
+    const reasons: string[] = [];
+    assert.deepEqual(await journal.list((_file, reason) => reasons.push(reason)), []);
+    assert.match(reasons.join(), /newer version/);
+    assert.ok(existsSync(path.join(dir, 'future.json')));
   });
 
   it('two windows writing their own tasks at the same time lose nothing (one file each, not one shared list)', async () => {
