@@ -130,6 +130,30 @@ describe('downloading a result image', () => {
     await expectDownloadError(download(task.images[0]!.url, { maxBytes: 1024 * 1024 }), /limit/);
   });
 
+  it('a CDN that trickles is given up after one slow window, saying so, with nothing left behind', async () => {
+    const task = await finishedTask();
+    sim.fault({ route: 'cdn', fault: { kind: 'trickle', bytes: 8, everyMs: 30 }, times: Infinity });
+    await expectDownloadError(download(task.images[0]!.url, { attempts: 1, pace: { windowMs: 200, bytes: 1024 } }), /only \d+ bytes in 0\.2 s, too slowly/);
+    assert.equal(sim.requests.filter((r) => r.server === 'cdn').length, 1);
+  });
+
+  it('an answer that never starts is given up after one window, as stalled', async () => {
+    const task = await finishedTask();
+    sim.fault({ route: 'cdn', fault: { kind: 'slow', delayMs: 5000 }, times: 1 });
+    await expectDownloadError(download(task.images[0]!.url, { attempts: 1, pace: { windowMs: 150, bytes: 1024 } }), /stalled after 0 bytes/);
+  });
+
+  it('an image address no URL parser accepts is named as such, never "unexpected", and nothing is fetched', async () => {
+    for (const url of ['https://xn--/x.png', 'https://xn--zz/x.png', 'https://exa mple.com/x.png']) {
+      await assert.rejects(download(url), (e: unknown) => {
+        assert.ok(e instanceof StudioError && e.kind === 'download' && e.code === 'badUrl', String(e));
+        assert.equal(e.message, `The image service gave an image address that cannot be used: ${url}`);
+        return true;
+      });
+    }
+    assert.equal(sim.requests.length, 0);
+  });
+
   it('aborting stops at once', async () => {
     const task = await finishedTask();
     sim.fault({ route: 'cdn', fault: { kind: 'slow', delayMs: 5000 }, times: 1 });
