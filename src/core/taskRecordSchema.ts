@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import * as z from 'zod/mini';
-import { LIFECYCLE_PHASES, RECORD_VERSION, type TaskRecord } from './lifecycle';
+import { LIFECYCLE_PHASES, type LandedFile, type LandingImage, type Note, RECORD_VERSION, type TaskRecord, type TaskTarget } from './lifecycle';
 import {
   ASPECT_RATIOS,
   MODEL_NAMES,
@@ -30,13 +30,16 @@ const time = z.number().check(z.refine(Number.isFinite, 'must be a time'));
 const count = z.int().check(z.gte(0));
 const absolutePath = z.string().check(z.refine((p) => path.isAbsolute(p), 'must be an absolute path'));
 
+/** A shape that names every field of `T`, no more: `satisfies` fails the build when the two drift apart. */
+type ShapeOf<T> = Record<keyof T, z.ZodMiniType>;
+
 const note = z.looseObject({
   kind: z.string(),
   template: z.string(),
   args: z.optional(z.array(z.union([z.string(), z.number()]))),
   code: z.optional(z.string()),
   at: time,
-});
+} satisfies ShapeOf<Note>);
 
 const landedFile = z.looseObject({
   path: absolutePath,
@@ -44,7 +47,7 @@ const landedFile = z.looseObject({
   bytes: count,
   format: z.string(),
   sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be a sha256 in hex')),
-});
+} satisfies ShapeOf<LandedFile>);
 
 const landingImage = z.looseObject({
   url: z.string(),
@@ -54,7 +57,9 @@ const landingImage = z.looseObject({
   landed: z.optional(landedFile),
   placing: z.optional(landedFile),
   notImage: z.optional(count),
-});
+  unusable: z.optional(count),
+  leftOut: z.optional(z.boolean()),
+} satisfies ShapeOf<LandingImage>);
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values);
@@ -97,9 +102,8 @@ const target = z.looseObject({
   exactPath: z.optional(absolutePath),
   reference: z.optional(z.looseObject({ document: absolutePath, start: count, end: count, written: z.string() })),
   writeSidecar: z.boolean(),
-});
+} satisfies ShapeOf<TaskTarget>);
 
-/** Every field of TaskRecord, no more: `satisfies` fails the build when the two drift apart. */
 const recordShape = {
   version: z.literal(RECORD_VERSION),
   id: z.string().check(z.regex(TASK_ID, 'must be letters, digits, - and _')),
@@ -119,6 +123,7 @@ const recordShape = {
     z.looseObject({ status: z.enum(['queued', 'running']), position: z.optional(z.number()), progress: z.optional(z.number()), at: time }),
   ),
   images: z.optional(z.array(landingImage)),
+  imagesLeftOut: z.optional(count),
   finishedAt: z.optional(z.string()),
   cancelRequested: z.optional(z.boolean()),
   cancelWhenSubmitted: z.optional(z.boolean()),
@@ -126,7 +131,7 @@ const recordShape = {
   outcome: z.optional(note),
   endedAt: z.optional(time),
   updatedAt: time,
-} satisfies Record<keyof TaskRecord, z.ZodMiniType>;
+} satisfies ShapeOf<TaskRecord>;
 
 const recordSchema = z.looseObject(recordShape);
 

@@ -294,8 +294,9 @@ function mergeOptions(base: SimOptions, patch: Partial<SimOptions>): SimOptions 
   for (const [key, value] of Object.entries(patch)) {
     if (value !== undefined) next[key] = value;
   }
-  // JSON (the control server) cannot send undefined, so null or 0 switches padding off.
+  // JSON (the control server) cannot send undefined, so null or 0 switches padding off, and '' the broken FileUrl.
   if ('imageBytes' in patch && !patch.imageBytes) delete next.imageBytes;
+  if ('fileUrl' in patch && !patch.fileUrl) delete next.fileUrl;
   return next as unknown as SimOptions;
 }
 
