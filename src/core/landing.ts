@@ -131,8 +131,9 @@ async function landOne(record: TaskRecord, index: number, dir: string, deps: Lan
   const temp = tempPathFor(dir, record.id, index);
   let current = record;
 
-  // A resume: the image may be in place already (the host went away before journalling it).
-  if (image.placing) {
+  // A resume: the image may be in place already (the host went away before journalling it), but
+  // only in its own folder: a name elsewhere is not one this task chose.
+  if (image.placing && path.dirname(image.placing.path) === dir) {
     if ((await exists(image.placing.path)) && (await sha256Of(image.placing.path)) === image.placing.sha256) {
       return finishImage(current, index, image.placing, deps);
     }

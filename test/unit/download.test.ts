@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -287,6 +288,18 @@ describe('landing a finished task', () => {
     const dirOf = path.dirname(landed.images![0]!.landed!.path);
     assert.deepEqual((await readdir(dirOf)).filter((n) => n.endsWith('.part')), []);
     await assert.rejects(stat(tempPathFor(dirOf, record.id, 0)));
+  });
+
+  it('a resume never finishes an image recorded as placed outside its folder (an edited journal): it lands where it belongs', async () => {
+    const record = finishedRecord(await finishedTask());
+    const stray = path.join(dir, 'elsewhere', 'private.png');
+    await mkdir(path.dirname(stray), { recursive: true });
+    await writeFile(stray, 'not ours');
+    const placing = { path: stray, bytes: 8, format: 'png', sha256: createHash('sha256').update('not ours').digest('hex') };
+    const landed = await land({ ...record, images: [{ ...record.images![0]!, placing }] });
+    assert.equal(landed.phase, 'landed');
+    assert.equal(path.dirname(landed.images![0]!.landed!.path), path.join(dir, 'generated-images', dateFolder(new Date())));
+    assert.deepEqual(await readdir(path.dirname(stray)), ['private.png'], 'no sidecar written beside it');
   });
 
   it('refuses an output folder outside the workspace before downloading', async () => {
