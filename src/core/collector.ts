@@ -441,7 +441,7 @@ export class TaskCollector {
       if (next === this.current) return next;
       this.current = next;
       try {
-        await this.deps.journal.write(next);
+        await this.deps.journal.commit(next, event);
       } catch (error) {
         this.log('error', `could not write the task journal: ${toStudioError(error).message}`);
       }

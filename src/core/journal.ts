@@ -11,6 +11,8 @@
  *   finds a newer generation (or its own file gone) has lost the lease and stops.
  * - Requests from windows that do not hold a task's lease (discard, collect now) are left as
  *   `<id>.request.json` for the holder to pick up.
+ * - The image steps of a landing task are appended to `<id>.steps` (journalSteps.ts) rather than
+ *   rewriting the record, so what is written per image does not grow with the task.
  * - A record is read back through its schema (taskRecordSchema.ts): one that fails it is not
  *   acted on but set aside as `<id>.json.invalid`, never deleted, since it may be a billed task.
  */
@@ -19,6 +21,7 @@ import { link, mkdir, open, readFile, readdir, rename, stat, unlink, utimes } fr
 import * as path from 'node:path';
 import * as z from 'zod/mini';
 import { type LifecycleEvent, type TaskRecord, advance, newRecord } from './lifecycle';
+import { STEPS_SUFFIX, imageStepOf, readSteps, replay, stepLine } from './journalSteps';
 import { TASK_ID, isNewerRecord, readTaskRecord } from './taskRecordSchema';
 
 export interface LeaseOwner {
@@ -66,6 +69,8 @@ export class TaskJournal {
   private readonly now: () => number;
   private readonly isAlive: (pid: number) => boolean;
   private readonly beforeClaim: ((id: string) => Promise<void>) | undefined;
+  /** Bytes of records this journal has written: what a task costs the disk, measured by tests and benchmarks. */
+  bytesWritten = 0;
 
   constructor(
     readonly dir: string,
@@ -132,22 +137,51 @@ export class TaskJournal {
       await this.reject(file, 'its id does not match its name', onInvalid);
       return undefined;
     }
-    return reading.record;
+    const steps = readSteps(await readFile(this.stepsPath(id), 'utf8').catch(() => ''));
+    if (!steps.ok) {
+      await this.reject(file, steps.reason, onInvalid);
+      return undefined;
+    }
+    return replay(reading.record, steps.steps);
   }
 
+  /** Sets a record aside, with its steps, and says why. */
   private async reject(file: string, reason: string, onInvalid?: (reason: string) => void): Promise<void> {
     const aside = await setAside(file).catch(() => undefined);
+    await setAside(`${file.slice(0, -RECORD_SUFFIX.length)}${STEPS_SUFFIX}`).catch(() => undefined);
     onInvalid?.(aside ? `${reason}; set aside as ${path.basename(aside)}` : reason);
   }
 
-  /** Atomic replace: temp file, flush, rename. */
+  /**
+   * Journals the record an event led to: an image step of a task still landing is appended to
+   * its steps, anything else rewrites the record.
+   */
+  async commit(record: TaskRecord, event: LifecycleEvent): Promise<void> {
+    const step = imageStepOf(event, record);
+    if (!step) return this.write(record);
+    const text = stepLine(step);
+    const handle = await open(this.stepsPath(record.id), 'a');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    this.bytesWritten += Buffer.byteLength(text);
+  }
+
+  /** Atomic replace: temp file, flush, rename. The record holds every step so far, so the steps go. */
   async write(record: TaskRecord): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await writeAtomically(this.recordPath(record.id), `${JSON.stringify(record, null, 1)}\n`);
+    const text = `${JSON.stringify(record, null, 1)}\n`;
+    await writeAtomically(this.recordPath(record.id), text);
+    this.bytesWritten += Buffer.byteLength(text);
+    await unlink(this.stepsPath(record.id)).catch(ignoreMissing);
   }
 
   async remove(id: string): Promise<void> {
     await unlink(this.recordPath(id)).catch(ignoreMissing);
+    await unlink(this.stepsPath(id)).catch(ignoreMissing);
     await unlink(path.join(this.dir, `${id}${REQUEST_SUFFIX}`)).catch(ignoreMissing);
     for (const lease of await this.leaseFiles(id)) await unlink(path.join(this.dir, lease.name)).catch(ignoreMissing);
   }
@@ -220,6 +254,10 @@ export class TaskJournal {
 
   recordPath(id: string): string {
     return path.join(this.dir, `${id}${RECORD_SUFFIX}`);
+  }
+
+  stepsPath(id: string): string {
+    return path.join(this.dir, `${id}${STEPS_SUFFIX}`);
   }
 
   leasePath(id: string, generation: number): string {

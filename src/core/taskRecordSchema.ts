@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import * as z from 'zod/mini';
-import { LIFECYCLE_PHASES, type LandedFile, type LandingImage, type Note, RECORD_VERSION, type TaskRecord, type TaskTarget } from './lifecycle';
+import { LIFECYCLE_PHASES, type LandedFile, type LandingImage, type LifecycleEvent, type Note, RECORD_VERSION, type TaskRecord, type TaskTarget } from './lifecycle';
 import {
   ASPECT_RATIOS,
   MODEL_NAMES,
@@ -134,6 +134,20 @@ const recordShape = {
 } satisfies ShapeOf<TaskRecord>;
 
 const recordSchema = z.looseObject(recordShape);
+
+/** One image step appended to a record (see journalSteps.ts), with the time it was taken. */
+const imageStep = z.union([
+  z.object({ type: z.literal('placing'), index: count, file: landedFile, at: time }),
+  z.object({ type: z.literal('imageLanded'), index: count, file: landedFile, at: time }),
+  z.object({ type: z.literal('imageLeftOut'), index: count, note, at: time }),
+]);
+
+export type ImageStep = Extract<LifecycleEvent, { type: 'placing' | 'imageLanded' | 'imageLeftOut' }> & { at: number };
+
+export function readImageStep(raw: unknown): { ok: true; step: ImageStep } | { ok: false; reason: string } {
+  const parsed = imageStep.safeParse(raw);
+  return parsed.success ? { ok: true, step: parsed.data } : { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'step'}: ${i.message}`).join('; ') };
+}
 
 export type RecordReading = { ok: true; record: TaskRecord } | { ok: false; reason: string };
 

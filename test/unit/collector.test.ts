@@ -357,6 +357,23 @@ describe('the limits of one task, against a hostile gateway or CDN', () => {
     assert.ok(log.some((line) => /image\(s\) 3, 4 left out/.test(line)), log.join('\n'));
   });
 
+  it('what the journal writes per image stays the same whether a task has 10 images or 100', async () => {
+    // More than a task may bring (the lifecycle keeps four): the journal must not depend on that limit.
+    const perImage = new Map<number, number>();
+    for (const count of [1, 10, 100]) {
+      const submitted = advance(record(`${count} images`), { type: 'submitted', ref: { taskId: `T${count}` } }, Date.now());
+      const images = Array.from({ length: count }, (_, i) => ({ url: `${sim.cdnOrigin}/files/many-${count}-${i}.png` }));
+      const before = journal.bytesWritten;
+      const result = await collect({ ...submitted, phase: 'landing', images });
+      assert.equal(result.record.phase, 'landed');
+      assert.equal(result.files.length, count);
+      perImage.set(count, (journal.bytesWritten - before) / count);
+    }
+    const figures = [...perImage].map(([count, bytes]) => `${count}: ${Math.round(bytes)} B`).join(', ');
+    console.log(`# journal bytes written per image (images in the task: bytes): ${figures}`);
+    assert.ok(perImage.get(100)! <= 2 * perImage.get(10)!, figures);
+  });
+
   it('a CDN that trickles is given up and tried again on the usual cadence: the task lands', async () => {
     sim.fault({ route: 'cdn', fault: { kind: 'trickle', bytes: 8, everyMs: 30 }, times: 1 });
     const problems: string[] = [];

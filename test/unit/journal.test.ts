@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { TaskJournal, importLegacyStore, transact } from '../../src/core/journal';
-import { type TaskRecord, newRecord } from '../../src/core/lifecycle';
+import { type TaskRecord, advance, newRecord } from '../../src/core/lifecycle';
 
 let dir: string;
 const owner = (id: string, pid = process.pid) => ({ id, pid, host: 'test-host' });
@@ -25,6 +25,12 @@ function record(id: string, prompt = 'a fox'): TaskRecord {
     target: { workspaceRoot: '/w', outputFolder: 'generated-images', writeSidecar: true },
     createdAt: Date.now(),
   });
+}
+
+/** A task finished upstream with `count` images, none saved yet. */
+function landingRecord(id: string, count: number): TaskRecord {
+  const submitted = advance(record(id), { type: 'submitted', ref: { taskId: `T-${id}` } }, Date.now());
+  return { ...submitted, phase: 'landing', images: Array.from({ length: count }, (_, i) => ({ url: `https://cdn.example/${id}-${i}.png` })) };
 }
 
 beforeEach(() => {
@@ -91,6 +97,37 @@ describe('records', () => {
     assert.deepEqual(await journal.list((_file, reason) => reasons.push(reason)), []);
     assert.match(reasons.join(), /newer version/);
     assert.ok(existsSync(path.join(dir, 'future.json')));
+  });
+
+  it('the image steps of a landing task are appended beside the record and read back; a line a crash cut short is ignored', async () => {
+    const journal = new TaskJournal(dir, owner('a'));
+    let current = landingRecord('t1', 2);
+    await journal.write(current);
+    const recordText = readFileSync(journal.recordPath('t1'), 'utf8');
+    const file = { path: '/w/a-1.png', bytes: 10, format: 'png', sha256: 'b'.repeat(64) };
+    for (const event of [{ type: 'placing', index: 0, file }, { type: 'imageLanded', index: 0, file }] as const) {
+      current = advance(current, event, Date.now());
+      await journal.commit(current, event);
+    }
+    assert.equal(readFileSync(journal.recordPath('t1'), 'utf8'), recordText, 'the record itself is not rewritten for a step');
+    writeFileSync(journal.stepsPath('t1'), `${readFileSync(journal.stepsPath('t1'), 'utf8')}{"type":"imageLan`);
+    const read = await journal.read('t1');
+    assert.deepEqual(read?.images?.[0]?.landed, file);
+    assert.equal(read?.phase, 'landing');
+    const last = advance(current, { type: 'imageLanded', index: 1, file: { ...file, path: '/w/a-2.png' } }, Date.now());
+    await journal.commit(last, { type: 'imageLanded', index: 1, file: { ...file, path: '/w/a-2.png' } });
+    assert.equal((await journal.read('t1'))?.phase, 'landed', 'the step that ends the task rewrites the record');
+    assert.ok(!existsSync(journal.stepsPath('t1')), 'and folds the steps into it');
+  });
+
+  it('a step line edited by hand sets the record aside with its steps', async () => {
+    const journal = new TaskJournal(dir, owner('a'));
+    await journal.write(landingRecord('t1', 1));
+    writeFileSync(journal.stepsPath('t1'), `${JSON.stringify({ type: 'placing', index: 0, file: { path: '../x.png', bytes: 1, format: 'png', sha256: 'c'.repeat(64) }, at: 1 })}\n`);
+    const reasons: string[] = [];
+    assert.equal(await journal.read('t1', (reason) => reasons.push(reason)), undefined);
+    assert.match(reasons.join(), /step 1: file\.path: must be an absolute path; set aside as t1\.json\.invalid/);
+    assert.ok(existsSync(path.join(dir, 't1.json.invalid')) && existsSync(path.join(dir, 't1.steps.invalid')));
   });
 
   it('two windows writing their own tasks at the same time lose nothing (one file each, not one shared list)', async () => {
