@@ -11,11 +11,12 @@
  *                               └─discard─▶ DISCARDED  blocked (needs a folder)
  *
  * Terminal phases are exactly three: `landed` (every image and its sidecar on disk, or left out
- * by the limits of a task below), `refused`
- * (the gateway's definitive answer) and `discarded` (the user said so, or the gateway's
- * retention passed). Everything else stays collectable: network and server errors, rate
- * limits, a task the gateway does not know yet, CDN errors, expired URLs, a full disk, a
- * refused folder. None of those ever deletes the record.
+ * by the limits of a task below), `refused` (the gateway's definitive answer) and `discarded`
+ * (the user said so, or the gateway's retention passed). Everything else stays collectable:
+ * network and server errors, rate limits, a task the gateway does not know yet, CDN errors,
+ * expired URLs, a full disk, a refused folder. None of those ever deletes the record. Image
+ * addresses that cannot be used keep the task in `landing` too, but after a few tries it waits
+ * for the user's Collect Now instead of asking again (waitsForCollectNow).
  */
 import { oneLine } from './errors';
 import type { TaskRef } from './gateway';
