@@ -34,7 +34,7 @@ export interface MinimumPace {
   bytes: number;
 }
 
-/** 512 KB per 30 s (about 17 KB/s): slower than any link worth waiting on; 200 MB at this floor is about 3.5 hours. */
+/** 512 KB per 30 s (about 17 KB/s): slower than any link worth waiting on; 200 MB at this floor takes 3 h 20 min. */
 export const DEFAULT_MIN_PACE: MinimumPace = { windowMs: 30_000, bytes: 512 * 1024 };
 
 export interface DownloadOptions {
