@@ -11,9 +11,20 @@ import { StudioError, toStudioError } from './errors';
 import { type GatewayClient, createdNothing } from './gateway';
 import { HEARTBEAT_MS, type Lease, type TaskJournal } from './journal';
 import { LandingError, landImages } from './landing';
-import { downloadFailureOf } from './download';
+import { type MinimumPace, downloadFailureOf } from './download';
 import { type DurationBook, durationKey } from './durationBook';
-import { type LifecycleEvent, type Note, type TaskRecord, advance, isPastRetention, isTerminal } from './lifecycle';
+import {
+  type LifecycleEvent,
+  MAX_IMAGES_PER_TASK,
+  type Note,
+  RETENTION_MS,
+  type TaskRecord,
+  UNUSABLE_URL_TRIES,
+  advance,
+  isPastRetention,
+  isTerminal,
+  waitsForCollectNow,
+} from './lifecycle';
 import { pollUntilDone } from './poll';
 import type { CreateTaskBody } from './request';
 import { isFinal } from './taskState';
@@ -29,7 +40,12 @@ export interface CollectorDeps {
   fetch?: typeof fetch;
   now?: () => number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Per image; see LandingDeps. */
   maxBytes?: number;
+  /** All images of the task together; see LandingDeps. */
+  maxTaskBytes?: number;
+  /** The slowest a download may be (tests make it small, so a trickle is seen in milliseconds). */
+  pace?: MinimumPace;
   /** Durations this model took on this gateway before, and where to add this one's. */
   durations?: Pick<DurationBook, 'durations' | 'record'>;
 }
@@ -159,10 +175,11 @@ export class TaskCollector {
     this.wake();
   }
 
-  /** Look (or try to land) now instead of after the current delay. */
+  /** Look (or try to land) now instead of after the current delay; unusable image addresses get another round. */
   collectNow(): void {
     this.lookNow = true;
     this.landingFailures = 0;
+    void this.apply({ type: 'retry' });
     this.wake();
   }
 
@@ -202,7 +219,8 @@ export class TaskCollector {
             await this.wait();
             break;
           case 'landing':
-            await this.land();
+            if (waitsForCollectNow(this.current)) await this.waitForUser();
+            else await this.land();
             break;
           default:
             return this.current;
@@ -289,6 +307,9 @@ export class TaskCollector {
       }
       await this.apply({ type: 'upstream', state: final });
       if (final.status === 'failed') this.lastError = undefined;
+      if (final.status === 'succeeded' && final.images.length > MAX_IMAGES_PER_TASK) {
+        this.log('warn', `task ${ref.taskId}: the image service gave ${final.images.length} images; the first ${MAX_IMAGES_PER_TASK} are saved, ${final.images.length - MAX_IMAGES_PER_TASK} left out`);
+      }
     } catch (error) {
       if (toStudioError(error).kind !== 'aborted') throw error;
       // Interrupted by cancel, discard or stop: the loop decides what comes next.
@@ -336,11 +357,14 @@ export class TaskCollector {
         fetch: this.deps.fetch,
         signal,
         maxBytes: this.deps.maxBytes,
+        maxTaskBytes: this.deps.maxTaskBytes,
+        pace: this.deps.pace,
         now: this.now,
         log: (level, message) => this.log(level, message),
       });
       this.landingFailures = 0;
       if (this.current.phase === 'landed') this.log('info', `task ${this.current.ref?.taskId} saved ${this.files().join(', ')}`);
+      this.logLeftOut();
     } catch (error) {
       const { index, error: e } = error instanceof LandingError ? error : { index: 0, error: toStudioError(error) };
       if (e.code === 'leaseLost') {
@@ -359,9 +383,16 @@ export class TaskCollector {
       const failure = downloadFailureOf(e);
       this.landingFailures++;
       this.log('warn', `task ${this.current.ref?.taskId} image ${index + 1}: ${e.message}${e.details ? ` (${e.details})` : ''}`);
-      if (failure === 'notImage' || failure === 'tooLarge' || failure === 'badUrl') {
+      if (failure === 'notImage' || failure === 'tooLarge') {
         await this.apply({ type: 'notAnImage', index, note });
         if (this.current.phase === 'landing') await this.refreshUrls(signal);
+      } else if (failure === 'badUrl') {
+        await this.apply({ type: 'unusableUrl', index, note });
+        if (waitsForCollectNow(this.current)) {
+          this.log('warn', `task ${this.current.ref?.taskId} image ${index + 1}: no usable address after ${UNUSABLE_URL_TRIES} tries; waiting for Collect Now or Discard`);
+          return;
+        }
+        await this.refreshUrls(signal);
       } else if (failure === 'expired') {
         await this.apply({ type: 'problem', note });
         await this.refreshUrls(signal);
@@ -372,6 +403,15 @@ export class TaskCollector {
         await this.sleep(landingDelay(this.landingFailures, !this.foreground), signal).catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * Holds the task, without a request, until the user says Collect Now or Discard (or the
+   * results are gone upstream): asking again on a timer would ask for days.
+   */
+  private async waitForUser(): Promise<void> {
+    const untilGone = RETENTION_MS - (this.now() - (this.current.submittedAt ?? this.current.createdAt));
+    await this.sleep(Math.max(1, untilGone), this.stopper.signal).catch(() => undefined);
   }
 
   /** Asks the gateway for the task again: expired or broken image URLs come back fresh. */
@@ -386,6 +426,13 @@ export class TaskCollector {
     }
   }
 
+  /** Images left out by the task's byte limit, named in the log once the landing is over. */
+  private logLeftOut(): void {
+    const images = this.current.images ?? [];
+    const leftOut = images.flatMap((image, index) => (image.leftOut ? [index + 1] : []));
+    if (leftOut.length > 0) this.log('warn', `task ${this.current.ref?.taskId}: image(s) ${leftOut.join(', ')} left out: the task's images would pass its byte limit`);
+  }
+
   // --- plumbing --------------------------------------------------------------------
 
   /** Applies events one after another, journalling each; a journal that cannot be written is logged, never fatal. */
@@ -395,7 +442,7 @@ export class TaskCollector {
       if (next === this.current) return next;
       this.current = next;
       try {
-        await this.deps.journal.write(next);
+        await this.deps.journal.commit(next, event);
       } catch (error) {
         this.log('error', `could not write the task journal: ${toStudioError(error).message}`);
       }

@@ -21,6 +21,22 @@ import { candidateName, sidecarPathFor } from './naming';
 export const DEFAULT_MAX_IMAGE_BYTES = 200 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 
+/**
+ * The slowest a result may arrive: fewer than `bytes` in any `windowMs` (the wait for the answer
+ * included) ends the attempt, and the lifecycle tries again on its usual cadence. A floor on the
+ * pace rather than a deadline on the whole download: a deadline would have to allow the largest
+ * image on a slow link, hours during which a CDN sending a byte every 29 s holds the task; a
+ * floor ends such a trickle within one window whatever the size, while an image on a link that
+ * keeps up takes as long as it needs.
+ */
+export interface MinimumPace {
+  windowMs: number;
+  bytes: number;
+}
+
+/** 512 KB per 30 s (about 17 KB/s): slower than any link worth waiting on; 200 MB at this floor takes 3 h 20 min. */
+export const DEFAULT_MIN_PACE: MinimumPace = { windowMs: 30_000, bytes: 512 * 1024 };
+
 export interface DownloadOptions {
   url: string;
   /** Origin of the configured API: the only one that may see `authorization`. */
@@ -31,8 +47,8 @@ export interface DownloadOptions {
   baseName: string;
   maxBytes?: number;
   attempts?: number;
-  /** No byte for this long: the connection is considered dead. */
-  idleTimeoutMs?: number;
+  /** Slower than this, an attempt is given up (see MinimumPace). */
+  pace?: MinimumPace;
   fetch?: typeof fetch;
   signal?: AbortSignal;
   onProgress?: (received: number, total: number | undefined) => void;
@@ -123,77 +139,109 @@ export async function fetchImageTo(file: string, options: Omit<DownloadOptions, 
 }
 
 async function fetchOnce(file: string, options: Omit<DownloadOptions, 'dir' | 'baseName'>): Promise<FetchedImage> {
-  const idle = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
-  const idleMs = options.idleTimeoutMs ?? 30_000;
-  let idleTimer = setTimeout(() => idle.abort(new Error('idle')), idleMs);
-  const touch = () => {
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => idle.abort(new Error('idle')), idleMs);
-  };
+  const pace = watchPace(options.pace ?? DEFAULT_MIN_PACE);
+  const signal = options.signal ? AbortSignal.any([options.signal, pace.signal]) : pace.signal;
   try {
     const { response, finalUrl } = await fetchFollowingRedirects(options, signal);
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
-    const declared = Number(response.headers.get('content-length') ?? NaN);
-    const total = Number.isFinite(declared) ? declared : undefined;
-    if (total !== undefined && total > maxBytes) {
-      void response.body?.cancel();
-      throw downloadError('The result image is {0} MB, more than the {1} MB limit.', [mb(total), mb(maxBytes)], 'tooLarge');
-    }
-    if (!response.body) throw downloadError('The result image answer was empty.', [], 'transient');
+    return await streamTo(file, response, finalUrl, options, signal, pace);
+  } catch (error) {
+    throw pace.verdict && !options.signal?.aborted ? pace.verdict : error;
+  } finally {
+    pace.stop();
+  }
+}
 
-    const hash = createHash('sha256');
-    const out = createWriteStream(file, { flags: 'w' });
-    // `finished` also settles when the stream is destroyed, which 'finish'/'error' listeners miss.
-    const outDone = finished(out);
-    let received = 0;
-    let head = Buffer.alloc(0);
-    let format: FormatInfo | undefined;
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        touch();
-        received += chunk.length;
-        if (received > maxBytes) {
-          throw downloadError('The result image is more than the {0} MB limit.', [mb(maxBytes)], 'tooLarge');
-        }
-        if (!format) {
-          head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES)]);
-          if (head.length >= SNIFF_BYTES) {
-            format = sniffImageFormat(head);
-            if (!format) {
-              throw downloadError(
-                notImageTemplate(head),
-                [oneLine(response.headers.get('content-type') ?? 'no type', 80)],
-                'notImage',
-                oneLine(Buffer.from(chunk.subarray(0, 200)).toString('latin1'), 200),
-              );
-            }
+interface PaceWatch {
+  signal: AbortSignal;
+  /** Why the attempt was given up, once the pace fell below the floor. */
+  verdict: StudioError | undefined;
+  received: number;
+  stop(): void;
+}
+
+/** Aborts its signal at the end of a window in which fewer than `pace.bytes` arrived. */
+function watchPace(pace: MinimumPace): PaceWatch {
+  const controller = new AbortController();
+  let counted = 0;
+  const watch: PaceWatch = {
+    signal: controller.signal,
+    verdict: undefined,
+    received: 0,
+    stop: () => clearInterval(timer),
+  };
+  const timer = setInterval(() => {
+    const inWindow = watch.received - counted;
+    counted = watch.received;
+    if (inWindow >= pace.bytes) return;
+    watch.verdict =
+      inWindow === 0
+        ? downloadError('The image download stalled after {0} bytes.', [watch.received], 'transient')
+        : downloadError('The image host sent only {0} bytes in {1} s, too slowly to finish the image.', [inWindow, Number((pace.windowMs / 1000).toFixed(1))], 'transient');
+    controller.abort(watch.verdict);
+    clearInterval(timer);
+  }, pace.windowMs);
+  return watch;
+}
+
+async function streamTo(file: string, response: Response, finalUrl: string, options: Omit<DownloadOptions, 'dir' | 'baseName'>, signal: AbortSignal, pace: PaceWatch): Promise<FetchedImage> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  const total = Number.isFinite(declared) ? declared : undefined;
+  if (total !== undefined && total > maxBytes) {
+    void response.body?.cancel();
+    throw downloadError('The result image is {0} MB, more than the {1} MB limit.', [mb(total), mb(maxBytes)], 'tooLarge');
+  }
+  if (!response.body) throw downloadError('The result image answer was empty.', [], 'transient');
+
+  const hash = createHash('sha256');
+  const out = createWriteStream(file, { flags: 'w' });
+  // `finished` also settles when the stream is destroyed, which 'finish'/'error' listeners miss.
+  const outDone = finished(out);
+  let received = 0;
+  let head = Buffer.alloc(0);
+  let format: FormatInfo | undefined;
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      received += chunk.length;
+      pace.received = received;
+      if (received > maxBytes) {
+        throw downloadError('The result image is more than the {0} MB limit.', [mb(maxBytes)], 'tooLarge');
+      }
+      if (!format) {
+        head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES)]);
+        if (head.length >= SNIFF_BYTES) {
+          format = sniffImageFormat(head);
+          if (!format) {
+            throw downloadError(
+              notImageTemplate(head),
+              [oneLine(response.headers.get('content-type') ?? 'no type', 80)],
+              'notImage',
+              oneLine(Buffer.from(chunk.subarray(0, 200)).toString('latin1'), 200),
+            );
           }
         }
-        hash.update(chunk);
-        options.onProgress?.(received, total);
-        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       }
-    } catch (error) {
-      out.destroy();
-      await outDone.catch(() => undefined);
-      throw streamFailure(error, received, total, signal, options.signal);
+      hash.update(chunk);
+      options.onProgress?.(received, total);
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
-    out.end();
-    try {
-      await outDone;
-    } catch (error) {
-      throw toStudioError(error);
-    }
-    if (total !== undefined && received !== total) {
-      throw downloadError('The result image arrived incomplete ({0} of {1} bytes).', [received, total], 'transient');
-    }
-    if (!format) format = sniffImageFormat(head);
-    if (!format) throw downloadError('The result is not an image ({0} bytes).', [received], 'notImage');
-    return { format, bytes: received, sha256: hash.digest('hex'), finalUrl };
-  } finally {
-    clearTimeout(idleTimer);
+  } catch (error) {
+    out.destroy();
+    await outDone.catch(() => undefined);
+    throw streamFailure(error, received, total, signal, options.signal);
   }
+  out.end();
+  try {
+    await outDone;
+  } catch (error) {
+    throw toStudioError(error);
+  }
+  if (total !== undefined && received !== total) {
+    throw downloadError('The result image arrived incomplete ({0} of {1} bytes).', [received, total], 'transient');
+  }
+  if (!format) format = sniffImageFormat(head);
+  if (!format) throw downloadError('The result is not an image ({0} bytes).', [received], 'notImage');
+  return { format, bytes: received, sha256: hash.digest('hex'), finalUrl };
 }
 
 function streamFailure(error: unknown, received: number, total: number | undefined, signal: AbortSignal, userSignal?: AbortSignal): StudioError {
@@ -211,6 +259,15 @@ function streamFailure(error: unknown, received: number, total: number | undefin
   );
 }
 
+/** The address as a URL, or a `badUrl` error that names it when no URL parser would take it (`https://xn--/x.png`). */
+function usableUrl(text: string, base: URL | undefined, template: string): URL {
+  try {
+    return new URL(text, base);
+  } catch {
+    throw downloadError(template, [oneLine(text, 200)], 'badUrl');
+  }
+}
+
 /**
  * Follows up to five redirects by hand. The key is attached only while the URL's
  * origin is the API origin and the chain has not left it: a hop to another host
@@ -218,7 +275,7 @@ function streamFailure(error: unknown, received: number, total: number | undefin
  */
 async function fetchFollowingRedirects(options: Pick<DownloadOptions, 'url' | 'apiOrigin' | 'authorization' | 'fetch' | 'signal'>, signal: AbortSignal): Promise<{ response: Response; finalUrl: string }> {
   const fetchImpl = options.fetch ?? fetch;
-  let url = new URL(options.url);
+  let url = usableUrl(options.url, undefined, 'The image service gave an image address that cannot be used: {0}');
   let leftApiOrigin = false;
   for (let hop = 0; ; hop++) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -238,7 +295,7 @@ async function fetchFollowingRedirects(options: Pick<DownloadOptions, 'url' | 'a
     if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
       void response.body?.cancel();
       if (hop >= MAX_REDIRECTS) throw downloadError('The image host redirected too many times.', [], 'badUrl');
-      url = new URL(response.headers.get('location')!, url);
+      url = usableUrl(response.headers.get('location')!, url, 'The image host redirected to an address that cannot be used: {0}');
       continue;
     }
     if (response.ok) return { response, finalUrl: url.href };

@@ -11,12 +11,18 @@
  *   finds a newer generation (or its own file gone) has lost the lease and stops.
  * - Requests from windows that do not hold a task's lease (discard, collect now) are left as
  *   `<id>.request.json` for the holder to pick up.
+ * - The image steps of a landing task are appended to `<id>.steps` (journalSteps.ts) rather than
+ *   rewriting the record, so what is written per image does not grow with the task.
+ * - A record is read back through its schema (taskRecordSchema.ts): one that fails it is not
+ *   acted on but set aside as `<id>.json.invalid`, never deleted, since it may be a billed task.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { link, mkdir, open, readFile, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as z from 'zod/mini';
-import { LIFECYCLE_PHASES, type LifecycleEvent, RECORD_VERSION, type TaskRecord, advance, newRecord } from './lifecycle';
+import { type LifecycleEvent, type TaskRecord, advance, newRecord } from './lifecycle';
+import { STEPS_SUFFIX, imageStepOf, readSteps, replay, stepLine } from './journalSteps';
+import { TASK_ID, isNewerRecord, readTaskRecord } from './taskRecordSchema';
 
 export interface LeaseOwner {
   /** Unique per extension host. */
@@ -40,24 +46,9 @@ export const HEARTBEAT_MS = 5_000;
 
 const RECORD_SUFFIX = '.json';
 const REQUEST_SUFFIX = '.request.json';
+/** A record that failed its schema, kept beside the others for a person to look at. */
+export const INVALID_SUFFIX = '.invalid';
 const LEASE = /^(.+)\.lease\.(\d+)$/;
-/** A task id that can name files: letters, digits, `-` and `_`. */
-const TASK_ID = /^[A-Za-z0-9_-]{1,80}$/;
-
-/** Just what every reader relies on; the rest of a record is our own writing. */
-const recordSchema = z.looseObject({
-  version: z.literal(RECORD_VERSION),
-  id: z.string().check(z.regex(TASK_ID)),
-  kind: z.enum(['generate', 'restyle']),
-  phase: z.enum(LIFECYCLE_PHASES),
-  body: z.looseObject({ model_name: z.string(), model_version: z.string(), prompt: z.string() }),
-  references: z.array(z.looseObject({})),
-  apiOrigin: z.string(),
-  target: z.looseObject({ outputFolder: z.string(), writeSidecar: z.boolean() }),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
-
 const leaseSchema = z.object({ owner: z.string(), pid: z.number(), host: z.string() });
 
 export const REQUEST_ACTIONS = ['discard', 'collectNow', 'cancel'] as const;
@@ -78,6 +69,8 @@ export class TaskJournal {
   private readonly now: () => number;
   private readonly isAlive: (pid: number) => boolean;
   private readonly beforeClaim: ((id: string) => Promise<void>) | undefined;
+  /** Bytes of records this journal has written: what a task costs the disk, measured by tests and benchmarks. */
+  bytesWritten = 0;
 
   constructor(
     readonly dir: string,
@@ -90,7 +83,10 @@ export class TaskJournal {
     this.beforeClaim = options.beforeClaim;
   }
 
-  /** Every readable record; a damaged file is reported through `onInvalid` and skipped. */
+  /**
+   * Every record that can be trusted. One that cannot (damaged, hand-edited) is set aside and
+   * reported through `onInvalid`; the others load as usual.
+   */
   async list(onInvalid?: (file: string, reason: string) => void): Promise<TaskRecord[]> {
     let names: string[];
     try {
@@ -108,10 +104,16 @@ export class TaskJournal {
     return records;
   }
 
+  /**
+   * The record of a task, or undefined. A record that fails its schema is never acted on: it is
+   * renamed `<id>.json.invalid` (kept, not deleted: it may describe a billed task) and
+   * `onInvalid` says why. A record of a newer version is left alone for that version.
+   */
   async read(id: string, onInvalid?: (reason: string) => void): Promise<TaskRecord | undefined> {
+    const file = this.recordPath(id);
     let text: string;
     try {
-      text = await readFile(this.recordPath(id), 'utf8');
+      text = await readFile(file, 'utf8');
     } catch {
       return undefined;
     }
@@ -119,25 +121,67 @@ export class TaskJournal {
     try {
       raw = JSON.parse(text);
     } catch {
-      onInvalid?.('not JSON');
+      await this.reject(file, 'not JSON', onInvalid);
       return undefined;
     }
-    const parsed = recordSchema.safeParse(raw);
-    if (!parsed.success || parsed.data.id !== id) {
-      onInvalid?.(parsed.success ? 'its id does not match its name' : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (isNewerRecord(raw)) {
+      onInvalid?.('written by a newer version of the extension; left for it');
       return undefined;
     }
-    return parsed.data as unknown as TaskRecord;
+    const reading = readTaskRecord(raw);
+    if (!reading.ok) {
+      await this.reject(file, reading.reason, onInvalid);
+      return undefined;
+    }
+    if (reading.record.id !== id) {
+      await this.reject(file, 'its id does not match its name', onInvalid);
+      return undefined;
+    }
+    const steps = readSteps(await readFile(this.stepsPath(id), 'utf8').catch(() => ''));
+    if (!steps.ok) {
+      await this.reject(file, steps.reason, onInvalid);
+      return undefined;
+    }
+    return replay(reading.record, steps.steps);
   }
 
-  /** Atomic replace: temp file, flush, rename. */
+  /** Sets a record aside, with its steps, and says why. */
+  private async reject(file: string, reason: string, onInvalid?: (reason: string) => void): Promise<void> {
+    const aside = await setAside(file).catch(() => undefined);
+    await setAside(`${file.slice(0, -RECORD_SUFFIX.length)}${STEPS_SUFFIX}`).catch(() => undefined);
+    onInvalid?.(aside ? `${reason}; set aside as ${path.basename(aside)}` : reason);
+  }
+
+  /**
+   * Journals the record an event led to: an image step of a task still landing is appended to
+   * its steps, anything else rewrites the record.
+   */
+  async commit(record: TaskRecord, event: LifecycleEvent): Promise<void> {
+    const step = imageStepOf(event, record);
+    if (!step) return this.write(record);
+    const text = stepLine(step);
+    const handle = await open(this.stepsPath(record.id), 'a');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    this.bytesWritten += Buffer.byteLength(text);
+  }
+
+  /** Atomic replace: temp file, flush, rename. The record holds every step so far, so the steps go. */
   async write(record: TaskRecord): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await writeAtomically(this.recordPath(record.id), `${JSON.stringify(record, null, 1)}\n`);
+    const text = `${JSON.stringify(record, null, 1)}\n`;
+    await writeAtomically(this.recordPath(record.id), text);
+    this.bytesWritten += Buffer.byteLength(text);
+    await unlink(this.stepsPath(record.id)).catch(ignoreMissing);
   }
 
   async remove(id: string): Promise<void> {
     await unlink(this.recordPath(id)).catch(ignoreMissing);
+    await unlink(this.stepsPath(id)).catch(ignoreMissing);
     await unlink(path.join(this.dir, `${id}${REQUEST_SUFFIX}`)).catch(ignoreMissing);
     for (const lease of await this.leaseFiles(id)) await unlink(path.join(this.dir, lease.name)).catch(ignoreMissing);
   }
@@ -210,6 +254,10 @@ export class TaskJournal {
 
   recordPath(id: string): string {
     return path.join(this.dir, `${id}${RECORD_SUFFIX}`);
+  }
+
+  stepsPath(id: string): string {
+    return path.join(this.dir, `${id}${STEPS_SUFFIX}`);
   }
 
   leasePath(id: string, generation: number): string {
@@ -290,6 +338,30 @@ export class Lease {
     this.lost = true;
     await unlink(this.journal.leasePath(this.id, this.generation)).catch(ignoreMissing);
   }
+}
+
+/**
+ * Renames `file` to `<file>.invalid` (or `<file>.<n>.invalid` when that is taken) without
+ * replacing anything: an earlier record set aside under that name is kept too.
+ */
+export async function setAside(file: string): Promise<string | undefined> {
+  for (let n = 1; n <= 100; n++) {
+    const target = n === 1 ? `${file}${INVALID_SUFFIX}` : `${file}.${n}${INVALID_SUFFIX}`;
+    try {
+      await link(file, target);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code === 'ENOENT') return undefined;
+      // No hard links on this file system: a rename, once the name is known to be free.
+      if (await stat(target).then(() => true, () => false)) continue;
+      await rename(file, target);
+      return target;
+    }
+    await unlink(file).catch(ignoreMissing);
+    return target;
+  }
+  return undefined;
 }
 
 function ignoreMissing(error: unknown): void {

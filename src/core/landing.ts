@@ -16,9 +16,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { MAX_NAME_ATTEMPTS, exists, fetchImageTo, linkExclusive, noFreeName } from './download';
+import { DEFAULT_MAX_IMAGE_BYTES, MAX_NAME_ATTEMPTS, type MinimumPace, downloadFailureOf, exists, fetchImageTo, linkExclusive, noFreeName } from './download';
 import { StudioError, toStudioError } from './errors';
-import { type LandedFile, type LifecycleEvent, type TaskRecord } from './lifecycle';
+import { type LandedFile, type LifecycleEvent, MAX_TASK_BYTES, type TaskRecord } from './lifecycle';
 import { candidateName, isInside, isReallyInside, legacySidecarPathFor, resolveOutputDir, resultBaseName, sidecarPathFor } from './naming';
 import { type SidecarReference, buildSidecar, sidecarText, withoutSecrets } from './sidecar';
 import { readSidecarFile, suspicion } from './sidecarFile';
@@ -33,7 +33,11 @@ export interface LandingDeps {
   stillOurs(): Promise<boolean>;
   fetch?: typeof fetch;
   signal?: AbortSignal;
+  /** Per image (DEFAULT_MAX_IMAGE_BYTES unless told). */
   maxBytes?: number;
+  /** All images of the task together (MAX_TASK_BYTES unless told). */
+  maxTaskBytes?: number;
+  pace?: MinimumPace;
   now?: () => number;
   /** Where a file found at a sidecar's name that no version of this extension writes is reported. */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -131,8 +135,9 @@ async function landOne(record: TaskRecord, index: number, dir: string, deps: Lan
   const temp = tempPathFor(dir, record.id, index);
   let current = record;
 
-  // A resume: the image may be in place already (the host went away before journalling it).
-  if (image.placing) {
+  // A resume: the image may be in place already (the host went away before journalling it), but
+  // only in its own folder: a name elsewhere is not one this task chose.
+  if (image.placing && path.dirname(image.placing.path) === dir) {
     if ((await exists(image.placing.path)) && (await sha256Of(image.placing.path)) === image.placing.sha256) {
       return finishImage(current, index, image.placing, deps, { resumed: true });
     }
@@ -145,15 +150,25 @@ async function landOne(record: TaskRecord, index: number, dir: string, deps: Lan
     fetched = { ...image.placing };
     extension = path.extname(image.placing.path).slice(1);
   } else {
-    const result = await fetchImageTo(temp, {
-      url: image.url,
-      apiOrigin: deps.apiOrigin,
-      authorization: deps.authorization,
-      fetch: deps.fetch,
-      signal: deps.signal,
-      maxBytes: deps.maxBytes,
-      attempts: 1,
-    });
+    const room = roomFor(record, deps);
+    if (room.bytes <= 0) return leaveOut(index, room.budget, deps);
+    let result: Awaited<ReturnType<typeof fetchImageTo>>;
+    try {
+      result = await fetchImageTo(temp, {
+        url: image.url,
+        apiOrigin: deps.apiOrigin,
+        authorization: deps.authorization,
+        fetch: deps.fetch,
+        signal: deps.signal,
+        maxBytes: room.bytes,
+        pace: deps.pace,
+        attempts: 1,
+      });
+    } catch (error) {
+      // Over what is left of the task's budget, not over the cap of one image: this one is left out.
+      if (room.byBudget && downloadFailureOf(toStudioError(error)) === 'tooLarge') return leaveOut(index, room.budget, deps);
+      throw error;
+    }
     fetched = { path: '', bytes: result.bytes, format: result.format.format, sha256: result.sha256 };
     extension = result.format.extension;
   }
@@ -181,6 +196,30 @@ async function landOne(record: TaskRecord, index: number, dir: string, deps: Lan
     return current;
   }
   throw noFreeName(base, dir);
+}
+
+/**
+ * How many bytes the next image may have: the cap of one image, or what the task's budget has
+ * left once an image has landed (the first image is always fetched, whatever the budget).
+ */
+function roomFor(record: TaskRecord, deps: LandingDeps): { bytes: number; byBudget: boolean; budget: number } {
+  const perImage = deps.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+  const budget = deps.maxTaskBytes ?? MAX_TASK_BYTES;
+  const landed = (record.images ?? []).flatMap((i) => (i.landed ? [i.landed.bytes] : []));
+  if (landed.length === 0) return { bytes: perImage, byBudget: false, budget };
+  const left = budget - landed.reduce((a, b) => a + b, 0);
+  return left < perImage ? { bytes: left, byBudget: true, budget } : { bytes: perImage, byBudget: false, budget };
+}
+
+function leaveOut(index: number, budget: number, deps: LandingDeps): Promise<TaskRecord> {
+  const note = {
+    kind: 'download',
+    code: 'leftOut',
+    template: 'Image {0} was left out: with it, the images of this task would pass {1} MB.',
+    args: [index + 1, Math.round(budget / 1024 / 1024)],
+    at: (deps.now ?? Date.now)(),
+  };
+  return deps.apply({ type: 'imageLeftOut', index, note });
 }
 
 /**

@@ -10,11 +10,13 @@
  *   (resubmit / discard)        │                     ▼
  *                               └─discard─▶ DISCARDED  blocked (needs a folder)
  *
- * Terminal phases are exactly three: `landed` (every image and its sidecar on disk), `refused`
- * (the gateway's definitive answer) and `discarded` (the user said so, or the gateway's
- * retention passed). Everything else stays collectable: network and server errors, rate
- * limits, a task the gateway does not know yet, CDN errors, expired URLs, a full disk, a
- * refused folder. None of those ever deletes the record.
+ * Terminal phases are exactly three: `landed` (every image and its sidecar on disk, or left out
+ * by the limits of a task below), `refused` (the gateway's definitive answer) and `discarded`
+ * (the user said so, or the gateway's retention passed). Everything else stays collectable:
+ * network and server errors, rate limits, a task the gateway does not know yet, CDN errors,
+ * expired URLs, a full disk, a refused folder. None of those ever deletes the record. Image
+ * addresses that cannot be used keep the task in `landing` too, but after a few tries it waits
+ * for the user's Collect Now instead of asking again (waitsForCollectNow).
  */
 import { oneLine } from './errors';
 import type { CreateTaskBody } from './request';
@@ -23,6 +25,29 @@ import type { ResultImage, TaskRef, TaskState } from './taskState';
 export const RECORD_VERSION = 2;
 /** Results can be queried for about three days upstream; after that nothing can be collected. */
 export const RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
+
+/**
+ * The images of one task that are fetched; the rest of a longer list are left out. The create
+ * request has no image count and a task makes one image (docs/protocol.md); four leave room for
+ * a gateway that returns variants while bounding what one answer can put in the workspace: a
+ * `FINISH` of 27 000 `FileInfos` still fits in the 1 MB an answer may have.
+ */
+export const MAX_IMAGES_PER_TASK = 4;
+
+/**
+ * All the images of one task together, beyond the 200 MB each may have: room for two images at
+ * that cap, far above any real result (a few tens of MB). The first image is always fetched;
+ * a later one that would pass this is left out.
+ */
+export const MAX_TASK_BYTES = 400 * 1024 * 1024;
+
+/**
+ * Unusable addresses an image may be given (one no URL parser takes, a scheme other than
+ * http(s), a redirect loop) before the task stops asking: each one earns a fresh query, and
+ * after the last the task waits, with the address named, for the user's Collect Now or Discard
+ * instead of asking the gateway every minute for three days.
+ */
+export const UNUSABLE_URL_TRIES = 3;
 
 export const LIFECYCLE_PHASES = ['submitting', 'uncertain', 'waiting', 'landing', 'blocked', 'landed', 'refused', 'discarded'] as const;
 export type LifecyclePhase = (typeof LIFECYCLE_PHASES)[number];
@@ -53,6 +78,10 @@ export interface LandingImage extends ResultImage {
   placing?: LandedFile;
   /** Times this image's URL served something that is not an image. */
   notImage?: number;
+  /** Times the gateway gave this image an address that cannot be used (see UNUSABLE_URL_TRIES). */
+  unusable?: number;
+  /** Not fetched: the task's other images already used what one task may bring (MAX_TASK_BYTES). */
+  leftOut?: boolean;
 }
 
 /** A local reference image as the record keeps it (the request body stores no bytes). */
@@ -114,6 +143,8 @@ export interface TaskRecord {
   /** What the gateway last said of a waiting task, and when that changed (for display only). */
   upstream?: { status: 'queued' | 'running'; position?: number; progress?: number; at: number };
   images?: LandingImage[];
+  /** Images the gateway listed beyond MAX_IMAGES_PER_TASK: never fetched. */
+  imagesLeftOut?: number;
   /** The gateway's finish time when it sent a valid one. */
   finishedAt?: string;
   /** The user asked the gateway to cancel (only where it can). */
@@ -149,6 +180,12 @@ export type LifecycleEvent =
   | { type: 'imageLanded'; index: number; file: LandedFile }
   /** An image's URL served something that is not an image. */
   | { type: 'notAnImage'; index: number; note: Note }
+  /** The gateway gave an image an address that cannot be used. */
+  | { type: 'unusableUrl'; index: number; note: Note }
+  /** An image is not fetched: the task's byte limit is reached. */
+  | { type: 'imageLeftOut'; index: number; note: Note }
+  /** The user asked to try now (Collect Now): unusable addresses get another round of fresh queries. */
+  | { type: 'retry' }
   /** The output folder was refused: the user has to choose another. */
   | { type: 'needsFolder'; note: Note }
   | { type: 'folderChosen'; targetDir: string }
@@ -189,12 +226,40 @@ function note(kind: string, template: string, now: number, args?: (string | numb
 }
 
 function imagesFrom(state: Extract<TaskState, { status: 'succeeded' }>, previous: readonly LandingImage[] = []): LandingImage[] {
-  return state.images.map((image, index) => {
+  return state.images.slice(0, MAX_IMAGES_PER_TASK).map((image, index) => {
     const before = previous[index];
-    // A landed image keeps its file; the others take the fresh URL (and its expiry).
-    if (before?.landed) return before;
-    return { ...image, ...(before?.placing ? { placing: before.placing } : {}), ...(before?.notImage ? { notImage: before.notImage } : {}) };
+    // A landed (or left out) image keeps its record; the others take the fresh URL (and its expiry) and keep their strikes.
+    if (before?.landed || before?.leftOut) return before;
+    const { placing, notImage, unusable } = before ?? {};
+    return { ...image, ...(placing ? { placing } : {}), ...(notImage ? { notImage } : {}), ...(unusable ? { unusable } : {}) };
   });
+}
+
+/** Nothing is left to fetch: every image is on disk or left out. */
+function allSettled(images: readonly LandingImage[]): boolean {
+  return images.every((i) => i.landed || i.leftOut);
+}
+
+/** The landed task, saying how many images were left out when some were. */
+function landed(record: TaskRecord, images: LandingImage[], now: number): TaskRecord {
+  const saved = images.filter((i) => i.landed).length;
+  const leftOut = images.length - saved + (record.imagesLeftOut ?? 0);
+  const outcome =
+    leftOut > 0
+      ? note('leftOut', 'Saved {0} of the {1} images the image service gave; {2} were left out, more than one task may bring.', now, [saved, saved + leftOut, leftOut])
+      : undefined;
+  return end({ ...record, images }, 'landed', now, outcome);
+}
+
+/** The task stopped asking for addresses: it waits for the user's Collect Now or Discard (see UNUSABLE_URL_TRIES). */
+export function waitsForCollectNow(record: TaskRecord): boolean {
+  return record.phase === 'landing' && (record.images ?? []).some((i) => !i.landed && !i.leftOut && (i.unusable ?? 0) >= UNUSABLE_URL_TRIES);
+}
+
+/** An image event that does not apply to this image (gone, or already settled) leaves the record as it is. */
+function openImage(record: TaskRecord, index: number): LandingImage | undefined {
+  const image = record.images?.[index];
+  return image && !image.landed && !image.leftOut ? image : undefined;
 }
 
 /**
@@ -240,32 +305,52 @@ export function advance(record: TaskRecord, event: LifecycleEvent, now: number):
     case 'problem':
       return { ...touched, problem: event.note };
     case 'placing': {
-      const images = [...(record.images ?? [])];
-      const image = images[event.index];
-      if (!image || image.landed) return record;
+      const image = openImage(record, event.index);
+      if (!image) return record;
+      const images = [...record.images!];
       images[event.index] = { ...image, placing: event.file };
       return { ...touched, images };
     }
     case 'imageLanded': {
-      const images = [...(record.images ?? [])];
-      const image = images[event.index];
-      if (!image || image.landed) return record;
+      const image = openImage(record, event.index);
+      if (!image) return record;
+      const images = [...record.images!];
       const { placing: _placing, ...rest } = image;
       images[event.index] = { ...rest, landed: event.file };
-      if (images.every((i) => i.landed)) return end({ ...touched, images }, 'landed', now);
+      if (allSettled(images)) return landed(touched, images, now);
       const next: TaskRecord = { ...touched, images };
       delete next.problem;
       return next;
     }
+    case 'imageLeftOut': {
+      const image = openImage(record, event.index);
+      if (!image) return record;
+      const images = [...record.images!];
+      const { placing: _placing, ...rest } = image;
+      images[event.index] = { ...rest, leftOut: true };
+      if (allSettled(images)) return landed(touched, images, now);
+      return { ...touched, images, problem: event.note };
+    }
     case 'notAnImage': {
-      const images = [...(record.images ?? [])];
-      const image = images[event.index];
-      if (!image || image.landed) return record;
+      const image = openImage(record, event.index);
+      if (!image) return record;
+      const images = [...record.images!];
       const strikes = (image.notImage ?? 0) + 1;
       images[event.index] = { ...image, notImage: strikes };
       // The first time, a fresh URL is asked for (a CDN error page served as 200); twice is definitive.
       if (strikes >= 2) return end({ ...touched, images }, 'refused', now, event.note);
       return { ...touched, images, problem: event.note };
+    }
+    case 'unusableUrl': {
+      const image = openImage(record, event.index);
+      if (!image) return record;
+      const images = [...record.images!];
+      images[event.index] = { ...image, unusable: (image.unusable ?? 0) + 1 };
+      return { ...touched, images, problem: event.note };
+    }
+    case 'retry': {
+      if (!(record.images ?? []).some((i) => i.unusable)) return record;
+      return { ...touched, images: record.images!.map(({ unusable: _unusable, ...rest }) => rest) };
     }
     case 'needsFolder':
       return { ...touched, phase: 'blocked', problem: event.note };
@@ -311,14 +396,17 @@ function fromUpstream(record: TaskRecord, touched: TaskRecord, state: TaskState,
       return next;
     }
     case 'succeeded': {
+      const beyond = state.images.length - MAX_IMAGES_PER_TASK;
       const next: TaskRecord = {
         ...touched,
         phase: 'landing',
         images: imagesFrom(state, record.images),
+        ...(beyond > 0 ? { imagesLeftOut: beyond } : {}),
         ...(state.finishedAt ? { finishedAt: state.finishedAt } : {}),
       };
       delete next.upstream;
       delete next.problem;
+      if (beyond <= 0) delete next.imagesLeftOut;
       return next;
     }
     case 'failed':
@@ -343,7 +431,7 @@ const ACCEPTS: Record<LifecyclePhase, readonly LifecycleEvent['type'][]> = {
   submitting: ['submitted', 'submitRefused', 'submitUnknown', 'restarted', 'problem', 'cancelWhenSubmitted', 'discard'],
   uncertain: ['resubmit', 'restarted', 'discard'],
   waiting: ['upstream', 'problem', 'restarted', 'cancelRequested', 'discard'],
-  landing: ['upstream', 'placing', 'imageLanded', 'notAnImage', 'problem', 'needsFolder', 'restarted', 'discard'],
+  landing: ['upstream', 'placing', 'imageLanded', 'imageLeftOut', 'notAnImage', 'unusableUrl', 'retry', 'problem', 'needsFolder', 'restarted', 'discard'],
   blocked: ['folderChosen', 'restarted', 'discard'],
   landed: [],
   refused: [],

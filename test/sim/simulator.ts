@@ -58,6 +58,14 @@ export interface SimOptions {
    * credential for that file until it expires. The CDN serves the file whatever the query.
    */
   signedUrls: boolean;
+  /**
+   * How many `FileInfos` a finished task lists (the protocol: one is typical; nothing in the
+   * answer's shape limits them). The first is served at the task's own file name, the n-th
+   * (from 0) at `<task id>_<n>`.
+   */
+  imagesPerTask: number;
+  /** Given as every finished task's `FileUrl` instead of its CDN address: a gateway's broken link (`https://xn--/x.png`). */
+  fileUrl?: string;
   quiet: boolean;
 }
 
@@ -72,6 +80,8 @@ export type FaultKind =
   | { kind: 'notImage' }
   | { kind: 'truncated' }
   | { kind: 'oversized'; bytes: number }
+  /** (CDN) the image, with its full Content-Length, `bytes` at a time every `everyMs`: a CDN that trickles. */
+  | { kind: 'trickle'; bytes: number; everyMs: number }
   | { kind: 'redirect' }
   /** HTTP 200 with an error in the body: `Response.Error` (native), a non-zero `code` (envelope); HTTP 500 in the queue shape. */
   | { kind: 'bodyError'; code?: string; message?: string }
@@ -168,6 +178,7 @@ export const DEFAULT_OPTIONS: Readonly<SimOptions> = {
   envelopeNesting: 'wrapped',
   keyEcho: [],
   signedUrls: false,
+  imagesPerTask: 1,
   quiet: false,
 };
 
@@ -200,6 +211,7 @@ const CDN_FAULTS = new Set<FaultKind['kind']>([
   'notImage',
   'truncated',
   'oversized',
+  'trickle',
   'huge',
 ]);
 
@@ -294,8 +306,9 @@ function mergeOptions(base: SimOptions, patch: Partial<SimOptions>): SimOptions 
   for (const [key, value] of Object.entries(patch)) {
     if (value !== undefined) next[key] = value;
   }
-  // JSON (the control server) cannot send undefined, so null or 0 switches padding off.
+  // JSON (the control server) cannot send undefined, so null or 0 switches padding off, and '' the broken FileUrl.
   if ('imageBytes' in patch && !patch.imageBytes) delete next.imageBytes;
+  if ('fileUrl' in patch && !patch.fileUrl) delete next.fileUrl;
   return next as unknown as SimOptions;
 }
 
@@ -402,15 +415,29 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     return ahead;
   }
 
-  function fileUrl(task: SimTask): string {
+  function fileUrl(task: SimTask, index: number): string {
+    if (options.fileUrl !== undefined) return options.fileUrl;
+    const name = index === 0 ? task.id : `${task.id}_${index}`;
     const query = new URLSearchParams();
     if (options.signedUrls) {
       query.set('t', Math.floor((task.doneAt + URL_LIFETIME_MS) / 1000).toString(16));
-      query.set('sign', createHash('md5').update(`sim-cdn-secret/${task.id}`).digest('hex'));
+      query.set('sign', createHash('md5').update(`sim-cdn-secret/${name}`).digest('hex'));
     }
     if (options.keyEcho.includes('fileUrl')) query.set('auth', options.apiKey);
     const search = query.toString() ? `?${query.toString()}` : '';
-    return `${cdnOrigin}/files/${encodeURIComponent(task.id)}.${EXTENSIONS[task.format]}${search}`;
+    return `${cdnOrigin}/files/${encodeURIComponent(name)}.${EXTENSIONS[task.format]}${search}`;
+  }
+
+  function outputFileInfos(task: SimTask): Record<string, unknown>[] {
+    const bad = options.malformedFields;
+    return Array.from({ length: Math.max(1, options.imagesPerTask) }, (_, index) => ({
+      FileType: EXTENSIONS[task.format],
+      StorageMode: bad ? 0 : task.storageMode,
+      MediaName: 'aigcImageGenFile',
+      FileId: task.storageMode === 'Permanent' ? `5285890${(parseInt(task.id.slice(-10), 16) + index) % 1e12}` : '',
+      FileUrl: fileUrl(task, index),
+      ExpireTime: bad ? '0000-00-00' : task.storageMode === 'Temporary' ? iso(task.doneAt + URL_LIFETIME_MS) : '',
+    }));
   }
 
   /** DescribeTaskDetail as Tencent VOD answers it. */
@@ -454,21 +481,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
               OutputComplianceCheck: str(output.output_compliance_check) ?? '',
             },
           },
-          Output:
-            phase === 'succeeded'
-              ? {
-                  FileInfos: [
-                    {
-                      FileType: EXTENSIONS[task.format],
-                      StorageMode: bad ? 0 : task.storageMode,
-                      MediaName: 'aigcImageGenFile',
-                      FileId: task.storageMode === 'Permanent' ? `5285890${parseInt(task.id.slice(-10), 16) % 1e12}` : '',
-                      FileUrl: fileUrl(task),
-                      ExpireTime: bad ? '0000-00-00' : task.storageMode === 'Temporary' ? iso(task.doneAt + URL_LIFETIME_MS) : '',
-                    },
-                  ],
-                }
-              : { FileInfos: [] },
+          Output: { FileInfos: phase === 'succeeded' ? outputFileInfos(task) : [] },
           SessionId: task.sessionId ?? '',
           SessionContext: str(body.session_context) ?? '',
           TasksPriority: typeof body.tasks_priority === 'number' ? body.tasks_priority : 0,
@@ -842,6 +855,26 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     Readable.from(stream.chunks()).pipe(res);
   }
 
+  /** Sends `bytes` a few at a time, until the end or until the client hangs up. */
+  function trickle(res: http.ServerResponse, bytes: Buffer, format: ImageFormat, pace: { bytes: number; everyMs: number }): void {
+    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': bytes.length });
+    let sent = 0;
+    const started = epoch;
+    const next = () => {
+      if (res.destroyed || started !== epoch) return void res.destroy();
+      const piece = bytes.subarray(sent, sent + Math.max(1, pace.bytes));
+      sent += piece.length;
+      if (sent >= bytes.length) return void res.end(piece);
+      res.write(piece);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        next();
+      }, pace.everyMs);
+      timers.add(timer);
+    };
+    next();
+  }
+
   function cdnNotFound(res: http.ServerResponse, status = 404, code = 'NoSuchKey', message = 'The specified key does not exist.'): void {
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
     res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
@@ -862,8 +895,8 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     }
     const name = safeDecode(m[1]!);
     const rgb = colourFor(name);
-    // A result is shaped as its task asked (the name is the task id); any other file is square.
-    const size = sizeForAspect(outputConfigOf(tasks.get(name)?.body).aspect_ratio);
+    // A result is shaped as its task asked (the name is the task id, `_<n>` for its n-th image); any other file is square.
+    const size = sizeForAspect(outputConfigOf(tasks.get(name.replace(/_\d+$/, ''))?.body).aspect_ratio);
 
     // The third origin only stands in for "somewhere else": no faults there, or a redirect would loop.
     const fault = server === 'cdn' ? takeFault('cdn') : undefined;
@@ -889,6 +922,9 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
         }
         case 'oversized':
           sendImage(req, res, paddedImage(format, fault.bytes, rgb, size), format);
+          return;
+        case 'trickle':
+          trickle(res, imageBytes(format, rgb, size), format, fault);
           return;
         default:
           break;

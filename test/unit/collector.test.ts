@@ -8,13 +8,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { TaskCollector, submitFailure } from '../../src/core/collector';
+import { type CollectorDeps, TaskCollector, submitFailure } from '../../src/core/collector';
 import { StudioError } from '../../src/core/errors';
 import { GatewayClient } from '../../src/core/gateway';
 import { DurationBook, durationKey } from '../../src/core/durationBook';
 import { TaskJournal } from '../../src/core/journal';
 import { tempPathFor } from '../../src/core/landing';
-import { type LifecycleEvent, type TaskRecord, advance, newRecord } from '../../src/core/lifecycle';
+import { type LifecycleEvent, type TaskRecord, UNUSABLE_URL_TRIES, advance, newRecord, waitsForCollectNow } from '../../src/core/lifecycle';
 import { dateFolder } from '../../src/core/naming';
 import type { CreateTaskBody } from '../../src/core/request';
 import { type SimMode, startSimulator } from '../sim/simulator';
@@ -69,7 +69,7 @@ interface Collected {
 /** Journals the record (under its lease) and collects it until it ends or needs the user. */
 async function collect(
   start: TaskRecord,
-  options: { backgroundAfter?: number; lookNow?: boolean; client?: GatewayClient; during?: (c: TaskCollector) => void } = {},
+  options: { backgroundAfter?: number; lookNow?: boolean; client?: GatewayClient; during?: (c: TaskCollector) => void; deps?: Partial<CollectorDeps> } = {},
 ): Promise<Collected> {
   const lease = await journal.tryAcquire(start.id);
   assert.ok(lease, 'the lease is free');
@@ -82,6 +82,7 @@ async function collect(
       authorization: `Bearer ${sim.apiKey}`,
       extensionVersion: 'test',
       bodyFor: async (r) => r.body,
+      ...options.deps,
     },
     { lease, backgroundAfter: options.backgroundAfter ?? Date.now() + 60_000, lookNow: options.lookNow, heartbeatMs: 200 },
   );
@@ -310,6 +311,113 @@ describe('landing', () => {
     assert.notEqual(final.phase, 'landed');
     assert.deepEqual(filesIn(outputDir()).filter((n) => !n.startsWith('.')), [], 'no image was put in place');
   });
+});
+
+describe('the limits of one task, against a hostile gateway or CDN', () => {
+  /** Resolves once `done` holds for the collector's record; when the test times out, says what the record held instead. */
+  function until(collector: () => TaskCollector | undefined, done: (r: TaskRecord) => boolean, signal: AbortSignal): Promise<TaskRecord> {
+    return new Promise((resolve, reject) => {
+      const timer = setInterval(() => {
+        const c = collector();
+        if (c && done(c.record)) {
+          clearInterval(timer);
+          resolve(c.record);
+        }
+      }, 10);
+      signal.addEventListener('abort', () => {
+        clearInterval(timer);
+        collector()?.stop();
+        reject(new Error(`never reached; the task is ${collector()?.record.phase} with ${JSON.stringify(collector()?.record.problem)}`));
+      });
+    });
+  }
+
+  for (const mode of MODES) {
+    it(`${mode}: a finished task listing fifty images saves the first four and says how many were left out`, async () => {
+      sim.configure({ mode, imagesPerTask: 50 });
+      const log: string[] = [];
+      const result = await collect(record('fifty images'), { deps: { log: (_level, line) => log.push(line) } });
+      assert.equal(result.record.phase, 'landed');
+      assert.equal(result.files.length, 4);
+      assert.equal(cdnGets().length, 4, 'the others are never fetched');
+      assert.equal(filesIn(outputDir()).length, 8, 'four images, four sidecars');
+      assert.deepEqual(result.record.outcome?.args, [4, 50, 46]);
+      assert.ok(log.some((line) => /gave 50 images; the first 4 are saved, 46 left out/.test(line)), log.join('\n'));
+    });
+  }
+
+  it('images past the task’s byte limit are left out, never fetched whole, and the task still lands', async () => {
+    sim.configure({ imagesPerTask: 4, imageBytes: 100_000 });
+    const log: string[] = [];
+    const result = await collect(record('heavy images'), { deps: { maxTaskBytes: 250_000, log: (_level, line) => log.push(line) } });
+    assert.equal(result.record.phase, 'landed', JSON.stringify(result.record.problem));
+    assert.equal(result.files.length, 2);
+    assert.deepEqual(result.record.images?.map((i) => !!i.leftOut), [false, false, true, true]);
+    assert.deepEqual(result.record.outcome?.args, [2, 4, 2]);
+    const onDisk = filesIn(outputDir()).filter((n) => n.endsWith('.png')).map((n) => readFileSync(path.join(outputDir(), n)).length);
+    assert.ok(onDisk.reduce((a, b) => a + b, 0) <= 250_000, `${onDisk.join(' + ')} bytes on disk`);
+    assert.ok(log.some((line) => /image\(s\) 3, 4 left out/.test(line)), log.join('\n'));
+  });
+
+  it('what the journal writes per image stays the same whether a task has 10 images or 100', async () => {
+    // More than a task may bring (the lifecycle keeps four): the journal must not depend on that limit.
+    const perImage = new Map<number, number>();
+    for (const count of [1, 10, 100]) {
+      const submitted = advance(record(`${count} images`), { type: 'submitted', ref: { taskId: `T${count}` } }, Date.now());
+      const images = Array.from({ length: count }, (_, i) => ({ url: `${sim.cdnOrigin}/files/many-${count}-${i}.png` }));
+      const before = journal.bytesWritten;
+      const result = await collect({ ...submitted, phase: 'landing', images });
+      assert.equal(result.record.phase, 'landed');
+      assert.equal(result.files.length, count);
+      perImage.set(count, (journal.bytesWritten - before) / count);
+    }
+    const figures = [...perImage].map(([count, bytes]) => `${count}: ${Math.round(bytes)} B`).join(', ');
+    console.log(`# journal bytes written per image (images in the task: bytes): ${figures}`);
+    assert.ok(perImage.get(100)! <= 2 * perImage.get(10)!, figures);
+  });
+
+  it('a CDN that trickles is given up and tried again on the usual cadence: the task lands', async () => {
+    sim.fault({ route: 'cdn', fault: { kind: 'trickle', bytes: 8, everyMs: 30 }, times: 1 });
+    const problems: string[] = [];
+    const result = await collect(record('trickle'), {
+      deps: { pace: { windowMs: 200, bytes: 4096 } },
+      during: (c) => {
+        const timer = setInterval(() => {
+          if (c.record.problem) problems.push(JSON.stringify(c.record.problem.args));
+          if (c.stopped || c.record.phase === 'landed') clearInterval(timer);
+        }, 10);
+      },
+    });
+    assertLandedOnce(result);
+    assert.equal(cdnGets().length, 2, 'the trickle was dropped, the next attempt served the image');
+    assert.ok(problems.some((t) => /too slowly/.test(t)), problems.join('\n'));
+  });
+
+  for (const mode of MODES) {
+    it(`${mode}: an unusable image address is asked for twice more, then waits for Collect Now with the address named; Collect Now lands it once fixed`, { timeout: 20_000 }, async (t) => {
+      sim.configure({ mode, fileUrl: 'https://xn--/x.png' });
+      let collector: TaskCollector | undefined;
+      const running = collect(record('broken link'), { during: (c) => (collector = c) });
+      // Three unusable addresses in a row (UNUSABLE_URL_TRIES): from then on it waits for the user.
+      const waiting = await until(() => collector, (r) => (r.images?.[0]?.unusable ?? 0) >= 3, t.signal);
+      assert.equal(UNUSABLE_URL_TRIES, 3);
+      assert.ok(waitsForCollectNow(waiting));
+      assert.equal(waiting.problem?.template, 'The image service gave an image address that cannot be used: {0}');
+      assert.deepEqual(waiting.problem?.args, ['https://xn--/x.png']);
+      assert.equal(collector!.lastError?.kind, 'download', 'never "unexpected"');
+      const task = [...sim.tasks.values()][0]!;
+      // The finished task's detail: the query, or in the queue shape its response_url (after a status look).
+      const finishedAnswers = () => sim.requests.filter((r) => r.server === 'api' && r.method === 'GET' && r.at >= task.doneAt && !r.path.endsWith('/status')).length;
+      assert.equal(finishedAnswers(), UNUSABLE_URL_TRIES, 'the finished task was asked for exactly as often as allowed');
+      assert.equal(cdnGets().length, 0);
+      sim.configure({ fileUrl: '' });
+      // Collect Now from another window, as the Studio there would leave it.
+      await new TaskJournal(journal.dir, { id: 'w2', pid: process.pid, host: 'test-host' }).request(waiting.id, 'collectNow');
+      const result = await running;
+      assertLandedOnce(result);
+      assert.equal(finishedAnswers(), UNUSABLE_URL_TRIES + 1, 'one fresh query after Collect Now, nothing while it waited');
+    });
+  }
 });
 
 describe('submitting', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -128,6 +129,30 @@ describe('downloading a result image', () => {
     const task = await finishedTask();
     sim.fault({ route: 'cdn', fault: { kind: 'oversized', bytes: 3 * 1024 * 1024 }, times: Infinity });
     await expectDownloadError(download(task.images[0]!.url, { maxBytes: 1024 * 1024 }), /limit/);
+  });
+
+  it('a CDN that trickles is given up after one slow window, saying so, with nothing left behind', async () => {
+    const task = await finishedTask();
+    sim.fault({ route: 'cdn', fault: { kind: 'trickle', bytes: 8, everyMs: 30 }, times: Infinity });
+    await expectDownloadError(download(task.images[0]!.url, { attempts: 1, pace: { windowMs: 200, bytes: 1024 } }), /only \d+ bytes in 0\.2 s, too slowly/);
+    assert.equal(sim.requests.filter((r) => r.server === 'cdn').length, 1);
+  });
+
+  it('an answer that never starts is given up after one window, as stalled', async () => {
+    const task = await finishedTask();
+    sim.fault({ route: 'cdn', fault: { kind: 'slow', delayMs: 5000 }, times: 1 });
+    await expectDownloadError(download(task.images[0]!.url, { attempts: 1, pace: { windowMs: 150, bytes: 1024 } }), /stalled after 0 bytes/);
+  });
+
+  it('an image address no URL parser accepts is named as such, never "unexpected", and nothing is fetched', async () => {
+    for (const url of ['https://xn--/x.png', 'https://xn--zz/x.png', 'https://exa mple.com/x.png']) {
+      await assert.rejects(download(url), (e: unknown) => {
+        assert.ok(e instanceof StudioError && e.kind === 'download' && e.code === 'badUrl', String(e));
+        assert.equal(e.message, `The image service gave an image address that cannot be used: ${url}`);
+        return true;
+      });
+    }
+    assert.equal(sim.requests.length, 0);
   });
 
   it('aborting stops at once', async () => {
@@ -263,6 +288,18 @@ describe('landing a finished task', () => {
     const dirOf = path.dirname(landed.images![0]!.landed!.path);
     assert.deepEqual((await readdir(dirOf)).filter((n) => n.endsWith('.part')), []);
     await assert.rejects(stat(tempPathFor(dirOf, record.id, 0)));
+  });
+
+  it('a resume never finishes an image recorded as placed outside its folder (an edited journal): it lands where it belongs', async () => {
+    const record = finishedRecord(await finishedTask());
+    const stray = path.join(dir, 'elsewhere', 'private.png');
+    await mkdir(path.dirname(stray), { recursive: true });
+    await writeFile(stray, 'not ours');
+    const placing = { path: stray, bytes: 8, format: 'png', sha256: createHash('sha256').update('not ours').digest('hex') };
+    const landed = await land({ ...record, images: [{ ...record.images![0]!, placing }] });
+    assert.equal(landed.phase, 'landed');
+    assert.equal(path.dirname(landed.images![0]!.landed!.path), path.join(dir, 'generated-images', dateFolder(new Date())));
+    assert.deepEqual(await readdir(path.dirname(stray)), ['private.png'], 'no sidecar written beside it');
   });
 
   it('refuses an output folder outside the workspace before downloading', async () => {

@@ -14,7 +14,8 @@ import { fetchImageTo } from '../../src/core/download';
 import { StudioError } from '../../src/core/errors';
 import { GatewayClient, MAX_ANSWER_BYTES } from '../../src/core/gateway';
 import { landingDir } from '../../src/core/landing';
-import { newRecord } from '../../src/core/lifecycle';
+import { MAX_IMAGES_PER_TASK, advance, newRecord } from '../../src/core/lifecycle';
+import { type TaskState, normaliseAnswer } from '../../src/core/taskState';
 import { isReallyInside, isUncPath, resolveOutputDir } from '../../src/core/naming';
 import { TIMEOUT_SECONDS, checkSettings } from '../../src/core/settingsSchema';
 import { useSimulator } from './helpers/simulator';
@@ -76,6 +77,20 @@ describe('bodies are read up to a cap', () => {
     sim.fault({ route: 'cdn', fault: { kind: 'huge', bytes: size } });
     await assert.rejects(fetchImageTo(path.join(dir, 'x.part'), { url: `${sim.cdnOrigin}/files/x.png`, apiOrigin: sim.apiOrigin, attempts: 1 }));
     assert.ok(sim.hugeBytesSent() < size / 4, `${sim.hugeBytesSent()} bytes sent of ${size}`);
+  });
+});
+
+describe('an answer cannot fill the workspace', () => {
+  it('a FINISH of 27 000 FileInfos, small enough for the answer cap, becomes a task of four images', () => {
+    const infos = Array.from({ length: 27_000 }, (_, i) => ({ FileUrl: `https://c/${i}` }));
+    const answer = JSON.stringify({ Response: { Status: 'FINISH', AigcImageTask: { TaskId: 't', Status: 'FINISH', Output: { FileInfos: infos } } } });
+    assert.ok(Buffer.byteLength(answer) < MAX_ANSWER_BYTES, `${Buffer.byteLength(answer)} bytes`);
+    const state = normaliseAnswer(JSON.parse(answer), 't');
+    assert.equal(state.status, 'succeeded');
+    const submitted = advance(newRecord({ id: 'r', kind: 'generate', body: { model_name: 'GEM', model_version: '2.5', prompt: 'p' }, references: [], apiOrigin: 'https://gw', target: { outputFolder: 'g', writeSidecar: true }, createdAt: 1 }), { type: 'submitted', ref: { taskId: 't' } }, 2);
+    const landing = advance(submitted, { type: 'upstream', state: state as TaskState }, 3);
+    assert.equal(landing.images?.length, MAX_IMAGES_PER_TASK);
+    assert.equal(landing.imagesLeftOut, 27_000 - MAX_IMAGES_PER_TASK);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   LIFECYCLE_PHASES,
   type LifecycleEvent,
   type LifecyclePhase,
+  MAX_IMAGES_PER_TASK,
   RETENTION_MS,
   type TaskRecord,
   actionsOf,
@@ -19,6 +20,7 @@ import {
   needsUser,
   newRecord,
   statusOf,
+  waitsForCollectNow,
 } from '../../src/core/lifecycle';
 import type { TaskState } from '../../src/core/taskState';
 
@@ -172,6 +174,55 @@ describe('the task state machine', () => {
     assert.equal(r.phase, 'refused');
   });
 
+  it('landing: images listed beyond the fourth are never fetched, and the landed task says how many were left out', () => {
+    const urls = Array.from({ length: 10 }, (_, i) => `https://cdn/${i}.png`);
+    let r = advance(inPhase('waiting'), { type: 'upstream', state: succeeded(urls) }, T0 + 3);
+    assert.equal(MAX_IMAGES_PER_TASK, 4);
+    assert.deepEqual(r.images?.map((i) => i.url), urls.slice(0, 4));
+    assert.equal(r.imagesLeftOut, 6);
+    r = advance(r, { type: 'upstream', state: succeeded(urls.map((u) => `${u}?fresh`)) }, T0 + 4);
+    assert.equal(r.images?.length, 4, 'a fresh answer is held to the same limit');
+    for (let i = 0; i < 4; i++) r = advance(r, { type: 'imageLanded', index: i, file: landedFile(`/w/${i}.png`) }, T0 + 5 + i);
+    assert.equal(r.phase, 'landed');
+    assert.equal(r.outcome?.kind, 'leftOut');
+    assert.deepEqual(r.outcome?.args, [4, 10, 6]);
+    const one = advance(inPhase('landing'), { type: 'imageLanded', index: 0, file: landedFile('/w/a.png') }, T0 + 3);
+    assert.equal(one.outcome, undefined, 'nothing left out, nothing said');
+  });
+
+  it('landing: an image left out by the byte limit settles like a landed one; a late "landed" for it changes nothing', () => {
+    let r = advance(inPhase('waiting'), { type: 'upstream', state: succeeded(['u1', 'u2', 'u3']) }, T0 + 3);
+    r = advance(r, { type: 'imageLanded', index: 0, file: landedFile('/w/1.png') }, T0 + 4);
+    r = advance(r, { type: 'imageLeftOut', index: 1, note }, T0 + 5);
+    assert.equal(r.phase, 'landing');
+    assert.equal(r.images?.[1]?.leftOut, true);
+    assert.equal(advance(r, { type: 'imageLanded', index: 1, file: landedFile('/w/2.png') }, T0 + 6), r);
+    r = advance(r, { type: 'upstream', state: succeeded(['n1', 'n2', 'n3']) }, T0 + 6);
+    assert.equal(r.images?.[1]?.leftOut, true, 'a fresh answer does not bring it back');
+    r = advance(r, { type: 'imageLeftOut', index: 2, note }, T0 + 7);
+    assert.equal(r.phase, 'landed');
+    assert.deepEqual(r.outcome?.args, [1, 3, 2]);
+  });
+
+  it('landing: an unusable address is asked for again twice, then the task waits for Collect Now, which gives it another round', () => {
+    const unusable = { kind: 'download', code: 'badUrl', template: 'The image service gave an image address that cannot be used: {0}', args: ['https://xn--/x.png'], at: T0 };
+    let r = inPhase('landing');
+    for (let strike = 1; strike <= 3; strike++) {
+      assert.ok(!waitsForCollectNow(r), `before strike ${strike} it still asks`);
+      r = advance(r, { type: 'unusableUrl', index: 0, note: unusable }, T0 + 10 * strike);
+      if (strike < 3) r = advance(r, { type: 'upstream', state: succeeded(['https://xn--/x.png']) }, T0 + 10 * strike + 1);
+    }
+    assert.equal(r.images?.[0]?.unusable, 3, 'strikes survive fresh answers');
+    assert.ok(waitsForCollectNow(r));
+    assert.equal(r.phase, 'landing', 'not refused, not lost: the task was billed');
+    assert.deepEqual(r.problem?.args, ['https://xn--/x.png']);
+    assert.deepEqual(actionsOf(r, false), ['collectNow', 'discard']);
+    const retried = advance(r, { type: 'retry' }, T0 + 50);
+    assert.ok(!waitsForCollectNow(retried));
+    assert.equal(retried.images?.[0]?.unusable, undefined);
+    assert.equal(advance(retried, { type: 'retry' }, T0 + 51), retried, 'nothing to retry: the record is left as it is');
+  });
+
   it('landing: a failed or cancelled answer after the finish cannot undo it', () => {
     const landing = inPhase('landing');
     assert.equal(advance(landing, { type: 'upstream', state: { taskId: 't', status: 'failed', code: 'X', message: '', contentPolicy: false } }, T0 + 9), landing);
@@ -217,6 +268,9 @@ describe('the task state machine', () => {
       { type: 'placing', index: 0, file: landedFile('/p') },
       { type: 'imageLanded', index: 0, file: landedFile('/p') },
       { type: 'notAnImage', index: 0, note },
+      { type: 'unusableUrl', index: 0, note },
+      { type: 'imageLeftOut', index: 0, note },
+      { type: 'retry' },
       { type: 'needsFolder', note },
       { type: 'folderChosen', targetDir: '/d' },
       { type: 'cancelRequested' },

@@ -773,6 +773,38 @@ describe('the CDN and the third origin', () => {
     await assert.rejects(response.arrayBuffer());
   });
 
+  it('a finished task lists as many FileInfos as asked, each its own image on the CDN', async () => {
+    sim.configure({ taskDurationMs: 0, imagesPerTask: 3 });
+    const id = await nativeTaskId();
+    const infos = at((await call(`/tencent-vod/v1/query/${id}`)).json, 'Response', 'AigcImageTask', 'Output', 'FileInfos') as { FileUrl: string }[];
+    assert.equal(infos.length, 3);
+    assert.equal(new Set(infos.map((i) => i.FileUrl)).size, 3);
+    assert.ok(infos[1]!.FileUrl.endsWith(`${id}_1.png`));
+    for (const info of infos) assert.equal(sniffFormat((await download(info.FileUrl)).bytes), 'png');
+  });
+
+  it('fileUrl is given as the FileUrl of every finished task, unparseable as it may be', async () => {
+    sim.configure({ taskDurationMs: 0, fileUrl: 'https://xn--/x.png', imagesPerTask: 2 });
+    const id = await nativeTaskId();
+    const infos = at((await call(`/tencent-vod/v1/query/${id}`)).json, 'Response', 'AigcImageTask', 'Output', 'FileInfos') as { FileUrl: string }[];
+    assert.deepEqual(
+      infos.map((i) => i.FileUrl),
+      ['https://xn--/x.png', 'https://xn--/x.png'],
+    );
+  });
+
+  it('a trickle sends the whole image, with its full length announced, a few bytes at a time', async () => {
+    sim.fault({ route: 'cdn', fault: { kind: 'trickle', bytes: 64, everyMs: 30 } });
+    const response = await fetch(`${sim.cdnOrigin}/files/a.png`);
+    const whole = imageBytes('png', colourFor('a'));
+    assert.equal(response.headers.get('content-length'), String(whole.length));
+    const pieces: number[] = [];
+    for await (const piece of response.body as unknown as AsyncIterable<Uint8Array>) pieces.push(piece.length);
+    assert.equal(pieces.reduce((a, b) => a + b, 0), whole.length);
+    assert.ok(pieces.length >= whole.length / 64 / 2, `${pieces.length} reads for ${whole.length} bytes`);
+    assert.ok(Math.max(...pieces) <= 128, 'never much more than one piece at a time');
+  });
+
   it('imageBytes pads every served image to the requested size', async () => {
     sim.configure({ imageBytes: 5 * 1024 * 1024 + 3 });
     const response = await fetch(`${sim.cdnOrigin}/files/a.png`);
