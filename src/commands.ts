@@ -11,7 +11,8 @@ import { readOutputSettings } from './host/settings';
 import { type TaskAction, isEndedStatus } from './core/lifecycle';
 import type { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPrefill } from './host/studio/formController';
-import type { TaskSupervisor, TaskView } from './host/taskSupervisor';
+import type { TaskSupervisor } from './host/taskSupervisor';
+import type { TaskView } from './host/taskView';
 import { notify } from './host/display';
 
 export interface CommandDeps {

@@ -13,7 +13,8 @@ import { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPrefill } from './host/studio/formController';
 import type { StudioPanel } from './host/studio/studioPanel';
 import type { GalleryAction } from './shared/galleryItem';
-import { TaskSupervisor, type TaskView } from './host/taskSupervisor';
+import { TaskSupervisor } from './host/taskSupervisor';
+import type { TaskView } from './host/taskView';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
 export interface ExtensionApi {

@@ -22,7 +22,8 @@ import type { ReferenceAccess } from './referenceAccess';
 import { followReference } from './referenceFollower';
 import { showSavedResult } from './resultActions';
 import { readOutputSettings, readSettings } from './settings';
-import type { TaskSupervisor, TaskView } from './taskSupervisor';
+import type { TaskSupervisor } from './taskSupervisor';
+import { type TaskView, noteError, noteText } from './taskView';
 import { asSentence } from '../core/displayText';
 import { ask, display, notify } from './display';
 
@@ -199,12 +200,12 @@ export class GenerationService implements vscode.Disposable {
         void this.keys.offerMigration();
         return { ...base, status: 'landed' };
       case 'refused': {
-        const error = collector.lastError ?? this.tasks.noteError(record.outcome!);
+        const error = collector.lastError ?? noteError(record.outcome!);
         void showStudioError(error, this.log);
         return { ...base, status: 'refused', error };
       }
       case 'discarded':
-        void notify('info', this.tasks.noteText(record.outcome) ?? vscode.l10n.t('Cancelled'));
+        void notify('info', noteText(record.outcome) ?? vscode.l10n.t('Cancelled'));
         return { ...base, status: 'discarded' };
       case 'uncertain':
       case 'blocked':
@@ -237,7 +238,7 @@ export class GenerationService implements vscode.Disposable {
   /** Asks what to do with a task that may have been submitted, or could not be saved. */
   async askUser(record: TaskRecord): Promise<void> {
     const prompt = display(record.body.prompt, 40);
-    const reason = this.tasks.noteText(record.problem) ?? '';
+    const reason = noteText(record.problem) ?? '';
     const [message, primary, decide] =
       record.phase === 'uncertain'
         ? [
@@ -262,7 +263,7 @@ export class GenerationService implements vscode.Disposable {
       const choice = await notify('info', vscode.l10n.t('The image of "{0}" was collected and saved: {1}', prompt, shown(files[0], record.target.workspaceRoot)), open);
       if (choice === open && files[0]) await showSavedResult(files, record.body.prompt, record.target.workspaceRoot);
     } else if (record.phase === 'refused') {
-      void showStudioError(collector.lastError ?? this.tasks.noteError(record.outcome!), this.log);
+      void showStudioError(collector.lastError ?? noteError(record.outcome!), this.log);
     } else if (needsUser(record.phase)) {
       void this.askUser(record);
     }

@@ -6,7 +6,9 @@
  * across sessions.
  */
 import { realpath } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { StudioError } from '../core/errors';
 import { isInside, isUncPath } from '../core/naming';
 
 export class ReferenceAccess {
@@ -30,6 +32,24 @@ export class ReferenceAccess {
       if (root && isInside(root, real)) return true;
     }
     return false;
+  }
+
+  /**
+   * A task sent again (Submit Again, after a reload too) reads its reference images from their
+   * files once more: each is held to the same check as when it was first attached. The file at a
+   * recorded path may since have become a link out of the workspace, a workspace may have lost a
+   * folder, and a file picked in a dialog is granted for that session only.
+   */
+  async checkAgain(files: readonly string[]): Promise<void> {
+    for (const file of files) {
+      if (await this.mayRead(vscode.Uri.file(file))) continue;
+      throw new StudioError({
+        kind: 'referenceImage',
+        field: 'file_infos',
+        template: 'Reference image {0} is no longer a file this window may send (it is outside the workspace now, or was picked before a reload), so nothing was sent.',
+        args: [path.basename(file)],
+      });
+    }
   }
 
   /** The file's real path (links followed), or undefined for what is not a readable local file. */

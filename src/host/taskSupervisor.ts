@@ -5,75 +5,37 @@
  * away, and carries out the user's decisions (cancel, discard, collect now, submit again,
  * choose a folder). The Studio, the status bar and the cancel picker read `views()`.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskCollector } from '../core/collector';
 import type { DurationBook } from '../core/durationBook';
-import { StudioError } from '../core/errors';
 import type { Lease, TaskJournal } from '../core/journal';
-import {
-  type LifecycleEvent,
-  type Note,
-  type TaskAction,
-  type TaskRecord,
-  type TaskStatus,
-  actionsOf,
-  advance,
-  isCollectable,
-  isPastRetention,
-  isTerminal,
-  statusOf,
-} from '../core/lifecycle';
+import { type LifecycleEvent, type TaskRecord, advance, isTerminal } from '../core/lifecycle';
 import type { CreateTaskBody } from '../core/request';
-import { findModel, modelKey } from '../core/models';
 import type { ApiKeyStore } from './apiKey';
 import { type Connection, connect } from './connection';
 import { loadEngine } from './loadEngine';
 import type { Log } from './log';
 import type { ReferenceAccess } from './referenceAccess';
 import { readSettings } from './settings';
-import { display, notify } from './display';
+import { notify } from './display';
+import { journalFolder, removeTaskTemp, scanJournal } from './journalScan';
+import { TaskBoard } from './taskBoard';
+import { type TaskView, taskView } from './taskView';
 
 /** How often the journal is read again for tasks of other windows (and leases gone stale). */
 const SCAN_MS = 10_000;
-/** Ended tasks stay listed (and in the journal) this long. */
-const KEEP_ENDED_MS = 24 * 60 * 60 * 1000;
-
-/** What the Studio, the status bar and the cancel picker show of a task. */
-export interface TaskView {
-  id: string;
-  kind: 'generate' | 'restyle';
-  prompt: string;
-  /** The model's label, as the form names it: "Gemini 3.0 (GEM)". */
-  model: string;
-  status: TaskStatus;
-  actions: TaskAction[];
-  position?: number;
-  progress?: number;
-  startedAt: number;
-  taskId?: string;
-  /** One localized line: the latest problem, or why the task ended. */
-  message?: string;
-  files?: string[];
-  /** Another window collects this task. */
-  elsewhere?: boolean;
-}
 
 export class TaskSupervisor implements vscode.Disposable {
   private journal: TaskJournal | undefined;
   private durations: DurationBook | undefined;
   /** The task engine, loaded with the journal (see openJournal). */
   private engine: Awaited<ReturnType<typeof loadEngine>> | undefined;
-  private readonly collectors = new Map<string, TaskCollector>();
-  /** Records as last read from the journal (other windows' tasks, and those waiting for the user). */
-  private known = new Map<string, TaskRecord>();
-  private readonly heldElsewhere = new Set<string>();
-  /** Local messages for records this host has no live collector for (an origin mismatch, no key). */
-  private readonly notes = new Map<string, string>();
-  private readonly announced = new Set<string>();
+  /** Where each task is: collected here, held by another window, or as last read from the journal. */
+  private readonly board = new TaskBoard<TaskCollector>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly undecidedEmitter = new vscode.EventEmitter<TaskRecord>();
@@ -114,16 +76,9 @@ export class TaskSupervisor implements vscode.Disposable {
     );
   }
 
-  /**
-   * The journal folder, shared by every window on this workspace (and by every empty window).
-   * Under the extension's global storage, keyed by the workspace's identity: VS Code gives a
-   * second window on the same folder a workspace storage of its own, which would hide the
-   * tasks of one window from the other.
-   */
+  /** The journal folder, shared by every window on this workspace (see journalFolder). */
   get folder(): string {
-    const identity = vscode.workspace.workspaceFile?.toString() ?? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).sort().join('\n');
-    const key = identity ? createHash('sha256').update(identity).digest('hex').slice(0, 16) : 'no-folder';
-    return path.join(this.context.globalStorageUri.fsPath, 'tasks', key);
+    return journalFolder(this.context.globalStorageUri.fsPath);
   }
 
   /** Where earlier versions kept this window's tasks (`tasks.json`). */
@@ -133,11 +88,11 @@ export class TaskSupervisor implements vscode.Disposable {
 
   /** Tasks to show: those this window works on first, then the rest, newest first. */
   views(): TaskView[] {
-    const records = new Map(this.known);
-    for (const [id, collector] of this.collectors) records.set(id, collector.record);
-    return [...records.values()]
-      .sort((a, b) => Number(this.collectors.has(b.id)) - Number(this.collectors.has(a.id)) || b.createdAt - a.createdAt)
-      .map((record) => this.view(record));
+    const here = (id: string) => Number(this.board.collector(id) !== undefined);
+    return this.board
+      .records()
+      .sort((a, b) => here(b.id) - here(a.id) || b.createdAt - a.createdAt)
+      .map((record) => taskView(record, this.board.place(record.id)));
   }
 
   /** Tasks that are not over (whatever window collects them). */
@@ -146,9 +101,7 @@ export class TaskSupervisor implements vscode.Disposable {
   }
 
   allRecords(): TaskRecord[] {
-    const records = new Map(this.known);
-    for (const [id, collector] of this.collectors) records.set(id, collector.record);
-    return [...records.values()];
+    return this.board.records();
   }
 
   /** The journal, opened on first use. */
@@ -196,27 +149,27 @@ export class TaskSupervisor implements vscode.Disposable {
 
   /** Cancel (or stop waiting for) a task; see TaskCollector.cancel. */
   async cancel(id: string): Promise<void> {
-    const collector = this.collectors.get(id);
+    const collector = this.board.collector(id);
     // A finished task is saved, not cancelled: "cancel" then only stops watching it.
     if (collector) return collector.record.phase === 'landing' ? collector.stopWaiting() : collector.cancel();
-    if (this.heldElsewhere.has(id)) await (await this.openJournal()).request(id, 'cancel');
+    if (this.board.isElsewhere(id)) await (await this.openJournal()).request(id, 'cancel');
   }
 
   async discard(id: string): Promise<void> {
-    const collector = this.collectors.get(id);
+    const collector = this.board.collector(id);
     if (collector) return collector.discard();
     const { transact } = await loadEngine();
     const journal = await this.openJournal();
     const result = await transact(journal, id, { type: 'discard', reason: 'user' }, Date.now());
     if (result === 'held') await journal.request(id, 'discard');
-    else if (result) this.remember(result);
+    else if (result) this.board.release(result);
     this.log.info('task', `task ${id} discarded at the user's request`);
   }
 
   async collectNow(id: string): Promise<void> {
-    const collector = this.collectors.get(id);
+    const collector = this.board.collector(id);
     if (collector) return collector.collectNow();
-    if (this.heldElsewhere.has(id)) await (await this.openJournal()).request(id, 'collectNow');
+    if (this.board.isElsewhere(id)) await (await this.openJournal()).request(id, 'collectNow');
     else await this.scan();
   }
 
@@ -243,7 +196,7 @@ export class TaskSupervisor implements vscode.Disposable {
     this.disposed = true;
     clearInterval(this.scanTimer);
     // The tasks stay in the journal; the next window (or this one after a reload) collects them.
-    for (const collector of this.collectors.values()) collector.stop();
+    for (const collector of this.board.collectors()) collector.stop();
     for (const d of this.disposables) d.dispose();
   }
 
@@ -287,10 +240,7 @@ export class TaskSupervisor implements vscode.Disposable {
       lookNow: options.lookNow,
       onChange: () => this.changed.fire(),
     });
-    this.collectors.set(record.id, collector);
-    this.known.delete(record.id);
-    this.heldElsewhere.delete(record.id);
-    this.notes.delete(record.id);
+    this.board.collect(collector);
     this.changed.fire();
     void collector
       .run()
@@ -299,11 +249,10 @@ export class TaskSupervisor implements vscode.Disposable {
         const final = collector.record;
         // Whatever ended the work (a bug included), whoever waits on this collector is released.
         if (!isTerminal(final.phase)) collector.stop();
-        this.collectors.delete(record.id);
-        this.remember(final);
+        this.board.release(final);
         // Released at once so the next window (or this one's next scan) can take the task on.
         await lease.release().catch(() => undefined);
-        if (isTerminal(final.phase)) await this.cleanTemp(final);
+        if (isTerminal(final.phase)) await removeTaskTemp(final, this.log);
         this.changed.fire();
         if (!this.disposed) this.settledEmitter.fire(collector);
       });
@@ -322,31 +271,13 @@ export class TaskSupervisor implements vscode.Disposable {
         const given = firstBody;
         firstBody = undefined;
         if (given) return given;
-        await this.mayReadAgain(r);
+        await this.access.checkAgain(r.references.flatMap((ref) => (ref.path ? [ref.path] : [])));
         const { restoreInlineImages } = await loadEngine();
         return restoreInlineImages(r.body, r.references);
       },
       log: (level: 'info' | 'warn' | 'error', message: string) => this.log[level]('task', message),
       durations: this.durations,
     };
-  }
-
-  /**
-   * A task sent again (Submit Again, after a reload too) reads its reference images from their
-   * files once more: each is held to the same access check as when it was first attached. The
-   * file at a recorded path may since have become a link out of the workspace, a workspace may
-   * have lost a folder, and a file picked in a dialog is granted for that session only.
-   */
-  private async mayReadAgain(record: TaskRecord): Promise<void> {
-    for (const { path: file } of record.references) {
-      if (!file || (await this.access.mayRead(vscode.Uri.file(file)))) continue;
-      throw new StudioError({
-        kind: 'referenceImage',
-        field: 'file_infos',
-        template: 'Reference image {0} is no longer a file this window may send (it is outside the workspace now, or was picked before a reload), so nothing was sent.',
-        args: [path.basename(file)],
-      });
-    }
   }
 
   private async connection(quiet: boolean): Promise<Connection | undefined> {
@@ -358,78 +289,21 @@ export class TaskSupervisor implements vscode.Disposable {
     if (this.disposed) return;
     if (!this.journal && !(await hasEntries(this.folder)) && !(await hasLegacyStore(this.legacyFolder))) return;
     const journal = await this.openJournal();
-    const { importLegacyStore, transact } = await loadEngine();
+    const { importLegacyStore } = await loadEngine();
     if (startup) {
       const imported = await importLegacyStore(this.legacyFolder, journal, Date.now()).catch(() => []);
       if (imported.length > 0) this.log.info('resume', `moved ${imported.length} unfinished task(s) of an earlier version into the journal`);
     }
-    const records = await journal.list((file, reason) => this.log.warn('resume', `ignored ${file} in the task journal: ${reason}`));
-    const now = Date.now();
-    const known = new Map<string, TaskRecord>();
-    let connection: Connection | undefined | null = null;
-    const resumed: TaskRecord[] = [];
-    for (const record of records) {
-      if (this.collectors.has(record.id)) continue;
-      if (isTerminal(record.phase)) {
-        if (now - (record.endedAt ?? record.updatedAt) > KEEP_ENDED_MS) {
-          await journal.remove(record.id).catch(() => undefined);
-          continue;
-        }
-        known.set(record.id, record);
-        if (startup) await this.cleanTemp(record);
-        continue;
-      }
-      const holder = await journal.holder(record.id);
-      if (holder?.fresh && holder.owner !== this.owner.id) {
-        this.heldElsewhere.add(record.id);
-        known.set(record.id, record);
-        continue;
-      }
-      this.heldElsewhere.delete(record.id);
-      if (isPastRetention(record, now)) {
-        const ended = await transact(journal, record.id, { type: 'discard', reason: 'retention' }, now);
-        if (ended && ended !== 'held') {
-          known.set(record.id, ended);
-          this.log.warn('resume', `task ${record.ref?.taskId ?? record.id} is older than 3 days and can no longer be collected`);
-        }
-        continue;
-      }
-      if (!isCollectable(record.phase)) {
-        known.set(record.id, record);
-        this.announce(record);
-        continue;
-      }
-      if (connection === null) connection = await this.connection(true);
-      if (!connection) {
-        known.set(record.id, record);
-        this.notes.set(record.id, vscode.l10n.t('Waiting for the API key and the gateway base URL.'));
-        continue;
-      }
-      if (record.apiOrigin !== connection.client.apiOrigin) {
-        known.set(record.id, record);
-        this.notes.set(record.id, vscode.l10n.t('Submitted to {0}; the base URL is now {1}. Set it back to collect this task.', record.apiOrigin, connection.client.apiOrigin));
-        continue;
-      }
-      const lease = await journal.tryAcquire(record.id);
-      if (!lease) {
-        this.heldElsewhere.add(record.id);
-        known.set(record.id, record);
-        continue;
-      }
-      // Read again under the lease: the previous holder may have moved it on meanwhile.
-      const fresh = (await journal.read(record.id)) ?? record;
-      const restarted = advance(fresh, { type: 'restarted' }, now);
-      if (restarted !== fresh) await journal.write(restarted);
-      if (!isCollectable(restarted.phase)) {
-        await lease.release();
-        known.set(restarted.id, restarted);
-        this.announce(restarted);
-        continue;
-      }
-      resumed.push(restarted);
-      this.run(restarted, connection, lease, { backgroundAfter: now + readSettings().timeoutMs, lookNow: true });
-    }
-    this.known = known;
+    const resumed = await scanJournal({
+      journal,
+      board: this.board,
+      owner: this.owner.id,
+      startup,
+      log: this.log,
+      connection: () => this.connection(true),
+      collect: (record, connection, lease) => this.run(record, connection, lease, { backgroundAfter: Date.now() + readSettings().timeoutMs, lookNow: true }),
+      ask: (record) => this.announce(record),
+    });
     if (resumed.length > 0) {
       this.log.info('resume', `resuming ${resumed.length} unfinished task(s)`);
       void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Collecting image tasks') }, () => this.settled(resumed.map((r) => r.id)));
@@ -441,7 +315,7 @@ export class TaskSupervisor implements vscode.Disposable {
   private settled(ids: string[]): Promise<void> {
     return new Promise((resolve) => {
       const check = () => {
-        if (ids.every((id) => !this.collectors.has(id))) {
+        if (ids.every((id) => !this.board.collector(id))) {
           subscription.dispose();
           resolve();
         }
@@ -453,58 +327,7 @@ export class TaskSupervisor implements vscode.Disposable {
 
   /** A task waiting for the user's decision, found in the journal: asked about once per window. */
   private announce(record: TaskRecord): void {
-    if (this.announced.has(record.id)) return;
-    this.announced.add(record.id);
-    this.undecidedEmitter.fire(record);
-  }
-
-  private remember(record: TaskRecord): void {
-    this.known.set(record.id, record);
-  }
-
-  private async cleanTemp(record: TaskRecord): Promise<void> {
-    if (!record.images) return;
-    try {
-      const { landingDir, removeTempFiles } = await loadEngine();
-      const removed = await removeTempFiles(await landingDir(record), record.id);
-      if (removed > 0) this.log.info('task', `removed ${removed} temporary file(s) of task ${record.ref?.taskId ?? record.id}`);
-    } catch {
-      // The folder is gone or refused: nothing of ours is left in it.
-    }
-  }
-
-  private view(record: TaskRecord): TaskView {
-    const collector = this.collectors.get(record.id);
-    const foreground = collector?.foreground ?? false;
-    const elsewhere = !collector && this.heldElsewhere.has(record.id);
-    const files = (record.images ?? []).flatMap((i) => (i.landed ? [i.landed.path] : []));
-    const actions = actionsOf(record, foreground).filter((a) => !elsewhere || a === 'discard' || a === 'collectNow' || a === 'cancel');
-    const message = this.notes.get(record.id) ?? this.noteText(isTerminal(record.phase) ? record.outcome : record.problem);
-    return {
-      id: record.id,
-      kind: record.kind,
-      // Every text of a row is shown somewhere (status bar, quick pick, notification, Studio): inert from here on.
-      prompt: display(record.body.prompt, 400),
-      model: findModel(record.body.model_name, record.body.model_version)?.label ?? display(modelKey({ name: record.body.model_name as never, version: record.body.model_version }), 80),
-      status: statusOf(record, foreground),
-      actions,
-      ...(record.upstream?.position !== undefined ? { position: record.upstream.position } : {}),
-      ...(record.upstream?.progress !== undefined ? { progress: record.upstream.progress } : {}),
-      startedAt: record.createdAt,
-      ...(record.ref ? { taskId: display(record.ref.taskId, 120) } : {}),
-      ...(message ? { message: display(message) } : {}),
-      ...(files.length ? { files } : {}),
-      ...(elsewhere ? { elsewhere } : {}),
-    };
-  }
-
-  noteText(note: Note | undefined): string | undefined {
-    return note ? display(vscode.l10n.t(note.template, ...(note.args ?? []).map((arg) => (typeof arg === 'string' ? display(arg) : arg)))) : undefined;
-  }
-
-  /** The note as an error the user can act on (Set API Key for a refused key, and so on). */
-  noteError(note: Note): StudioError {
-    return new StudioError({ kind: note.kind as StudioError['kind'], template: note.template, args: note.args, code: note.code });
+    if (this.board.firstAsk(record.id)) this.undecidedEmitter.fire(record);
   }
 
   extensionVersion(): string {
