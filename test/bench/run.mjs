@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RESULT_PREFIX, benchDir, formatMarkdownTable, formatTable, kb, mb, ms, num, outDir, resultsDir, root, summary } from './lib.mjs';
+import { RESULT_PREFIX, benchDir, formatMarkdownTable, formatTable, kb, mb, median, ms, num, outDir, resultsDir, root, summary } from './lib.mjs';
 
 const SECTIONS = {
   latency: { script: 'latency.mjs', timeoutMs: 360_000, title: '1 detection' },
