@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { LIBRARIES, packIco } from './imageLibraryAdapters.mjs';
+import { LIBRARIES, keyStats, packIco } from './imageLibraryAdapters.mjs';
 
 const ELD_RESOLUTION_MS = 10;
 
@@ -56,21 +56,6 @@ async function timed(once, reps) {
   return { times, out };
 }
 
-/** Alpha statistics of raw RGBA pixels, so the parent can check every library keyed alike. */
-function alphaStats({ data, channels }) {
-  let clear = 0;
-  let opaque = 0;
-  let sum = 0;
-  const n = data.length / channels;
-  for (let i = channels - 1; i < data.length; i += channels) {
-    const a = data[i];
-    if (a === 0) clear++;
-    else if (a === 255) opaque++;
-    sum += a;
-  }
-  return { clear: clear / n, opaque: opaque / n, meanAlpha: sum / n };
-}
-
 async function load(library) {
   const started = performance.now();
   const lib = await LIBRARIES[library]();
@@ -82,7 +67,7 @@ async function job(library, name, inputFile, reps, outputFile) {
   const rssBefore = maxRss();
   const { times, out } = await timed(once, reps);
   const peakRss = maxRss();
-  if (out.data) await writeFile(outputFile, JSON.stringify({ width: out.width, height: out.height, channels: out.channels, ...alphaStats(out) }));
+  if (out.data) await writeFile(outputFile, JSON.stringify({ width: out.width, height: out.height, channels: out.channels, ...keyStats(out) }));
   else await writeFile(outputFile, Buffer.from(out));
   return { times, rssBefore, peakRss, version: lib.version, threads: lib.threads, outputBytes: out.data ? out.data.length : out.byteLength };
 }

@@ -35,6 +35,28 @@ export function keyMaths() {
 }
 
 /**
+ * What a key-out made of RGBA pixels, for comparing libraries: the transparent share, and over the
+ * soft edge (0 < alpha < 255) the pixel count, mean alpha and the green left in it (despill).
+ */
+export function keyStats({ data, channels }) {
+  const n = data.length / channels;
+  let clear = 0;
+  let edge = 0;
+  let edgeAlpha = 0;
+  let edgeGreen = 0;
+  for (let i = 0; i < data.length; i += channels) {
+    const a = data[i + 3];
+    if (a === 0) clear++;
+    else if (a < 255) {
+      edge++;
+      edgeAlpha += a;
+      edgeGreen += data[i + 1] - (data[i] + data[i + 2]) / 2;
+    }
+  }
+  return { clear: clear / n, edge, edgeAlpha: edgeAlpha / edge, edgeGreen: edgeGreen / edge };
+}
+
+/**
  * ICO with PNG entries (Windows Vista and later, every browser): a 6-byte header, a 16-byte
  * directory entry per image, then the PNG files as they are. A container, not a codec.
  */
