@@ -6,7 +6,8 @@
 // Every measurement is a fresh process (imageLibrariesChild.mjs); every result is checked.
 //
 // Usage: node test/bench/imageLibraries.mjs [--reps n] [--loads n] [--only sharp,jsquash]
-//        (alone it prints its table; through run.mjs it is the section "images")
+//        (alone it prints its table; through run.mjs it is the section "images"; like every
+//        section it needs the compiled tree, `npm run compile-tests`, for lib.mjs)
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
