@@ -5,14 +5,14 @@
 // from AIGC_SUITE_RESULT (the same file when run through `npm run bench`).
 // Figures only: a missed goal is reported, never failed.
 //
-// Usage: node test/bench/run.mjs [latency] [detection] [e2e] [download] [footprint]   (default: all)
+// Usage: node test/bench/run.mjs [latency] [detection] [e2e] [download] [footprint] [images]   (default: all)
 // Env:   AIGC_OUT_DIR   compiled tree to load (default out)
 //        AIGC_BENCH_TASKS   tasks per duration per client in §1 (default 16)
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RESULT_PREFIX, benchDir, formatMarkdownTable, formatTable, kb, mb, ms, num, outDir, resultsDir, root, summary } from './lib.mjs';
+import { RESULT_PREFIX, benchDir, formatMarkdownTable, formatTable, kb, mb, median, ms, num, outDir, resultsDir, root, summary } from './lib.mjs';
 
 const SECTIONS = {
   latency: { script: 'latency.mjs', timeoutMs: 360_000, title: '1 detection' },
@@ -20,6 +20,7 @@ const SECTIONS = {
   e2e: { script: 'e2e.mjs', timeoutMs: 180_000, title: '2 end-to-end' },
   download: { script: 'download.mjs', timeoutMs: 240_000, title: '3 download' },
   footprint: { script: 'footprint.mjs', timeoutMs: 300_000, title: '4 footprint' },
+  images: { script: 'imageLibraries.mjs', timeoutMs: 1_800_000, title: '7 image libraries' },
 };
 
 function machine() {
@@ -276,6 +277,29 @@ function footprintRows(d, verdicts) {
   return rows;
 }
 
+/** §7: one row per job and measure, the candidates side by side in the first figures column. */
+function imageRows(d, verdicts) {
+  const title = SECTIONS.images.title;
+  const names = d.libraries;
+  const rows = [[title, 'libraries', 'in order', names.join(' / '), '', '', `median of ${d.reps} runs after a warm-up`]];
+  const labels = { webpThumb: '(a) 4096² → 512² WebP', jpegCover: '(b) 2752×1536 → 1200×630 JPEG', keyPixels: '(c) key-out, pixels', keyFile: '(c) key-out, PNG → PNG', favicon: '(d) favicon .ico', avifCover: '(e) 1200×630 AVIF' };
+  for (const [job, label] of Object.entries(labels)) {
+    const r = d.jobs[job];
+    if (!r) continue;
+    const ratios = names.slice(1).map((n) => `${num(r[n].median / r[names[0]].median)}×`);
+    rows.push([title, label, 'time', names.map((n) => ms(r[n].median)).join(' / '), '', '', `vs ${names[0]}: ${ratios.join(' / ')}`]);
+    rows.push([title, label, 'peak RSS', names.map((n) => mb(r[n].peakRss)).join(' / '), '', '', '']);
+  }
+  const loadMs = (n) => median(d.loads[n].map((l) => l.loadMs));
+  rows.push([title, 'first load', 'time', names.map((n) => ms(loadMs(n))).join(' / '), '', '', `${d.loads[names[0]].length} fresh processes each`]);
+  const eld = (n, where) => ms(d.eventLoop[n][where].eld.p99 - d.eventLoop[n][where].resolutionMs);
+  rows.push([title, 'event-loop delay p99 during (a)', 'in a worker; on the main thread', names.map((n) => `${eld(n, 'worker')}; ${eld(n, 'main')}`).join(' / '), '', '', `beyond the ${d.eventLoop[names[0]].worker.resolutionMs} ms timer`]);
+  rows.push([title, 'run-time files', 'raw (deflated)', names.map((n) => `${mb(d.footprint[n].runtimeBytes)} (${mb(d.footprint[n].deflatedBytes)})`).join(' / '), '', '', 'this platform']);
+  const worst = Math.max(...names.slice(1).map((n) => d.jobs.webpThumb[n].median / d.jobs.webpThumb[names[0]].median));
+  verdicts.push({ goal: 'Image libraries (figures for docs/image-library.md)', info: true, detail: `(a) 4096² → 512² WebP: ${names.map((n) => `${n} ${ms(d.jobs.webpThumb[n].median)}`).join(', ')} (slowest ${num(worst)}× ${names[0]})` });
+  return rows;
+}
+
 function panelRows(d) {
   const title = '5 panel';
   if (d?.panel?.raw) {
@@ -307,7 +331,7 @@ for (const name of names) {
 
 const verdicts = [];
 const rows = [];
-const builders = { latency: latencyRows, detection: detectionRows, e2e: e2eRows, download: downloadRows, footprint: footprintRows };
+const builders = { latency: latencyRows, detection: detectionRows, e2e: e2eRows, download: downloadRows, footprint: footprintRows, images: imageRows };
 let failed = 0;
 for (const name of names) {
   const s = sections[name];
