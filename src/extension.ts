@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { ApiKeyStore } from './host/apiKey';
+import { lazy } from './host/lazy';
 import { Log } from './host/log';
 import { trackInsertableEditors } from './host/resultActions';
 import { reportIgnoredSettingsTo } from './host/settings';
@@ -61,16 +62,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const generations = new GenerationService(log, keys, tasks, access);
   // The panel's code is loaded by the first command (or restore) that needs it.
   let studio: StudioPanel | undefined;
-  let loadingStudio: Promise<StudioPanel> | undefined;
-  const loadStudio = () =>
-    (loadingStudio ??= import('./host/studio/studioPanel.js').then(({ StudioPanel }) => {
+  const loadStudio = lazy(() =>
+    import('./host/studio/studioPanel.js').then(({ StudioPanel }) => {
       const panel = new StudioPanel({ context, log, tasks, generations, access });
       context.subscriptions.push(panel);
       studio = panel;
       return panel;
-    }));
-  let imageTool: Promise<ImageTool> | undefined;
-  const loadImageTool = () => (imageTool ??= import('./host/imageTool.js').then(({ ImageTool }) => new ImageTool({ log, keys, generations })));
+    }),
+  );
+  const loadImageTool = lazy<ImageTool>(() => import('./host/imageTool.js').then(({ ImageTool }) => new ImageTool({ log, keys, generations })));
   const openStudio = (attach: vscode.Uri[], prefill?: StudioPrefill) =>
     void loadStudio()
       .then((panel) => panel.open(attach, prefill))

@@ -4,6 +4,7 @@
  * one-time move into SecretStorage).
  */
 import * as vscode from 'vscode';
+import { Disposable } from './disposable';
 import { API_KEY_PROBLEMS, apiKeyProblem } from '../core/apiKeyCheck';
 import type { Log } from './log';
 import { SECTION, readSettings } from './settings';
@@ -14,16 +15,16 @@ const MIGRATION_OFFERED = 'aigcImage.apiKeyMigrationOffered';
 
 export type KeySource = 'secretStorage' | 'settings';
 
-export class ApiKeyStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class ApiKeyStore extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: Log,
   ) {
-    this.subscription = vscode.Disposable.from(
+    super();
+    this.register(vscode.Disposable.from(
       context.secrets.onDidChange((e) => {
         if (e.key === SECRET_KEY) {
           void this.refreshLogSecrets();
@@ -34,6 +35,7 @@ export class ApiKeyStore implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.apiKey`)) void this.refreshLogSecrets();
       }),
+      ),
     );
   }
 
@@ -114,8 +116,4 @@ export class ApiKeyStore implements vscode.Disposable {
     void notify('info', vscode.l10n.t('API key moved to secret storage and removed from settings.'));
   }
 
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
-  }
 }

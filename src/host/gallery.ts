@@ -8,6 +8,7 @@
 import { lstat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Disposable } from './disposable';
 import type { ReferenceSource } from '../core/references';
 import { isReallyInside, isUncPath, legacySidecarPathFor, sidecarPathFor } from '../core/naming';
 import { type Sidecar, parseSidecar } from '../core/sidecar';
@@ -48,12 +49,11 @@ export const GALLERY_LIMIT = 500;
 /** Prompts in gallery items are cut to this length (the whole prompt stays in the sidecar for "reuse"). */
 const GALLERY_PROMPT_CHARS = 400;
 
-export class Gallery implements vscode.Disposable {
+export class Gallery extends Disposable {
   private readonly entries = new Map<string, GalleryEntry>();
   private loading: Promise<void> | undefined;
   private watchers: vscode.Disposable[] = [];
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires (debounced) when results were added, changed or removed. */
   readonly onDidChange = this.changed.event;
   private pending = new Set<string>();
@@ -63,13 +63,13 @@ export class Gallery implements vscode.Disposable {
     private readonly memento: vscode.Memento,
     private readonly log: Log,
   ) {
-    this.disposables.push(
-      this.changed,
+    super();
+    this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('aigcImage.outputFolder')) void this.refresh();
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
     );
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()));
   }
 
   /** Reads the sidecars once; later calls wait for the same read. */
@@ -131,9 +131,10 @@ export class Gallery implements vscode.Disposable {
     };
   }
 
-  dispose(): void {
+  override dispose(): void {
     clearTimeout(this.flushTimer);
-    for (const d of [...this.watchers, ...this.disposables]) d.dispose();
+    for (const d of this.watchers) d.dispose();
+    super.dispose();
   }
 
   // --- reading -------------------------------------------------------------

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Disposable } from './disposable';
 import type { TaskCollector } from '../core/collector';
 import { StudioError, toStudioError } from '../core/errors';
 import { RESERVED_NAME, windowsReservedPart } from '../core/naming';
@@ -64,13 +65,12 @@ export interface GenerationResult {
   error?: StudioError;
 }
 
-export class GenerationService implements vscode.Disposable {
+export class GenerationService extends Disposable {
   private chosenFolder: vscode.WorkspaceFolder | undefined;
   /** Tasks followed in a notification (now or before): their end is reported there, not again when they settle. */
   private readonly followed = new Set<string>();
   /** Landed tasks whose document reference was (being) pointed at their file, by task id: once per window. */
   private readonly referencesFollowed = new Map<string, Promise<void>>();
-  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly log: Log,
@@ -78,18 +78,15 @@ export class GenerationService implements vscode.Disposable {
     private readonly tasks: TaskSupervisor,
     private readonly access: ReferenceAccess,
   ) {
-    this.subscription = vscode.Disposable.from(
+    super();
+    this.register(
       tasks.onDidSettle((collector) => {
         void this.followReference(collector.record);
         // Ended, or waiting for the user; a task merely interrupted (the window closing) says nothing.
         if (!this.followed.has(collector.id) && !isCollectable(collector.record.phase)) void this.reportInBackground(collector);
       }),
-      tasks.onDidFindUndecided((record) => void this.askUser(record)),
     );
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
+    this.register(tasks.onDidFindUndecided((record) => void this.askUser(record)));
   }
 
   async generate(input: GenerationInput): Promise<GenerationResult> {

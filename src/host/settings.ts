@@ -4,17 +4,18 @@ import { parseModelKey, type ModelSpec, MODELS } from '../core/models';
 import type { OutputConfig } from '../core/request';
 import type * as SettingsSchemaModule from '../core/settingsSchema';
 import type { CheckedSettings, SettingName } from '../core/settingsSchema';
+import { once } from './lazy';
 
 /**
  * The settings schema is zod, which activation does not load (see the footprint benchmark): it is
- * required on the first read of the settings, synchronously, as reading settings is.
+ * required on the first read of the settings, synchronously, as reading settings is. An `import`
+ * would load zod at activation (esbuild keeps a require() inside a function lazy) and `import()`
+ * would make every settings read asynchronous.
  */
-function settingsSchema(): typeof SettingsSchemaModule {
-  // A synchronous load on first use: an `import` would load zod at activation (esbuild keeps a
-  // require() inside a function lazy) and `import()` would make every settings read asynchronous.
+const settingsSchema = once(
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- see the comment above
-  return require('../core/settingsSchema') as typeof SettingsSchemaModule;
-}
+  () => require('../core/settingsSchema') as typeof SettingsSchemaModule,
+);
 
 export const SECTION = 'aigcImage';
 

@@ -21,6 +21,7 @@ import { loadEngine } from './loadEngine';
 import type { Log } from './log';
 import type { ReferenceAccess } from './referenceAccess';
 import { readSettings } from './settings';
+import { Disposable } from './disposable';
 import { notify } from './display';
 import { journalFolder, removeTaskTemp, scanJournal } from './journalScan';
 import { TaskBoard } from './taskBoard';
@@ -29,27 +30,25 @@ import { type TaskView, taskView } from './taskView';
 /** How often the journal is read again for tasks of other windows (and leases gone stale). */
 const SCAN_MS = 10_000;
 
-export class TaskSupervisor implements vscode.Disposable {
+export class TaskSupervisor extends Disposable {
   private journal: TaskJournal | undefined;
   private durations: DurationBook | undefined;
   /** The task engine, loaded with the journal (see openJournal). */
   private engine: Awaited<ReturnType<typeof loadEngine>> | undefined;
   /** Where each task is: collected here, held by another window, or as last read from the journal. */
   private readonly board = new TaskBoard<TaskCollector>();
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private readonly undecidedEmitter = new vscode.EventEmitter<TaskRecord>();
+  private readonly undecidedEmitter = this.register(new vscode.EventEmitter<TaskRecord>());
   /** Fires once per window for each task found waiting for the user's decision (uncertain, blocked). */
   readonly onDidFindUndecided = this.undecidedEmitter.event;
-  private readonly settledEmitter = new vscode.EventEmitter<TaskCollector>();
+  private readonly settledEmitter = this.register(new vscode.EventEmitter<TaskCollector>());
   /** Fires when this window stops working on a task: it ended, waits for the user, or the window closes. */
   readonly onDidSettle = this.settledEmitter.event;
   private scanTimer: ReturnType<typeof setInterval> | undefined;
   private scanning: Promise<void> | undefined;
-  private disposed = false;
   private hadOpen = false;
   private readonly owner = { id: randomUUID(), pid: process.pid, host: os.hostname() };
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -57,12 +56,10 @@ export class TaskSupervisor implements vscode.Disposable {
     private readonly keys: ApiKeyStore,
     private readonly access: ReferenceAccess,
   ) {
-    this.disposables.push(
-      this.changed,
-      this.settledEmitter,
-      this.undecidedEmitter,
-      keys.onDidChange(() => void this.scan()),
-      // Lets the palette offer "Show Image Tasks" and "Cancel Image Task" only when there are some.
+    super();
+    this.register(keys.onDidChange(() => void this.scan()));
+    // Lets the palette offer "Show Image Tasks" and "Cancel Image Task" only when there are some.
+    this.register(
       this.changed.event(() => {
         const open = this.pendingRecords().length > 0;
         if (open !== this.hadOpen) {
@@ -70,6 +67,8 @@ export class TaskSupervisor implements vscode.Disposable {
           void vscode.commands.executeCommand('setContext', 'aigcImage.hasOpenTasks', open);
         }
       }),
+    );
+    this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('aigcImage.baseUrl') || e.affectsConfiguration('aigcImage.apiKey') || e.affectsConfiguration('aigcImage.queryPath')) void this.scan();
       }),
@@ -192,12 +191,11 @@ export class TaskSupervisor implements vscode.Disposable {
     return this.decide(id, { type: 'folderChosen', targetDir: picked[0].fsPath }, Date.now() + readSettings().timeoutMs);
   }
 
-  dispose(): void {
-    this.disposed = true;
+  override dispose(): void {
     clearInterval(this.scanTimer);
     // The tasks stay in the journal; the next window (or this one after a reload) collects them.
     for (const collector of this.board.collectors()) collector.stop();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 
   // --- internals ------------------------------------------------------------------------
@@ -254,7 +252,7 @@ export class TaskSupervisor implements vscode.Disposable {
         await lease.release().catch(() => undefined);
         if (isTerminal(final.phase)) await removeTaskTemp(final, this.log);
         this.changed.fire();
-        if (!this.disposed) this.settledEmitter.fire(collector);
+        if (!this.isDisposed) this.settledEmitter.fire(collector);
       });
     return collector;
   }
@@ -286,7 +284,7 @@ export class TaskSupervisor implements vscode.Disposable {
   }
 
   private async doScan(startup: boolean): Promise<void> {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     if (!this.journal && !(await hasEntries(this.folder)) && !(await hasLegacyStore(this.legacyFolder))) return;
     const journal = await this.openJournal();
     const { importLegacyStore } = await loadEngine();

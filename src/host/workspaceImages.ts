@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Disposable } from './disposable';
 import { IMAGE_FILE_NAME } from '../core/models';
 import { inspectReferenceFile } from '../core/references';
 import type { FileReferenceEntry } from '../shared/formValues';
@@ -55,22 +56,19 @@ export function isExcludedPath(relPath: string): boolean {
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
-export class WorkspaceImages implements vscode.Disposable {
+export class WorkspaceImages extends Disposable {
   /** Folder URI -> relative paths. */
   private listing: Promise<Map<string, Set<string>>> | undefined;
   private truncated = false;
   private watcher: vscode.FileSystemWatcher | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires (debounced) when images were added or removed. */
   readonly onDidChange = this.changed.event;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
-    this.disposables.push(
-      this.changed,
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()),
-    );
+    super();
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()));
   }
 
   /** The picker's listing, with thumbnail bases for this webview. */
@@ -91,10 +89,10 @@ export class WorkspaceImages implements vscode.Disposable {
     return { folders, truncated: this.truncated };
   }
 
-  dispose(): void {
+  override dispose(): void {
     clearTimeout(this.changeTimer);
     this.watcher?.dispose();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 
   private load(): Promise<Map<string, Set<string>>> {
