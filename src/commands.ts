@@ -4,7 +4,7 @@ import { IMAGE_FILE_NAME } from './core/models';
 import type { ReferenceSource } from './core/references';
 import type { ApiKeyStore } from './host/apiKey';
 import type { Log } from './host/log';
-import { type GenerationService, describe } from './host/generationService';
+import { type GenerationService, statusLine } from './host/generationService';
 import { GENERATE_MISSING_COMMAND, type MissingImage, generateMissingImage, referencedFile, studioPrefillFor } from './host/missingImages';
 import { gatherQuickInput, parseQuickOptions } from './host/quickGenerate';
 import { readOutputSettings } from './host/settings';
@@ -206,7 +206,7 @@ function actionLabel(action: TaskAction): string {
 
 async function pickTask(views: TaskView[], title: string): Promise<TaskView | undefined> {
   const picked = await vscode.window.showQuickPick(
-    views.map((v) => ({ label: v.prompt.slice(0, 80), description: `${v.model} · ${describe(v)}`, detail: v.taskId, view: v })),
+    views.map((v) => ({ label: v.prompt.slice(0, 80), description: `${v.model} · ${statusLine(v)}`, detail: v.taskId, view: v })),
     { title, placeHolder: vscode.l10n.t('Choose a task') },
   );
   return picked?.view;
@@ -237,7 +237,7 @@ function showTasks(deps: CommandDeps): Handler {
     if (!view || view.actions.length === 0) return;
     const action = await vscode.window.showQuickPick(
       view.actions.map((a) => ({ label: actionLabel(a), action: a })),
-      { title: view.prompt.slice(0, 80), placeHolder: describe(view) },
+      { title: view.prompt.slice(0, 80), placeHolder: statusLine(view) },
     );
     if (action) await act(deps, view, action.action);
   };

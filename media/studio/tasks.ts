@@ -6,7 +6,7 @@ import type { StudioContext } from './context';
 import { h, icon, preserveFocus, scrollBehavior, setHidden, uid } from './dom';
 import { post } from './host';
 
-const PHASE_ICONS: Record<TaskRow['phase'], string> = {
+const STATUS_ICONS: Record<TaskRow['status'], string> = {
   submitting: 'loading',
   uncertain: 'question',
   queued: 'clock',
@@ -18,8 +18,8 @@ const PHASE_ICONS: Record<TaskRow['phase'], string> = {
   refused: 'error',
   discarded: 'circle-slash',
 };
-const SPINNING = new Set<TaskRow['phase']>(['submitting', 'running', 'saving']);
-const PROGRESSING = new Set<TaskRow['phase']>(['submitting', 'queued', 'running', 'saving']);
+const SPINNING = new Set<TaskRow['status']>(['submitting', 'running', 'saving']);
+const PROGRESSING = new Set<TaskRow['status']>(['submitting', 'queued', 'running', 'saving']);
 const ACTION_ICONS: Record<TaskAction, string> = {
   cancel: 'debug-stop',
   stopWaiting: 'eye-closed',
@@ -43,7 +43,7 @@ export class TasksView {
   private readonly badge: HTMLElement;
   private readonly heading: HTMLElement;
   private readonly clearEnded: HTMLButtonElement;
-  /** Rows by task id; `key` (phase and actions) changes when the row must be drawn anew. */
+  /** Rows by task id; `key` (status and actions) changes when the row must be drawn anew. */
   private readonly rows = new Map<string, { element: HTMLLIElement; key: string }>();
   private tasks: TaskRow[] = [];
   private readonly dismissed: Set<string>;
@@ -86,7 +86,7 @@ export class TasksView {
 
   private draw(tasks: readonly TaskRow[]): void {
     this.tasks = [...tasks];
-    const shown = this.tasks.filter((t) => !isEndedStatus(t.phase) || !this.dismissed.has(t.id));
+    const shown = this.tasks.filter((t) => !isEndedStatus(t.status) || !this.dismissed.has(t.id));
     const ids = new Set(shown.map((t) => t.id));
     for (const [id, row] of this.rows) {
       if (!ids.has(id)) {
@@ -97,7 +97,7 @@ export class TasksView {
     let cursor: Element | null = this.list.firstElementChild;
     for (const task of shown) {
       const existing = this.rows.get(task.id);
-      const key = `${task.phase}:${task.actions.join(',')}`;
+      const key = `${task.status}:${task.actions.join(',')}`;
       const element = existing && existing.key === key ? this.update(existing.element, task) : this.row(task);
       if (existing && existing.element !== element) {
         if (cursor === existing.element) cursor = cursor.nextElementSibling;
@@ -107,7 +107,7 @@ export class TasksView {
       if (element !== cursor) this.list.insertBefore(element, cursor);
       cursor = element.nextElementSibling;
     }
-    const active = shown.filter((t) => !isEndedStatus(t.phase)).length;
+    const active = shown.filter((t) => !isEndedStatus(t.status)).length;
     this.badge.textContent = active > 0 ? String(active) : '';
     setHidden(this.badge, active === 0);
     setHidden(this.clearEnded, shown.length === active);
@@ -116,7 +116,7 @@ export class TasksView {
 
   private row(task: TaskRow): HTMLLIElement {
     const s = this.ctx.strings;
-    const spinning = SPINNING.has(task.phase);
+    const spinning = SPINNING.has(task.status);
     const buttons = task.actions.map((action) =>
       h(
         'button',
@@ -134,7 +134,7 @@ export class TasksView {
         icon(ACTION_ICONS[action]),
       ),
     );
-    if (isEndedStatus(task.phase)) {
+    if (isEndedStatus(task.status)) {
       buttons.push(
         h(
           'button',
@@ -152,29 +152,29 @@ export class TasksView {
     }
     const element = h(
       'li',
-      { class: `task task--${task.phase}`, 'data-testid': 'task', 'data-phase': task.phase, 'data-id': task.id, 'data-focus-key': task.id },
-      h('span', { class: 'task-icon' }, icon(PHASE_ICONS[task.phase], spinning ? 'codicon-modifier-spin' : '')),
+      { class: `task task--${task.status}`, 'data-testid': 'task', 'data-status': task.status, 'data-id': task.id, 'data-focus-key': task.id },
+      h('span', { class: 'task-icon' }, icon(STATUS_ICONS[task.status], spinning ? 'codicon-modifier-spin' : '')),
       h(
         'div',
         { class: 'task-main' },
         h('div', { class: 'task-prompt', title: task.prompt }, task.prompt),
-        h('div', { class: 'task-meta' }, h('span', { class: 'task-model' }, task.model), h('span', { class: 'task-status', role: task.phase === 'refused' || task.phase === 'blocked' || task.phase === 'uncertain' ? 'alert' : null }, task.status)),
-        PROGRESSING.has(task.phase) ? h('progress', { class: 'task-progress', max: 100, 'aria-label': task.prompt }) : null,
+        h('div', { class: 'task-meta' }, h('span', { class: 'task-model' }, task.model), h('span', { class: 'task-status', role: task.status === 'refused' || task.status === 'blocked' || task.status === 'uncertain' ? 'alert' : null }, task.statusLine)),
+        PROGRESSING.has(task.status) ? h('progress', { class: 'task-progress', max: 100, 'aria-label': task.prompt }) : null,
       ),
       h('div', { class: 'task-actions' }, ...buttons),
     );
     return this.update(element, task);
   }
 
-  /** Same phase: only the status line and the progress change. */
+  /** Same status: only the status line and the progress change. */
   private update(element: HTMLLIElement, task: TaskRow): HTMLLIElement {
     const status = element.querySelector('.task-status');
-    if (status && status.textContent !== task.status) status.textContent = task.status;
+    if (status && status.textContent !== task.statusLine) status.textContent = task.statusLine;
     const progress = element.querySelector('progress');
     if (progress) {
-      if (task.phase === 'running' && task.progress !== undefined) progress.value = Math.max(0, Math.min(100, task.progress));
+      if (task.status === 'running' && task.progress !== undefined) progress.value = Math.max(0, Math.min(100, task.progress));
       else progress.removeAttribute('value');
-      progress.setAttribute('aria-valuetext', task.status);
+      progress.setAttribute('aria-valuetext', task.statusLine);
     }
     return element;
   }
@@ -186,7 +186,7 @@ export class TasksView {
 
   /** Ended rows otherwise stay until dismissed one by one (the journal keeps them a day). */
   private dismissEnded(): void {
-    for (const task of this.tasks) if (isEndedStatus(task.phase)) this.dismissed.add(task.id);
+    for (const task of this.tasks) if (isEndedStatus(task.status)) this.dismissed.add(task.id);
     this.saveDismissed();
   }
 

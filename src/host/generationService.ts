@@ -153,7 +153,7 @@ export class GenerationService extends Disposable {
             const deadline = setTimeout(() => collector.stopWaiting(), Math.max(0, collector.backgroundAfter - Date.now()));
             const report = () => {
               const view = this.tasks.views().find((v) => v.id === id);
-              if (view && !isTerminal(collector.record.phase)) progress.report({ message: describe(view) });
+              if (view && !isTerminal(collector.record.phase)) progress.report({ message: statusLine(view) });
               if (this.settled(collector)) {
                 cancel.dispose();
                 clearTimeout(deadline);
@@ -369,7 +369,7 @@ function shown(file: string | undefined, root: string | undefined): string {
 }
 
 /** The status line of a task, as the notification, the Studio and the status bar show it. */
-export function describe(view: TaskView): string {
+export function statusLine(view: TaskView): string {
   const elapsed = Math.max(0, Math.round((Date.now() - view.startedAt) / 1000));
   const base = ((): string => {
     switch (view.status) {

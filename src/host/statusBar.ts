@@ -1,7 +1,7 @@
 /** A status bar item while tasks are open: how many, and a click to see them. */
 import * as vscode from 'vscode';
 import { isEndedStatus } from '../core/lifecycle';
-import { describe } from './generationService';
+import { statusLine } from './generationService';
 import type { TaskSupervisor } from './taskSupervisor';
 
 export function createTaskStatusBar(tasks: TaskSupervisor, command: string): vscode.Disposable {
@@ -16,7 +16,7 @@ export function createTaskStatusBar(tasks: TaskSupervisor, command: string): vsc
     }
     const waiting = open.filter((v) => v.status === 'uncertain' || v.status === 'blocked').length;
     item.text = waiting > 0 ? `$(warning) ${vscode.l10n.t('{0} image task(s)', open.length)}` : `$(loading~spin) ${vscode.l10n.t('{0} image task(s)', open.length)}`;
-    item.tooltip = open.map((v) => `${v.prompt.slice(0, 60)} — ${describe(v)}`).join('\n');
+    item.tooltip = open.map((v) => `${v.prompt.slice(0, 60)} — ${statusLine(v)}`).join('\n');
     item.show();
   };
   const subscription = tasks.onDidChange(render);

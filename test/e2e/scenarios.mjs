@@ -121,7 +121,7 @@ export const scenarios = [
       await frame.locator('[data-testid=generate]').click();
       // Where the user looks: the Studio's status line and the task row…
       await frame.locator('.form-status', { hasText: 'Prompt is too spicy' }).waitFor({ timeout: 20_000 });
-      await frame.locator('[data-testid=task][data-phase=refused]', { hasText: 'Prompt is too spicy' }).first().waitFor();
+      await frame.locator('[data-testid=task][data-status=refused]', { hasText: 'Prompt is too spicy' }).first().waitFor();
       await shot('08-failure-message');
       // …and VS Code's notification. The workbench drops toasts that come in a burst (at most three
       // in 800 ms), so the notification is looked for where it always is: the notification center.
@@ -148,7 +148,7 @@ export const scenarios = [
           const frame = studio(page);
           await frame.locator('[data-testid=prompt]').fill(`A renewal banner (${mode})`);
           await frame.locator('[data-testid=generate]').click();
-          await frame.locator('[data-testid=task][data-phase=refused]', { hasText: `Balance low (${mode})` }).first().waitFor({ timeout: 30_000 });
+          await frame.locator('[data-testid=task][data-status=refused]', { hasText: `Balance low (${mode})` }).first().waitFor({ timeout: 30_000 });
           await runCommand(page, 'Notifications: Show Notifications');
           const item = page.locator('.notifications-center .notification-list-item', { hasText: `Balance low (${mode})` }).first();
           await item.waitFor({ timeout: 20_000 });

@@ -111,7 +111,7 @@ describe('host -> webview messages', () => {
       messages: [['is required', '必填。']],
       defaults: form({ prompt: '' }),
       history: ['a fox'],
-      tasks: [{ id: 't1', prompt: 'a fox', model: 'GEM 2.5', phase: 'queued', position: 3, startedAt: 1, status: 'Queued (position 3) · 4s', actions: ['stopWaiting'] }],
+      tasks: [{ id: 't1', prompt: 'a fox', model: 'GEM 2.5', status: 'queued', position: 3, startedAt: 1, statusLine: 'Queued (position 3) · 4s', actions: ['stopWaiting'] }],
       gallery: [{ id: 'file:///w/a.json', file: '/w/a.png', relPath: 'a.png', thumb: 'https://x/a.png', prompt: 'a fox', model: 'GEM 2.5', createdAt: 2, references: 0 }],
       galleryTotal: 1,
       hasWorkspace: true,
@@ -119,10 +119,10 @@ describe('host -> webview messages', () => {
     assert.ok(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues));
   });
 
-  it('refuses a task in a phase the runner does not have', () => {
+  it('refuses a task in a status the runner does not have', () => {
     const parsed = hostMessageSchema.safeParse({
       type: 'tasks',
-      tasks: [{ id: 't1', prompt: 'p', model: 'GEM 2.5', phase: 'exploded', startedAt: 1, status: '', actions: [] }],
+      tasks: [{ id: 't1', prompt: 'p', model: 'GEM 2.5', status: 'exploded', startedAt: 1, statusLine: '', actions: [] }],
     });
     assert.equal(parsed.success, false);
   });

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { TaskAction } from '../../core/lifecycle';
 import type { TaskRow } from '../../shared/taskRow';
-import { type GenerationInput, type GenerationResult, type GenerationService, describe } from '../generationService';
+import { type GenerationInput, type GenerationResult, type GenerationService, statusLine } from '../generationService';
 import type { Log } from '../log';
 import type { TaskSupervisor } from '../taskSupervisor';
 import type { GalleryController } from './galleryController';
@@ -44,11 +44,11 @@ export class TasksController {
       id: view.id,
       prompt: view.prompt,
       model: view.model,
-      phase: view.status,
+      status: view.status,
       ...(view.position !== undefined ? { position: view.position } : {}),
       ...(view.progress !== undefined ? { progress: view.progress } : {}),
       startedAt: view.startedAt,
-      status: describe(view),
+      statusLine: statusLine(view),
       actions: view.actions,
       ...(view.files ? { files: view.files } : {}),
     }));
