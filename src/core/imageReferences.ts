@@ -4,7 +4,7 @@
  * their text, so a reference to a file that does not exist can be offered "Generate image".
  * Pure: offsets into the text, no file system.
  */
-import { nearestHeading } from './headings';
+import { Headings } from './headings';
 import { ASPECT_RATIOS, type AspectRatio, IMAGE_FILE_NAME } from './models';
 import { scanImports } from './importReferences';
 import { type Emit, scanCss, scanHtml, scanMarkdown } from './referenceSyntaxes';
@@ -83,10 +83,25 @@ export function findImageReferences(text: string, languageId: string): ImageRefe
  */
 export function promptFor(reference: ImageReference, text: string): string {
   if (reference.alt?.trim()) return reference.alt.trim();
-  const heading = nearestHeading(text, reference.start)?.text.trim();
+  const heading = headingsOf(text).nearestBefore(reference.start)?.text.trim();
   if (heading) return heading;
   const name = reference.path.replace(/[?#].*$/, '').split(/[\\/]/).pop() ?? '';
   return name.replace(/\.[^.]+$/, '').replace(/[-_.]+/g, ' ').trim() || 'image';
+}
+
+/**
+ * The quick fix asks for the prompts of several references in one document at once: its
+ * headings are found once per text, not once per reference.
+ */
+let lastHeadings: Headings | undefined;
+let lastText: string | undefined;
+
+function headingsOf(text: string): Headings {
+  if (text !== lastText || !lastHeadings) {
+    lastHeadings = new Headings(text);
+    lastText = text;
+  }
+  return lastHeadings;
 }
 
 /** The supported aspect ratio closest to width:height, when one is within 3 %. */
