@@ -8,6 +8,7 @@ import { Headings } from './headings';
 import { ASPECT_RATIOS, type AspectRatio, IMAGE_FILE_NAME } from './models';
 import { scanImports } from './importReferences';
 import { type Emit, scanCss, scanHtml, scanMarkdown } from './referenceSyntaxes';
+import { SCAN_LIMITS, scanWindow } from './scanWindow';
 
 export type ReferenceSyntax = 'markdown' | 'html' | 'css' | 'import';
 
@@ -75,6 +76,19 @@ export function findImageReferences(text: string, languageId: string): ImageRefe
     });
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The references a request about [start, end) can act on: those that touch the range, found
+ * in its lines and a few around them (see `scanWindow`), at most `referencesPerRequest`.
+ */
+export function referencesInRange(text: string, languageId: string, start: number, end: number): ImageReference[] {
+  const window = scanWindow(text, start, end);
+  if (!window) return [];
+  return findImageReferences(text.slice(window.start, window.end), languageId)
+    .map((r) => ({ ...r, start: r.start + window.start, end: r.end + window.start }))
+    .filter((r) => r.start <= end && start <= r.end)
+    .slice(0, SCAN_LIMITS.referencesPerRequest);
 }
 
 /**
