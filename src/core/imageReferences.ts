@@ -2,7 +2,9 @@
  * Image references in source files — Markdown `![alt](path)`, HTML/JSX `<img src alt width
  * height>`, CSS `url(…)`, JS/TS `import x from './x.png'` and `require('./x.png')` — found by
  * their text, so a reference to a file that does not exist can be offered "Generate image".
- * Pure: offsets into the text, no file system.
+ * Documents are untrusted: the scanners (`referenceSyntaxes.ts`, `importReferences.ts`) take
+ * time linear in the text whatever it holds, and a request reads only the lines around its
+ * range (`scanWindow.ts`). Pure: offsets into the text, no file system.
  */
 import { Headings } from './headings';
 import { ASPECT_RATIOS, type AspectRatio, IMAGE_FILE_NAME } from './models';

@@ -21,13 +21,13 @@ export function scanImports(text: string, emit: Emit): void {
   const spaceBeforeParen = new RunEnd(text, SPACE);
   const spaceAfterParen = new RunEnd(text, SPACE);
   const callPathEnd = new RunEnd(text, QUOTED_PATH);
-  const words = new Words(text, ['import', 'require']);
-  let from = 0;
-  for (let word = words.next(from); word; word = words.next(from)) {
-    const afterWord = word.at + word.word.length;
-    const found = (word.word === 'import' ? fromClause(afterWord) : undefined) ?? callAt(afterWord);
+  // Two fixed words: an expression finds them in one pass with nothing to backtrack into.
+  const words = /\b(?:import|require)/g;
+  for (let m = words.exec(text); m; m = words.exec(text)) {
+    const afterWord = m.index + m[0].length;
+    const found = (m[0] === 'import' ? fromClause(afterWord) : undefined) ?? callAt(afterWord);
     if (found) emit(text.slice(found.start, found.stop), found.start);
-    from = found ? found.stop + 1 : word.at + 1;
+    words.lastIndex = found ? found.stop + 1 : m.index + 1;
   }
 
   /** `\s*\(\s*` then a quoted path. */
@@ -35,35 +35,6 @@ export function scanImports(text: string, emit: Emit): void {
     const paren = spaceBeforeParen.at(afterWord);
     if (text.charCodeAt(paren) !== LEFT_PAREN) return undefined;
     return quotedPath(text, spaceAfterParen.at(paren + 1), callPathEnd);
-  }
-}
-
-/** Where words start in order (with a word boundary before them), each found with `indexOf`. */
-class Words {
-  private readonly found: number[];
-
-  constructor(
-    private readonly text: string,
-    private readonly words: readonly string[],
-  ) {
-    this.found = words.map(() => -1);
-  }
-
-  /** The first of the words at or after `from`. */
-  next(from: number): { word: string; at: number } | undefined {
-    let first = -1;
-    for (let i = 0; i < this.words.length; i++) {
-      if (this.found[i]! < from) this.found[i] = this.find(this.words[i]!, from);
-      if (this.found[i]! < (first < 0 ? Infinity : this.found[first]!)) first = i;
-    }
-    return first >= 0 && this.found[first] !== Infinity ? { word: this.words[first]!, at: this.found[first]! } : undefined;
-  }
-
-  private find(word: string, from: number): number {
-    for (let at = this.text.indexOf(word, from); at >= 0; at = this.text.indexOf(word, at + 1)) {
-      if (at === 0 || !isWord(this.text.charCodeAt(at - 1))) return at;
-    }
-    return Infinity;
   }
 }
 
