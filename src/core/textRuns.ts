@@ -35,6 +35,7 @@ export class RunEnd {
   at(from: number): number {
     // Every character in [this.from, this.end) is in the class, so a start inside ends where it did.
     if (from >= this.from && from <= this.end) return this.end;
+    // The most common answer, an empty run, is not worth remembering.
     const first = this.text.charCodeAt(from);
     if (first < 128 && this.chars.ascii[first] === 0) return from;
     this.from = from;

@@ -1,9 +1,9 @@
 /**
  * Documents of one size for each language the missing-image quick fix reads: an ordinary one,
  * written the way such files are (prose, rules, markup and code with a reference every few
- * lines), and hostile ones built to make a backtracking scanner re-read the same text from
- * every position. Shared by the scan-cost tests and the scan benchmark, so both measure the
- * same documents.
+ * lines), and hostile ones, built to make a scanner re-read the same text from every position or
+ * to put a broken reference every few characters. Shared by the scan-cost tests and the scan
+ * benchmark, so both measure the same documents.
  */
 
 /**
