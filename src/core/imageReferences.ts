@@ -2,9 +2,15 @@
  * Image references in source files — Markdown `![alt](path)`, HTML/JSX `<img src alt width
  * height>`, CSS `url(…)`, JS/TS `import x from './x.png'` and `require('./x.png')` — found by
  * their text, so a reference to a file that does not exist can be offered "Generate image".
- * Pure: offsets into the text, no file system.
+ * Documents are untrusted: the scanners (`referenceSyntaxes.ts`, `importReferences.ts`) take
+ * time linear in the text whatever it holds, and a request reads only the lines around its
+ * range (`scanWindow.ts`). Pure: offsets into the text, no file system.
  */
+import { Headings } from './headings';
 import { ASPECT_RATIOS, type AspectRatio, IMAGE_FILE_NAME } from './models';
+import { scanImports } from './importReferences';
+import { type Emit, scanCss, scanHtml, scanMarkdown } from './referenceSyntaxes';
+import { SCAN_LIMITS, scanWindow } from './scanWindow';
 
 export type ReferenceSyntax = 'markdown' | 'html' | 'css' | 'import';
 
@@ -37,58 +43,54 @@ const SYNTAXES: Record<string, readonly ReferenceSyntax[]> = {
 
 export const REFERENCE_LANGUAGES = Object.keys(SYNTAXES);
 
-/** A path that names a local file: not a URL, not data:, not protocol-relative, with an image extension. */
+/**
+ * Longer than any path a file system takes (Linux's PATH_MAX): whatever it is, it names no
+ * file, and checking it would only cost time.
+ */
+const MAX_PATH_LENGTH = 4096;
+
+/** In one fixed order, so that references at the same offset keep the order they always had. */
+const SCANNERS: Record<ReferenceSyntax, (text: string, emit: Emit) => void> = {
+  markdown: scanMarkdown,
+  html: scanHtml,
+  css: scanCss,
+  import: scanImports,
+};
+
+/**
+ * A path that names a local file: not a URL, not data:, not protocol-relative, with an image
+ * extension, on one line and of a length a file system takes.
+ */
 export function isLocalImagePath(value: string): boolean {
+  if (value.length > MAX_PATH_LENGTH || /[\n\r\u2028\u2029]/.test(value)) return false;
   const bare = value.replace(/[?#].*$/, '');
   if (!bare || /^[a-z][a-z0-9+.-]*:/i.test(bare) || bare.startsWith('//') || bare.includes('${') || bare.includes('{{')) return false;
   return IMAGE_FILE_NAME.test(bare);
 }
 
-function attribute(tag: string, name: string): { value: string; offset: number } | undefined {
-  const m = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|\\{\\s*["'\`]([^"'\`]*)["'\`]\\s*\\}|([^\\s>"']+))`, 'i').exec(tag);
-  if (!m) return undefined;
-  const value = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
-  return { value, offset: m.index + m[0].lastIndexOf(value) };
-}
-
-function size(tag: string, name: string): number | undefined {
-  const value = attribute(tag, name)?.value;
-  const n = value ? Number.parseInt(value, 10) : NaN;
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-}
-
+/** Every image reference in `text`, in order; linear in its length whatever it holds. */
 export function findImageReferences(text: string, languageId: string): ImageReference[] {
-  const syntaxes = SYNTAXES[languageId] ?? [];
   const found: ImageReference[] = [];
-  const add = (syntax: ReferenceSyntax, path: string, start: number, extra: Partial<ImageReference> = {}) => {
-    if (isLocalImagePath(path)) found.push({ syntax, path, start, end: start + path.length, ...extra });
-  };
-  if (syntaxes.includes('markdown')) {
-    for (const m of text.matchAll(/!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g)) {
-      const path = m[2]!;
-      add('markdown', path, m.index! + m[0].indexOf(path, 2 + m[1]!.length), { ...(m[1] ? { alt: m[1] } : {}) });
-    }
-  }
-  if (syntaxes.includes('html')) {
-    for (const m of text.matchAll(/<img\b[^>]*>/gi)) {
-      const tag = m[0];
-      const src = attribute(tag, 'src');
-      if (!src) continue;
-      const alt = attribute(tag, 'alt')?.value;
-      const width = size(tag, 'width');
-      const height = size(tag, 'height');
-      add('html', src.value, m.index! + src.offset, { ...(alt ? { alt } : {}), ...(width ? { width } : {}), ...(height ? { height } : {}) });
-    }
-  }
-  if (syntaxes.includes('css')) {
-    for (const m of text.matchAll(/url\(\s*(['"]?)([^'")\s]+)\1\s*\)/g)) add('css', m[2]!, m.index! + m[0].indexOf(m[2]!));
-  }
-  if (syntaxes.includes('import')) {
-    for (const m of text.matchAll(/\b(?:import\s+[\w${}\s,*]+\s+from\s+|import\s*\(\s*|require\s*\(\s*)(['"])([^'"\n]+)\1/g)) {
-      add('import', m[2]!, m.index! + m[0].lastIndexOf(m[2]!));
-    }
+  const syntaxes = SYNTAXES[languageId] ?? [];
+  for (const syntax of (Object.keys(SCANNERS) as ReferenceSyntax[]).filter((s) => syntaxes.includes(s))) {
+    SCANNERS[syntax](text, (path, start, extra = {}) => {
+      if (isLocalImagePath(path)) found.push({ syntax, path, start, end: start + path.length, ...extra });
+    });
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The references a request about [start, end) can act on: those that touch the range, found
+ * in its lines and a few around them (see `scanWindow`), at most `referencesPerRequest`.
+ */
+export function referencesInRange(text: string, languageId: string, start: number, end: number): ImageReference[] {
+  const window = scanWindow(text, start, end);
+  if (!window) return [];
+  return findImageReferences(text.slice(window.start, window.end), languageId)
+    .map((r) => ({ ...r, start: r.start + window.start, end: r.end + window.start }))
+    .filter((r) => r.start <= end && start <= r.end)
+    .slice(0, SCAN_LIMITS.referencesPerRequest);
 }
 
 /**
@@ -97,12 +99,25 @@ export function findImageReferences(text: string, languageId: string): ImageRefe
  */
 export function promptFor(reference: ImageReference, text: string): string {
   if (reference.alt?.trim()) return reference.alt.trim();
-  const before = text.slice(0, reference.start);
-  const headings = [...before.matchAll(/^#{1,6}\s+(.+?)\s*#*$/gm), ...before.matchAll(/<h[1-6][^>]*>([^<]+)<\/h[1-6]>/gi)];
-  const nearest = headings.sort((a, b) => b.index! - a.index!)[0];
-  if (nearest?.[1]?.trim()) return nearest[1].trim();
+  const heading = headingsOf(text).nearestBefore(reference.start)?.text.trim();
+  if (heading) return heading;
   const name = reference.path.replace(/[?#].*$/, '').split(/[\\/]/).pop() ?? '';
   return name.replace(/\.[^.]+$/, '').replace(/[-_.]+/g, ' ').trim() || 'image';
+}
+
+/**
+ * The quick fix asks for the prompts of several references in one document at once: its
+ * headings are found once per text, not once per reference.
+ */
+let lastHeadings: Headings | undefined;
+let lastText: string | undefined;
+
+function headingsOf(text: string): Headings {
+  if (text !== lastText || !lastHeadings) {
+    lastHeadings = new Headings(text);
+    lastText = text;
+  }
+  return lastHeadings;
 }
 
 /** The supported aspect ratio closest to width:height, when one is within 3 %. */

@@ -8,9 +8,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { REFERENCE_LANGUAGES, aspectRatioFor, findImageReferences, promptFor, type ImageReference } from '../core/imageReferences';
+import { REFERENCE_LANGUAGES, aspectRatioFor, promptFor, referencesInRange, type ImageReference } from '../core/imageReferences';
 import type { DocumentReference } from '../core/lifecycle';
 import { findModel, modelKey } from '../core/models';
+import { SCAN_LIMITS } from '../core/scanWindow';
 import { exists } from './fileStat';
 import type { GenerationResult, GenerationService } from './generationService';
 import { gatherQuickInput } from './quickGenerate';
@@ -59,11 +60,11 @@ export class MissingImageFixes implements vscode.CodeActionProvider {
   static readonly selector: vscode.DocumentSelector = REFERENCE_LANGUAGES.map((language) => ({ language, scheme: 'file' }));
 
   async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
+    // A document too large to be written by hand is not even copied out of the editor.
+    if (document.offsetAt(document.lineAt(document.lineCount - 1).range.end) > SCAN_LIMITS.documentLength) return [];
     const text = document.getText();
     const actions: vscode.CodeAction[] = [];
-    for (const reference of findImageReferences(text, document.languageId)) {
-      const at = new vscode.Range(document.positionAt(reference.start), document.positionAt(reference.end));
-      if (!at.intersection(range)) continue;
+    for (const reference of referencesInRange(text, document.languageId, document.offsetAt(range.start), document.offsetAt(range.end))) {
       const target = referencedFile(document.uri, reference.path);
       if (!target || !vscode.workspace.getWorkspaceFolder(target) || (await exists(target))) continue;
       actions.push(...this.actionsFor(document, reference, target, text));

@@ -5,7 +5,7 @@
 // from AIGC_SUITE_RESULT (the same file when run through `npm run bench`).
 // Figures only: a missed goal is reported, never failed.
 //
-// Usage: node test/bench/run.mjs [latency] [detection] [e2e] [download] [footprint] [images]   (default: all)
+// Usage: node test/bench/run.mjs [latency] [detection] [e2e] [download] [footprint] [images] [scan]   (default: all)
 // Env:   AIGC_OUT_DIR   compiled tree to load (default out)
 //        AIGC_BENCH_TASKS   tasks per duration per client in §1 (default 16)
 import { spawn } from 'node:child_process';
@@ -21,6 +21,7 @@ const SECTIONS = {
   download: { script: 'download.mjs', timeoutMs: 240_000, title: '3 download' },
   footprint: { script: 'footprint.mjs', timeoutMs: 300_000, title: '4 footprint' },
   images: { script: 'imageLibraries.mjs', timeoutMs: 1_800_000, title: '7 image libraries' },
+  scan: { script: 'scan.mjs', timeoutMs: 600_000, title: '8 reference scan' },
 };
 
 function machine() {
@@ -300,6 +301,44 @@ function imageRows(d, verdicts) {
   return rows;
 }
 
+/** §8: each hostile document against an ordinary one of its language, and the provider's event-loop delay. */
+function scanRows(d, verdicts) {
+  const title = SECTIONS.scan.title;
+  const rows = [];
+  const pair = (c) => `${num(c.hostile.min, 2)} / ${num(c.ordinary.min, 2)} ms`;
+  for (const c of d.cases) {
+    const what = `${c.languageId} ${d.kb} KB: ${c.name}`;
+    if (c.error) {
+      rows.push([title, what, 'hostile / ordinary (fastest)', c.error, '', '', c.kind]);
+      continue;
+    }
+    rows.push([title, what, 'hostile / ordinary (fastest)', pair(c), '', '', `${num(c.ratio, 1)}× (${c.kind}; medians ${num(c.hostile.median / c.ordinary.median, 1)}×)`]);
+    if (c.providerError) rows.push([title, what, 'quick fix: requests', c.providerError, '', '', '']);
+    for (const [label, p] of [['ordinary', c.providerOrdinary], ['hostile', c.providerHostile]]) {
+      if (!p) continue;
+      rows.push([
+        title,
+        `${what}, ${label}`,
+        'quick fix: request median / max (max CPU); event-loop delay p99 / max',
+        `${num(p.medianMs, 2)} / ${num(p.maxMs, 1)} (${num(p.cpuMaxMs, 1)}) ms; ${ms(p.eldP99Ms)} / ${ms(p.eldMaxMs)}`,
+        '',
+        '',
+        `${p.requests} requests, delay beyond the ${d.eldResolutionMs} ms timer`,
+      ]);
+    }
+  }
+  const measured = d.cases.filter((c) => !c.error);
+  const over = measured.filter((c) => c.ratio > 3);
+  verdicts.push({
+    goal: `Hostile ${d.kb} KB documents within 3× of ordinary ones`,
+    met: d.cases.length > 0 && over.length === 0 && measured.length === d.cases.length,
+    detail: `${measured.length - over.length} of ${d.cases.length} within 3×${over.length ? `; over: ${over.map((c) => `${c.name} ${num(c.ratio, 1)}×`).join(', ')}` : ''}${
+      measured.length < d.cases.length ? `; not finished: ${d.cases.filter((c) => c.error).map((c) => c.name).join(', ')}` : ''
+    }`,
+  });
+  return rows;
+}
+
 function panelRows(d) {
   const title = '5 panel';
   if (d?.panel?.raw) {
@@ -331,7 +370,7 @@ for (const name of names) {
 
 const verdicts = [];
 const rows = [];
-const builders = { latency: latencyRows, detection: detectionRows, e2e: e2eRows, download: downloadRows, footprint: footprintRows, images: imageRows };
+const builders = { latency: latencyRows, detection: detectionRows, e2e: e2eRows, download: downloadRows, footprint: footprintRows, images: imageRows, scan: scanRows };
 let failed = 0;
 for (const name of names) {
   const s = sections[name];

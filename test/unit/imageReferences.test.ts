@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { imageSize } from '../../src/core/imageFormat';
 import { aspectRatioFor, findImageReferences, isLocalImagePath, promptFor } from '../../src/core/imageReferences';
 import { TINY_JPEG, TINY_WEBP, pngBytes } from '../sim/images';
+import { prng } from '../support/durations';
 
 /** Each reference's path is exactly the text at its offsets (what a fix would replace). */
 function refs(text: string, language: string) {
@@ -69,5 +70,114 @@ describe('image size from its bytes', () => {
     assert.deepEqual(imageSize(TINY_JPEG), { width: 16, height: 16 });
     assert.deepEqual(imageSize(TINY_WEBP), { width: 16, height: 16 });
     assert.equal(imageSize(Buffer.from('not an image at all')), undefined);
+  });
+});
+
+/**
+ * The scanners replaced regular expressions that backtracked on hostile text; on short text
+ * those expressions are cheap and are the definition of what a reference is. Thousands of
+ * generated snippets, made of the pieces references are made of, must give the same references
+ * at the same offsets, and the same heading for a prompt.
+ */
+describe('the scanners find what the regular expressions they replaced found', () => {
+  const PIECES = ['![', '](', ')', '(', '[', ']', '<', '>', '"', "'", '`', ' ', '  ', '\n', '\t', '\r\n', 'a.png', 'b.jpg', 'c.webp?v=1', 'x', '/', '#', '?',
+    'url(', 'import', 'require', 'from', ' from ', '{', '}', ',', '*', '$', '<img', ' src=', ' alt=', ' width=', ' height=', '64', '=', 'https:', 'data:', '<h2>', '</h2>', '# ', '## ', 'Title'];
+  /** Whole references, so that the pieces around them make near misses and nestings of real ones. */
+  const WHOLE = ['![A](a.png)', '![](<b c.jpg> "T")', "url('a.png')", 'url( b.jpg )', "import a from './a.png'", 'import("b.jpg")', "require('c.webp')",
+    '<img src="a.png" alt="A" width="64" height="64">', '<img src={"b.jpg"}>', '\n# Heading\n', '<h1>Head</h1>'];
+  /** Each syntax's own characters, densely: candidates inside candidates, where the scanners skip ahead. */
+  const DENSE: Record<string, string[]> = {
+    markdown: ['![', ']', '(', ')', '](', ' ', '\n', '"', "'", '<', '>', 'a.png', 'x', '!', '[', '![](x', '![x y](a.png)', '![](<a.png>)'],
+    html: ['<img', ' ', 'src=', 'alt=', 'width=', '"', "'", '>', 'a.png', '64', '{', '}', '`', 'x', '=', '<img src="a.png">'],
+    css: ['url(', '(', ')', ' ', '\n', '"', "'", 'a.png', 'x', 'url(x', 'url("', 'url( a.png)', 'url(a.png)'],
+    import: ['import', 'require', ' ', '\n', '(', ')', '"', "'", 'a.png', 'from', ',', '{', '}', 'x', '*', '$', 'import x, ', "import('a.png')", " from 'a.png'"],
+  };
+  const ORACLE = {
+    markdown: /!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/dg,
+    css: /url\(\s*(['"]?)([^'")\s]+)\1\s*\)/dg,
+    import: /\b(?:import\s+[\w${}\s,*]+\s+from\s+|import\s*\(\s*|require\s*\(\s*)(['"])([^'"\n]+)\1/dg,
+  };
+
+  function oracleAttribute(tag: string, name: string) {
+    const m = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|\\{\\s*["'\`]([^"'\`]*)["'\`]\\s*\\}|([^\\s>"']+))`, 'i').exec(tag);
+    if (!m) return undefined;
+    const value = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
+    return { value, offset: m.index + m[0].lastIndexOf(value) };
+  }
+
+  function oracle(text: string, syntaxes: string[]) {
+    const found: Array<Record<string, unknown>> = [];
+    const add = (syntax: string, path: string, start: number, extra: Record<string, unknown> = {}) => {
+      if (isLocalImagePath(path)) found.push({ syntax, path, start, ...extra });
+    };
+    if (syntaxes.includes('markdown')) for (const m of text.matchAll(ORACLE.markdown)) add('markdown', m[2]!, m.indices![2]![0], m[1] ? { alt: m[1] } : {});
+    if (syntaxes.includes('html')) {
+      for (const m of text.matchAll(/<img\b[^>]*>/gi)) {
+        const src = oracleAttribute(m[0], 'src');
+        if (!src) continue;
+        const alt = oracleAttribute(m[0], 'alt')?.value;
+        const size = (name: string) => {
+          const n = Number.parseInt(oracleAttribute(m[0], name)?.value ?? '', 10);
+          return Number.isFinite(n) && n > 0 ? n : undefined;
+        };
+        const [width, height] = [size('width'), size('height')];
+        add('html', src.value, m.index + src.offset, { ...(alt ? { alt } : {}), ...(width ? { width } : {}), ...(height ? { height } : {}) });
+      }
+    }
+    if (syntaxes.includes('css')) for (const m of text.matchAll(ORACLE.css)) add('css', m[2]!, m.indices![2]![0]);
+    if (syntaxes.includes('import')) for (const m of text.matchAll(ORACLE.import)) add('import', m[2]!, m.indices![2]![0]);
+    return found.sort((a, b) => (a.start as number) - (b.start as number));
+  }
+
+  /** `count` snippets of up to 30 pieces: of all syntaxes with some whole references, then of each syntax's own. */
+  function snippets(seed: number, count: number, syntaxes = Object.keys(DENSE)): string[] {
+    const random = prng(seed);
+    const pick = (list: readonly string[]) => list[Math.floor(random() * list.length)]!;
+    const mixed = () => (random() < 0.15 ? pick(WHOLE) : pick(PIECES));
+    const generators = [mixed, ...syntaxes.map((syntax) => () => pick(DENSE[syntax]!))];
+    return Array.from({ length: count }, (_, i) => {
+      const piece = generators[i % generators.length]!;
+      return Array.from({ length: 1 + Math.floor(random() * 30) }, piece).join('');
+    });
+  }
+
+  const LANGUAGES: Array<[string, string[]]> = [
+    ['markdown', ['markdown', 'html']],
+    ['html', ['html', 'css']],
+    ['css', ['css']],
+    ['typescriptreact', ['import', 'html']],
+    ['vue', ['html', 'css', 'import']],
+    ['mdx', ['markdown', 'html', 'import']],
+  ];
+
+  for (const [language, syntaxes] of LANGUAGES) {
+    it(`${language}: the same references at the same offsets in 4,000 generated snippets`, () => {
+      let references = 0;
+      for (const text of snippets(language.length * 7919, 4000, syntaxes)) {
+        const expected = oracle(text, syntaxes);
+        const actual = findImageReferences(text, language).map(({ end, ...rest }) => rest);
+        assert.deepEqual(actual, expected, JSON.stringify(text));
+        references += expected.length;
+      }
+      assert.ok(references > 200, `only ${references} references generated: the snippets test too little`);
+    });
+  }
+
+  it('the same heading names an image in 4,000 generated snippets, where a heading is one line', () => {
+    const headings = [/^#{1,6}\s+(.+?)\s*#*$/gm, /<h[1-6][^>]*>([^<]+)<\/h[1-6]>/gi];
+    let compared = 0;
+    for (const text of snippets(31337, 4000, ['markdown', 'html'])) {
+      for (const reference of findImageReferences(text, 'markdown')) {
+        const before = text.slice(0, reference.start);
+        const nearest = headings.flatMap((pattern) => [...before.matchAll(pattern)]).sort((a, b) => b.index! - a.index!)[0];
+        // The expression's `\s+` ran on past a line with nothing after its `#`s: no heading now.
+        if (nearest && /^#+[^\S\r\n]*$/.test(nearest[0].split(/[\r\n]/)[0]!)) continue;
+        const withoutAlt = { ...reference, alt: undefined };
+        const fromName = promptFor(withoutAlt, '');
+        assert.equal(promptFor(withoutAlt, text), nearest?.[1]?.trim() || fromName, JSON.stringify(before));
+        compared++;
+      }
+    }
+    assert.ok(compared > 200, `only ${compared} prompts compared`);
   });
 });
