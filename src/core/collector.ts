@@ -7,7 +7,7 @@
  * The collector stops (leaving the record as it is, for the next host) when `stop()` is called
  * (the window closes) or when another host has taken its lease over.
  */
-import { StudioError, toStudioError } from './errors';
+import { GenerationError, toGenerationError } from './errors';
 import { type GatewayClient, createdNothing } from './gateway';
 import { HEARTBEAT_MS, type Lease, type TaskJournal } from './journal';
 import { LandingError, landImages } from './landing';
@@ -27,7 +27,7 @@ import {
 } from './lifecycle';
 import { pollUntilDone } from './poll';
 import type { CreateTaskBody } from './request';
-import { isFinal } from './taskState';
+import { isFinal } from './gatewayAnswer';
 
 export interface CollectorDeps {
   journal: TaskJournal;
@@ -61,7 +61,7 @@ export interface CollectOptions {
 }
 
 /** A note for the user from an error: its template and arguments (the host translates them). */
-export function noteFrom(error: StudioError, now: number): Note {
+export function noteFrom(error: GenerationError, now: number): Note {
   return {
     kind: error.kind,
     template: error.template,
@@ -76,7 +76,7 @@ export function noteFrom(error: StudioError, now: number): Note {
  * create the task, or the request never reached it. `unknown`: the request may have reached
  * the gateway (a lost answer, a timeout after sending, a 5xx, an answer we cannot read).
  */
-export function submitFailure(error: StudioError): 'refused' | 'unknown' {
+export function submitFailure(error: GenerationError): 'refused' | 'unknown' {
   if (createdNothing(error)) return 'refused';
   switch (error.kind) {
     case 'validation':
@@ -121,7 +121,7 @@ export class TaskCollector {
   /** This host submitted the task and has watched it since: its duration is worth learning. */
   private watchedFromStart = false;
   /** The error behind the latest problem or outcome, with its details, for the log and the UI. */
-  lastError: StudioError | undefined;
+  lastError: GenerationError | undefined;
   backgroundAfter: number;
 
   constructor(
@@ -240,7 +240,7 @@ export class TaskCollector {
       body = await this.deps.bodyFor(this.current);
     } catch (error) {
       // Nothing was sent: a reference image that can no longer be read, say.
-      this.lastError = toStudioError(error);
+      this.lastError = toGenerationError(error);
       await this.apply({ type: 'submitRefused', note: noteFrom(this.lastError, this.now()) });
       return;
     }
@@ -253,7 +253,7 @@ export class TaskCollector {
       this.log('info', `submitted ${taskId} (request ${submitted.requestId ?? '-'}) ${this.current.body.model_name} ${this.current.body.model_version}`);
     } catch (error) {
       if (this.stopped) return;
-      const e = toStudioError(error);
+      const e = toGenerationError(error);
       this.lastError = e;
       if (submitFailure(e) === 'refused') {
         await this.apply({ type: 'submitRefused', note: noteFrom(e, this.now()) });
@@ -311,7 +311,7 @@ export class TaskCollector {
         this.log('warn', `task ${ref.taskId}: the image service gave ${final.images.length} images; the first ${MAX_IMAGES_PER_TASK} are saved, ${final.images.length - MAX_IMAGES_PER_TASK} left out`);
       }
     } catch (error) {
-      if (toStudioError(error).kind !== 'aborted') throw error;
+      if (toGenerationError(error).kind !== 'aborted') throw error;
       // Interrupted by cancel, discard or stop: the loop decides what comes next.
       this.lookNow = true;
     }
@@ -336,7 +336,7 @@ export class TaskCollector {
       }
     } catch (error) {
       if (this.stopped) return;
-      const e = toStudioError(error);
+      const e = toGenerationError(error);
       this.lastError = e;
       this.log('warn', `cancel of ${ref.taskId} failed: ${e.message}; still waiting for it`);
       await this.apply({ type: 'problem', note: noteFrom(e, this.now()) });
@@ -366,7 +366,7 @@ export class TaskCollector {
       if (this.current.phase === 'landed') this.log('info', `task ${this.current.ref?.taskId} saved ${this.files().join(', ')}`);
       this.logLeftOut();
     } catch (error) {
-      const { index, error: e } = error instanceof LandingError ? error : { index: 0, error: toStudioError(error) };
+      const { index, error: e } = error instanceof LandingError ? error : { index: 0, error: toGenerationError(error) };
       if (e.code === 'leaseLost') {
         this.log('warn', `task ${this.current.ref?.taskId}: another window took it over`);
         this.stop();
@@ -420,7 +420,7 @@ export class TaskCollector {
       const state = await this.deps.client.query(this.current.ref!, signal);
       if (state.status === 'succeeded') await this.apply({ type: 'upstream', state });
     } catch (error) {
-      const e = toStudioError(error);
+      const e = toGenerationError(error);
       if (e.kind === 'aborted') return;
       this.log('warn', `task ${this.current.ref?.taskId}: could not get fresh image URLs: ${e.message}`);
     }
@@ -444,7 +444,7 @@ export class TaskCollector {
       try {
         await this.deps.journal.commit(next, event);
       } catch (error) {
-        this.log('error', `could not write the task journal: ${toStudioError(error).message}`);
+        this.log('error', `could not write the task journal: ${toGenerationError(error).message}`);
       }
       this.changed();
       return next;

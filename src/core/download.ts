@@ -11,7 +11,7 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { access, copyFile, constants as fsConstants, link, mkdir, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
-import { StudioError, isAbortError, oneLine, toStudioError } from './errors';
+import { GenerationError, isAbortError, oneLine, toGenerationError } from './errors';
 import { MAX_ERROR_BODY_BYTES, readCapped } from './readCapped';
 import { sleep } from './gateway';
 import { type FormatInfo, SNIFF_BYTES, sniffImageFormat } from './imageFormat';
@@ -66,15 +66,15 @@ export interface DownloadedImage {
 /** Why a download failed, for the task lifecycle: ask for a fresh URL, count a strike, or retry later. */
 export type DownloadFailure = 'expired' | 'notImage' | 'tooLarge' | 'badUrl' | 'transient';
 
-function downloadError(template: string, args: (string | number)[], failure: DownloadFailure, details?: string): StudioError {
+function downloadError(template: string, args: (string | number)[], failure: DownloadFailure, details?: string): GenerationError {
   // `server` makes it transient for the retry loop; the message stays about the image.
-  return new StudioError({ kind: failure === 'transient' ? 'server' : 'download', code: failure, template, args, details });
+  return new GenerationError({ kind: failure === 'transient' ? 'server' : 'download', code: failure, template, args, details });
 }
 
 /** The lifecycle's reading of a download error (anything not marked is a file-system or transient problem). */
-export function downloadFailureOf(error: StudioError): DownloadFailure | undefined {
+export function downloadFailureOf(error: GenerationError): DownloadFailure | undefined {
   if (error.kind === 'download' && (error.code === 'expired' || error.code === 'notImage' || error.code === 'tooLarge' || error.code === 'badUrl')) return error.code;
-  if (error.kind === 'download' && error.cause instanceof StudioError) return downloadFailureOf(error.cause);
+  if (error.kind === 'download' && error.cause instanceof GenerationError) return downloadFailureOf(error.cause);
   return error.transient ? 'transient' : undefined;
 }
 
@@ -115,20 +115,20 @@ export type FetchedImage = Omit<DownloadedImage, 'path'>;
  */
 export async function fetchImageTo(file: string, options: Omit<DownloadOptions, 'dir' | 'baseName'>): Promise<FetchedImage> {
   const attempts = Math.max(1, options.attempts ?? 3);
-  let lastError: StudioError | undefined;
+  let lastError: GenerationError | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       return await fetchOnce(file, options);
     } catch (error) {
       await unlink(file).catch(() => undefined);
-      lastError = toStudioError(error);
+      lastError = toGenerationError(error);
       if (options.signal?.aborted || !lastError.transient || attempt === attempts) break;
       await sleep(lastError.retryAfterMs ?? 400 * 2 ** (attempt - 1), options.signal);
     }
   }
   const error = lastError!;
   if (error.kind === 'download' || error.kind === 'aborted' || error.kind === 'fileSystem') throw error;
-  throw new StudioError({
+  throw new GenerationError({
     kind: 'download',
     code: 'transient',
     template: 'Could not download the result image: {0}',
@@ -154,7 +154,7 @@ async function fetchOnce(file: string, options: Omit<DownloadOptions, 'dir' | 'b
 interface PaceWatch {
   signal: AbortSignal;
   /** Why the attempt was given up, once the pace fell below the floor. */
-  verdict: StudioError | undefined;
+  verdict: GenerationError | undefined;
   received: number;
   stop(): void;
 }
@@ -234,7 +234,7 @@ async function streamTo(file: string, response: Response, finalUrl: string, opti
   try {
     await outDone;
   } catch (error) {
-    throw toStudioError(error);
+    throw toGenerationError(error);
   }
   if (total !== undefined && received !== total) {
     throw downloadError('The result image arrived incomplete ({0} of {1} bytes).', [received, total], 'transient');
@@ -244,13 +244,13 @@ async function streamTo(file: string, response: Response, finalUrl: string, opti
   return { format, bytes: received, sha256: hash.digest('hex'), finalUrl };
 }
 
-function streamFailure(error: unknown, received: number, total: number | undefined, signal: AbortSignal, userSignal?: AbortSignal): StudioError {
-  if (error instanceof StudioError) return error;
-  if (userSignal?.aborted) return toStudioError(userSignal.reason ?? error);
+function streamFailure(error: unknown, received: number, total: number | undefined, signal: AbortSignal, userSignal?: AbortSignal): GenerationError {
+  if (error instanceof GenerationError) return error;
+  if (userSignal?.aborted) return toGenerationError(userSignal.reason ?? error);
   if (signal.aborted || isAbortError(error)) {
     return downloadError('The image download stalled after {0} bytes.', [received], 'transient');
   }
-  if (typeof (error as { syscall?: unknown })?.syscall === 'string') return toStudioError(error);
+  if (typeof (error as { syscall?: unknown })?.syscall === 'string') return toGenerationError(error);
   return downloadError(
     'The result image arrived incomplete ({0} of {1} bytes).',
     [received, total ?? '?'],
@@ -289,7 +289,7 @@ async function fetchFollowingRedirects(options: Pick<DownloadOptions, 'url' | 'a
     try {
       response = await fetchImpl(url, { headers, redirect: 'manual', signal });
     } catch (error) {
-      if (options.signal?.aborted) throw toStudioError(options.signal.reason ?? error);
+      if (options.signal?.aborted) throw toGenerationError(options.signal.reason ?? error);
       throw downloadError('Could not reach the image host {0}: {1}', [url.host, oneLine(String((error as Error)?.cause ?? error))], 'transient');
     }
     if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
@@ -326,14 +326,14 @@ export async function linkExclusive(temp: string, target: string): Promise<boole
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw toStudioError(error);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw toGenerationError(error);
   }
   try {
     await copyFile(temp, target, fsConstants.COPYFILE_EXCL);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw toStudioError(error);
+    throw toGenerationError(error);
   }
 }
 
@@ -351,8 +351,8 @@ export async function placeWithoutOverwrite(temp: string, dir: string, baseName:
   throw noFreeName(baseName, dir);
 }
 
-export function noFreeName(baseName: string, dir: string): StudioError {
-  return new StudioError({ kind: 'fileSystem', template: 'Could not find a free file name for {0} in {1}.', args: [baseName, dir] });
+export function noFreeName(baseName: string, dir: string): GenerationError {
+  return new GenerationError({ kind: 'fileSystem', template: 'Could not find a free file name for {0} in {1}.', args: [baseName, dir] });
 }
 
 export const MAX_NAME_ATTEMPTS = 1000;

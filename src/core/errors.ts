@@ -46,7 +46,7 @@ export type ErrorKind =
   /** a bug or an error nobody foresaw: the message says what failed, never "could not reach" */
   | 'unexpected';
 
-export interface StudioErrorInit {
+export interface GenerationErrorInit {
   kind: ErrorKind;
   /** English one-line message with `{0}`, `{1}` … placeholders. */
   template: string;
@@ -64,7 +64,7 @@ export interface StudioErrorInit {
   cause?: unknown;
 }
 
-export class StudioError extends Error {
+export class GenerationError extends Error {
   readonly kind: ErrorKind;
   readonly template: string;
   readonly args: readonly (string | number)[];
@@ -75,10 +75,10 @@ export class StudioError extends Error {
   readonly retryAfterMs?: number;
   readonly field?: string;
 
-  constructor(init: StudioErrorInit) {
+  constructor(init: GenerationErrorInit) {
     const args = init.args ?? [];
     super(formatTemplate(init.template, args), init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = 'StudioError';
+    this.name = 'GenerationError';
     this.kind = init.kind;
     this.template = init.template;
     this.args = args;
@@ -103,8 +103,8 @@ export function formatTemplate(template: string, args: readonly (string | number
   });
 }
 
-export function isStudioError(error: unknown): error is StudioError {
-  return error instanceof StudioError;
+export function isGenerationError(error: unknown): error is GenerationError {
+  return error instanceof GenerationError;
 }
 
 /** Connection-level error codes that mean the request never reached the server. */
@@ -128,19 +128,19 @@ export function networkCode(error: unknown): string | undefined {
 
 /** True when a request certainly never reached the server (nothing could have been created). */
 export function neverConnected(error: unknown): boolean {
-  const code = networkCode(error instanceof StudioError ? (error.cause ?? error) : error);
+  const code = networkCode(error instanceof GenerationError ? (error.cause ?? error) : error);
   return code !== undefined && NOT_CONNECTED.has(code);
 }
 
 /**
- * Wraps anything thrown into a StudioError so callers handle one type. The message names what
+ * Wraps anything thrown into a GenerationError so callers handle one type. The message names what
  * really failed: a file-system error names the file, a failed fetch the network, anything else
  * is "unexpected" with its own text.
  */
-export function toStudioError(error: unknown): StudioError {
-  if (error instanceof StudioError) return error;
+export function toGenerationError(error: unknown): GenerationError {
+  if (error instanceof GenerationError) return error;
   if (isAbortError(error)) {
-    return new StudioError({ kind: 'aborted', template: 'Stopped waiting for the task.', cause: error });
+    return new GenerationError({ kind: 'aborted', template: 'Stopped waiting for the task.', cause: error });
   }
   const text = error instanceof Error ? error.message : String(error);
   const details = error instanceof Error ? error.stack : undefined;
@@ -151,7 +151,7 @@ export function toStudioError(error: unknown): StudioError {
   }
   if (error instanceof TypeError && /fetch failed|terminated|network/i.test(text)) {
     const cause = networkCode(error);
-    return new StudioError({
+    return new GenerationError({
       kind: 'network',
       template: 'Could not reach the image service: {0}',
       args: [oneLine(cause ? `${text} (${cause})` : text)],
@@ -160,21 +160,21 @@ export function toStudioError(error: unknown): StudioError {
     });
   }
   if (code && (NOT_CONNECTED.has(code) || /^(ECONNRESET|EPIPE|ETIMEDOUT|UND_ERR)/.test(code))) {
-    return new StudioError({ kind: 'network', template: 'Could not reach the image service: {0}', args: [oneLine(`${text} (${code})`)], details, cause: error });
+    return new GenerationError({ kind: 'network', template: 'Could not reach the image service: {0}', args: [oneLine(`${text} (${code})`)], details, cause: error });
   }
-  return new StudioError({ kind: 'unexpected', template: 'Unexpected error: {0}', args: [oneLine(text)], details, cause: error });
+  return new GenerationError({ kind: 'unexpected', template: 'Unexpected error: {0}', args: [oneLine(text)], details, cause: error });
 }
 
-function fileSystemError(error: unknown, code: string, text: string, details: string | undefined): StudioError {
+function fileSystemError(error: unknown, code: string, text: string, details: string | undefined): GenerationError {
   const file = (error as { path?: unknown }).path;
   const where = typeof file === 'string' ? file : '';
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new StudioError({ kind: 'fileSystem', code, template: 'The disk is full: could not write {0}.', args: [where || 'the image'], details, cause: error });
+    return new GenerationError({ kind: 'fileSystem', code, template: 'The disk is full: could not write {0}.', args: [where || 'the image'], details, cause: error });
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new StudioError({ kind: 'fileSystem', code, template: 'No permission to write {0} ({1}).', args: [where || 'the image', code], details, cause: error });
+    return new GenerationError({ kind: 'fileSystem', code, template: 'No permission to write {0} ({1}).', args: [where || 'the image', code], details, cause: error });
   }
-  return new StudioError({ kind: 'fileSystem', code, template: 'A file operation failed: {0}', args: [oneLine(text)], details, cause: error });
+  return new GenerationError({ kind: 'fileSystem', code, template: 'A file operation failed: {0}', args: [oneLine(text)], details, cause: error });
 }
 
 export function isAbortError(error: unknown): boolean {

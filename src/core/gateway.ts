@@ -7,14 +7,14 @@
  */
 import { API_KEY_PROBLEMS, apiKeyProblem } from './apiKeyCheck';
 import { readCapped } from './readCapped';
-import { StudioError, neverConnected, oneLine, redact, toStudioError } from './errors';
+import { GenerationError, neverConnected, oneLine, redact, toGenerationError } from './errors';
 import type { CreateTaskBody } from './request';
-import { type NormalisedAnswer, type SubmittedTask, type TaskRef, type TaskState, normaliseAnswer, normaliseSubmit } from './taskState';
+import { type NormalisedAnswer, type SubmittedTask, type TaskRef, type GatewayAnswer, normaliseAnswer, normaliseSubmit } from './gatewayAnswer';
 
 export const CREATE_PATH = '/tencent-vod/v1/aigc-image';
 export const DEFAULT_QUERY_PATH = '/tencent-vod/v1/query/{task_id}';
 
-export type { TaskRef } from './taskState';
+export type { TaskRef } from './gatewayAnswer';
 
 export interface Exchange {
   method: string;
@@ -47,7 +47,7 @@ export const MAX_ANSWER_BYTES = 1024 * 1024;
 const MAX_SUBMIT_RETRY_WAIT_MS = 10_000;
 
 /** A failed create that certainly created nothing: the request never connected, or the gateway refused it for its rate limit. */
-export function createdNothing(error: StudioError): boolean {
+export function createdNothing(error: GenerationError): boolean {
   return neverConnected(error) || error.kind === 'rateLimited';
 }
 
@@ -57,7 +57,7 @@ export function parseBaseUrl(baseUrl: string): URL {
   try {
     url = new URL(baseUrl.trim());
   } catch {
-    throw new StudioError({
+    throw new GenerationError({
       kind: 'config',
       template: 'The base URL "{0}" is not a valid URL (setting aigcImage.baseUrl).',
       args: [oneLine(baseUrl, 80)],
@@ -65,14 +65,14 @@ export function parseBaseUrl(baseUrl: string): URL {
     });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new StudioError({
+    throw new GenerationError({
       kind: 'config',
       template: 'The base URL must start with https:// (setting aigcImage.baseUrl).',
       field: 'aigcImage.baseUrl',
     });
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new StudioError({
+    throw new GenerationError({
       kind: 'config',
       template:
         'The base URL uses plain http:// for {0}: the API key would travel unencrypted. Use https:// (http:// is only accepted for localhost).',
@@ -81,7 +81,7 @@ export function parseBaseUrl(baseUrl: string): URL {
     });
   }
   if (url.username || url.password) {
-    throw new StudioError({
+    throw new GenerationError({
       kind: 'config',
       template: 'The base URL must not contain a user name or password (setting aigcImage.baseUrl).',
       field: 'aigcImage.baseUrl',
@@ -94,10 +94,10 @@ export function parseBaseUrl(baseUrl: string): URL {
 function checkQueryPath(queryPath: string): string {
   const field = 'aigcImage.queryPath';
   if (!queryPath.includes('{task_id}')) {
-    throw new StudioError({ kind: 'config', template: 'The query path must contain {task_id} (setting aigcImage.queryPath).', field });
+    throw new GenerationError({ kind: 'config', template: 'The query path must contain {task_id} (setting aigcImage.queryPath).', field });
   }
   if (!queryPath.startsWith('/') || queryPath.startsWith('//') || /[@\\\s?#]/.test(queryPath.replace('{task_id}', ''))) {
-    throw new StudioError({
+    throw new GenerationError({
       kind: 'config',
       template: 'The query path must be a path on the gateway, starting with "/" and without "@", backslashes, "?", "#" or spaces (setting aigcImage.queryPath).',
       field,
@@ -124,7 +124,7 @@ export class GatewayClient {
     this.fetchImpl = config.fetch ?? fetch;
     const keyProblem = apiKeyProblem(config.apiKey);
     // Never echo the key: the message names the kind of character only.
-    if (keyProblem) throw new StudioError({ kind: 'auth', template: API_KEY_PROBLEMS[keyProblem].template, field: 'aigcImage.apiKey' });
+    if (keyProblem) throw new GenerationError({ kind: 'auth', template: API_KEY_PROBLEMS[keyProblem].template, field: 'aigcImage.apiKey' });
     this.queryPath = checkQueryPath(config.queryPath?.trim() || DEFAULT_QUERY_PATH);
     // The path is joined to the base as text, so prove the result stays on the API origin.
     this.onApiOrigin(this.queryUrl('probe'), 'aigcImage.queryPath');
@@ -138,7 +138,7 @@ export class GatewayClient {
    */
   async submit(body: CreateTaskBody, options: { signal?: AbortSignal; attempts?: number } = {}): Promise<SubmittedTask> {
     const attempts = Math.max(1, options.attempts ?? 3);
-    let lastError: StudioError | undefined;
+    let lastError: GenerationError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         const raw = await this.request('POST', this.base + CREATE_PATH, options.signal, JSON.stringify(body));
@@ -150,7 +150,7 @@ export class GatewayClient {
           cancelUrl: this.ownUrl(submitted.cancelUrl),
         };
       } catch (error) {
-        lastError = toStudioError(error);
+        lastError = toGenerationError(error);
         const wait = lastError.retryAfterMs ?? 500 * 2 ** (attempt - 1);
         if (!createdNothing(lastError) || attempt === attempts || options.signal?.aborted || wait > MAX_SUBMIT_RETRY_WAIT_MS) throw lastError;
         await sleep(wait, options.signal);
@@ -160,14 +160,14 @@ export class GatewayClient {
   }
 
   /** One status look-up; a queue-style completion is followed to its result. */
-  async query(task: TaskRef, signal?: AbortSignal): Promise<TaskState> {
+  async query(task: TaskRef, signal?: AbortSignal): Promise<GatewayAnswer> {
     const url = task.statusUrl ?? this.queryUrl(task.taskId);
     const answer = await this.requestState(url, task.taskId, signal);
     if (answer.status !== 'resultReady') return answer;
     const resultUrl = this.ownUrl(answer.resultUrl) ?? task.responseUrl ?? this.queryUrl(task.taskId);
     const result = await this.requestState(resultUrl, task.taskId, signal);
     if (result.status === 'resultReady') {
-      throw new StudioError({
+      throw new GenerationError({
         kind: 'invalidResponse',
         template: 'The image service reported the task complete but gave no images.',
         details: `result at ${resultUrl} said resultReady again`,
@@ -183,7 +183,7 @@ export class GatewayClient {
       await this.request('PUT', task.cancelUrl, signal);
       return 'requested';
     } catch (error) {
-      const e = toStudioError(error);
+      const e = toGenerationError(error);
       if (e.kind === 'badRequest') return 'alreadyDone';
       throw e;
     }
@@ -227,7 +227,7 @@ export class GatewayClient {
       origin = '';
     }
     if (origin !== this.apiOrigin) {
-      throw new StudioError({
+      throw new GenerationError({
         kind: 'config',
         template: 'Refused to send the API key to {0}: only {1} (setting aigcImage.baseUrl) receives it.',
         args: [origin || 'an invalid URL', this.apiOrigin],
@@ -254,21 +254,21 @@ export class GatewayClient {
       this.log({ method, url, ms: Date.now() - started, error: String(error) });
       if (signal?.aborted) throw signal.reason ?? error;
       if (timeout.aborted) {
-        throw new StudioError({
+        throw new GenerationError({
           kind: 'network',
           template: 'The image service did not answer within {0} seconds.',
           args: [Math.round((this.config.requestTimeoutMs ?? 30_000) / 1000)],
           cause: error,
         });
       }
-      throw toStudioError(error);
+      throw toGenerationError(error);
     }
     let text: string;
     try {
       const read = await readCapped(response, MAX_ANSWER_BYTES);
       if (read.truncated) {
         this.log({ method, url, status: response.status, ms: Date.now() - started, error: `answer larger than ${MAX_ANSWER_BYTES} bytes, not read further` });
-        throw new StudioError({
+        throw new GenerationError({
           kind: 'invalidResponse',
           template: 'The image service sent an answer of more than {0} KB; it was not read.',
           args: [MAX_ANSWER_BYTES / 1024],
@@ -277,16 +277,16 @@ export class GatewayClient {
       }
       text = read.text;
     } catch (error) {
-      if (error instanceof StudioError) throw error;
+      if (error instanceof GenerationError) throw error;
       this.log({ method, url, status: response.status, ms: Date.now() - started, error: String(error) });
       if (signal?.aborted) throw signal.reason ?? error;
-      throw toStudioError(error);
+      throw toGenerationError(error);
     }
     const logged = redact(text.slice(0, MAX_LOGGED_BODY), [this.config.apiKey]);
     this.log({ method, url, status: response.status, ms: Date.now() - started, body: logged });
     if (response.status >= 300 && response.status < 400) {
       // Following a redirect could carry the key to another host; a gateway that needs one is misconfigured.
-      throw new StudioError({
+      throw new GenerationError({
         kind: 'invalidResponse',
         template: 'The image service answered with a redirect (HTTP {0}); check the base URL.',
         args: [response.status],
@@ -299,7 +299,7 @@ export class GatewayClient {
     }
     const parsed = parseJson(text, response.headers.get('content-type'));
     if (parsed === undefined) {
-      throw new StudioError({
+      throw new GenerationError({
         kind: 'invalidResponse',
         template: 'The image service sent an answer that is not JSON (HTTP {0}).',
         args: [response.status],
@@ -388,13 +388,13 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
-export function httpError(status: number, text: string, headers: Headers, apiKey = ''): StudioError {
+export function httpError(status: number, text: string, headers: Headers, apiKey = ''): GenerationError {
   const server = serverMessage(text);
   const details = redact(text.slice(0, MAX_LOGGED_BODY), [apiKey]);
   const message = server.message ? oneLine(redact(server.message, [apiKey])) : '';
   const common = { httpStatus: status, details, code: server.code, requestId: server.requestId };
   if (status === 401 || status === 403) {
-    return new StudioError({
+    return new GenerationError({
       ...common,
       kind: 'auth',
       template: 'The API key was refused (HTTP {0}). Set a valid key with "AIGC Image: Set API Key".',
@@ -402,7 +402,7 @@ export function httpError(status: number, text: string, headers: Headers, apiKey
     });
   }
   if (status === 402) {
-    return new StudioError({
+    return new GenerationError({
       ...common,
       kind: 'balance',
       template: 'The image service needs payment (HTTP 402): {0}',
@@ -410,7 +410,7 @@ export function httpError(status: number, text: string, headers: Headers, apiKey
     });
   }
   if (status === 429) {
-    return new StudioError({
+    return new GenerationError({
       ...common,
       kind: 'rateLimited',
       template: 'The image service is rate limiting requests (HTTP 429). Trying again shortly.',
@@ -418,7 +418,7 @@ export function httpError(status: number, text: string, headers: Headers, apiKey
     });
   }
   if (status === 404) {
-    return new StudioError({
+    return new GenerationError({
       ...common,
       kind: 'notFound',
       template: 'The image service does not know this task or path (HTTP 404){0}',
@@ -426,7 +426,7 @@ export function httpError(status: number, text: string, headers: Headers, apiKey
     });
   }
   if (status >= 500) {
-    return new StudioError({
+    return new GenerationError({
       ...common,
       kind: 'server',
       template: 'The image service failed (HTTP {0}){1}',
@@ -434,7 +434,7 @@ export function httpError(status: number, text: string, headers: Headers, apiKey
     });
   }
   if (server.code) return errorForCode(server.code, server.message ?? '', status, server.requestId, details, [apiKey]);
-  return new StudioError({
+  return new GenerationError({
     ...common,
     kind: 'badRequest',
     template: 'The image service refused the request (HTTP {0}): {1}',
@@ -443,13 +443,13 @@ export function httpError(status: number, text: string, headers: Headers, apiKey
 }
 
 /** Maps a gateway error code (Tencent style) to the error kind users act on. */
-function errorForCode(rawCode: string, message: string, status: number, requestId: string | undefined, details: string, secrets: readonly string[]): StudioError {
+function errorForCode(rawCode: string, message: string, status: number, requestId: string | undefined, details: string, secrets: readonly string[]): GenerationError {
   // A gateway may echo the key it was sent (in its message, even in its code): never in a message of ours.
   const code = oneLine(redact(rawCode, secrets), 120);
   const common = { httpStatus: status, code, requestId, details };
   const text = oneLine(redact(message || code, secrets));
   if (/^AuthFailure|Unauthorized|InvalidApiKey|^401$|^403$/i.test(code)) {
-    return new StudioError({
+    return new GenerationError({
       ...common,
       kind: 'auth',
       template: 'The API key was refused ({0}). Set a valid key with "AIGC Image: Set API Key".',
@@ -457,18 +457,18 @@ function errorForCode(rawCode: string, message: string, status: number, requestI
     });
   }
   if (/RequestLimitExceeded|LimitExceeded|^429$/i.test(code)) {
-    return new StudioError({ ...common, kind: 'rateLimited', template: 'The image service is over its request limit ({0}).', args: [code] });
+    return new GenerationError({ ...common, kind: 'rateLimited', template: 'The image service is over its request limit ({0}).', args: [code] });
   }
   if (/balance|arrear|insufficient|^402$/i.test(`${code} ${message}`)) {
-    return new StudioError({ ...common, kind: 'balance', template: 'The account has no balance left: {0}', args: [text] });
+    return new GenerationError({ ...common, kind: 'balance', template: 'The account has no balance left: {0}', args: [text] });
   }
   if (/^InternalError|^5\d\d$/i.test(code)) {
-    return new StudioError({ ...common, kind: 'server', template: 'The image service failed: {0}', args: [text] });
+    return new GenerationError({ ...common, kind: 'server', template: 'The image service failed: {0}', args: [text] });
   }
   if (/^ResourceNotFound|^404$/i.test(code)) {
-    return new StudioError({ ...common, kind: 'notFound', template: 'The image service does not know this task: {0}', args: [text] });
+    return new GenerationError({ ...common, kind: 'notFound', template: 'The image service does not know this task: {0}', args: [text] });
   }
-  return new StudioError({
+  return new GenerationError({
     ...common,
     kind: 'badRequest',
     template: 'The image service refused the request: {0} ({1})',

@@ -17,7 +17,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { DEFAULT_MAX_IMAGE_BYTES, MAX_NAME_ATTEMPTS, type MinimumPace, downloadFailureOf, exists, fetchImageTo, linkExclusive, noFreeName } from './download';
-import { StudioError, toStudioError } from './errors';
+import { GenerationError, toGenerationError } from './errors';
 import { type LandedFile, type LifecycleEvent, MAX_TASK_BYTES, type TaskRecord } from './lifecycle';
 import { candidateName, isInside, isReallyInside, legacySidecarPathFor, resolveOutputDir, resultBaseName, sidecarPathFor } from './naming';
 import { type SidecarReference, buildSidecar, sidecarText, withoutSecrets } from './sidecar';
@@ -47,7 +47,7 @@ export interface LandingDeps {
 export class LandingError extends Error {
   constructor(
     readonly index: number,
-    readonly error: StudioError,
+    readonly error: GenerationError,
   ) {
     super(error.message);
     this.name = 'LandingError';
@@ -72,7 +72,7 @@ export async function landingDir(record: TaskRecord): Promise<string> {
   if (explicit && target.chosen) return path.resolve(explicit);
   if (explicit) {
     if (target.workspaceRoot && (await isReallyInside(target.workspaceRoot, explicit))) return path.resolve(explicit);
-    throw new StudioError({
+    throw new GenerationError({
       kind: 'fileSystem',
       code: 'outsideWorkspace',
       template: 'The folder {0} is outside the workspace (a symbolic link leads out of it); choose where to save the image.',
@@ -80,7 +80,7 @@ export async function landingDir(record: TaskRecord): Promise<string> {
     });
   }
   if (!target.workspaceRoot) {
-    throw new StudioError({ kind: 'fileSystem', code: 'noFolder', template: 'There is no folder to save the image in.' });
+    throw new GenerationError({ kind: 'fileSystem', code: 'noFolder', template: 'There is no folder to save the image in.' });
   }
   return resolveOutputDir(target.workspaceRoot, target.outputFolder, new Date(record.submittedAt ?? record.createdAt));
 }
@@ -114,7 +114,7 @@ export async function landImages(record: TaskRecord, deps: LandingDeps): Promise
     dir = await landingDir(current);
     await mkdir(dir, { recursive: true });
   } catch (error) {
-    throw new LandingError(0, toStudioError(error));
+    throw new LandingError(0, toGenerationError(error));
   }
   const images = current.images ?? [];
   for (let index = 0; index < images.length; index++) {
@@ -123,7 +123,7 @@ export async function landImages(record: TaskRecord, deps: LandingDeps): Promise
     try {
       current = await landOne(current, index, dir, deps);
     } catch (error) {
-      throw error instanceof LandingError ? error : new LandingError(index, toStudioError(error));
+      throw error instanceof LandingError ? error : new LandingError(index, toGenerationError(error));
     }
   }
   if (current.phase === 'landed') await removeTempFiles(dir, current.id);
@@ -166,7 +166,7 @@ async function landOne(record: TaskRecord, index: number, dir: string, deps: Lan
       });
     } catch (error) {
       // Over what is left of the task's budget, not over the cap of one image: this one is left out.
-      if (room.byBudget && downloadFailureOf(toStudioError(error)) === 'tooLarge') return leaveOut(index, room.budget, deps);
+      if (room.byBudget && downloadFailureOf(toGenerationError(error)) === 'tooLarge') return leaveOut(index, room.budget, deps);
       throw error;
     }
     fetched = { path: '', bytes: result.bytes, format: result.format.format, sha256: result.sha256 };
@@ -315,8 +315,8 @@ export function sidecarReferences(record: TaskRecord): SidecarReference[] {
   });
 }
 
-function lostLease(): StudioError {
-  return new StudioError({ kind: 'aborted', code: 'leaseLost', template: 'Another window is collecting this task.' });
+function lostLease(): GenerationError {
+  return new GenerationError({ kind: 'aborted', code: 'leaseLost', template: 'Another window is collecting this task.' });
 }
 
 export async function sha256Of(file: string): Promise<string> {

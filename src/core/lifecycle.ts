@@ -20,7 +20,7 @@
  */
 import { oneLine } from './errors';
 import type { CreateTaskBody } from './request';
-import type { ResultImage, TaskRef, TaskState } from './taskState';
+import type { ResultImage, TaskRef, GatewayAnswer } from './gatewayAnswer';
 
 export const RECORD_VERSION = 2;
 /** Results can be queried for about three days upstream; after that nothing can be collected. */
@@ -49,9 +49,9 @@ export const MAX_TASK_BYTES = 400 * 1024 * 1024;
  */
 export const UNUSABLE_URL_TRIES = 3;
 
-export const LIFECYCLE_PHASES = ['submitting', 'uncertain', 'waiting', 'landing', 'blocked', 'landed', 'refused', 'discarded'] as const;
-export type LifecyclePhase = (typeof LIFECYCLE_PHASES)[number];
-export const TERMINAL_PHASES: readonly LifecyclePhase[] = ['landed', 'refused', 'discarded'];
+export const TASK_PHASES = ['submitting', 'uncertain', 'waiting', 'landing', 'blocked', 'landed', 'refused', 'discarded'] as const;
+export type TaskPhase = (typeof TASK_PHASES)[number];
+export const TERMINAL_PHASES: readonly TaskPhase[] = ['landed', 'refused', 'discarded'];
 
 /** A message for the user: an English template (the l10n key) with its arguments, plus its kind. */
 export interface Note {
@@ -96,7 +96,7 @@ export interface ReferenceNote {
  * lands under another name (its true extension, or `-2` beside a file made meanwhile), the
  * reference is pointed at it, in whichever window collects the task.
  */
-export interface DocumentReference {
+export interface DocumentLink {
   /** The document's file (absolute path). */
   document: string;
   /** Offsets of the path in the document when the task started. */
@@ -119,7 +119,7 @@ export interface TaskTarget {
    */
   exactPath?: string;
   /** With `exactPath`: the document reference that names it. */
-  reference?: DocumentReference;
+  reference?: DocumentLink;
   writeSidecar: boolean;
 }
 
@@ -128,7 +128,7 @@ export interface TaskRecord {
   /** Local id, stable across reloads and windows. */
   id: string;
   kind: 'generate' | 'restyle';
-  phase: LifecyclePhase;
+  phase: TaskPhase;
   /** The request as sent, with inline images replaced by a short note. */
   body: CreateTaskBody;
   references: ReferenceNote[];
@@ -171,7 +171,7 @@ export type LifecycleEvent =
   /** A new extension host picked the record up: whatever was in flight did not finish. */
   | { type: 'restarted' }
   /** The gateway's answer to a status query. */
-  | { type: 'upstream'; state: TaskState }
+  | { type: 'upstream'; state: GatewayAnswer }
   /** Something recoverable went wrong (network, 5xx, CDN, disk full): try again later. */
   | { type: 'problem'; note: Note }
   /** An image is about to be moved into place under this name. */
@@ -193,17 +193,17 @@ export type LifecycleEvent =
   | { type: 'cancelWhenSubmitted' }
   | { type: 'discard'; reason: 'user' | 'retention' };
 
-export function isTerminal(phase: LifecyclePhase): boolean {
+export function isTerminal(phase: TaskPhase): boolean {
   return TERMINAL_PHASES.includes(phase);
 }
 
 /** Phases in which the extension works on the task by itself (no user decision needed). */
-export function isCollectable(phase: LifecyclePhase): boolean {
+export function isCollectable(phase: TaskPhase): boolean {
   return phase === 'submitting' || phase === 'waiting' || phase === 'landing';
 }
 
 /** Phases that wait for the user: resubmit or discard, choose a folder. */
-export function needsUser(phase: LifecyclePhase): boolean {
+export function needsUser(phase: TaskPhase): boolean {
   return phase === 'uncertain' || phase === 'blocked';
 }
 
@@ -225,7 +225,7 @@ function note(kind: string, template: string, now: number, args?: (string | numb
   return { kind, template, ...(args ? { args } : {}), ...(code ? { code } : {}), at: now };
 }
 
-function imagesFrom(state: Extract<TaskState, { status: 'succeeded' }>, previous: readonly LandingImage[] = []): LandingImage[] {
+function imagesFrom(state: Extract<GatewayAnswer, { status: 'succeeded' }>, previous: readonly LandingImage[] = []): LandingImage[] {
   return state.images.slice(0, MAX_IMAGES_PER_TASK).map((image, index) => {
     const before = previous[index];
     // A landed (or left out) image keeps its record; the others take the fresh URL (and its expiry) and keep their strikes.
@@ -375,7 +375,7 @@ export function advance(record: TaskRecord, event: LifecycleEvent, now: number):
   }
 }
 
-function fromUpstream(record: TaskRecord, touched: TaskRecord, state: TaskState, now: number): TaskRecord {
+function fromUpstream(record: TaskRecord, touched: TaskRecord, state: GatewayAnswer, now: number): TaskRecord {
   switch (state.status) {
     case 'queued':
     case 'running': {
@@ -427,7 +427,7 @@ function fromUpstream(record: TaskRecord, touched: TaskRecord, state: TaskState,
   }
 }
 
-const ACCEPTS: Record<LifecyclePhase, readonly LifecycleEvent['type'][]> = {
+const ACCEPTS: Record<TaskPhase, readonly LifecycleEvent['type'][]> = {
   submitting: ['submitted', 'submitRefused', 'submitUnknown', 'restarted', 'problem', 'cancelWhenSubmitted', 'discard'],
   uncertain: ['resubmit', 'restarted', 'discard'],
   waiting: ['upstream', 'problem', 'restarted', 'cancelRequested', 'discard'],
@@ -439,7 +439,7 @@ const ACCEPTS: Record<LifecyclePhase, readonly LifecycleEvent['type'][]> = {
 };
 
 /** Whether an event means anything in a phase. */
-export function applies(phase: LifecyclePhase, type: LifecycleEvent['type']): boolean {
+export function applies(phase: TaskPhase, type: LifecycleEvent['type']): boolean {
   return ACCEPTS[phase].includes(type);
 }
 

@@ -6,7 +6,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
-import { StudioError } from './errors';
+import { GenerationError } from './errors';
 
 export const SLUG_MAX = 48;
 /**
@@ -135,8 +135,8 @@ export async function resolveOutputDir(workspaceRoot: string, outputFolder: stri
   return dir;
 }
 
-function outsideWorkspace(folder: string): StudioError {
-  return new StudioError({
+function outsideWorkspace(folder: string): GenerationError {
+  return new GenerationError({
     kind: 'fileSystem',
     code: 'outsideWorkspace',
     template: 'The output folder {0} is outside the workspace; choose a folder inside it (setting aigcImage.outputFolder).',

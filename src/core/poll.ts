@@ -22,10 +22,10 @@
  *   are retried every minute.
  * - In the background (past the foreground deadline) looks slow down to every 5–30 s.
  */
-import { StudioError, toStudioError } from './errors';
+import { GenerationError, toGenerationError } from './errors';
 import { type GatewayClient, type TaskRef, sleep } from './gateway';
 import { blindDelay, durationModel, progressLooksLinear } from './schedule';
-import { type TaskState, isFinal } from './taskState';
+import { type GatewayAnswer, isFinal } from './gatewayAnswer';
 
 interface Sample {
   at: number;
@@ -109,7 +109,7 @@ export const MAX_RETRY_DELAY_MS = 2000;
 const NOT_VISIBLE_WINDOW_MS = 60_000;
 
 /** Delay before the next look after a failed one; every failure is retried, only the pace differs. */
-export function retryDelay(error: StudioError, errorsInRow: number, sinceStartMs: number, background: boolean): number {
+export function retryDelay(error: GenerationError, errorsInRow: number, sinceStartMs: number, background: boolean): number {
   if (error.kind === 'notFound' && sinceStartMs < NOT_VISIBLE_WINDOW_MS) return NOT_VISIBLE_DELAY_MS;
   const retryable = error.transient || error.kind === 'invalidResponse' || error.kind === 'notFound';
   if (!retryable) return NEEDS_USER_DELAY_MS;
@@ -133,9 +133,9 @@ export interface PollOptions {
   backgroundAfter?: number | (() => number);
   /** Look at once instead of after the first delay: a resumed task may have finished while we were away. */
   lookNow?: boolean;
-  onState?: (state: TaskState) => void;
+  onState?: (state: GatewayAnswer) => void;
   /** Called when a look-up fails; waiting always goes on. */
-  onRetry?: (error: StudioError, delayMs: number) => void;
+  onRetry?: (error: GenerationError, delayMs: number) => void;
   now?: () => number;
   /** How to wait: injected for a deterministic clock, or to wake early ("collect now"). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -147,14 +147,14 @@ export interface PollOptions {
 
 /**
  * Looks the task up until it is final or the signal aborts. Returns the final state (succeeded,
- * failed or cancelled); throws only an `aborted` StudioError. No failure to look ends the wait:
+ * failed or cancelled); throws only an `aborted` GenerationError. No failure to look ends the wait:
  * a task that was submitted is billed, so it is looked for until the caller stops.
  */
 export async function pollUntilDone(
   client: Pick<GatewayClient, 'query'>,
   task: TaskRef,
   options: PollOptions = {},
-): Promise<TaskState> {
+): Promise<GatewayAnswer> {
   const now = options.now ?? Date.now;
   const wait = options.sleep ?? sleep;
   const startedAt = now();
@@ -181,12 +181,12 @@ export async function pollUntilDone(
     attempt++;
     previousDelay = delay;
 
-    let state: TaskState;
+    let state: GatewayAnswer;
     try {
       state = await client.query(task, options.signal);
       errors = 0;
     } catch (error) {
-      const e = toStudioError(error);
+      const e = toGenerationError(error);
       if (e.kind === 'aborted' || options.signal?.aborted) throw abortedError();
       errors++;
       delay = retryDelay(e, errors, now() - startedAt, now() >= backgroundAfter());
@@ -215,8 +215,8 @@ export async function pollUntilDone(
   }
 }
 
-function abortedError(): StudioError {
-  return new StudioError({ kind: 'aborted', template: 'Stopped waiting for the task.' });
+function abortedError(): GenerationError {
+  return new GenerationError({ kind: 'aborted', template: 'Stopped waiting for the task.' });
 }
 
 function rethrowAbort(): never {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { StudioError } from './errors';
+import { GenerationError } from './errors';
 import { type FormatInfo, SNIFF_BYTES, sniffImageFormat } from './imageFormat';
 import { MAX_REFERENCE_BYTES, REFERENCE_FORMATS } from './models';
 import type { CreateTaskBody, FileInfo } from './request';
@@ -72,8 +72,8 @@ function megabytes(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
 }
 
-function referenceError(template: string, args: (string | number)[]): StudioError {
-  return new StudioError({ kind: 'referenceImage', template, args, field: 'file_infos' });
+function referenceError(template: string, args: (string | number)[]): GenerationError {
+  return new GenerationError({ kind: 'referenceImage', template, args, field: 'file_infos' });
 }
 
 /** Reads a local image, checks it by magic bytes and size, and returns it as a data: URL. */

@@ -3,7 +3,7 @@
  * is refused here first, with a message that names the field and what it allows.
  */
 import * as z from 'zod/mini';
-import { StudioError } from './errors';
+import { GenerationError } from './errors';
 import {
   ASPECT_RATIOS,
   MODEL_NAMES,
@@ -198,7 +198,7 @@ export function validateRequest(input: unknown): ValidationResult {
   return { ok: false, issues };
 }
 
-/** Validates and returns the JSON-ready body, or throws a `validation` StudioError naming the field. */
+/** Validates and returns the JSON-ready body, or throws a `validation` GenerationError naming the field. */
 export function buildRequestBody(input: unknown): CreateTaskBody {
   const result = validateRequest(input);
   if (result.ok) return result.body;
@@ -208,7 +208,7 @@ export function buildRequestBody(input: unknown): CreateTaskBody {
 }
 
 function failValidation(field: string, message: string, issues: FieldIssue[]): never {
-  throw new StudioError({
+  throw new GenerationError({
     kind: 'validation',
     template: 'Invalid {0}: {1}',
     args: [field, message],

@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import * as z from 'zod/mini';
-import { LIFECYCLE_PHASES, type LandedFile, type LandingImage, type LifecycleEvent, type Note, RECORD_VERSION, type TaskRecord, type TaskTarget } from './lifecycle';
+import { TASK_PHASES, type LandedFile, type LandingImage, type LifecycleEvent, type Note, RECORD_VERSION, type TaskRecord, type TaskTarget } from './lifecycle';
 import {
   ASPECT_RATIOS,
   MODEL_NAMES,
@@ -108,7 +108,7 @@ const recordShape = {
   version: z.literal(RECORD_VERSION),
   id: z.string().check(z.regex(TASK_ID, 'must be letters, digits, - and _')),
   kind: z.enum(['generate', 'restyle']),
-  phase: z.enum(LIFECYCLE_PHASES),
+  phase: z.enum(TASK_PHASES),
   body,
   references: z.array(z.looseObject({ path: z.optional(absolutePath), sha256: z.optional(z.string()) })),
   apiOrigin: z.string(),

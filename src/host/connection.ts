@@ -1,9 +1,9 @@
 /** The gateway client from the current settings and key, or the reason there is none. */
 import * as vscode from 'vscode';
-import { toStudioError } from '../core/errors';
+import { toGenerationError } from '../core/errors';
 import type { GatewayClient } from '../core/gateway';
 import type { ApiKeyStore } from './apiKey';
-import { showStudioError } from './errorUi';
+import { showGenerationError } from './errorUi';
 import type { Log } from './log';
 import { readSettings } from './settings';
 import { loadEngine } from './loadEngine';
@@ -49,9 +49,9 @@ export async function connect(
     });
     return { client, authorization: `Bearer ${key.key}` };
   } catch (error) {
-    const e = toStudioError(error);
+    const e = toGenerationError(error);
     log.warn('setup', e.message);
-    if (!options.quiet) void showStudioError(e, log);
+    if (!options.quiet) void showGenerationError(e, log);
     return { problem: 'invalid' };
   }
 }

@@ -1,6 +1,6 @@
 /** One readable line for the user, the details in the log, and the button that fixes it. */
 import * as vscode from 'vscode';
-import type { StudioError } from '../core/errors';
+import type { GenerationError } from '../core/errors';
 import { display, notify } from './display';
 import type { Log } from './log';
 
@@ -8,11 +8,11 @@ import type { Log } from './log';
  * The user-facing line, translated (core templates are the l10n keys): each argument (a
  * gateway's message, a task id, a file name) is made inert display text, with every known key removed.
  */
-export function localizedMessage(error: StudioError): string {
+export function localizedMessage(error: GenerationError): string {
   return display(vscode.l10n.t(error.template, ...error.args.map((arg) => (typeof arg === 'string' ? display(arg) : arg))), 600);
 }
 
-export async function showStudioError(error: StudioError, log: Log): Promise<void> {
+export async function showGenerationError(error: GenerationError, log: Log): Promise<void> {
   const message = localizedMessage(error);
   log.error(
     'error',

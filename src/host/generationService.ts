@@ -8,19 +8,19 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from './disposable';
 import type { TaskCollector } from '../core/collector';
-import { StudioError, toStudioError } from '../core/errors';
+import { GenerationError, toGenerationError } from '../core/errors';
 import { RESERVED_NAME, windowsReservedPart } from '../core/naming';
-import { type DocumentReference, type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isEndedStatus, isTerminal, needsUser, newRecord } from '../core/lifecycle';
+import { type DocumentLink, type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isEndedStatus, isTerminal, needsUser, newRecord } from '../core/lifecycle';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody, FileInfo } from '../core/request';
 import type { GenerationStatus } from '../shared/hostMessages';
 import type { ApiKeyStore } from './apiKey';
 import { connect } from './connection';
-import { showStudioError } from './errorUi';
+import { showGenerationError } from './errorUi';
 import { loadEngine } from './loadEngine';
 import type { Log } from './log';
 import type { ReferenceAccess } from './referenceAccess';
-import { followReference } from './referenceFollower';
+import { followLink } from './linkFollower';
 import { showSavedResult } from './resultActions';
 import { readOutputSettings, readSettings } from './settings';
 import type { TaskSupervisor } from './taskSupervisor';
@@ -38,7 +38,7 @@ export interface GenerationInput {
   /** Save under exactly this workspace file (absolute path): an image a document refers to. */
   exactPath?: string;
   /** With `exactPath`: the document reference naming it, pointed at the file if it lands under another name (after a reload too). */
-  reference?: DocumentReference;
+  reference?: DocumentLink;
   /** Stops the foreground wait (the task goes on in the background), e.g. a chat request cancelled. */
   stopWaiting?: vscode.CancellationToken;
 }
@@ -62,7 +62,7 @@ export interface GenerationResult {
   status: GenerationStatus;
   files: string[];
   taskId?: string;
-  error?: StudioError;
+  error?: GenerationError;
 }
 
 export class GenerationService extends Disposable {
@@ -81,7 +81,7 @@ export class GenerationService extends Disposable {
     super();
     this.register(
       tasks.onDidSettle((collector) => {
-        void this.followReference(collector.record);
+        void this.followLink(collector.record);
         // Ended, or waiting for the user; a task merely interrupted (the window closing) says nothing.
         if (!this.followed.has(collector.id) && !isCollectable(collector.record.phase)) void this.reportInBackground(collector);
       }),
@@ -97,9 +97,9 @@ export class GenerationService extends Disposable {
     try {
       prepared = await this.prepare(id, input, connection.client.apiOrigin);
     } catch (error) {
-      const e = toStudioError(error);
+      const e = toGenerationError(error);
       if (e.kind === 'aborted') return { id: '', status: 'notStarted', files: [] };
-      void showStudioError(e, this.log);
+      void showGenerationError(e, this.log);
       return { id: '', status: 'invalid', files: [], error: e };
     }
     const timeoutMs = readSettings().timeoutMs;
@@ -107,9 +107,9 @@ export class GenerationService extends Disposable {
     try {
       collector = await this.tasks.begin(prepared.record, prepared.body, connection, Date.now() + timeoutMs);
     } catch (error) {
-      const cause = toStudioError(error);
-      const e = new StudioError({ kind: 'fileSystem', template: 'The task could not be recorded, so nothing was sent: {0}', args: [cause.message], cause });
-      void showStudioError(e, this.log);
+      const cause = toGenerationError(error);
+      const e = new GenerationError({ kind: 'fileSystem', template: 'The task could not be recorded, so nothing was sent: {0}', args: [cause.message], cause });
+      void showGenerationError(e, this.log);
       return { id: '', status: 'refused', files: [], error: e };
     }
     const stop = input.stopWaiting?.onCancellationRequested(() => collector.stopWaiting());
@@ -126,13 +126,13 @@ export class GenerationService extends Disposable {
   }
 
   /** A landed task that a document names under another name: the reference follows the file, once. */
-  private followReference(record: TaskRecord): Promise<void> {
+  private followLink(record: TaskRecord): Promise<void> {
     const { reference, exactPath } = record.target;
     const saved = record.images?.[0]?.landed?.path;
     if (record.phase !== 'landed' || !reference || !exactPath || !saved) return Promise.resolve();
     let following = this.referencesFollowed.get(record.id);
     if (!following) {
-      following = followReference(reference, exactPath, saved, this.log).catch(
+      following = followLink(reference, exactPath, saved, this.log).catch(
         (error: unknown) => this.log.warn('task', `the reference in ${reference.document} could not be updated: ${error instanceof Error ? error.message : String(error)}`),
       );
       this.referencesFollowed.set(record.id, following);
@@ -190,7 +190,7 @@ export class GenerationService extends Disposable {
     switch (record.phase) {
       case 'landed':
         // The caller (a quick fix, the Studio) gets its result once the document names the saved file.
-        await this.followReference(record);
+        await this.followLink(record);
         if (reveal) void showSavedResult(base.files, record.body.prompt, record.target.workspaceRoot);
         // A key kept in settings.json is offered a move to secret storage once it has proved itself,
         // not at start-up: the first thing a user sees is the product.
@@ -198,7 +198,7 @@ export class GenerationService extends Disposable {
         return { ...base, status: 'landed' };
       case 'refused': {
         const error = collector.lastError ?? noteError(record.outcome!);
-        void showStudioError(error, this.log);
+        void showGenerationError(error, this.log);
         return { ...base, status: 'refused', error };
       }
       case 'discarded':
@@ -260,7 +260,7 @@ export class GenerationService extends Disposable {
       const choice = await notify('info', vscode.l10n.t('The image of "{0}" was collected and saved: {1}', prompt, shown(files[0], record.target.workspaceRoot)), open);
       if (choice === open && files[0]) await showSavedResult(files, record.body.prompt, record.target.workspaceRoot);
     } else if (record.phase === 'refused') {
-      void showStudioError(collector.lastError ?? noteError(record.outcome!), this.log);
+      void showGenerationError(collector.lastError ?? noteError(record.outcome!), this.log);
     } else if (needsUser(record.phase)) {
       void this.askUser(record);
     }
@@ -274,7 +274,7 @@ export class GenerationService extends Disposable {
     if (localFiles.length > 0 && !vscode.workspace.isTrusted) {
       const send = vscode.l10n.t('Send');
       const choice = await ask('warning', vscode.l10n.t('This workspace is not trusted. Send {0} image file(s) from it to {1}?', localFiles.length, apiOrigin), {}, send);
-      if (choice !== send) throw new StudioError({ kind: 'aborted', template: 'Cancelled.' });
+      if (choice !== send) throw new GenerationError({ kind: 'aborted', template: 'Cancelled.' });
     }
     const sessionId = typeof input.request.session_id === 'string' && input.request.session_id ? input.request.session_id : `aigc-${randomUUID()}`;
     const { buildRequestBody, fileToDataUrl, withoutInlineImages } = await loadEngine();
@@ -285,7 +285,7 @@ export class GenerationService extends Disposable {
       if (source.kind === 'file') {
         // The last word on what leaves the machine, whoever asked (Studio, Explorer, a sidecar, a tool).
         if (!(await this.access.mayRead(vscode.Uri.file(source.path)))) {
-          throw new StudioError({
+          throw new GenerationError({
             kind: 'referenceImage',
             field: 'file_infos',
             template: 'Reference image {0} is outside the workspace: attach it with Browse… to send it.',
@@ -312,12 +312,12 @@ export class GenerationService extends Disposable {
   private async chooseTarget(input: GenerationInput, sourcePaths: string[]): Promise<TaskTarget> {
     if (input.exactPath) {
       const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(input.exactPath));
-      if (!folder) throw new StudioError({ kind: 'fileSystem', code: 'outsideWorkspace', template: 'The image {0} would be outside the workspace.', args: [input.exactPath] });
+      if (!folder) throw new GenerationError({ kind: 'fileSystem', code: 'outsideWorkspace', template: 'The image {0} would be outside the workspace.', args: [input.exactPath] });
       // Every exact target passes here (the agent tool, the quick fix, the Studio), before anything is billed.
       const relative = path.relative(folder.uri.fsPath, input.exactPath);
       const reserved = windowsReservedPart(relative);
       if (reserved) {
-        throw new StudioError({ kind: 'validation', field: 'target', template: RESERVED_NAME.template, args: [relative.split(path.sep).join('/'), reserved] });
+        throw new GenerationError({ kind: 'validation', field: 'target', template: RESERVED_NAME.template, args: [relative.split(path.sep).join('/'), reserved] });
       }
       const output = readOutputSettings(folder.uri);
       return {
@@ -345,7 +345,7 @@ export class GenerationService extends Disposable {
       openLabel: vscode.l10n.t('Save Images Here'),
       title: vscode.l10n.t('No folder is open: choose where to save generated images'),
     });
-    if (!picked?.[0]) throw new StudioError({ kind: 'aborted', template: 'Cancelled.' });
+    if (!picked?.[0]) throw new GenerationError({ kind: 'aborted', template: 'Cancelled.' });
     return { outputFolder: output.outputFolder, targetDir: picked[0].fsPath, chosen: true, writeSidecar: output.writeSidecar };
   }
 
@@ -357,7 +357,7 @@ export class GenerationService extends Disposable {
       placeHolder: vscode.l10n.t('Which folder should generated images be saved in?'),
       ignoreFocusOut: true,
     });
-    if (!picked) throw new StudioError({ kind: 'aborted', template: 'Cancelled.' });
+    if (!picked) throw new GenerationError({ kind: 'aborted', template: 'Cancelled.' });
     this.chosenFolder = picked;
     return picked;
   }

@@ -8,8 +8,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { REFERENCE_LANGUAGES, aspectRatioFor, promptFor, referencesInRange, type ImageReference } from '../core/imageReferences';
-import type { DocumentReference } from '../core/lifecycle';
+import { IMAGE_LINK_LANGUAGES, aspectRatioFor, promptFor, linksInRange, type ImageLink } from '../core/imageLinks';
+import type { DocumentLink } from '../core/lifecycle';
 import { findModel, modelKey } from '../core/models';
 import { SCAN_LIMITS } from '../core/scanWindow';
 import { exists } from './fileStat';
@@ -57,14 +57,14 @@ export function referencedFile(document: vscode.Uri, written: string): vscode.Ur
 
 export class MissingImageFixes implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
-  static readonly selector: vscode.DocumentSelector = REFERENCE_LANGUAGES.map((language) => ({ language, scheme: 'file' }));
+  static readonly selector: vscode.DocumentSelector = IMAGE_LINK_LANGUAGES.map((language) => ({ language, scheme: 'file' }));
 
   async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
     // A document too large to be written by hand is not even copied out of the editor.
     if (document.offsetAt(document.lineAt(document.lineCount - 1).range.end) > SCAN_LIMITS.documentLength) return [];
     const text = document.getText();
     const actions: vscode.CodeAction[] = [];
-    for (const reference of referencesInRange(text, document.languageId, document.offsetAt(range.start), document.offsetAt(range.end))) {
+    for (const reference of linksInRange(text, document.languageId, document.offsetAt(range.start), document.offsetAt(range.end))) {
       const target = referencedFile(document.uri, reference.path);
       if (!target || !vscode.workspace.getWorkspaceFolder(target) || (await exists(target))) continue;
       actions.push(...this.actionsFor(document, reference, target, text));
@@ -72,7 +72,7 @@ export class MissingImageFixes implements vscode.CodeActionProvider {
     return actions;
   }
 
-  private actionsFor(document: vscode.TextDocument, reference: ImageReference, target: vscode.Uri, text: string): vscode.CodeAction[] {
+  private actionsFor(document: vscode.TextDocument, reference: ImageLink, target: vscode.Uri, text: string): vscode.CodeAction[] {
     const shown = vscode.workspace.asRelativePath(target, false);
     const aspectRatio = aspectRatioFor(reference.width, reference.height);
     const args: MissingImage = {
@@ -117,7 +117,7 @@ export function studioPrefillFor(missing: MissingImage): StudioPrefill {
 }
 
 /** Where the document names the image, as the task keeps it (the reference follows the file whenever it lands). */
-function documentReference(missing: MissingImage): DocumentReference {
+function documentReference(missing: MissingImage): DocumentLink {
   return { document: missing.document.fsPath, start: missing.start, end: missing.end, written: missing.written };
 }
 

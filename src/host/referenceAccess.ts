@@ -8,7 +8,7 @@
 import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { StudioError } from '../core/errors';
+import { GenerationError } from '../core/errors';
 import { isInside, isUncPath } from '../core/naming';
 
 export class ReferenceAccess {
@@ -43,7 +43,7 @@ export class ReferenceAccess {
   async checkAgain(files: readonly string[]): Promise<void> {
     for (const file of files) {
       if (await this.mayRead(vscode.Uri.file(file))) continue;
-      throw new StudioError({
+      throw new GenerationError({
         kind: 'referenceImage',
         field: 'file_infos',
         template: 'Reference image {0} is no longer a file this window may send (it is outside the workspace now, or was picked before a reload), so nothing was sent.',

@@ -4,7 +4,7 @@
  * message or task id may come from a document, a sidecar or a gateway.
  */
 import * as vscode from 'vscode';
-import { StudioError } from '../core/errors';
+import { GenerationError } from '../core/errors';
 import { type Note, type TaskAction, type TaskRecord, type TaskStatus, actionsOf, isTerminal, statusOf } from '../core/lifecycle';
 import { findModel, modelKey } from '../core/models';
 import { display } from './display';
@@ -64,6 +64,6 @@ export function noteText(note: Note | undefined): string | undefined {
 }
 
 /** The note as an error the user can act on (Set API Key for a refused key, and so on). */
-export function noteError(note: Note): StudioError {
-  return new StudioError({ kind: note.kind as StudioError['kind'], template: note.template, args: note.args, code: note.code });
+export function noteError(note: Note): GenerationError {
+  return new GenerationError({ kind: note.kind as GenerationError['kind'], template: note.template, args: note.args, code: note.code });
 }

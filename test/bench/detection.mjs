@@ -15,7 +15,7 @@ import { cliArg, compiled, durationSetter, emitResult, falClientFor, falTask, sl
 
 const { GatewayClient } = compiled('src/core/gateway.js');
 const { pollUntilDone } = compiled('src/core/poll.js');
-const { isFinal } = compiled('src/core/taskState.js');
+const { isFinal } = compiled('src/core/gatewayAnswer.js');
 
 const TASKS = Number(cliArg('tasks', process.env.AIGC_BENCH_DETECTION_TASKS ?? 10));
 const SHAPES = String(cliArg('shapes', 'none,stuck99,jumps,notExist,outage')).split(',');

@@ -13,7 +13,7 @@ import { cliArg, compiled, durationSetter, emitResult, falClientFor, falTask, pr
 
 const { GatewayClient } = compiled('src/core/gateway.js');
 const { pollUntilDone } = compiled('src/core/poll.js');
-const { isFinal } = compiled('src/core/taskState.js');
+const { isFinal } = compiled('src/core/gatewayAnswer.js');
 
 const TASKS = Number(cliArg('tasks', process.env.AIGC_BENCH_TASKS ?? 16));
 const GROUPS = String(cliArg('groups', '5,15,30,dist')).split(',');

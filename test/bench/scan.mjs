@@ -22,7 +22,7 @@ const ELD_RESOLUTION_MS = 10;
 const REQUESTS = 200;
 
 const docs = compiled('test/support/scanDocuments.js');
-const references = compiled('src/core/imageReferences.js');
+const references = compiled('src/core/imageLinks.js');
 
 /** The ordinary and hostile texts of a case, by name. */
 function texts(name) {
@@ -50,19 +50,19 @@ function time(runs) {
 }
 
 function promptAtEnd(text) {
-  const reference = references.findImageReferences(text, 'markdown').at(-1);
+  const reference = references.findImageLinks(text, 'markdown').at(-1);
   return () => references.promptFor(reference, text);
 }
 
 /**
  * What the provider does for one request, synchronously: the references touching the range
- * and a prompt for each (as if every one were missing). A tree without `referencesInRange`
+ * and a prompt for each (as if every one were missing). A tree without `linksInRange`
  * scans the whole document, as the provider did then.
  */
 function request(text, languageId, start, end) {
-  const found = references.referencesInRange
-    ? references.referencesInRange(text, languageId, start, end)
-    : references.findImageReferences(text, languageId).filter((r) => r.start <= end && start <= r.end);
+  const found = references.linksInRange
+    ? references.linksInRange(text, languageId, start, end)
+    : references.findImageLinks(text, languageId).filter((r) => r.start <= end && start <= r.end);
   return found.map((r) => references.promptFor(r, text));
 }
 
@@ -105,7 +105,7 @@ async function child(name) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
-  const runs = name === 'heading' ? [promptAtEnd(ordinary), promptAtEnd(hostile)] : [() => references.findImageReferences(ordinary, languageId), () => references.findImageReferences(hostile, languageId)];
+  const runs = name === 'heading' ? [promptAtEnd(ordinary), promptAtEnd(hostile)] : [() => references.findImageLinks(ordinary, languageId), () => references.findImageLinks(hostile, languageId)];
   const [o, h] = time(runs);
   process.stdout.write(`${JSON.stringify({ ordinary: o, hostile: h })}\n`);
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { type CollectorDeps, TaskCollector, submitFailure } from '../../src/core/collector';
-import { StudioError } from '../../src/core/errors';
+import { GenerationError } from '../../src/core/errors';
 import { GatewayClient } from '../../src/core/gateway';
 import { DurationBook, durationKey } from '../../src/core/durationBook';
 import { TaskJournal } from '../../src/core/journal';
@@ -552,7 +552,7 @@ describe('learning how long tasks take', () => {
 });
 
 describe('what a failed create means for the bill', () => {
-  const error = (init: Partial<ConstructorParameters<typeof StudioError>[0]>) => new StudioError({ kind: 'server', template: 'x', ...init });
+  const error = (init: Partial<ConstructorParameters<typeof GenerationError>[0]>) => new GenerationError({ kind: 'server', template: 'x', ...init });
   it('refused: a definitive answer, or never connected; unknown: anything that may have reached the gateway', () => {
     assert.equal(submitFailure(error({ kind: 'badRequest', httpStatus: 400 })), 'refused');
     assert.equal(submitFailure(error({ kind: 'auth', httpStatus: 401 })), 'refused');

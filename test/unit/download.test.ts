@@ -5,17 +5,17 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
 import { downloadImage } from '../../src/core/download';
-import { StudioError } from '../../src/core/errors';
+import { GenerationError } from '../../src/core/errors';
 import { GatewayClient } from '../../src/core/gateway';
 import { dateFolder, resultBaseName } from '../../src/core/naming';
 import { pollUntilDone } from '../../src/core/poll';
 import { landImages, tempPathFor } from '../../src/core/landing';
 import { type LifecycleEvent, type TaskRecord, advance, newRecord } from '../../src/core/lifecycle';
 import { parseSidecar } from '../../src/core/sidecar';
-import type { TaskState } from '../../src/core/taskState';
+import type { GatewayAnswer } from '../../src/core/gatewayAnswer';
 import { useSimulator } from './helpers/simulator';
 
-type Succeeded = Extract<TaskState, { status: 'succeeded' }>;
+type Succeeded = Extract<GatewayAnswer, { status: 'succeeded' }>;
 
 const sim = useSimulator({ taskDurationMs: 50 });
 let dir: string;
@@ -34,7 +34,7 @@ function download(url: string, extra: Partial<Parameters<typeof downloadImage>[0
 
 async function expectDownloadError(promise: Promise<unknown>, text: RegExp): Promise<void> {
   await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof StudioError, String(e));
+    assert.ok(e instanceof GenerationError, String(e));
     assert.equal(e.kind, 'download');
     assert.match(e.message, text);
     assert.ok(!e.message.includes('\n'));
@@ -147,7 +147,7 @@ describe('downloading a result image', () => {
   it('an image address no URL parser accepts is named as such, never "unexpected", and nothing is fetched', async () => {
     for (const url of ['https://xn--/x.png', 'https://xn--zz/x.png', 'https://exa mple.com/x.png']) {
       await assert.rejects(download(url), (e: unknown) => {
-        assert.ok(e instanceof StudioError && e.kind === 'download' && e.code === 'badUrl', String(e));
+        assert.ok(e instanceof GenerationError && e.kind === 'download' && e.code === 'badUrl', String(e));
         assert.equal(e.message, `The image service gave an image address that cannot be used: ${url}`);
         return true;
       });
@@ -160,7 +160,7 @@ describe('downloading a result image', () => {
     sim.fault({ route: 'cdn', fault: { kind: 'slow', delayMs: 5000 }, times: 1 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    await assert.rejects(download(task.images[0]!.url, { signal: controller.signal }), (e: unknown) => e instanceof StudioError && e.kind === 'aborted');
+    await assert.rejects(download(task.images[0]!.url, { signal: controller.signal }), (e: unknown) => e instanceof GenerationError && e.kind === 'aborted');
   });
 });
 
@@ -306,7 +306,7 @@ describe('landing a finished task', () => {
     const state = await finishedTask();
     const before = sim.requests.filter((r) => r.server === 'cdn').length;
     await assert.rejects(land(finishedRecord(state, { outputFolder: '../elsewhere' })), (e: unknown) => {
-      const error = (e as { error?: StudioError }).error;
+      const error = (e as { error?: GenerationError }).error;
       assert.equal(error?.code, 'outsideWorkspace');
       assert.match(error!.message, /outside the workspace/);
       return true;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { StudioError } from '../../src/core/errors';
+import { GenerationError } from '../../src/core/errors';
 import { type Exchange, GatewayClient, parseBaseUrl } from '../../src/core/gateway';
 import { pollUntilDone } from '../../src/core/poll';
 import type { CreateTaskBody } from '../../src/core/request';
@@ -16,11 +16,11 @@ function client(extra: Partial<ConstructorParameters<typeof GatewayClient>[0]> =
   return new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: sim.apiKey, onExchange: (x) => exchanges.push(x), ...extra });
 }
 
-async function expectError(promise: Promise<unknown>, kind: StudioError['kind']): Promise<StudioError> {
+async function expectError(promise: Promise<unknown>, kind: GenerationError['kind']): Promise<GenerationError> {
   try {
     await promise;
   } catch (error) {
-    assert.ok(error instanceof StudioError, `expected a StudioError, got ${String(error)}`);
+    assert.ok(error instanceof GenerationError, `expected a GenerationError, got ${String(error)}`);
     assert.equal(error.kind, kind, `expected ${kind}, got ${error.kind}: ${error.message}`);
     assert.ok(!error.message.includes('\n'), 'the user message is one line');
     return error;
@@ -82,7 +82,7 @@ describe('the three answer shapes, end to end', () => {
 });
 
 describe('faults become typed, one-line errors', () => {
-  const cases: [string, Parameters<Simulator['fault']>[0]['fault'], StudioError['kind'], RegExp?][] = [
+  const cases: [string, Parameters<Simulator['fault']>[0]['fault'], GenerationError['kind'], RegExp?][] = [
     ['401', { kind: 'http', status: 401 }, 'auth', /Set API Key/],
     ['403', { kind: 'http', status: 403 }, 'auth'],
     ['402', { kind: 'http', status: 402, message: 'balance insufficient' }, 'balance', /balance/],
@@ -131,9 +131,9 @@ describe('faults become typed, one-line errors', () => {
       sim.fault({ route: 'create', fault: { kind: 'bodyError', code: mode === 'native' ? sim.apiKey : '4001', message: `bad key ${sim.apiKey}` }, times: 1 });
       const inBody = await client().submit(body).then(
         () => assert.fail('expected an error'),
-        (error: unknown) => error as StudioError,
+        (error: unknown) => error as GenerationError,
       );
-      assert.ok(inBody instanceof StudioError);
+      assert.ok(inBody instanceof GenerationError);
       assert.ok(!inBody.message.includes(sim.apiKey), inBody.message);
       assert.ok(!String(inBody.code ?? '').includes(sim.apiKey), `code ${inBody.code}`);
     });
@@ -227,7 +227,7 @@ describe('base URL rules', () => {
     assert.equal(parseBaseUrl('http://127.0.0.1:8080').hostname, '127.0.0.1');
     assert.equal(parseBaseUrl('http://localhost:1').hostname, 'localhost');
     for (const bad of ['http://api.example.com', 'ftp://x', 'not a url', 'https://user:pw@api.example.com']) {
-      assert.throws(() => parseBaseUrl(bad), (e: unknown) => e instanceof StudioError && e.kind === 'config' && e.field === 'aigcImage.baseUrl');
+      assert.throws(() => parseBaseUrl(bad), (e: unknown) => e instanceof GenerationError && e.kind === 'config' && e.field === 'aigcImage.baseUrl');
     }
   });
   it('keeps a path prefix of the base URL', async () => {

@@ -11,11 +11,11 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { apiKeyProblem } from '../../src/core/apiKeyCheck';
 import { fetchImageTo } from '../../src/core/download';
-import { StudioError } from '../../src/core/errors';
+import { GenerationError } from '../../src/core/errors';
 import { GatewayClient, MAX_ANSWER_BYTES } from '../../src/core/gateway';
 import { landingDir } from '../../src/core/landing';
 import { MAX_IMAGES_PER_TASK, advance, newRecord } from '../../src/core/lifecycle';
-import { type TaskState, normaliseAnswer } from '../../src/core/taskState';
+import { type GatewayAnswer, normaliseAnswer } from '../../src/core/gatewayAnswer';
 import { isReallyInside, isUncPath, resolveOutputDir } from '../../src/core/naming';
 import { TIMEOUT_SECONDS, checkSettings } from '../../src/core/settingsSchema';
 import { useSimulator } from './helpers/simulator';
@@ -31,7 +31,7 @@ afterEach(() => {
 });
 
 function refusedConfig(make: () => unknown, field: string): void {
-  assert.throws(make, (e: unknown) => e instanceof StudioError && e.field === field && !e.message.includes('\n'));
+  assert.throws(make, (e: unknown) => e instanceof GenerationError && e.field === field && !e.message.includes('\n'));
 }
 
 describe('the key goes to the API origin only', () => {
@@ -44,7 +44,7 @@ describe('the key goes to the API origin only', () => {
 
   it('a stored status URL on another origin is refused; nothing reaches that host', async () => {
     const client = new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: sim.apiKey });
-    await assert.rejects(client.query({ taskId: 't', statusUrl: `${sim.thirdOrigin}/queue/requests/t/status` }), (e: unknown) => e instanceof StudioError && e.kind === 'config');
+    await assert.rejects(client.query({ taskId: 't', statusUrl: `${sim.thirdOrigin}/queue/requests/t/status` }), (e: unknown) => e instanceof GenerationError && e.kind === 'config');
     assert.equal(sim.requests.filter((r) => r.server !== 'api').length, 0);
   });
 
@@ -57,7 +57,7 @@ describe('the key goes to the API origin only', () => {
     const key = 'sk-secret-1234\r\nInjected: yes';
     assert.throws(
       () => new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: key }),
-      (e: unknown) => e instanceof StudioError && !e.message.includes('sk-secret-1234') && /line break/.test(e.message),
+      (e: unknown) => e instanceof GenerationError && !e.message.includes('sk-secret-1234') && /line break/.test(e.message),
     );
     assert.equal(sim.requests.length, 0);
   });
@@ -68,7 +68,7 @@ describe('bodies are read up to a cap', () => {
     const client = new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: sim.apiKey });
     const size = 200 * 1024 * 1024;
     sim.fault({ route: 'create', fault: { kind: 'huge', bytes: size } });
-    await assert.rejects(client.submit({ model_name: 'GEM', model_version: '2.5', prompt: 'x' }), (e: unknown) => e instanceof StudioError && e.kind === 'invalidResponse');
+    await assert.rejects(client.submit({ model_name: 'GEM', model_version: '2.5', prompt: 'x' }), (e: unknown) => e instanceof GenerationError && e.kind === 'invalidResponse');
     assert.ok(sim.hugeBytesSent() < size / 4, `the client hung up after ${sim.hugeBytesSent()} of ${size} bytes (cap ${MAX_ANSWER_BYTES})`);
   });
 
@@ -88,7 +88,7 @@ describe('an answer cannot fill the workspace', () => {
     const state = normaliseAnswer(JSON.parse(answer), 't');
     assert.equal(state.status, 'succeeded');
     const submitted = advance(newRecord({ id: 'r', kind: 'generate', body: { model_name: 'GEM', model_version: '2.5', prompt: 'p' }, references: [], apiOrigin: 'https://gw', target: { outputFolder: 'g', writeSidecar: true }, createdAt: 1 }), { type: 'submitted', ref: { taskId: 't' } }, 2);
-    const landing = advance(submitted, { type: 'upstream', state: state as TaskState }, 3);
+    const landing = advance(submitted, { type: 'upstream', state: state as GatewayAnswer }, 3);
     assert.equal(landing.images?.length, MAX_IMAGES_PER_TASK);
     assert.equal(landing.imagesLeftOut, 27_000 - MAX_IMAGES_PER_TASK);
   });
@@ -153,8 +153,8 @@ describe('paths are held to the workspace after links are followed', () => {
         createdAt: Date.now(),
       });
     assert.equal(await landingDir(record(path.join(workspace, 'assets'))), path.join(workspace, 'assets'));
-    await assert.rejects(landingDir(record(path.join(workspace, 'assets', 'linked'))), (e: unknown) => e instanceof StudioError && e.code === 'outsideWorkspace');
-    await assert.rejects(landingDir(record(outside)), (e: unknown) => e instanceof StudioError && e.code === 'outsideWorkspace');
+    await assert.rejects(landingDir(record(path.join(workspace, 'assets', 'linked'))), (e: unknown) => e instanceof GenerationError && e.code === 'outsideWorkspace');
+    await assert.rejects(landingDir(record(outside)), (e: unknown) => e instanceof GenerationError && e.code === 'outsideWorkspace');
     assert.equal(await landingDir(record(outside, true)), outside, 'chosen in a dialog');
   });
 

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  LIFECYCLE_PHASES,
+  TASK_PHASES,
   type LifecycleEvent,
-  type LifecyclePhase,
+  type TaskPhase,
   MAX_IMAGES_PER_TASK,
   RETENTION_MS,
   type TaskRecord,
@@ -22,7 +22,7 @@ import {
   statusOf,
   waitsForCollectNow,
 } from '../../src/core/lifecycle';
-import type { TaskState } from '../../src/core/taskState';
+import type { GatewayAnswer } from '../../src/core/gatewayAnswer';
 
 const T0 = 1_700_000_000_000;
 const note = { kind: 'server', template: 'x', at: T0 };
@@ -43,11 +43,11 @@ function record(patch: Partial<TaskRecord> = {}): TaskRecord {
 }
 
 const image = (url: string) => ({ url });
-const succeeded = (urls: string[], finishedAt?: string): TaskState => ({ taskId: 't', status: 'succeeded', images: urls.map(image), ...(finishedAt ? { finishedAt } : {}) });
+const succeeded = (urls: string[], finishedAt?: string): GatewayAnswer => ({ taskId: 't', status: 'succeeded', images: urls.map(image), ...(finishedAt ? { finishedAt } : {}) });
 const landedFile = (path: string) => ({ path, bytes: 10, format: 'png', sha256: 'h' });
 
 /** A record in each phase, reached through events only (never by writing `phase`). */
-function inPhase(phase: LifecyclePhase): TaskRecord {
+function inPhase(phase: TaskPhase): TaskRecord {
   const submitted = advance(record(), { type: 'submitted', ref: { taskId: 't' } }, T0 + 1);
   switch (phase) {
     case 'submitting':
@@ -71,11 +71,11 @@ function inPhase(phase: LifecyclePhase): TaskRecord {
 
 describe('the task state machine', () => {
   it('reaches every phase through events, and each is what it claims', () => {
-    for (const phase of LIFECYCLE_PHASES) assert.equal(inPhase(phase).phase, phase);
+    for (const phase of TASK_PHASES) assert.equal(inPhase(phase).phase, phase);
   });
 
   it('has exactly three terminal phases, and they accept no event', () => {
-    assert.deepEqual(LIFECYCLE_PHASES.filter(isTerminal), ['landed', 'refused', 'discarded']);
+    assert.deepEqual(TASK_PHASES.filter(isTerminal), ['landed', 'refused', 'discarded']);
     const events: LifecycleEvent[] = [
       { type: 'upstream', state: succeeded(['u']) },
       { type: 'discard', reason: 'user' },
@@ -240,7 +240,7 @@ describe('the task state machine', () => {
   });
 
   it('discard works in every phase that is not over', () => {
-    for (const phase of LIFECYCLE_PHASES.filter((p) => !isTerminal(p))) {
+    for (const phase of TASK_PHASES.filter((p) => !isTerminal(p))) {
       const discarded = advance(inPhase(phase), { type: 'discard', reason: 'user' }, T0 + 9);
       assert.equal(discarded.phase, 'discarded', phase);
       assert.equal(discarded.outcome?.kind, 'discarded');
@@ -278,7 +278,7 @@ describe('the task state machine', () => {
       { type: 'discard', reason: 'user' },
     ];
     let checked = 0;
-    for (const phase of LIFECYCLE_PHASES) {
+    for (const phase of TASK_PHASES) {
       const before = inPhase(phase);
       for (const event of events) {
         if (applies(phase, event.type)) continue;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { placeWithoutOverwrite } from '../../src/core/download';
-import { StudioError } from '../../src/core/errors';
+import { GenerationError } from '../../src/core/errors';
 import { dateFolder, legacySidecarPathFor, resolveOutputDir, resultBaseName, shortTaskId, sidecarPathFor, slugify } from '../../src/core/naming';
 import { isOmittedInlineImage, withoutInlineImages } from '../../src/core/references';
 import { buildSidecar, parseSidecar } from '../../src/core/sidecar';
@@ -75,7 +75,7 @@ describe('output folder', () => {
   });
   for (const folder of ['../outside', '/etc', '..', 'a/../../b']) {
     it(`refuses ${folder}`, async () => {
-      await assert.rejects(resolveOutputDir(root, folder, new Date()), (e: unknown) => e instanceof StudioError && e.kind === 'fileSystem' && e.field === 'aigcImage.outputFolder');
+      await assert.rejects(resolveOutputDir(root, folder, new Date()), (e: unknown) => e instanceof GenerationError && e.kind === 'fileSystem' && e.field === 'aigcImage.outputFolder');
     });
   }
   it('refuses a symlink inside the workspace that points outside', async () => {

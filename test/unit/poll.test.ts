@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { StudioError } from '../../src/core/errors';
+import { GenerationError } from '../../src/core/errors';
 import { GatewayClient } from '../../src/core/gateway';
 import type { TaskRef } from '../../src/core/gateway';
 import {
@@ -15,7 +15,7 @@ import {
   nextDelay,
   pollUntilDone,
 } from '../../src/core/poll';
-import type { TaskState } from '../../src/core/taskState';
+import type { GatewayAnswer } from '../../src/core/gatewayAnswer';
 import { useSimulator } from './helpers/simulator';
 
 const body = { model_name: 'GEM', model_version: '2.5', prompt: 'waiting' } as const;
@@ -74,7 +74,7 @@ describe('pollUntilDone against the simulator', () => {
   it('reports the queue position (queue-style gateways), then the result', async () => {
     sim.configure({ mode: 'queue', queueMs: 800, taskDurationMs: 1500 });
     const submitted = await client.submit(body);
-    const states: TaskState[] = [];
+    const states: GatewayAnswer[] = [];
     const final = await pollUntilDone(client, submitted, { onState: (s) => states.push(s) });
     assert.equal(final.status, 'succeeded');
     assert.ok(states.some((s) => s.status === 'queued' && typeof s.position === 'number'), 'saw a queue position');
@@ -83,7 +83,7 @@ describe('pollUntilDone against the simulator', () => {
   it('reports rising progress (Tencent-native answers), then the result', async () => {
     sim.configure({ queueMs: 800, taskDurationMs: 2500 });
     const submitted = await client.submit(body);
-    const states: TaskState[] = [];
+    const states: GatewayAnswer[] = [];
     const final = await pollUntilDone(client, submitted, { onState: (s) => states.push(s) });
     assert.equal(final.status, 'succeeded');
     assert.ok(states.some((s) => s.status === 'queued'), 'saw the task waiting');
@@ -100,7 +100,7 @@ describe('pollUntilDone against the simulator', () => {
       signal: abort.signal,
       onState: () => abort.abort(),
     });
-    await assert.rejects(waiting, (e: unknown) => e instanceof StudioError && e.kind === 'aborted');
+    await assert.rejects(waiting, (e: unknown) => e instanceof GenerationError && e.kind === 'aborted');
     const count = queries(submitted.taskId).length;
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(queries(submitted.taskId).length, count, 'no look-ups after the abort');
@@ -129,13 +129,13 @@ describe('pollUntilDone against the simulator', () => {
  * The schedule on a model clock: `sleep` moves time on at once, the task's answer depends on the
  * clock. Deterministic, so request counts and the time from the finish to its detection are exact.
  */
-function modelRun(task: { durationMs: number; progress?: (fraction: number) => number | undefined; fail?: (look: number, at: number) => StudioError | undefined }) {
+function modelRun(task: { durationMs: number; progress?: (fraction: number) => number | undefined; fail?: (look: number, at: number) => GenerationError | undefined }) {
   let now = 0;
   let looks = 0;
   const delays: number[] = [];
   const ref: TaskRef = { taskId: 'model' };
   const modelClient = {
-    async query(): Promise<TaskState> {
+    async query(): Promise<GatewayAnswer> {
       looks++;
       const failure = task.fail?.(looks, now);
       if (failure) throw failure;
@@ -178,9 +178,9 @@ describe('the schedule on a model clock', () => {
       durationMs: 5000,
       fail: (look) =>
         look === 1
-          ? new StudioError({ kind: 'rateLimited', template: 'slow down', retryAfterMs: 7000 })
+          ? new GenerationError({ kind: 'rateLimited', template: 'slow down', retryAfterMs: 7000 })
           : look === 2
-            ? new StudioError({ kind: 'rateLimited', template: 'slow down', retryAfterMs: 365 * 24 * 3600_000 })
+            ? new GenerationError({ kind: 'rateLimited', template: 'slow down', retryAfterMs: 365 * 24 * 3600_000 })
             : undefined,
     });
     await run.run();
@@ -189,14 +189,14 @@ describe('the schedule on a model clock', () => {
   });
 
   it('never gives up on a failed look: 20 server errors in a row, then the task is found', async () => {
-    const run = modelRun({ durationMs: 1000, fail: (look) => (look <= 20 ? new StudioError({ kind: 'server', template: '503', httpStatus: 503 }) : undefined) });
+    const run = modelRun({ durationMs: 1000, fail: (look) => (look <= 20 ? new GenerationError({ kind: 'server', template: '503', httpStatus: 503 }) : undefined) });
     const { looks } = await run.run();
     assert.equal(looks, 21);
     assert.ok(Math.max(...run.delays) <= MAX_RETRY_DELAY_MS, 'the back-off is capped at 2 s in the foreground');
   });
 
   it('an error only the user can fix (a refused key) is looked at again every minute, not given up', async () => {
-    const run = modelRun({ durationMs: 1000, fail: (look) => (look === 1 ? new StudioError({ kind: 'auth', template: '401', httpStatus: 401 }) : undefined) });
+    const run = modelRun({ durationMs: 1000, fail: (look) => (look === 1 ? new GenerationError({ kind: 'auth', template: '401', httpStatus: 401 }) : undefined) });
     await run.run();
     assert.equal(run.delays[1], NEEDS_USER_DELAY_MS);
   });

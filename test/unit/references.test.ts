@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { StudioError } from '../../src/core/errors';
+import { GenerationError } from '../../src/core/errors';
 import { sniffImageFormat } from '../../src/core/imageFormat';
 import { MAX_REFERENCE_BYTES } from '../../src/core/models';
 import { dataUrlStrategy, inspectReferenceFile } from '../../src/core/references';
@@ -58,7 +58,7 @@ describe('local reference images become data: URLs', () => {
   it('refuses a text file named .png, naming the file', async () => {
     const target = await file('fake.png', 'hello, not an image');
     await assert.rejects(dataUrlStrategy.toFileInfo({ kind: 'file', path: target }), (e: unknown) => {
-      assert.ok(e instanceof StudioError && e.kind === 'referenceImage');
+      assert.ok(e instanceof GenerationError && e.kind === 'referenceImage');
       assert.match(e.message, /fake\.png is not a PNG, JPEG or WebP image/);
       return true;
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StudioError } from '../../src/core/errors';
+import { GenerationError } from '../../src/core/errors';
 import { MODELS, aspectOfSize, findModel, maxReferencesOf, parseModelKey } from '../../src/core/models';
 import { buildRequestBody, validateRequest } from '../../src/core/request';
 
@@ -16,7 +16,7 @@ function refusedField(input: unknown): string {
   try {
     buildRequestBody(input);
   } catch (error) {
-    assert.ok(error instanceof StudioError);
+    assert.ok(error instanceof GenerationError);
     assert.equal(error.kind, 'validation');
     assert.ok(error.message.includes(error.field!), `message "${error.message}" names the field`);
     return error.field!;
@@ -87,7 +87,7 @@ describe('per-model reference limits', () => {
   it('refuses a Qwen restyle of two images with one line that names the limit', () => {
     assert.throws(
       () => buildRequestBody(request('Qwen 0925', 2)),
-      (e: unknown) => e instanceof StudioError && e.kind === 'validation' && e.field === 'file_infos' && e.message === 'Invalid file_infos: Qwen 0925 takes at most 1 reference image',
+      (e: unknown) => e instanceof GenerationError && e.kind === 'validation' && e.field === 'file_infos' && e.message === 'Invalid file_infos: Qwen 0925 takes at most 1 reference image',
     );
   });
 
@@ -234,7 +234,7 @@ describe('request validation', () => {
   it('reports how many more problems there are', () => {
     assert.throws(
       () => buildRequestBody({ ...base, prompt: '', tasks_priority: 99 }),
-      (e: unknown) => e instanceof StudioError && /\(\+1 more\)/.test(e.message),
+      (e: unknown) => e instanceof GenerationError && /\(\+1 more\)/.test(e.message),
     );
   });
 });

@@ -11,10 +11,10 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DurationBook, durationKey } from '../../src/core/durationBook';
-import { StudioError } from '../../src/core/errors';
+import { GenerationError } from '../../src/core/errors';
 import { pollUntilDone } from '../../src/core/poll';
 import { COLD_INTERVAL_MS, blindDelay, durationModel, learn, progressLooksLinear, quantile, recentSamples } from '../../src/core/schedule';
-import type { TaskState } from '../../src/core/taskState';
+import type { GatewayAnswer } from '../../src/core/gatewayAnswer';
 import { type DurationModel, MODEL_DURATIONS, drawDurations as durations } from '../support/durations';
 
 type Shape = 'linear' | 'none' | 'zero' | 'stuck99' | 'jumps' | 'constant50';
@@ -47,10 +47,10 @@ async function model(task: Task, options: { history?: number[]; interval?: numbe
   let now = 0;
   const at: number[] = [];
   const client = {
-    async query(): Promise<TaskState> {
+    async query(): Promise<GatewayAnswer> {
       at.push(now);
-      if (task.visibleAt !== undefined && now < task.visibleAt) throw new StudioError({ kind: 'notFound', template: 'TaskNotExist' });
-      if (task.outage && now >= task.outage[0] && now < task.outage[1]) throw new StudioError({ kind: 'server', template: '503', httpStatus: 503 });
+      if (task.visibleAt !== undefined && now < task.visibleAt) throw new GenerationError({ kind: 'notFound', template: 'TaskNotExist' });
+      if (task.outage && now >= task.outage[0] && now < task.outage[1]) throw new GenerationError({ kind: 'server', template: '503', httpStatus: 503 });
       if (now >= task.durationMs) return { taskId: 't', status: 'succeeded', images: [{ url: 'https://cdn/x.png' }] };
       const progress = PROGRESS[task.shape ?? 'none'](now / task.durationMs);
       return { taskId: 't', status: 'running', ...(progress === undefined ? {} : { progress }) };

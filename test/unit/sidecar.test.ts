@@ -14,11 +14,11 @@ import { landImages } from '../../src/core/landing';
 import { type TaskRecord, type TaskTarget, advance, newRecord } from '../../src/core/lifecycle';
 import { pollUntilDone } from '../../src/core/poll';
 import { buildSidecar, parseSidecar, provenanceUrl } from '../../src/core/sidecar';
-import type { TaskState } from '../../src/core/taskState';
+import type { GatewayAnswer } from '../../src/core/gatewayAnswer';
 import { bytesReadByThisProcess, canCountReads } from '../support/processIo';
 import { useSimulator } from './helpers/simulator';
 
-type Succeeded = Extract<TaskState, { status: 'succeeded' }>;
+type Succeeded = Extract<GatewayAnswer, { status: 'succeeded' }>;
 
 const sim = useSimulator({ taskDurationMs: 50 });
 const body = { model_name: 'GEM', model_version: '2.5', prompt: 'A lighthouse at dusk' };

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DocumentReference } from '../../core/lifecycle';
+import type { DocumentLink } from '../../core/lifecycle';
 import { modelKey, parseModelKey } from '../../core/models';
 import { type ReferenceSource, inspectReferenceFile } from '../../core/references';
 import type { FieldIssue } from '../../core/request';
@@ -37,7 +37,7 @@ export interface StudioPrefill {
   /** The file to save at (absolute, inside a workspace folder). */
   target: string;
   /** Where a document names the target: it follows the file if the image lands under another name. */
-  reference?: DocumentReference;
+  reference?: DocumentLink;
 }
 
 export interface FormControllerDeps {
@@ -49,7 +49,7 @@ export interface FormControllerDeps {
 
 export class FormController {
   /** The document reference naming a filled-in target, by the target's absolute path. */
-  private readonly references = new Map<string, DocumentReference>();
+  private readonly references = new Map<string, DocumentLink>();
   private shownForm: { prompt: string; target?: string } | undefined;
 
   constructor(

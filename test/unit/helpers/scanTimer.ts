@@ -1,11 +1,11 @@
 /**
  * Times one hostile document against an ordinary one of the same language and size, in its own
- * process so that referenceScanCost.test.ts can kill a scan that never ends. Run as
+ * process so that linkScanCost.test.ts can kill a scan that never ends. Run as
  * `node scanTimer.js <size> <document name>` (or `heading` for the prompt's heading look-up);
  * prints `{ ordinaryMs, hostileMs }`, the fastest of several interleaved runs of each — the
  * run least disturbed by whatever else the machine is doing.
  */
-import { findImageReferences, promptFor } from '../../../src/core/imageReferences';
+import { findImageLinks, promptFor } from '../../../src/core/imageLinks';
 import { hostileDocuments, hostileHeadingDocument, ordinaryDocument, ordinaryHeadingDocument } from '../../support/scanDocuments';
 
 const RUNS = 40;
@@ -24,7 +24,7 @@ function fastest(runs: Array<() => unknown>): number[] {
 
 /** A prompt for the image at the end of `text`: its heading has to be looked for above it. */
 function promptAtEnd(text: string): () => string {
-  const reference = findImageReferences(text, 'markdown').at(-1);
+  const reference = findImageLinks(text, 'markdown').at(-1);
   if (!reference) throw new Error('no image in the document');
   return () => promptFor(reference, text);
 }
@@ -37,7 +37,7 @@ function measure(size: number, name: string): { ordinaryMs: number; hostileMs: n
   const hostile = hostileDocuments(size).find((d) => d.name === name);
   if (!hostile) throw new Error(`no hostile document named ${name}`);
   const ordinary = ordinaryDocument(hostile.languageId, size);
-  const [ordinaryMs, hostileMs] = fastest([() => findImageReferences(ordinary, hostile.languageId), () => findImageReferences(hostile.text, hostile.languageId)]);
+  const [ordinaryMs, hostileMs] = fastest([() => findImageLinks(ordinary, hostile.languageId), () => findImageLinks(hostile.text, hostile.languageId)]);
   return { ordinaryMs: ordinaryMs!, hostileMs: hostileMs! };
 }
 

@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { imageSize } from '../../src/core/imageFormat';
-import { aspectRatioFor, findImageReferences, isLocalImagePath, promptFor } from '../../src/core/imageReferences';
+import { aspectRatioFor, findImageLinks, isLocalImagePath, promptFor } from '../../src/core/imageLinks';
 import { TINY_JPEG, TINY_WEBP, pngBytes } from '../sim/images';
 import { prng } from '../support/durations';
 
 /** Each reference's path is exactly the text at its offsets (what a fix would replace). */
 function refs(text: string, language: string) {
-  const found = findImageReferences(text, language);
+  const found = findImageLinks(text, language);
   for (const r of found) assert.equal(text.slice(r.start, r.end), r.path);
   return found;
 }
@@ -49,10 +49,10 @@ describe('image references', () => {
 
   it('a prompt from the alt text, else the nearest heading above, else the file name', () => {
     const text = '# Project\n\n## The dragon’s lair\n\n![](art/lair.png)\n\n![Map of the north](art/map.png)';
-    const [lair, map] = findImageReferences(text, 'markdown');
+    const [lair, map] = findImageLinks(text, 'markdown');
     assert.equal(promptFor(map!, text), 'Map of the north');
     assert.equal(promptFor(lair!, text), 'The dragon’s lair');
-    assert.equal(promptFor(findImageReferences('x ![](img/hero-banner_v2.png)', 'markdown')[0]!, 'x ![](img/hero-banner_v2.png)'), 'hero banner v2');
+    assert.equal(promptFor(findImageLinks('x ![](img/hero-banner_v2.png)', 'markdown')[0]!, 'x ![](img/hero-banner_v2.png)'), 'hero banner v2');
   });
 
   it('an aspect ratio from width and height when one is close (3 %)', () => {
@@ -155,7 +155,7 @@ describe('the scanners find what the regular expressions they replaced found', (
       let references = 0;
       for (const text of snippets(language.length * 7919, 4000, syntaxes)) {
         const expected = oracle(text, syntaxes);
-        const actual = findImageReferences(text, language).map(({ end, ...rest }) => rest);
+        const actual = findImageLinks(text, language).map(({ end, ...rest }) => rest);
         assert.deepEqual(actual, expected, JSON.stringify(text));
         references += expected.length;
       }
@@ -167,7 +167,7 @@ describe('the scanners find what the regular expressions they replaced found', (
     const headings = [/^#{1,6}\s+(.+?)\s*#*$/gm, /<h[1-6][^>]*>([^<]+)<\/h[1-6]>/gi];
     let compared = 0;
     for (const text of snippets(31337, 4000, ['markdown', 'html'])) {
-      for (const reference of findImageReferences(text, 'markdown')) {
+      for (const reference of findImageLinks(text, 'markdown')) {
         const before = text.slice(0, reference.start);
         const nearest = headings.flatMap((pattern) => [...before.matchAll(pattern)]).sort((a, b) => b.index! - a.index!)[0];
         // The expression's `\s+` ran on past a line with nothing after its `#`s: no heading now.

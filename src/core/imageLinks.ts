@@ -2,20 +2,20 @@
  * Image references in source files — Markdown `![alt](path)`, HTML/JSX `<img src alt width
  * height>`, CSS `url(…)`, JS/TS `import x from './x.png'` and `require('./x.png')` — found by
  * their text, so a reference to a file that does not exist can be offered "Generate image".
- * Documents are untrusted: the scanners (`referenceSyntaxes.ts`, `importReferences.ts`) take
+ * Documents are untrusted: the scanners (`linkScanners.ts`, `importLinks.ts`) take
  * time linear in the text whatever it holds, and a request reads only the lines around its
  * range (`scanWindow.ts`). Pure: offsets into the text, no file system.
  */
 import { Headings } from './headings';
 import { ASPECT_RATIOS, type AspectRatio, IMAGE_FILE_NAME } from './models';
-import { scanImports } from './importReferences';
-import { type Emit, scanCss, scanHtml, scanMarkdown } from './referenceSyntaxes';
+import { scanImports } from './importLinks';
+import { type Emit, scanCss, scanHtml, scanMarkdown } from './linkScanners';
 import { SCAN_LIMITS, scanWindow } from './scanWindow';
 
-export type ReferenceSyntax = 'markdown' | 'html' | 'css' | 'import';
+export type LinkSyntax = 'markdown' | 'html' | 'css' | 'import';
 
-export interface ImageReference {
-  syntax: ReferenceSyntax;
+export interface ImageLink {
+  syntax: LinkSyntax;
   /** Offsets of the path as written (what a fix replaces). */
   start: number;
   end: number;
@@ -26,7 +26,7 @@ export interface ImageReference {
 }
 
 /** Which syntaxes each language can hold. */
-const SYNTAXES: Record<string, readonly ReferenceSyntax[]> = {
+const SYNTAXES: Record<string, readonly LinkSyntax[]> = {
   markdown: ['markdown', 'html'],
   mdx: ['markdown', 'html', 'import'],
   html: ['html', 'css'],
@@ -41,7 +41,7 @@ const SYNTAXES: Record<string, readonly ReferenceSyntax[]> = {
   svelte: ['html', 'css', 'import'],
 };
 
-export const REFERENCE_LANGUAGES = Object.keys(SYNTAXES);
+export const IMAGE_LINK_LANGUAGES = Object.keys(SYNTAXES);
 
 /**
  * Longer than any path a file system takes (Linux's PATH_MAX): whatever it is, it names no
@@ -50,7 +50,7 @@ export const REFERENCE_LANGUAGES = Object.keys(SYNTAXES);
 const MAX_PATH_LENGTH = 4096;
 
 /** In one fixed order, so that references at the same offset keep the order they always had. */
-const SCANNERS: Record<ReferenceSyntax, (text: string, emit: Emit) => void> = {
+const SCANNERS: Record<LinkSyntax, (text: string, emit: Emit) => void> = {
   markdown: scanMarkdown,
   html: scanHtml,
   css: scanCss,
@@ -69,10 +69,10 @@ export function isLocalImagePath(value: string): boolean {
 }
 
 /** Every image reference in `text`, in order; linear in its length whatever it holds. */
-export function findImageReferences(text: string, languageId: string): ImageReference[] {
-  const found: ImageReference[] = [];
+export function findImageLinks(text: string, languageId: string): ImageLink[] {
+  const found: ImageLink[] = [];
   const syntaxes = SYNTAXES[languageId] ?? [];
-  for (const syntax of (Object.keys(SCANNERS) as ReferenceSyntax[]).filter((s) => syntaxes.includes(s))) {
+  for (const syntax of (Object.keys(SCANNERS) as LinkSyntax[]).filter((s) => syntaxes.includes(s))) {
     SCANNERS[syntax](text, (path, start, extra = {}) => {
       if (isLocalImagePath(path)) found.push({ syntax, path, start, end: start + path.length, ...extra });
     });
@@ -84,10 +84,10 @@ export function findImageReferences(text: string, languageId: string): ImageRefe
  * The references a request about [start, end) can act on: those that touch the range, found
  * in its lines and a few around them (see `scanWindow`), at most `referencesPerRequest`.
  */
-export function referencesInRange(text: string, languageId: string, start: number, end: number): ImageReference[] {
+export function linksInRange(text: string, languageId: string, start: number, end: number): ImageLink[] {
   const window = scanWindow(text, start, end);
   if (!window) return [];
-  return findImageReferences(text.slice(window.start, window.end), languageId)
+  return findImageLinks(text.slice(window.start, window.end), languageId)
     .map((r) => ({ ...r, start: r.start + window.start, end: r.end + window.start }))
     .filter((r) => r.start <= end && start <= r.end)
     .slice(0, SCAN_LIMITS.referencesPerRequest);
@@ -97,7 +97,7 @@ export function referencesInRange(text: string, languageId: string, start: numbe
  * A prompt for a missing image: its alt text; else the nearest heading above it (Markdown `#`
  * or an HTML heading); else words from its file name ("hero-banner.png" → "hero banner").
  */
-export function promptFor(reference: ImageReference, text: string): string {
+export function promptFor(reference: ImageLink, text: string): string {
   if (reference.alt?.trim()) return reference.alt.trim();
   const heading = headingsOf(text).nearestBefore(reference.start)?.text.trim();
   if (heading) return heading;

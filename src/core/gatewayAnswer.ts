@@ -1,10 +1,10 @@
 /**
  * One normaliser for every answer shape the gateways use (see docs/protocol.md):
  * Tencent-native `{Response: …}`, queue-style `{status, status_url, …}` and the
- * task envelope `{code, message, data: …}`. Everything downstream sees only TaskState.
+ * task envelope `{code, message, data: …}`. Everything downstream sees only GatewayAnswer.
  */
 import * as z from 'zod/mini';
-import { StudioError, oneLine } from './errors';
+import { GenerationError, oneLine } from './errors';
 
 export interface ResultImage {
   url: string;
@@ -19,7 +19,7 @@ interface StateBase {
   requestId?: string;
 }
 
-export type TaskState =
+export type GatewayAnswer =
   | (StateBase & { status: 'queued'; position?: number })
   | (StateBase & { status: 'running'; progress?: number })
   | (StateBase & { status: 'succeeded'; images: ResultImage[]; finishedAt?: string })
@@ -27,7 +27,7 @@ export type TaskState =
   | (StateBase & { status: 'cancelled' });
 
 /** Queue-style gateways report completion on `status_url` and give the images at `response_url`. */
-export type NormalisedAnswer = TaskState | (StateBase & { status: 'resultReady'; resultUrl: string });
+export type NormalisedAnswer = GatewayAnswer | (StateBase & { status: 'resultReady'; resultUrl: string });
 
 export interface SubmittedTask {
   taskId: string;
@@ -36,7 +36,7 @@ export interface SubmittedTask {
   responseUrl?: string;
   cancelUrl?: string;
   /** The state the create answer already reveals (queue position), if any. */
-  initial?: TaskState;
+  initial?: GatewayAnswer;
 }
 
 /** Everything needed to find a task again, also after a window reload. */
@@ -135,8 +135,8 @@ function clampProgress(value: number | string | null | undefined): number | unde
   return n === undefined ? undefined : Math.max(0, Math.min(100, Math.round(n)));
 }
 
-function invalid(raw: unknown, what: string): StudioError {
-  return new StudioError({
+function invalid(raw: unknown, what: string): GenerationError {
+  return new GenerationError({
     kind: 'invalidResponse',
     template: 'The image service sent an answer this extension does not understand ({0}).',
     args: [what],
@@ -148,7 +148,7 @@ export function isContentPolicyCode(code: string): boolean {
   return /vo?ilation|violation|content.?(policy|audit)|sensitive/i.test(code);
 }
 
-function failedState(base: StateBase, code: string, message: string): TaskState {
+function failedState(base: StateBase, code: string, message: string): GatewayAnswer {
   return { ...base, status: 'failed', code, message: message || code, contentPolicy: isContentPolicyCode(code) };
 }
 
@@ -318,9 +318,9 @@ export function normaliseSubmit(raw: unknown): SubmittedTask {
 }
 
 /** A failed task as an error the user sees in one line. */
-export function failureToError(state: Extract<TaskState, { status: 'failed' }>): StudioError {
+export function failureToError(state: Extract<GatewayAnswer, { status: 'failed' }>): GenerationError {
   if (state.contentPolicy) {
-    return new StudioError({
+    return new GenerationError({
       kind: 'contentPolicy',
       template: 'The image service refused the content ({0}). Change the prompt or reference images and try again.',
       args: [state.code],
@@ -330,7 +330,7 @@ export function failureToError(state: Extract<TaskState, { status: 'failed' }>):
     });
   }
   if (/RequestLimitExceeded/i.test(state.code)) {
-    return new StudioError({
+    return new GenerationError({
       kind: 'rateLimited',
       template: 'The image service is over its request limit ({0}). Try again in a moment.',
       args: [state.code],
@@ -340,7 +340,7 @@ export function failureToError(state: Extract<TaskState, { status: 'failed' }>):
     });
   }
   if (/balance|arrear|insufficient/i.test(`${state.code} ${state.message}`)) {
-    return new StudioError({
+    return new GenerationError({
       kind: 'balance',
       template: 'The account has no balance left: {0}',
       args: [oneLine(state.message)],
@@ -348,7 +348,7 @@ export function failureToError(state: Extract<TaskState, { status: 'failed' }>):
       requestId: state.requestId,
     });
   }
-  return new StudioError({
+  return new GenerationError({
     kind: 'taskFailed',
     template: 'The task failed: {0} ({1})',
     args: [oneLine(state.message), state.code],
@@ -358,6 +358,6 @@ export function failureToError(state: Extract<TaskState, { status: 'failed' }>):
   });
 }
 
-export function isFinal(state: TaskState): boolean {
+export function isFinal(state: GatewayAnswer): boolean {
   return state.status === 'succeeded' || state.status === 'failed' || state.status === 'cancelled';
 }

@@ -11,11 +11,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DocumentReference } from '../core/lifecycle';
+import type { DocumentLink } from '../core/lifecycle';
 import type { Log } from './log';
 import { notify } from './display';
 
-export async function followReference(reference: DocumentReference, asked: string, saved: string, log: Log): Promise<void> {
+export async function followLink(reference: DocumentLink, asked: string, saved: string, log: Log): Promise<void> {
   if (path.resolve(saved) === path.resolve(asked)) return;
   const uri = vscode.Uri.file(reference.document);
   // Only a document of this workspace is edited (the record comes from the shared task journal).
@@ -44,7 +44,7 @@ export async function followReference(reference: DocumentReference, asked: strin
 }
 
 /** The reference where it was written, or its only occurrence if the text around it changed. */
-function whereWritten(document: vscode.TextDocument, reference: DocumentReference): vscode.Range | undefined {
+function whereWritten(document: vscode.TextDocument, reference: DocumentLink): vscode.Range | undefined {
   const there = new vscode.Range(document.positionAt(reference.start), document.positionAt(reference.end));
   if (document.getText(there) === reference.written) return there;
   const text = document.getText();

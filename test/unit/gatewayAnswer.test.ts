@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StudioError } from '../../src/core/errors';
-import { failureToError, normaliseAnswer, normaliseSubmit } from '../../src/core/taskState';
+import { GenerationError } from '../../src/core/errors';
+import { failureToError, normaliseAnswer, normaliseSubmit } from '../../src/core/gatewayAnswer';
 
 const detail = (task: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   Response: { Status: task.Status, TaskType: 'AigcImageTask', RequestId: 'req-1', AigcImageTask: { TaskId: 't-1', ...task }, ...extra },
@@ -65,7 +65,7 @@ describe('Tencent-native answers', () => {
   it('reads an error answer', () => {
     const state = normaliseAnswer({ Response: { Error: { Code: 'InvalidParameterValue', Message: 'bad' }, RequestId: 'r' } }, 'x');
     assert.deepEqual(state, { taskId: 'x', requestId: 'r', status: 'failed', code: 'InvalidParameterValue', message: 'bad', contentPolicy: false });
-    assert.throws(() => normaliseSubmit({ Response: { Error: { Code: 'AuthFailure', Message: 'no' }, RequestId: 'r' } }), StudioError);
+    assert.throws(() => normaliseSubmit({ Response: { Error: { Code: 'AuthFailure', Message: 'no' }, RequestId: 'r' } }), GenerationError);
   });
 
   it('reads malformed optional fields as unknown, never as a failure of a task that has images', () => {
@@ -162,7 +162,7 @@ describe('task envelope answers', () => {
 
   it('treats a non-zero code as a failure', () => {
     assert.throws(() => normaliseSubmit({ code: 1001, message: 'insufficient balance', data: null }), (e: unknown) =>
-      e instanceof StudioError && e.kind === 'balance',
+      e instanceof GenerationError && e.kind === 'balance',
     );
   });
 });
@@ -172,7 +172,7 @@ describe('anything else', () => {
     for (const raw of [null, 'text', { hello: 1 }, [1, 2]]) {
       assert.throws(
         () => normaliseAnswer(raw, 't'),
-        (e: unknown) => e instanceof StudioError && e.kind === 'invalidResponse' && typeof e.details === 'string',
+        (e: unknown) => e instanceof GenerationError && e.kind === 'invalidResponse' && typeof e.details === 'string',
       );
     }
   });

@@ -8,7 +8,7 @@
  * `import` before 4 KB of blank lines took 40 s, before 10 KB five minutes. This finds the same
  * paths with each run measured once.
  */
-import { isQuote, type Emit } from './referenceSyntaxes';
+import { isQuote, type Emit } from './linkScanners';
 import { CharClass, RunEnd, SPACE, isSpace, isWord, until } from './textRuns';
 
 const LEFT_PAREN = 40;

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findImageReferences, referencesInRange } from '../../src/core/imageReferences';
+import { findImageLinks, linksInRange } from '../../src/core/imageLinks';
 import { SCAN_LIMITS, scanWindow } from '../../src/core/scanWindow';
 import { ordinaryDocument, repeatTo } from '../support/scanDocuments';
 
@@ -35,7 +35,7 @@ describe('what the quick fix reads for one request', () => {
     const text = prose(5_000) + tag + prose(5_000);
     const at = text.indexOf('hero.png');
     assert.deepEqual(
-      referencesInRange(text, 'html', at, at).map((r) => [r.path, r.alt, r.width, r.height, text.slice(r.start, r.end)]),
+      linksInRange(text, 'html', at, at).map((r) => [r.path, r.alt, r.width, r.height, text.slice(r.start, r.end)]),
       [['assets/hero.png', 'The harbour at dawn', 1600, 900, 'assets/hero.png']],
     );
   });
@@ -43,22 +43,22 @@ describe('what the quick fix reads for one request', () => {
   it('a document over 1 MB offers no fix, even with the cursor on a missing image', () => {
     const image = '![A boat](boats/missing.png)\n';
     const small = image + prose(100);
-    assert.equal(referencesInRange(small, 'markdown', 12, 12).length, 1);
+    assert.equal(linksInRange(small, 'markdown', 12, 12).length, 1);
     const large = image + prose(Math.ceil(SCAN_LIMITS.documentLength / 80));
-    assert.deepEqual(referencesInRange(large, 'markdown', 12, 12), []);
+    assert.deepEqual(linksInRange(large, 'markdown', 12, 12), []);
   });
 
   it('a line over 20,000 characters under the cursor offers no fix; such a line elsewhere changes nothing', () => {
     const long = `![A boat](boats/missing.png) ${'x'.repeat(SCAN_LIMITS.lineLength)}\n`;
-    assert.deepEqual(referencesInRange(long + prose(10), 'markdown', 12, 12), []);
+    assert.deepEqual(linksInRange(long + prose(10), 'markdown', 12, 12), []);
     const text = `${'y'.repeat(SCAN_LIMITS.lineLength * 2)}\n${prose(3)}![A boat](boats/missing.png)\n${prose(3)}${'z'.repeat(SCAN_LIMITS.lineLength * 2)}\n`;
     const at = text.indexOf('missing.png');
-    assert.deepEqual(referencesInRange(text, 'markdown', at, at).map((r) => r.path), ['boats/missing.png']);
+    assert.deepEqual(linksInRange(text, 'markdown', at, at).map((r) => r.path), ['boats/missing.png']);
   });
 
   it('a selection over a hundred missing images offers fixes for the first 20', () => {
     const text = Array.from({ length: 100 }, (_, i) => `![Boat ${i}](boats/${i}.png)\n`).join('');
-    const found = referencesInRange(text, 'markdown', 0, text.length);
+    const found = linksInRange(text, 'markdown', 0, text.length);
     assert.equal(found.length, SCAN_LIMITS.referencesPerRequest);
     assert.deepEqual(found.map((r) => r.path).slice(0, 2), ['boats/0.png', 'boats/1.png']);
   });
@@ -66,14 +66,14 @@ describe('what the quick fix reads for one request', () => {
   it('in ordinary documents, with either line ending, it offers what a scan of the whole document offers where the cursor is', () => {
     for (const language of ['markdown', 'html', 'css', 'typescriptreact', 'vue']) {
       for (const text of [ordinaryDocument(language, 64 * 1024), ordinaryDocument(language, 64 * 1024).replace(/\n/g, '\r\n')]) {
-        const whole = findImageReferences(text, language);
+        const whole = findImageLinks(text, language);
         for (let cursor = 0; cursor <= text.length; cursor += 97) {
           const expected = whole.filter((r) => r.start <= cursor && cursor <= r.end);
-          assert.deepEqual(referencesInRange(text, language, cursor, cursor), expected, `${language} at ${cursor}`);
+          assert.deepEqual(linksInRange(text, language, cursor, cursor), expected, `${language} at ${cursor}`);
         }
       }
     }
-    assert.deepEqual(referencesInRange('', 'markdown', 0, 0), []);
+    assert.deepEqual(linksInRange('', 'markdown', 0, 0), []);
     assert.deepEqual(scanWindow('', 0, 0), { start: 0, end: 0 });
   });
 });

@@ -4,7 +4,7 @@
  * file of repeated `url(`, `![` or `<img` froze the extension host for seconds to minutes. Each
  * scanner finds its anchor with `indexOf` and measures the runs after it with `RunEnd`, so no
  * character is read more than a few times whatever the text. They find what those expressions
- * found (`importReferences.ts` does the same for imports):
+ * found (`importLinks.ts` does the same for imports):
  *
  *   Markdown  !\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)
  *   HTML      <img\b[^>]*>  with src, alt, width and height in it
