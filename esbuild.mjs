@@ -1,8 +1,8 @@
 // Bundles the extension host code (node, cjs) and the Studio webview (browser).
-import * as esbuild from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');

@@ -5,7 +5,13 @@ import type { ReferenceSource } from './core/references';
 import type { ApiKeyStore } from './host/apiKey';
 import type { Log } from './host/log';
 import { type GenerationService, statusLine } from './host/generationService';
-import { GENERATE_MISSING_COMMAND, type MissingImage, generateMissingImage, referencedFile, studioPrefillFor } from './host/missingImages';
+import {
+  GENERATE_MISSING_COMMAND,
+  type MissingImage,
+  generateMissingImage,
+  referencedFile,
+  studioPrefillFor,
+} from './host/missingImages';
 import { gatherQuickInput, parseQuickOptions } from './host/quickGenerate';
 import { readOutputSettings } from './host/settings';
 import { type TaskAction, isEndedStatus } from './core/lifecycle';
@@ -206,7 +212,12 @@ function actionLabel(action: TaskAction): string {
 
 async function pickTask(views: TaskView[], title: string): Promise<TaskView | undefined> {
   const picked = await vscode.window.showQuickPick(
-    views.map((v) => ({ label: v.prompt.slice(0, 80), description: `${v.model} · ${statusLine(v)}`, detail: v.taskId, view: v })),
+    views.map((v) => ({
+      label: v.prompt.slice(0, 80),
+      description: `${v.model} · ${statusLine(v)}`,
+      detail: v.taskId,
+      view: v,
+    })),
     { title, placeHolder: vscode.l10n.t('Choose a task') },
   );
   return picked?.view;
@@ -215,7 +226,9 @@ async function pickTask(views: TaskView[], title: string): Promise<TaskView | un
 function cancelTask(deps: CommandDeps): Handler {
   return async (id?: unknown) => {
     if (typeof id === 'string') return deps.tasks.cancel(id);
-    const cancellable = deps.tasks.views().filter((v) => v.actions.includes('cancel') || v.actions.includes('stopWaiting'));
+    const cancellable = deps.tasks
+      .views()
+      .filter((v) => v.actions.includes('cancel') || v.actions.includes('stopWaiting'));
     if (cancellable.length === 0) {
       void notify('info', vscode.l10n.t('No image task is running.'));
       return undefined;
@@ -247,7 +260,8 @@ function showTasks(deps: CommandDeps): Handler {
 function taskAction(deps: CommandDeps): Handler {
   return async (id?: unknown, action?: unknown) => {
     const view = deps.tasks.views().find((v) => v.id === id);
-    if (view && typeof action === 'string' && (view.actions as string[]).includes(action)) await act(deps, view, action as TaskAction);
+    if (view && typeof action === 'string' && (view.actions as string[]).includes(action))
+      await act(deps, view, action as TaskAction);
   };
 }
 
@@ -275,10 +289,18 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       try {
         return await handler(...args);
       } catch (error) {
-        deps.log.error('command', `${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        void notify('error', vscode.l10n.t('{0} failed: {1}', id, error instanceof Error ? error.message : String(error)));
+        deps.log.error(
+          'command',
+          `${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+        void notify(
+          'error',
+          vscode.l10n.t('{0} failed: {1}', id, error instanceof Error ? error.message : String(error)),
+        );
         return undefined;
       }
     });
-  return vscode.Disposable.from(...Object.entries(createCommands()).map(([id, factory]) => register(id, factory(deps))));
+  return vscode.Disposable.from(
+    ...Object.entries(createCommands()).map(([id, factory]) => register(id, factory(deps))),
+  );
 }

@@ -70,7 +70,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       return panel;
     }),
   );
-  const loadImageTool = lazy<ImageTool>(() => import('./host/imageTool.js').then(({ ImageTool }) => new ImageTool({ log, keys, generations })));
+  const loadImageTool = lazy<ImageTool>(() =>
+    import('./host/imageTool.js').then(({ ImageTool }) => new ImageTool({ log, keys, generations })),
+  );
   const openStudio = (attach: vscode.Uri[], prefill?: StudioPrefill) =>
     void loadStudio()
       .then((panel) => panel.open(attach, prefill))
@@ -85,7 +87,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       deserializeWebviewPanel: async (panel) => (await loadStudio()).restore(panel),
     }),
     createTaskStatusBar(tasks, 'aigcImage.showTasks'),
-    vscode.languages.registerCodeActionsProvider(MissingImageFixes.selector, new MissingImageFixes(), { providedCodeActionKinds: MissingImageFixes.kinds }),
+    vscode.languages.registerCodeActionsProvider(MissingImageFixes.selector, new MissingImageFixes(), {
+      providedCodeActionKinds: MissingImageFixes.kinds,
+    }),
     vscode.lm.registerTool<ImageToolInput>(IMAGE_TOOL_NAME, {
       prepareInvocation: async (options) => (await loadImageTool()).prepareInvocation(options),
       invoke: async (options, token) => (await loadImageTool()).invoke(options, token),

@@ -53,7 +53,10 @@ async function lint() {
 /** node:test over the compiled unit tests; counts come from the TAP summary it writes. */
 async function unit() {
   const dir = path.join(root, 'out', 'test', 'unit');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()
+    .map((f) => path.join(dir, f));
   const tap = path.join(resultsDir, 'unit.tap');
   const code = await run(process.execPath, [
     '--expose-gc',
@@ -81,7 +84,11 @@ function launcher(script, name) {
     const code = await run(process.execPath, [script], { AIGC_SUITE_RESULT: resultFile });
     if (!existsSync(resultFile)) return { passed: 0, failed: 1, note: `${name} wrote no result (exit code ${code})` };
     const result = JSON.parse(readFileSync(resultFile, 'utf8'));
-    return { passed: result.passed, failed: result.failed + (code !== 0 && result.failed === 0 ? 1 : 0), note: result.note };
+    return {
+      passed: result.passed,
+      failed: result.failed + (code !== 0 && result.failed === 0 ? 1 : 0),
+      note: result.note,
+    };
   };
 }
 
@@ -124,7 +131,9 @@ try {
 
 console.log('\nsuite        passed  failed  seconds');
 for (const row of rows) {
-  console.log(`${row.name.padEnd(12)} ${String(row.passed).padStart(6)}  ${String(row.failed).padStart(6)}  ${row.seconds.toFixed(1).padStart(7)}${row.note ? `  (${row.note})` : ''}`);
+  console.log(
+    `${row.name.padEnd(12)} ${String(row.passed).padStart(6)}  ${String(row.failed).padStart(6)}  ${row.seconds.toFixed(1).padStart(7)}${row.note ? `  (${row.note})` : ''}`,
+  );
 }
 const passed = rows.reduce((n, r) => n + r.passed, 0);
 const failed = rows.reduce((n, r) => n + r.failed, 0);

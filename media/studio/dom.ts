@@ -11,7 +11,11 @@ const PROPERTIES = new Set(['value', 'checked', 'disabled', 'hidden', 'selected'
  * `h('button', { class: 'x', 'aria-label': 'Close', onClick: fn }, icon('close'))`.
  * `on<Event>` keys add listeners; `undefined`/`false`/`null` values are skipped.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs ?? {})) {
     if (value === undefined || value === null || value === false) continue;
@@ -125,14 +129,20 @@ export function holdPosition(anchor: Element, change: () => void): void {
  * replaced, its counterpart (same `data-testid` in the item with the same `data-focus-key`)
  * takes the focus, else the item's first button, else `fallback`.
  */
-export function preserveFocus(container: HTMLElement, redraw: () => void, fallback: () => HTMLElement | null | undefined): void {
+export function preserveFocus(
+  container: HTMLElement,
+  redraw: () => void,
+  fallback: () => HTMLElement | null | undefined,
+): void {
   const active = document.activeElement;
   const inside = active instanceof HTMLElement && container.contains(active) ? active : undefined;
   const key = inside?.closest<HTMLElement>('[data-focus-key]')?.dataset.focusKey;
   const testId = inside?.dataset.testid;
   redraw();
   if (!inside || inside.isConnected) return;
-  const item = key ? [...container.querySelectorAll<HTMLElement>('[data-focus-key]')].find((e) => e.dataset.focusKey === key) : undefined;
+  const item = key
+    ? [...container.querySelectorAll<HTMLElement>('[data-focus-key]')].find((e) => e.dataset.focusKey === key)
+    : undefined;
   const target =
     (testId && item?.querySelector<HTMLElement>(`[data-testid="${testId}"]:not(:disabled)`)) ||
     item?.querySelector<HTMLElement>('button:not(:disabled)') ||

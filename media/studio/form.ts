@@ -10,7 +10,13 @@ import { TargetView } from './target';
 
 const PROMPT_MAX = 10_000;
 /** The options below the references; the model's own (aspect ratio, resolution) sit with the model. */
-const BASIC_OPTIONS: OptionField[] = ['storage_mode', 'person_generation', 'enhance_prompt', 'input_compliance_check', 'output_compliance_check'];
+const BASIC_OPTIONS: OptionField[] = [
+  'storage_mode',
+  'person_generation',
+  'enhance_prompt',
+  'input_compliance_check',
+  'output_compliance_check',
+];
 const ADVANCED_OPTIONS: OptionField[] = ['tasks_priority', 'session_id', 'session_context'];
 
 interface Slot {
@@ -50,7 +56,9 @@ export class FormView {
 
   constructor(private readonly ctx: StudioContext) {
     const s = ctx.strings;
-    this.options = new OptionFields(ctx, (name, id, label, control, extra) => this.field(name, id, label, control, extra));
+    this.options = new OptionFields(ctx, (name, id, label, control, extra) =>
+      this.field(name, id, label, control, extra),
+    );
     this.prompt = this.promptControl();
     this.history = new PromptHistory(s, this.prompt, (text) => this.setPrompt(text));
     const promptField = this.promptField();
@@ -59,16 +67,48 @@ export class FormView {
     this.model = this.modelControl();
     const modelField = this.field('model', this.model.id, s['form.model'], this.model);
     // The model's own options sit with it, above the references: they decide the image's shape.
-    const modelOptions = h('div', { class: 'option-grid option-grid--model' }, this.options.build('aspect_ratio'), this.options.build('resolution'));
+    const modelOptions = h(
+      'div',
+      { class: 'option-grid option-grid--model' },
+      this.options.build('aspect_ratio'),
+      this.options.build('resolution'),
+    );
     const options = this.optionsFieldset();
     this.generateLabel = h('span', null, s['form.generate']);
-    this.generateButton = h('button', { type: 'submit', class: 'button button--primary generate', 'data-testid': 'generate' }, icon('sparkle'), this.generateLabel);
-    this.generalError = h('p', { class: 'field-error', 'data-testid': 'field-error', 'data-field': '(request)', role: 'alert', hidden: true });
+    this.generateButton = h(
+      'button',
+      { type: 'submit', class: 'button button--primary generate', 'data-testid': 'generate' },
+      icon('sparkle'),
+      this.generateLabel,
+    );
+    this.generalError = h('p', {
+      class: 'field-error',
+      'data-testid': 'field-error',
+      'data-field': '(request)',
+      role: 'alert',
+      hidden: true,
+    });
     this.slots.set('(request)', { wrapper: this.generalError, control: this.generateButton, error: this.generalError });
-    const bar = h('div', { class: 'generate-bar' }, this.generateButton, h('kbd', { class: 'kbd', 'aria-hidden': 'true' }, isMac() ? '⌘⏎' : 'Ctrl+Enter'), this.status);
+    const bar = h(
+      'div',
+      { class: 'generate-bar' },
+      this.generateButton,
+      h('kbd', { class: 'kbd', 'aria-hidden': 'true' }, isMac() ? '⌘⏎' : 'Ctrl+Enter'),
+      this.status,
+    );
     this.target = new TargetView(ctx);
-    this.slots.set('target', { wrapper: this.target.element, control: this.target.removeButton, error: this.target.error });
-    this.element = this.formElement(promptField, negativeField, h('div', { class: 'model-group' }, modelField, modelOptions), options, bar);
+    this.slots.set('target', {
+      wrapper: this.target.element,
+      control: this.target.removeButton,
+      error: this.target.error,
+    });
+    this.element = this.formElement(
+      promptField,
+      negativeField,
+      h('div', { class: 'model-group' }, modelField, modelOptions),
+      options,
+      bar,
+    );
   }
 
   /** Writes the form's values into the controls (after init, reuse settings, reset). */
@@ -99,13 +139,20 @@ export class FormView {
   }
 
   /** Shows each issue next to its control; `visible` decides which fields may show theirs yet. */
-  showIssues(issues: readonly FieldIssue[], visible: (field: string) => boolean, localize: (message: string) => string): void {
+  showIssues(
+    issues: readonly FieldIssue[],
+    visible: (field: string) => boolean,
+    localize: (message: string) => string,
+  ): void {
     const byField = new Map<string, string[]>();
     for (const issue of issues) {
       const field = controlField(issue.field);
       if (field.startsWith('ref:') || field === 'references') continue;
       const key = this.slots.has(field) ? field : '(request)';
-      const message = key === '(request)' && field !== '(request)' ? `${issue.field}: ${localize(issue.message)}` : localize(issue.message);
+      const message =
+        key === '(request)' && field !== '(request)'
+          ? `${issue.field}: ${localize(issue.message)}`
+          : localize(issue.message);
       byField.set(key, [...(byField.get(key) ?? []), message]);
     }
     for (const [field, slot] of this.slots) {
@@ -139,7 +186,9 @@ export class FormView {
     clearTimeout(this.statusTimer);
     this.status.replaceChildren(
       text,
-      ...actions.map((action) => h('button', { type: 'button', class: 'link-button status-action', onClick: () => action.run() }, action.label)),
+      ...actions.map((action) =>
+        h('button', { type: 'button', class: 'link-button status-action', onClick: () => action.run() }, action.label),
+      ),
     );
     this.status.classList.toggle('form-status--error', kind === 'error');
     if (fadeMs > 0) this.statusTimer = setTimeout(() => this.status.replaceChildren(), fadeMs);
@@ -221,7 +270,12 @@ export class FormView {
       h('summary', null, s['form.advanced']),
       h('div', { class: 'option-grid option-grid--wide' }, ...ADVANCED_OPTIONS.map((f) => this.options.build(f))),
     );
-    const reset = h('button', { type: 'button', class: 'link-button', onClick: () => this.ctx.resetOptions() }, icon('discard'), h('span', null, s['form.resetOptions']));
+    const reset = h(
+      'button',
+      { type: 'button', class: 'link-button', onClick: () => this.ctx.resetOptions() },
+      icon('discard'),
+      h('span', null, s['form.resetOptions']),
+    );
     return h(
       'fieldset',
       { class: 'options' },
@@ -233,7 +287,13 @@ export class FormView {
     );
   }
 
-  private formElement(promptField: HTMLElement, negativeField: HTMLElement, modelGroup: HTMLElement, options: HTMLElement, bar: HTMLElement): HTMLElement {
+  private formElement(
+    promptField: HTMLElement,
+    negativeField: HTMLElement,
+    modelGroup: HTMLElement,
+    options: HTMLElement,
+    bar: HTMLElement,
+  ): HTMLElement {
     const headingId = uid('heading');
     return h(
       'form',
@@ -246,7 +306,12 @@ export class FormView {
           this.ctx.generate();
         },
       },
-      h('h2', { id: headingId, class: 'section-title' }, icon('sparkle'), h('span', null, this.ctx.strings['form.heading'])),
+      h(
+        'h2',
+        { id: headingId, class: 'section-title' },
+        icon('sparkle'),
+        h('span', null, this.ctx.strings['form.heading']),
+      ),
       this.target.element,
       promptField,
       negativeField,
@@ -266,13 +331,25 @@ export class FormView {
     extra: { extraHead?: HTMLElement[]; after?: HTMLElement[]; hint?: HTMLElement } = {},
   ): HTMLElement {
     const errorId = uid('error');
-    const error = h('p', { id: errorId, class: 'field-error', 'data-testid': 'field-error', 'data-field': name, role: 'alert', hidden: true });
+    const error = h('p', {
+      id: errorId,
+      class: 'field-error',
+      'data-testid': 'field-error',
+      'data-field': name,
+      role: 'alert',
+      hidden: true,
+    });
     const described = [control.getAttribute('aria-describedby'), errorId].filter(Boolean).join(' ');
     control.setAttribute('aria-describedby', described);
     const wrapper = h(
       'div',
       { class: 'field', 'data-field': name },
-      h('div', { class: 'field-head' }, h('label', { for: id, class: 'field-label', title: label }, label), ...(extra.extraHead ?? [])),
+      h(
+        'div',
+        { class: 'field-head' },
+        h('label', { for: id, class: 'field-label', title: label }, label),
+        ...(extra.extraHead ?? []),
+      ),
       control,
       ...(extra.after ?? []),
       error,

@@ -49,7 +49,14 @@ export class GalleryView {
     });
     const refresh = h(
       'button',
-      { type: 'button', class: 'icon-button', title: s['gallery.refresh'], 'aria-label': s['gallery.refresh'], 'data-testid': 'gallery-refresh', onClick: () => post({ type: 'refreshGallery' }) },
+      {
+        type: 'button',
+        class: 'icon-button',
+        title: s['gallery.refresh'],
+        'aria-label': s['gallery.refresh'],
+        'data-testid': 'gallery-refresh',
+        onClick: () => post({ type: 'refreshGallery' }),
+      },
       icon('refresh'),
     );
     this.grid = h('ul', { class: 'gallery-grid', 'aria-labelledby': headingId });
@@ -75,7 +82,12 @@ export class GalleryView {
         { class: 'section-head' },
         h('h2', { id: headingId, class: 'section-title' }, icon('library'), h('span', null, s['gallery.heading'])),
         this.count,
-        h('div', { class: 'section-tools' }, h('div', { class: 'search search--compact' }, icon('filter', 'search-icon'), this.filter), refresh),
+        h(
+          'div',
+          { class: 'section-tools' },
+          h('div', { class: 'search search--compact' }, icon('filter', 'search-icon'), this.filter),
+          refresh,
+        ),
       ),
       this.grid,
       this.status,
@@ -95,7 +107,11 @@ export class GalleryView {
     this.items = [...items];
     this.total = total;
     for (const id of highlight) this.highlighted.add(id);
-    preserveFocus(this.grid, () => this.render(), () => this.filter);
+    preserveFocus(
+      this.grid,
+      () => this.render(),
+      () => this.filter,
+    );
     if (highlight.length > 0) {
       // New results stand out for a moment, then look like the rest.
       setTimeout(() => {
@@ -108,7 +124,8 @@ export class GalleryView {
     // Only a results column that scrolls on its own follows a new result: in one column that would
     // carry the page (and the form the user is in) a screen or two away.
     const first = highlight[0] && this.cards.get(highlight[0]);
-    if (first && scrollParent(first) !== document.scrollingElement) first.scrollIntoView({ block: 'nearest', behavior: scrollBehavior() });
+    if (first && scrollParent(first) !== document.scrollingElement)
+      first.scrollIntoView({ block: 'nearest', behavior: scrollBehavior() });
   }
 
   /** Brings the result saved as `file` into view and focuses it (the status line's "Show result"). */
@@ -163,7 +180,8 @@ export class GalleryView {
     let status = '';
     if (this.items.length === 0) status = s['gallery.empty'];
     else if (matches.length === 0) status = format(s['gallery.noMatch'], filter);
-    else if (shown.length < matches.length || this.total > this.items.length) status = format(s['gallery.showing'], shown.length, filter ? matches.length : this.total);
+    else if (shown.length < matches.length || this.total > this.items.length)
+      status = format(s['gallery.showing'], shown.length, filter ? matches.length : this.total);
     this.status.textContent = status;
     this.status.classList.toggle('gallery-status--empty', this.items.length === 0);
     this.count.textContent = this.total > 0 ? this.total.toLocaleString(this.ctx.lang) : '';
@@ -175,14 +193,37 @@ export class GalleryView {
     const modelLabel = parseModelKey(item.model)?.label ?? item.model;
     const img = h('img', { src: item.thumb, alt: item.prompt, loading: 'lazy', decoding: 'async', draggable: 'false' });
     img.addEventListener('error', () => img.replaceWith(icon('file-media', 'gallery-broken')), { once: true });
-    const time = h('time', { datetime: new Date(item.createdAt).toISOString(), title: new Date(item.createdAt).toLocaleString(this.ctx.lang), 'data-ms': item.createdAt }, relativeTime(item.createdAt, this.ctx.lang));
+    const time = h(
+      'time',
+      {
+        datetime: new Date(item.createdAt).toISOString(),
+        title: new Date(item.createdAt).toLocaleString(this.ctx.lang),
+        'data-ms': item.createdAt,
+      },
+      relativeTime(item.createdAt, this.ctx.lang),
+    );
     const promptId = uid('prompt');
     return h(
       'li',
-      { class: 'gallery-item', 'data-testid': 'gallery-item', 'data-id': item.id, 'data-file': item.file, 'data-version': version(item), 'data-focus-key': item.id, 'aria-labelledby': promptId },
+      {
+        class: 'gallery-item',
+        'data-testid': 'gallery-item',
+        'data-id': item.id,
+        'data-file': item.file,
+        'data-version': version(item),
+        'data-focus-key': item.id,
+        'aria-labelledby': promptId,
+      },
       h(
         'button',
-        { type: 'button', class: 'gallery-thumb', 'data-testid': 'gallery-thumb', title: item.relPath, 'aria-label': `${s['gallery.open']}: ${item.relPath}`, onClick: () => this.act(item, 'open') },
+        {
+          type: 'button',
+          class: 'gallery-thumb',
+          'data-testid': 'gallery-thumb',
+          title: item.relPath,
+          'aria-label': `${s['gallery.open']}: ${item.relPath}`,
+          onClick: () => this.act(item, 'open'),
+        },
         img,
       ),
       h(
@@ -194,7 +235,9 @@ export class GalleryView {
           { class: 'gallery-meta' },
           h('span', { class: 'gallery-model', title: item.model }, modelLabel),
           time,
-          item.references > 0 ? h('span', { class: 'gallery-refs' }, icon('file-media'), format(s['gallery.references'], item.references)) : null,
+          item.references > 0
+            ? h('span', { class: 'gallery-refs' }, icon('file-media'), format(s['gallery.references'], item.references))
+            : null,
         ),
       ),
       h(

@@ -66,7 +66,9 @@ export class GenerateFlow {
     if (status === 'landed' && file) {
       // Said here rather than by scrolling the page to the result: the focus stays where the user is.
       const name = file.split(/[\\/]/).pop() ?? file;
-      formView.setStatus(format(s['form.landed'], name), 'info', 0, [{ label: s['form.showResult'], run: () => this.deps.revealResult(file) }]);
+      formView.setStatus(format(s['form.landed'], name), 'info', 0, [
+        { label: s['form.showResult'], run: () => this.deps.revealResult(file) },
+      ]);
     } else if (status === 'background') {
       formView.setStatus(s['form.background'], 'info', 8000);
     } else if (status === 'notStarted') {
@@ -75,7 +77,9 @@ export class GenerateFlow {
         { label: s['command.openSettings'], run: () => post({ type: 'runCommand', command: 'openSettings' }) },
       ]);
     } else if (error) {
-      formView.setStatus(error, 'error', 0, [{ label: s['command.showLog'], run: () => post({ type: 'runCommand', command: 'showLog' }) }]);
+      formView.setStatus(error, 'error', 0, [
+        { label: s['command.showLog'], run: () => post({ type: 'runCommand', command: 'showLog' }) },
+      ]);
     }
   }
 
@@ -90,7 +94,9 @@ export class GenerateFlow {
     validation.reset();
     validation.check();
     // One column: Tasks are far below the form; the status line leads there instead of pointing off screen.
-    const actions: NoticeAction[] = isSingleColumn() ? [{ label: s['form.showTasks'], run: () => this.deps.revealTasks() }] : [];
+    const actions: NoticeAction[] = isSingleColumn()
+      ? [{ label: s['form.showTasks'], run: () => this.deps.revealTasks() }]
+      : [];
     formView.setStatus(s['form.started'], 'info', actions.length > 0 ? 0 : 5000, actions);
   }
 
@@ -107,6 +113,8 @@ export class GenerateFlow {
 function wireForm(form: FormValues): FormValues {
   return {
     ...form,
-    references: form.references.map((r) => (r.kind === 'file' ? { kind: 'file', uri: r.uri, ...(r.text ? { text: r.text } : {}) } : r)),
+    references: form.references.map((r) =>
+      r.kind === 'file' ? { kind: 'file', uri: r.uri, ...(r.text ? { text: r.text } : {}) } : r,
+    ),
   };
 }

@@ -8,7 +8,8 @@ export function listenForPaste(signal: AbortSignal, pasted: (uris: string[]) => 
       const target = event.target as HTMLElement | null;
       if (target?.closest('input, textarea, select, [contenteditable="true"]') || !event.clipboardData) return;
       const uris = transferredUris(event.clipboardData);
-      const text = uris.length > 0 ? [] : (event.clipboardData.getData('text/plain') || '').split(/\r?\n/).map((l) => l.trim());
+      const text =
+        uris.length > 0 ? [] : (event.clipboardData.getData('text/plain') || '').split(/\r?\n/).map((l) => l.trim());
       const candidates = [...uris, ...text.filter((l) => isWebUrl(l) || /^file:\/\//i.test(l))];
       if (candidates.length === 0) return;
       event.preventDefault();

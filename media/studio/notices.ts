@@ -20,10 +20,18 @@ export class Notices {
     };
     const notice = h(
       'div',
-      { class: `notice notice--${level}`, role: level === 'info' ? 'status' : 'alert', 'data-testid': `notice-${level}` },
+      {
+        class: `notice notice--${level}`,
+        role: level === 'info' ? 'status' : 'alert',
+        'data-testid': `notice-${level}`,
+      },
       icon(level === 'info' ? 'info' : level),
       h('span', { class: 'notice-text' }, message),
-      h('button', { type: 'button', class: 'icon-button', 'aria-label': this.dismiss, title: this.dismiss, onClick: close }, icon('close')),
+      h(
+        'button',
+        { type: 'button', class: 'icon-button', 'aria-label': this.dismiss, title: this.dismiss, onClick: close },
+        icon('close'),
+      ),
     );
     this.element.append(notice);
     while (this.element.children.length > MAX_NOTICES) this.element.firstElementChild?.remove();

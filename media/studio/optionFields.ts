@@ -22,7 +22,13 @@ import { format, h, setHidden, uid } from './dom';
 type OptionControl = HTMLSelectElement | HTMLInputElement | HTMLTextAreaElement;
 
 /** Wraps a control in a labelled field with its error line (FormView.field). */
-export type FieldBuilder = (name: string, id: string, label: string, control: HTMLElement, extra?: { hint?: HTMLElement }) => HTMLElement;
+export type FieldBuilder = (
+  name: string,
+  id: string,
+  label: string,
+  control: HTMLElement,
+  extra?: { hint?: HTMLElement },
+) => HTMLElement;
 
 export class OptionFields {
   private readonly controls = new Map<OptionField, OptionControl>();
@@ -71,7 +77,10 @@ export class OptionFields {
       const values = new Set<string>(model.resolutions);
       const existing = [...resolution.options].slice(1).map((o) => o.value);
       if (existing.length !== values.size || existing.some((v) => !values.has(v))) {
-        resolution.replaceChildren(h('option', { value: '' }, this.ctx.strings['form.default']), ...this.resolutionChoices(model.resolutions));
+        resolution.replaceChildren(
+          h('option', { value: '' }, this.ctx.strings['form.default']),
+          ...this.resolutionChoices(model.resolutions),
+        );
         if (current && !values.has(current)) resolution.append(h('option', { value: current }, current));
         resolution.value = current;
       }
@@ -86,12 +95,31 @@ export class OptionFields {
       case 'tasks_priority':
         return {
           hint: h('p', { id: hintId, class: 'hint' }, s['hint.tasks_priority']),
-          control: h('input', { id, type: 'number', class: 'input', step: 1, min: -10, max: 10, inputmode: 'numeric', placeholder: '0', 'aria-describedby': hintId, onInput }),
+          control: h('input', {
+            id,
+            type: 'number',
+            class: 'input',
+            step: 1,
+            min: -10,
+            max: 10,
+            inputmode: 'numeric',
+            placeholder: '0',
+            'aria-describedby': hintId,
+            onInput,
+          }),
         };
       case 'session_id':
         return {
           hint: h('p', { id: hintId, class: 'hint' }, s['hint.session_id']),
-          control: h('input', { id, type: 'text', class: 'input', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': hintId, onInput }),
+          control: h('input', {
+            id,
+            type: 'text',
+            class: 'input',
+            autocomplete: 'off',
+            spellcheck: 'false',
+            'aria-describedby': hintId,
+            onInput,
+          }),
         };
       case 'session_context':
         return {
@@ -101,7 +129,12 @@ export class OptionFields {
       default: {
         const hint = h('p', { id: hintId, class: 'hint', 'data-testid': `hint-${field}`, hidden: true });
         this.hints.set(field, hint);
-        const control = h('select', { id, class: 'input select', 'aria-describedby': hintId, onChange: onInput }, h('option', { value: '' }, s['form.default']), ...this.choices(field));
+        const control = h(
+          'select',
+          { id, class: 'input select', 'aria-describedby': hintId, onChange: onInput },
+          h('option', { value: '' }, s['form.default']),
+          ...this.choices(field),
+        );
         return { hint, control };
       }
     }
@@ -109,7 +142,8 @@ export class OptionFields {
 
   private choices(field: OptionField): (HTMLOptionElement | HTMLOptGroupElement)[] {
     const s = this.ctx.strings;
-    const labelled = (values: readonly string[]) => values.map((v) => h('option', { value: v }, s[`value.${v}` as StringKey] ?? v));
+    const labelled = (values: readonly string[]) =>
+      values.map((v) => h('option', { value: v }, s[`value.${v}` as StringKey] ?? v));
     switch (field) {
       case 'aspect_ratio':
         return ASPECT_RATIOS.map((v) => h('option', { value: v }, v));
@@ -135,7 +169,11 @@ export class OptionFields {
     const sizes = resolutions.filter((r) => !tiers.includes(r));
     return [
       h('optgroup', { label: s['form.resolutionTiers'] }, ...tiers.map((v) => h('option', { value: v }, v))),
-      h('optgroup', { label: s['form.resolutionSizes'] }, ...sizes.map((v) => h('option', { value: v }, `${v.replace('x', '×')} (${aspectOfSize(v) ?? '?'})`))),
+      h(
+        'optgroup',
+        { label: s['form.resolutionSizes'] },
+        ...sizes.map((v) => h('option', { value: v }, `${v.replace('x', '×')} (${aspectOfSize(v) ?? '?'})`)),
+      ),
     ];
   }
 
@@ -153,14 +191,28 @@ export class OptionFields {
     const aspectUnused = !!model && !model.supportsAspectRatio;
     const aspectControl = this.controls.get('aspect_ratio');
     if (aspectControl) aspectControl.disabled = aspectUnused;
-    set('aspect_ratio', !aspectUnused ? '' : aspect ? format(s['hint.aspectUnusedKept'], model.label, aspect) : format(s['hint.aspectUnused'], model.label));
+    set(
+      'aspect_ratio',
+      !aspectUnused
+        ? ''
+        : aspect
+          ? format(s['hint.aspectUnusedKept'], model.label, aspect)
+          : format(s['hint.aspectUnused'], model.label),
+    );
     const resolution = this.ctx.form.options.resolution ?? '';
     const size = /^(\d+)x(\d+)$/.exec(resolution);
     set(
       'resolution',
-      isResolutionTier(resolution) ? s['hint.resolutionTier'] : size ? format(s['hint.resolutionExact'], size[1]!, size[2]!, aspectOfSize(resolution) ?? '?') : '',
+      isResolutionTier(resolution)
+        ? s['hint.resolutionTier']
+        : size
+          ? format(s['hint.resolutionExact'], size[1]!, size[2]!, aspectOfSize(resolution) ?? '?')
+          : '',
     );
     const storage = this.ctx.form.options.storage_mode ?? '';
-    set('storage_mode', storage === 'Temporary' ? s['hint.storageTemporary'] : storage === 'Permanent' ? s['hint.storagePermanent'] : '');
+    set(
+      'storage_mode',
+      storage === 'Temporary' ? s['hint.storageTemporary'] : storage === 'Permanent' ? s['hint.storagePermanent'] : '',
+    );
   }
 }

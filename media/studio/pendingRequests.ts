@@ -4,7 +4,14 @@
  * still pending. No timers: the host answers every request it can read (src/host/studio/messageRouter.ts).
  * No DOM here, so it is tested in plain Node.
  */
-import type { Completion, ParamsOf, RequestFailure, RequestMethod, ResponseOf, StudioRequest } from '../../src/shared/studioRequests';
+import type {
+  Completion,
+  ParamsOf,
+  RequestFailure,
+  RequestMethod,
+  ResponseOf,
+  StudioRequest,
+} from '../../src/shared/studioRequests';
 import type { WebviewMessage } from '../../src/shared/webviewMessages';
 
 /** Why a request was rejected: the host could not answer it, or its panel went away first. */
@@ -53,7 +60,7 @@ export class PendingRequests {
     const requestId = `${this.prefix}-${method}-${this.sequence}`;
     if (this.disposed) return { requestId, answer: Promise.reject(new RequestRejected(method, 'disposed')) };
     const answer = new Promise<ResponseOf<T>>((resolve, reject) => {
-      this.pending.set(requestId, { method, resolve: resolve as (result: unknown) => void, reject });
+      this.pending.set(requestId, { method, resolve: resolve, reject });
     });
     try {
       // Params of this request type, its method and an id: a request message of the protocol by construction.
@@ -94,6 +101,6 @@ export class PendingRequests {
     this.disposed = true;
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const { method, reject } of pending) reject(new RequestRejected(method, 'disposed'));
+    for (const entry of pending) entry.reject(new RequestRejected(entry.method, 'disposed'));
   }
 }

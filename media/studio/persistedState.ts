@@ -64,7 +64,13 @@ export class PersistedState {
 
   /** The saved state, or a fresh one from the host's defaults. */
   constructor(defaults: FormValues) {
-    this.state = readSaved() ?? { v: 1, form: clone(defaults), picker: { open: true, query: '' }, galleryFilter: '', dismissed: [] };
+    this.state = readSaved() ?? {
+      v: 1,
+      form: clone(defaults),
+      picker: { open: true, query: '' },
+      galleryFilter: '',
+      dismissed: [],
+    };
   }
 
   get form(): FormValues {
@@ -96,7 +102,9 @@ export class PersistedState {
     // Inline (data:) thumbnails can be large; they are fetched again after a restore.
     const form: FormValues = {
       ...this.state.form,
-      references: this.state.form.references.map((r) => (r.kind === 'file' && r.thumb?.startsWith('data:') ? { ...r, thumb: undefined } : r)),
+      references: this.state.form.references.map((r) =>
+        r.kind === 'file' && r.thumb?.startsWith('data:') ? { ...r, thumb: undefined } : r,
+      ),
     };
     saveLater({ ...this.state, form });
   }

@@ -80,7 +80,9 @@ function pickerItem(entry: PickerEntry, index: number, total: number, generatedL
       { class: 'picker-thumb' },
       img,
       h('span', { class: 'picker-check' }, icon('pass-filled')),
-      entry.generated ? h('span', { class: 'picker-generated' }, icon('sparkle'), h('span', null, generatedLabel)) : null,
+      entry.generated
+        ? h('span', { class: 'picker-generated' }, icon('sparkle'), h('span', null, generatedLabel))
+        : null,
     ),
     h('span', { class: 'picker-name' }, entry.name),
     h('span', { class: 'picker-dir' }, entry.dir),
@@ -91,7 +93,13 @@ function pickerItem(entry: PickerEntry, index: number, total: number, generatedL
  * What a key does in the grid: the index it moves to (not yet clamped), back up to the search
  * box from the first row, toggle the active image, or nothing.
  */
-function gridStep(key: string, active: number, cols: number, pageRows: number, total: number): number | 'search' | 'toggle' | undefined {
+function gridStep(
+  key: string,
+  active: number,
+  cols: number,
+  pageRows: number,
+  total: number,
+): number | 'search' | 'toggle' | undefined {
   switch (key) {
     case 'ArrowRight':
       return active + 1;
@@ -239,7 +247,8 @@ export class PickerView {
 
   private applyFilter(keepScroll = false): void {
     const terms = this.search.value.toLowerCase().split(/\s+/).filter(Boolean);
-    this.filtered = terms.length === 0 ? this.entries : this.entries.filter((e) => terms.every((t) => e.search.includes(t)));
+    this.filtered =
+      terms.length === 0 ? this.entries : this.entries.filter((e) => terms.every((t) => e.search.includes(t)));
     this.onState({ open: !this.body.hidden, query: this.search.value });
     this.active = 0;
     for (const element of this.rendered.values()) element.remove();
@@ -259,10 +268,17 @@ export class PickerView {
     else if (total === 0) text = s['picker.none'];
     else if (shown === 0) text = format(s['picker.noMatch'], this.search.value.trim());
     else if (shown === total) text = format(s['picker.count'], total.toLocaleString(this.ctx.lang));
-    else text = format(s['picker.countFiltered'], shown.toLocaleString(this.ctx.lang), total.toLocaleString(this.ctx.lang));
+    else
+      text = format(
+        s['picker.countFiltered'],
+        shown.toLocaleString(this.ctx.lang),
+        total.toLocaleString(this.ctx.lang),
+      );
     const generated = this.filtered.filter((e) => e.generated).length;
-    if (this.loaded && generated > 0) text += ` · ${format(s['picker.generatedFirst'], generated.toLocaleString(this.ctx.lang))}`;
-    if (this.loaded && this.truncated && shown > 0) text += ` ${format(s['picker.truncated'], total.toLocaleString(this.ctx.lang))}`;
+    if (this.loaded && generated > 0)
+      text += ` · ${format(s['picker.generatedFirst'], generated.toLocaleString(this.ctx.lang))}`;
+    if (this.loaded && this.truncated && shown > 0)
+      text += ` ${format(s['picker.truncated'], total.toLocaleString(this.ctx.lang))}`;
     this.status.textContent = text;
     this.countBadge.textContent = this.loaded && total > 0 ? total.toLocaleString(this.ctx.lang) : '';
     setHidden(this.viewport, this.loaded && shown === 0);
@@ -301,7 +317,8 @@ export class PickerView {
     this.grid.style.transform = `translateY(${firstRow * ROW_HEIGHT}px)`;
 
     const focusInside = this.grid.contains(document.activeElement);
-    if (!focusInside && (this.active < start || this.active >= end)) this.active = Math.min(Math.max(start, 0), Math.max(total - 1, 0));
+    if (!focusInside && (this.active < start || this.active >= end))
+      this.active = Math.min(Math.max(start, 0), Math.max(total - 1, 0));
 
     for (const [index, element] of this.rendered) {
       if (index < start || index >= end) {
@@ -371,7 +388,8 @@ export class PickerView {
     const top = row * ROW_HEIGHT;
     const bottom = top + ROW_HEIGHT;
     if (top < this.viewport.scrollTop) this.viewport.scrollTop = top;
-    else if (bottom > this.viewport.scrollTop + this.viewport.clientHeight) this.viewport.scrollTop = bottom - this.viewport.clientHeight;
+    else if (bottom > this.viewport.scrollTop + this.viewport.clientHeight)
+      this.viewport.scrollTop = bottom - this.viewport.clientHeight;
     this.render();
     this.rendered.get(index)?.focus();
   }

@@ -33,9 +33,17 @@ export class PromptHistory {
       },
       icon('history'),
     );
-    this.menu = h('div', { id: menuId, class: 'history-menu', role: 'menu', 'aria-label': strings['form.history'], hidden: true, onKeydown: (e: KeyboardEvent) => this.menuKey(e) });
+    this.menu = h('div', {
+      id: menuId,
+      class: 'history-menu',
+      role: 'menu',
+      'aria-label': strings['form.history'],
+      hidden: true,
+      onKeydown: (e: KeyboardEvent) => this.menuKey(e),
+    });
     document.addEventListener('click', (e) => {
-      if (!this.menu.hidden && !this.menu.contains(e.target as Node) && !this.button.contains(e.target as Node)) this.close(false);
+      if (!this.menu.hidden && !this.menu.contains(e.target as Node) && !this.button.contains(e.target as Node))
+        this.close(false);
     });
   }
 
@@ -83,7 +91,9 @@ export class PromptHistory {
         prompt,
       ),
     );
-    this.menu.replaceChildren(...(items.length > 0 ? items : [h('p', { class: 'history-empty' }, this.strings['form.historyEmpty'])]));
+    this.menu.replaceChildren(
+      ...(items.length > 0 ? items : [h('p', { class: 'history-empty' }, this.strings['form.historyEmpty'])]),
+    );
     this.menu.hidden = false;
     this.button.setAttribute('aria-expanded', 'true');
     (items[0] ?? this.menu).focus();

@@ -28,7 +28,13 @@ export interface ReferenceCardActions {
   describe(index: number, text: string): void;
 }
 
-export function referenceCard(entry: ReferenceEntry, index: number, total: number, context: ReferenceCardContext, actions: ReferenceCardActions): HTMLLIElement {
+export function referenceCard(
+  entry: ReferenceEntry,
+  index: number,
+  total: number,
+  context: ReferenceCardContext,
+  actions: ReferenceCardActions,
+): HTMLLIElement {
   const { strings: s, checking } = context;
   const name = describeName(entry, s['refs.fromUrl'], s['refs.fromFileId']);
   const problem = entry.kind === 'file' ? entry.problem : undefined;
@@ -58,7 +64,14 @@ export function referenceCard(entry: ReferenceEntry, index: number, total: numbe
     h('div', { class: 'ref-name', title: name }, name),
     h('div', { class: `ref-detail${problem ? ' ref-detail--problem' : ''}` }, problem ?? detail(entry, context)),
     context.withText ? descriptionField(entry, index, name, s, actions) : null,
-    h('p', { id: errorId, class: 'field-error', 'data-testid': 'field-error', 'data-field': `file_infos[${index}]`, role: 'alert', hidden: true }),
+    h('p', {
+      id: errorId,
+      class: 'field-error',
+      'data-testid': 'field-error',
+      'data-field': `file_infos[${index}]`,
+      role: 'alert',
+      hidden: true,
+    }),
     cardButtons(index, total, name, s, actions),
   );
 }
@@ -117,12 +130,21 @@ function thumbnail(entry: ReferenceEntry): HTMLElement {
 /** The line under the name: "Checking…", a file's size and format, or where the image comes from. */
 function detail(entry: ReferenceEntry, { strings: s, lang, checking }: ReferenceCardContext): string {
   if (checking) return s['refs.checking'];
-  if (entry.kind === 'file') return [entry.bytes !== undefined ? formatBytes(entry.bytes, lang) : '', entry.format?.toUpperCase() ?? ''].filter(Boolean).join(' · ');
+  if (entry.kind === 'file')
+    return [entry.bytes !== undefined ? formatBytes(entry.bytes, lang) : '', entry.format?.toUpperCase() ?? '']
+      .filter(Boolean)
+      .join(' · ');
   return entry.kind === 'url' ? s['refs.fromUrl'] : s['refs.fromFileId'];
 }
 
 // A visible label rather than a placeholder: a card is too narrow for "Description (optional)" inside the box.
-function descriptionField(entry: ReferenceEntry, index: number, name: string, s: StudioStrings, actions: ReferenceCardActions): HTMLElement {
+function descriptionField(
+  entry: ReferenceEntry,
+  index: number,
+  name: string,
+  s: StudioStrings,
+  actions: ReferenceCardActions,
+): HTMLElement {
   return h(
     'label',
     { class: 'ref-text-label' },
@@ -139,23 +161,53 @@ function descriptionField(entry: ReferenceEntry, index: number, name: string, s:
   );
 }
 
-function cardButtons(index: number, total: number, name: string, s: StudioStrings, actions: ReferenceCardActions): HTMLElement {
+function cardButtons(
+  index: number,
+  total: number,
+  name: string,
+  s: StudioStrings,
+  actions: ReferenceCardActions,
+): HTMLElement {
   return h(
     'div',
     { class: 'ref-actions' },
     h(
       'button',
-      { type: 'button', class: 'icon-button', 'data-role': 'left', title: s['refs.moveLeft'], 'aria-label': `${s['refs.moveLeft']}: ${name}`, disabled: index === 0, onClick: () => actions.move(index, index - 1) },
+      {
+        type: 'button',
+        class: 'icon-button',
+        'data-role': 'left',
+        title: s['refs.moveLeft'],
+        'aria-label': `${s['refs.moveLeft']}: ${name}`,
+        disabled: index === 0,
+        onClick: () => actions.move(index, index - 1),
+      },
       icon('arrow-left'),
     ),
     h(
       'button',
-      { type: 'button', class: 'icon-button', 'data-role': 'right', title: s['refs.moveRight'], 'aria-label': `${s['refs.moveRight']}: ${name}`, disabled: index === total - 1, onClick: () => actions.move(index, index + 1) },
+      {
+        type: 'button',
+        class: 'icon-button',
+        'data-role': 'right',
+        title: s['refs.moveRight'],
+        'aria-label': `${s['refs.moveRight']}: ${name}`,
+        disabled: index === total - 1,
+        onClick: () => actions.move(index, index + 1),
+      },
       icon('arrow-right'),
     ),
     h(
       'button',
-      { type: 'button', class: 'icon-button', 'data-role': 'remove', 'data-testid': 'reference-remove', title: s['refs.remove'], 'aria-label': `${s['refs.remove']}: ${name}`, onClick: () => actions.remove(index) },
+      {
+        type: 'button',
+        class: 'icon-button',
+        'data-role': 'remove',
+        'data-testid': 'reference-remove',
+        title: s['refs.remove'],
+        'aria-label': `${s['refs.remove']}: ${name}`,
+        onClick: () => actions.remove(index),
+      },
       icon('close'),
     ),
   );

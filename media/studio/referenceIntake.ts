@@ -22,7 +22,7 @@ export interface ReferenceIntakeDeps {
   changed(field?: string): void;
   /** Redraws the references (a file's "Checking…" state). */
   render(): void;
-  notify(level: NoticeLevel, message: string): void;
+  notify: (level: NoticeLevel, message: string) => void;
 }
 
 /** Why local files were sent to the host: to add them (in `order`, web URLs included), or to refresh what is attached. */
@@ -113,7 +113,8 @@ export class ReferenceIntake {
       });
       this.deps.changed();
     }
-    if (rejected.length > 0) this.deps.notify('warning', format(this.deps.strings['refs.rejected'], rejected.join(', ')));
+    if (rejected.length > 0)
+      this.deps.notify('warning', format(this.deps.strings['refs.rejected'], rejected.join(', ')));
   }
 
   /** Without an answer the files are no longer being checked and stay as they were; a closed panel does nothing. */
@@ -149,5 +150,9 @@ function merge(references: ReferenceEntry[], entries: readonly ReferenceEntry[],
 
 /** How a notice names a reference: its file name, URL or file ID. */
 function entryName(entry: ReferenceEntry): string {
-  return entry.kind === 'file' ? (entry.name ?? decodeURIComponent(entry.uri.split('/').pop() ?? entry.uri)) : entry.kind === 'url' ? entry.url : entry.fileId;
+  return entry.kind === 'file'
+    ? (entry.name ?? decodeURIComponent(entry.uri.split('/').pop() ?? entry.uri))
+    : entry.kind === 'url'
+      ? entry.url
+      : entry.fileId;
 }

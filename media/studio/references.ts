@@ -42,11 +42,22 @@ export class ReferencesView {
     this.list = h('ol', { class: 'ref-list', 'aria-labelledby': headingId });
     this.empty = h('p', { class: 'ref-empty' }, icon('info'), h('span', null, s['refs.empty']));
     this.note = h('p', { class: 'hint', hidden: true }, s['refs.descriptionUnsupported']);
-    this.error = h('p', { class: 'field-error', 'data-testid': 'field-error', 'data-field': 'references', role: 'alert', hidden: true });
+    this.error = h('p', {
+      class: 'field-error',
+      'data-testid': 'field-error',
+      'data-field': 'references',
+      role: 'alert',
+      hidden: true,
+    });
 
     const browse = h(
       'button',
-      { type: 'button', class: 'button button--secondary', 'data-testid': 'references-browse', onClick: () => post({ type: 'browse' }) },
+      {
+        type: 'button',
+        class: 'button button--secondary',
+        'data-testid': 'references-browse',
+        onClick: () => post({ type: 'browse' }),
+      },
       icon('folder-opened'),
       h('span', null, s['refs.browse']),
     );
@@ -65,8 +76,20 @@ export class ReferencesView {
       spellcheck: 'false',
       onInput: () => this.showUrlError(''),
     });
-    this.urlError = h('p', { id: urlErrorId, class: 'field-error', 'data-testid': 'field-error', 'data-field': 'reference-url', role: 'alert', hidden: true });
-    const urlAdd = h('button', { type: 'submit', class: 'button button--secondary' }, icon('globe'), h('span', null, s['refs.addUrl']));
+    this.urlError = h('p', {
+      id: urlErrorId,
+      class: 'field-error',
+      'data-testid': 'field-error',
+      'data-field': 'reference-url',
+      role: 'alert',
+      hidden: true,
+    });
+    const urlAdd = h(
+      'button',
+      { type: 'submit', class: 'button button--secondary' },
+      icon('globe'),
+      h('span', null, s['refs.addUrl']),
+    );
     const urlForm = h(
       'form',
       { class: 'inline-add', novalidate: true, onSubmit: (e: Event) => this.addUrl(e) },
@@ -87,7 +110,12 @@ export class ReferencesView {
       autocomplete: 'off',
       spellcheck: 'false',
     });
-    const fileIdAdd = h('button', { type: 'submit', class: 'button button--secondary' }, icon('cloud'), h('span', null, s['refs.addFileId']));
+    const fileIdAdd = h(
+      'button',
+      { type: 'submit', class: 'button button--secondary' },
+      icon('cloud'),
+      h('span', null, s['refs.addFileId']),
+    );
     const fileIdForm = h(
       'form',
       { class: 'inline-add', novalidate: true, onSubmit: (e: Event) => this.addFileId(e) },
@@ -100,7 +128,12 @@ export class ReferencesView {
     this.element = h(
       'section',
       { class: 'references', 'aria-labelledby': headingId, 'data-field': 'references' },
-      h('div', { class: 'section-head' }, h('h3', { id: headingId, class: 'section-label' }, s['refs.heading']), this.count),
+      h(
+        'div',
+        { class: 'section-head' },
+        h('h3', { id: headingId, class: 'section-label' }, s['refs.heading']),
+        this.count,
+      ),
       h('p', { class: 'hint' }, s['refs.dropHint']),
       h('p', { class: 'visually-hidden', id: this.itemHintId }, s['refs.itemHint']),
       this.empty,
@@ -117,7 +150,10 @@ export class ReferencesView {
   /** Redraws the list from the form (keeps the focus on the same item and control). */
   render(): void {
     const focused = document.activeElement;
-    const focusKey = focused instanceof HTMLElement && this.list.contains(focused) ? focused.closest<HTMLElement>('.ref')?.dataset.key : undefined;
+    const focusKey =
+      focused instanceof HTMLElement && this.list.contains(focused)
+        ? focused.closest<HTMLElement>('.ref')?.dataset.key
+        : undefined;
     const focusRole = focused instanceof HTMLElement ? focused.dataset.role : undefined;
     const refs = this.ctx.form.references;
     const model = parseModelKey(this.ctx.form.model);
@@ -131,8 +167,10 @@ export class ReferencesView {
     const full = refs.length >= limit;
     for (const control of this.addControls) (control as HTMLButtonElement | HTMLInputElement).disabled = full;
     if (focusKey) {
-      const item = [...this.list.children].find((li) => (li as HTMLElement).dataset.key === focusKey) as HTMLElement | undefined;
-      const target = (focusRole && item?.querySelector<HTMLElement>(`[data-role="${focusRole}"]:not(:disabled)`)) || item;
+      const item = [...this.list.children].find((li) => (li as HTMLElement).dataset.key === focusKey) as
+        HTMLElement | undefined;
+      const target =
+        (focusRole && item?.querySelector<HTMLElement>(`[data-role="${focusRole}"]:not(:disabled)`)) || item;
       target?.focus();
     }
     this.applyIssues();
@@ -172,7 +210,13 @@ export class ReferencesView {
   private item(entry: ReferenceEntry, index: number, total: number, withText: boolean): HTMLLIElement {
     const { strings, lang } = this.ctx;
     const checking = entry.kind === 'file' && this.ctx.isChecking(entry.uri);
-    return referenceCard(entry, index, total, { strings, lang, checking, withText, itemHintId: this.itemHintId }, this.cardActions);
+    return referenceCard(
+      entry,
+      index,
+      total,
+      { strings, lang, checking, withText, itemHintId: this.itemHintId },
+      this.cardActions,
+    );
   }
 
   private move(from: number, to: number): void {

@@ -61,9 +61,13 @@ export class Studio implements StudioContext {
     this.notices = new Notices(this.strings['tasks.dismiss']);
     this.formView = new FormView(this);
     this.refsView = new ReferencesView(this);
-    this.pickerView = new PickerView(this, init.hasWorkspace, this.state.picker, (picker) => this.state.update({ picker }));
+    this.pickerView = new PickerView(this, init.hasWorkspace, this.state.picker, (picker) =>
+      this.state.update({ picker }),
+    );
     this.tasksView = new TasksView(this, this.state.dismissed, (dismissed) => this.state.update({ dismissed }));
-    this.galleryView = new GalleryView(this, this.state.galleryFilter, (galleryFilter) => this.state.update({ galleryFilter }));
+    this.galleryView = new GalleryView(this, this.state.galleryFilter, (galleryFilter) =>
+      this.state.update({ galleryFilter }),
+    );
     this.intake = this.createIntake();
     this.validation = this.createValidation();
     this.generation = this.createGenerateFlow();
@@ -226,7 +230,11 @@ export class Studio implements StudioContext {
       h('div', { class: 'column column--form' }, this.formView.element),
       h('div', { class: 'column column--results' }, this.tasksView.element, this.galleryView.element),
       this.notices.element,
-      h('div', { class: 'drop-overlay', 'aria-hidden': 'true' }, h('div', { class: 'drop-overlay-label' }, icon('cloud-upload'), h('span', null, this.strings['refs.dropHere']))),
+      h(
+        'div',
+        { class: 'drop-overlay', 'aria-hidden': 'true' },
+        h('div', { class: 'drop-overlay-label' }, icon('cloud-upload'), h('span', null, this.strings['refs.dropHere'])),
+      ),
     );
     root.classList.remove('studio--loading');
     root.removeAttribute('aria-busy');

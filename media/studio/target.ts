@@ -30,7 +30,14 @@ export class TargetView {
       },
       icon('close'),
     );
-    this.error = h('p', { id: errorId, class: 'field-error', 'data-testid': 'field-error', 'data-field': 'target', role: 'alert', hidden: true });
+    this.error = h('p', {
+      id: errorId,
+      class: 'field-error',
+      'data-testid': 'field-error',
+      'data-field': 'target',
+      role: 'alert',
+      hidden: true,
+    });
     this.element = h(
       'div',
       { class: 'field target', 'data-field': 'target', 'data-testid': 'target', hidden: true },

@@ -58,7 +58,12 @@ export class TasksView {
     this.badge = h('span', { class: 'badge' });
     this.list = h('ul', { class: 'task-list', 'aria-labelledby': headingId });
     // Focusable from script only: where "Show tasks" and a removed row leave the focus.
-    this.heading = h('h2', { id: headingId, class: 'section-title', tabindex: -1 }, icon('pulse'), h('span', null, ctx.strings['tasks.heading']));
+    this.heading = h(
+      'h2',
+      { id: headingId, class: 'section-title', tabindex: -1 },
+      icon('pulse'),
+      h('span', null, ctx.strings['tasks.heading']),
+    );
     this.clearEnded = h(
       'button',
       { type: 'button', class: 'link-button', 'data-testid': 'tasks-clear-ended', onClick: () => this.dismissEnded() },
@@ -68,13 +73,25 @@ export class TasksView {
     this.element = h(
       'section',
       { class: 'pane-section tasks', 'aria-labelledby': headingId, hidden: true },
-      h('div', { class: 'section-head' }, this.heading, this.badge, h('div', { class: 'section-tools' }, this.clearEnded)),
+      h(
+        'div',
+        { class: 'section-head' },
+        this.heading,
+        this.badge,
+        h('div', { class: 'section-tools' }, this.clearEnded),
+      ),
       this.list,
     );
   }
 
   render(tasks: readonly TaskRow[]): void {
-    preserveFocus(this.element, () => this.draw(tasks), () => this.list.querySelector<HTMLElement>('button:not(:disabled)') ?? (this.element.hidden ? undefined : this.heading));
+    preserveFocus(
+      this.element,
+      () => this.draw(tasks),
+      () =>
+        this.list.querySelector<HTMLElement>('button:not(:disabled)') ??
+        (this.element.hidden ? undefined : this.heading),
+    );
   }
 
   /** Scrolls the list into view and puts the focus on its heading (the status line's "Show tasks"). */
@@ -152,14 +169,35 @@ export class TasksView {
     }
     const element = h(
       'li',
-      { class: `task task--${task.status}`, 'data-testid': 'task', 'data-status': task.status, 'data-id': task.id, 'data-focus-key': task.id },
+      {
+        class: `task task--${task.status}`,
+        'data-testid': 'task',
+        'data-status': task.status,
+        'data-id': task.id,
+        'data-focus-key': task.id,
+      },
       h('span', { class: 'task-icon' }, icon(STATUS_ICONS[task.status], spinning ? 'codicon-modifier-spin' : '')),
       h(
         'div',
         { class: 'task-main' },
         h('div', { class: 'task-prompt', title: task.prompt }, task.prompt),
-        h('div', { class: 'task-meta' }, h('span', { class: 'task-model' }, task.model), h('span', { class: 'task-status', role: task.status === 'refused' || task.status === 'blocked' || task.status === 'uncertain' ? 'alert' : null }, task.statusLine)),
-        PROGRESSING.has(task.status) ? h('progress', { class: 'task-progress', max: 100, 'aria-label': task.prompt }) : null,
+        h(
+          'div',
+          { class: 'task-meta' },
+          h('span', { class: 'task-model' }, task.model),
+          h(
+            'span',
+            {
+              class: 'task-status',
+              role:
+                task.status === 'refused' || task.status === 'blocked' || task.status === 'uncertain' ? 'alert' : null,
+            },
+            task.statusLine,
+          ),
+        ),
+        PROGRESSING.has(task.status)
+          ? h('progress', { class: 'task-progress', max: 100, 'aria-label': task.prompt })
+          : null,
       ),
       h('div', { class: 'task-actions' }, ...buttons),
     );
@@ -172,7 +210,8 @@ export class TasksView {
     if (status && status.textContent !== task.statusLine) status.textContent = task.statusLine;
     const progress = element.querySelector('progress');
     if (progress) {
-      if (task.status === 'running' && task.progress !== undefined) progress.value = Math.max(0, Math.min(100, task.progress));
+      if (task.status === 'running' && task.progress !== undefined)
+        progress.value = Math.max(0, Math.min(100, task.progress));
       else progress.removeAttribute('value');
       progress.setAttribute('aria-valuetext', task.statusLine);
     }

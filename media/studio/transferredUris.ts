@@ -3,7 +3,12 @@
 const URI_LIST_TYPES = ['application/vnd.code.uri-list', 'text/uri-list'];
 
 /** The data types of a drag from outside the panel (the Explorer, an editor tab, a browser, the desktop). */
-export const EXTERNAL_DRAG_TYPES: ReadonlySet<string> = new Set([...URI_LIST_TYPES, 'resourceurls', 'codefiles', 'Files']);
+export const EXTERNAL_DRAG_TYPES: ReadonlySet<string> = new Set([
+  ...URI_LIST_TYPES,
+  'resourceurls',
+  'codefiles',
+  'Files',
+]);
 
 /** URIs from an Explorer drag (VS Code's own list first), an editor tab, or a browser. */
 export function transferredUris(data: DataTransfer): string[] {
@@ -11,7 +16,12 @@ export function transferredUris(data: DataTransfer): string[] {
   for (const type of URI_LIST_TYPES) {
     const text = data.getData(type);
     if (!text) continue;
-    found.push(...text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith('#')));
+    found.push(
+      ...text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#')),
+    );
     if (found.length > 0) break;
   }
   if (found.length === 0) {

@@ -7,7 +7,7 @@
  * The collector stops (leaving the record as it is, for the next host) when `stop()` is called
  * (the window closes) or when another host has taken its lease over.
  */
-import { GenerationError, toGenerationError } from './errors';
+import { type GenerationError, toGenerationError } from './errors';
 import { type GatewayClient, createdNothing } from './gateway';
 import { HEARTBEAT_MS, type Lease, type TaskJournal } from './journal';
 import { LandingError, landImages } from './landing';
@@ -248,9 +248,16 @@ export class TaskCollector {
       // Only the window closing interrupts a create in flight: a user's cancel waits for its answer.
       const submitted = await this.deps.client.submit(body, { signal: this.stopper.signal });
       const { taskId, statusUrl, responseUrl, cancelUrl } = submitted;
-      await this.apply({ type: 'submitted', ref: { taskId, statusUrl, responseUrl, cancelUrl }, requestId: submitted.requestId });
+      await this.apply({
+        type: 'submitted',
+        ref: { taskId, statusUrl, responseUrl, cancelUrl },
+        requestId: submitted.requestId,
+      });
       this.watchedFromStart = true;
-      this.log('info', `submitted ${taskId} (request ${submitted.requestId ?? '-'}) ${this.current.body.model_name} ${this.current.body.model_version}`);
+      this.log(
+        'info',
+        `submitted ${taskId} (request ${submitted.requestId ?? '-'}) ${this.current.body.model_name} ${this.current.body.model_version}`,
+      );
     } catch (error) {
       if (this.stopped) return;
       const e = toGenerationError(error);
@@ -261,7 +268,12 @@ export class TaskCollector {
         this.log('warn', `the create request may have reached the gateway, its answer was lost: ${e.message}`);
         await this.apply({
           type: 'submitUnknown',
-          note: { kind: 'uncertain', template: 'The answer to the submission was lost: {0}', args: [e.message], at: this.now() },
+          note: {
+            kind: 'uncertain',
+            template: 'The answer to the submission was lost: {0}',
+            args: [e.message],
+            at: this.now(),
+          },
         });
       }
     }
@@ -298,7 +310,8 @@ export class TaskCollector {
         onRetry: (e, ms) => {
           this.lastError = e;
           this.log('warn', `task ${ref.taskId}: ${e.message} (looking again in ${ms} ms)`);
-          if (this.current.problem?.template !== e.template) void this.apply({ type: 'problem', note: noteFrom(e, this.now()) });
+          if (this.current.problem?.template !== e.template)
+            void this.apply({ type: 'problem', note: noteFrom(e, this.now()) });
         },
       });
       if (final.status === 'succeeded' && this.watchedFromStart && !lookNow && this.current.submittedAt !== undefined) {
@@ -308,7 +321,10 @@ export class TaskCollector {
       await this.apply({ type: 'upstream', state: final });
       if (final.status === 'failed') this.lastError = undefined;
       if (final.status === 'succeeded' && final.images.length > MAX_IMAGES_PER_TASK) {
-        this.log('warn', `task ${ref.taskId}: the image service gave ${final.images.length} images; the first ${MAX_IMAGES_PER_TASK} are saved, ${final.images.length - MAX_IMAGES_PER_TASK} left out`);
+        this.log(
+          'warn',
+          `task ${ref.taskId}: the image service gave ${final.images.length} images; the first ${MAX_IMAGES_PER_TASK} are saved, ${final.images.length - MAX_IMAGES_PER_TASK} left out`,
+        );
       }
     } catch (error) {
       if (toGenerationError(error).kind !== 'aborted') throw error;
@@ -322,7 +338,10 @@ export class TaskCollector {
     const ref = this.current.ref!;
     if (!ref.cancelUrl || this.current.cancelRequested) {
       // No cancel on this gateway: the task runs (and is billed) anyway, so its image is collected.
-      this.log('info', `stopped waiting for ${ref.taskId}; the gateway has no cancel for it, it is collected when it finishes`);
+      this.log(
+        'info',
+        `stopped waiting for ${ref.taskId}; the gateway has no cancel for it, it is collected when it finishes`,
+      );
       this.stopWaiting();
       return;
     }
@@ -363,7 +382,8 @@ export class TaskCollector {
         log: (level, message) => this.log(level, message),
       });
       this.landingFailures = 0;
-      if (this.current.phase === 'landed') this.log('info', `task ${this.current.ref?.taskId} saved ${this.files().join(', ')}`);
+      if (this.current.phase === 'landed')
+        this.log('info', `task ${this.current.ref?.taskId} saved ${this.files().join(', ')}`);
       this.logLeftOut();
     } catch (error) {
       const { index, error: e } = error instanceof LandingError ? error : { index: 0, error: toGenerationError(error) };
@@ -382,14 +402,20 @@ export class TaskCollector {
       }
       const failure = downloadFailureOf(e);
       this.landingFailures++;
-      this.log('warn', `task ${this.current.ref?.taskId} image ${index + 1}: ${e.message}${e.details ? ` (${e.details})` : ''}`);
+      this.log(
+        'warn',
+        `task ${this.current.ref?.taskId} image ${index + 1}: ${e.message}${e.details ? ` (${e.details})` : ''}`,
+      );
       if (failure === 'notImage' || failure === 'tooLarge') {
         await this.apply({ type: 'notAnImage', index, note });
         if (this.current.phase === 'landing') await this.refreshUrls(signal);
       } else if (failure === 'badUrl') {
         await this.apply({ type: 'unusableUrl', index, note });
         if (waitsForCollectNow(this.current)) {
-          this.log('warn', `task ${this.current.ref?.taskId} image ${index + 1}: no usable address after ${UNUSABLE_URL_TRIES} tries; waiting for Collect Now or Discard`);
+          this.log(
+            'warn',
+            `task ${this.current.ref?.taskId} image ${index + 1}: no usable address after ${UNUSABLE_URL_TRIES} tries; waiting for Collect Now or Discard`,
+          );
           return;
         }
         await this.refreshUrls(signal);
@@ -430,7 +456,11 @@ export class TaskCollector {
   private logLeftOut(): void {
     const images = this.current.images ?? [];
     const leftOut = images.flatMap((image, index) => (image.leftOut ? [index + 1] : []));
-    if (leftOut.length > 0) this.log('warn', `task ${this.current.ref?.taskId}: image(s) ${leftOut.join(', ')} left out: the task's images would pass its byte limit`);
+    if (leftOut.length > 0)
+      this.log(
+        'warn',
+        `task ${this.current.ref?.taskId}: image(s) ${leftOut.join(', ')} left out: the task's images would pass its byte limit`,
+      );
   }
 
   // --- plumbing --------------------------------------------------------------------
@@ -463,7 +493,10 @@ export class TaskCollector {
   private async heartbeat(): Promise<void> {
     if (this.stopped) return;
     if (!(await this.options.lease.beat().catch(() => false))) {
-      this.log('warn', `lost the lease on task ${this.current.ref?.taskId ?? this.current.id}; another window collects it`);
+      this.log(
+        'warn',
+        `lost the lease on task ${this.current.ref?.taskId ?? this.current.id}; another window collects it`,
+      );
       this.stop();
       return;
     }
@@ -511,4 +544,3 @@ export class TaskCollector {
     this.deps.log?.(level, message);
   }
 }
-

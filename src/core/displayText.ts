@@ -40,7 +40,8 @@ export interface DisplayOptions {
 
 /** Plain, inert, one-line text for a notification, a quick pick, a tooltip, a webview or a chat model. */
 export function displayText(value: unknown, options: DisplayOptions = {}): string {
-  let text = typeof value === 'string' ? value : String(value ?? '');
+  let text =
+    typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
   text = text.replace(BIDI, '').replace(INVISIBLE, '');
   text = redactSecrets(text, options.secrets ?? []);
   text = text

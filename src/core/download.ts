@@ -66,18 +66,32 @@ export interface DownloadedImage {
 /** Why a download failed, for the task lifecycle: ask for a fresh URL, count a strike, or retry later. */
 export type DownloadFailure = 'expired' | 'notImage' | 'tooLarge' | 'badUrl' | 'transient';
 
-function downloadError(template: string, args: (string | number)[], failure: DownloadFailure, details?: string): GenerationError {
+function downloadError(
+  template: string,
+  args: (string | number)[],
+  failure: DownloadFailure,
+  details?: string,
+): GenerationError {
   // `server` makes it transient for the retry loop; the message stays about the image.
-  return new GenerationError({ kind: failure === 'transient' ? 'server' : 'download', code: failure, template, args, details });
+  return new GenerationError({
+    kind: failure === 'transient' ? 'server' : 'download',
+    code: failure,
+    template,
+    args,
+    details,
+  });
 }
 
 /** The lifecycle's reading of a download error (anything not marked is a file-system or transient problem). */
 export function downloadFailureOf(error: GenerationError): DownloadFailure | undefined {
-  if (error.kind === 'download' && (error.code === 'expired' || error.code === 'notImage' || error.code === 'tooLarge' || error.code === 'badUrl')) return error.code;
+  if (
+    error.kind === 'download' &&
+    (error.code === 'expired' || error.code === 'notImage' || error.code === 'tooLarge' || error.code === 'badUrl')
+  )
+    return error.code;
   if (error.kind === 'download' && error.cause instanceof GenerationError) return downloadFailureOf(error.cause);
   return error.transient ? 'transient' : undefined;
 }
-
 
 /**
  * What a result that is not an image really is, judged by its bytes: the declared type is what
@@ -88,8 +102,9 @@ function notImageTemplate(head: Uint8Array): string {
   if (start.startsWith('<!doctype html') || start.startsWith('<html') || /^<(head|body|title|meta)\b/.test(start)) {
     return 'The result is not an image but an HTML page (the server called it {0}).';
   }
-  if (start.startsWith('{') || start.startsWith('[')) return 'The result is not an image but JSON (the server called it {0}).';
-  if (/^[\x09\x0a\x0d\x20-\x7e]*$/.test(start)) return 'The result is not an image but text (the server called it {0}).';
+  if (start.startsWith('{') || start.startsWith('['))
+    return 'The result is not an image but JSON (the server called it {0}).';
+  if (/^[\t\n\r\x20-\x7e]*$/.test(start)) return 'The result is not an image but text (the server called it {0}).';
   return 'The result is not an image (the server called it {0}).';
 }
 
@@ -113,7 +128,10 @@ export type FetchedImage = Omit<DownloadedImage, 'path'>;
  * temporary name), checking its bytes and size, with up to `attempts` tries for transient
  * failures. On failure the file is removed.
  */
-export async function fetchImageTo(file: string, options: Omit<DownloadOptions, 'dir' | 'baseName'>): Promise<FetchedImage> {
+export async function fetchImageTo(
+  file: string,
+  options: Omit<DownloadOptions, 'dir' | 'baseName'>,
+): Promise<FetchedImage> {
   const attempts = Math.max(1, options.attempts ?? 3);
   let lastError: GenerationError | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -176,20 +194,35 @@ function watchPace(pace: MinimumPace): PaceWatch {
     watch.verdict =
       inWindow === 0
         ? downloadError('The image download stalled after {0} bytes.', [watch.received], 'transient')
-        : downloadError('The image host sent only {0} bytes in {1} s, too slowly to finish the image.', [inWindow, Number((pace.windowMs / 1000).toFixed(1))], 'transient');
+        : downloadError(
+            'The image host sent only {0} bytes in {1} s, too slowly to finish the image.',
+            [inWindow, Number((pace.windowMs / 1000).toFixed(1))],
+            'transient',
+          );
     controller.abort(watch.verdict);
     clearInterval(timer);
   }, pace.windowMs);
   return watch;
 }
 
-async function streamTo(file: string, response: Response, finalUrl: string, options: Omit<DownloadOptions, 'dir' | 'baseName'>, signal: AbortSignal, pace: PaceWatch): Promise<FetchedImage> {
+async function streamTo(
+  file: string,
+  response: Response,
+  finalUrl: string,
+  options: Omit<DownloadOptions, 'dir' | 'baseName'>,
+  signal: AbortSignal,
+  pace: PaceWatch,
+): Promise<FetchedImage> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
   const declared = Number(response.headers.get('content-length') ?? NaN);
   const total = Number.isFinite(declared) ? declared : undefined;
   if (total !== undefined && total > maxBytes) {
     void response.body?.cancel();
-    throw downloadError('The result image is {0} MB, more than the {1} MB limit.', [mb(total), mb(maxBytes)], 'tooLarge');
+    throw downloadError(
+      'The result image is {0} MB, more than the {1} MB limit.',
+      [mb(total), mb(maxBytes)],
+      'tooLarge',
+    );
   }
   if (!response.body) throw downloadError('The result image answer was empty.', [], 'transient');
 
@@ -244,7 +277,13 @@ async function streamTo(file: string, response: Response, finalUrl: string, opti
   return { format, bytes: received, sha256: hash.digest('hex'), finalUrl };
 }
 
-function streamFailure(error: unknown, received: number, total: number | undefined, signal: AbortSignal, userSignal?: AbortSignal): GenerationError {
+function streamFailure(
+  error: unknown,
+  received: number,
+  total: number | undefined,
+  signal: AbortSignal,
+  userSignal?: AbortSignal,
+): GenerationError {
   if (error instanceof GenerationError) return error;
   if (userSignal?.aborted) return toGenerationError(userSignal.reason ?? error);
   if (signal.aborted || isAbortError(error)) {
@@ -273,7 +312,10 @@ function usableUrl(text: string, base: URL | undefined, template: string): URL {
  * origin is the API origin and the chain has not left it: a hop to another host
  * and back does not earn the header again.
  */
-async function fetchFollowingRedirects(options: Pick<DownloadOptions, 'url' | 'apiOrigin' | 'authorization' | 'fetch' | 'signal'>, signal: AbortSignal): Promise<{ response: Response; finalUrl: string }> {
+async function fetchFollowingRedirects(
+  options: Pick<DownloadOptions, 'url' | 'apiOrigin' | 'authorization' | 'fetch' | 'signal'>,
+  signal: AbortSignal,
+): Promise<{ response: Response; finalUrl: string }> {
   const fetchImpl = options.fetch ?? fetch;
   let url = usableUrl(options.url, undefined, 'The image service gave an image address that cannot be used: {0}');
   let leftApiOrigin = false;
@@ -290,12 +332,20 @@ async function fetchFollowingRedirects(options: Pick<DownloadOptions, 'url' | 'a
       response = await fetchImpl(url, { headers, redirect: 'manual', signal });
     } catch (error) {
       if (options.signal?.aborted) throw toGenerationError(options.signal.reason ?? error);
-      throw downloadError('Could not reach the image host {0}: {1}', [url.host, oneLine(String((error as Error)?.cause ?? error))], 'transient');
+      throw downloadError(
+        'Could not reach the image host {0}: {1}',
+        [url.host, oneLine(String((error as Error)?.cause ?? error))],
+        'transient',
+      );
     }
     if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
       void response.body?.cancel();
       if (hop >= MAX_REDIRECTS) throw downloadError('The image host redirected too many times.', [], 'badUrl');
-      url = usableUrl(response.headers.get('location')!, url, 'The image host redirected to an address that cannot be used: {0}');
+      url = usableUrl(
+        response.headers.get('location')!,
+        url,
+        'The image host redirected to an address that cannot be used: {0}',
+      );
       continue;
     }
     if (response.ok) return { response, finalUrl: url.href };
@@ -338,7 +388,12 @@ export async function linkExclusive(temp: string, target: string): Promise<boole
 }
 
 /** Gives the finished temp file the first free name `base.ext`, `base-2.ext`, … (never replacing a file). */
-export async function placeWithoutOverwrite(temp: string, dir: string, baseName: string, extension: string): Promise<string> {
+export async function placeWithoutOverwrite(
+  temp: string,
+  dir: string,
+  baseName: string,
+  extension: string,
+): Promise<string> {
   for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
     const target = path.join(dir, candidateName(baseName, extension, attempt));
     // An image and its sidecar share a name, so a name whose sidecar is taken is taken.
@@ -352,7 +407,11 @@ export async function placeWithoutOverwrite(temp: string, dir: string, baseName:
 }
 
 export function noFreeName(baseName: string, dir: string): GenerationError {
-  return new GenerationError({ kind: 'fileSystem', template: 'Could not find a free file name for {0} in {1}.', args: [baseName, dir] });
+  return new GenerationError({
+    kind: 'fileSystem',
+    template: 'Could not find a free file name for {0} in {1}.',
+    args: [baseName, dir],
+  });
 }
 
 export const MAX_NAME_ATTEMPTS = 1000;

@@ -11,7 +11,10 @@ import { type DurationSample, learn, recentSamples } from './schedule';
 
 const bookSchema = z.object({
   version: z.literal(1),
-  durations: z.record(z.string().check(z.maxLength(300)), z.array(z.tuple([z.number(), z.number()])).check(z.maxLength(200))),
+  durations: z.record(
+    z.string().check(z.maxLength(300)),
+    z.array(z.tuple([z.number(), z.number()])).check(z.maxLength(200)),
+  ),
 });
 
 /** `https://gw.example.com GEM 2.5`: one distribution per gateway origin and model. */

@@ -108,7 +108,14 @@ export function isGenerationError(error: unknown): error is GenerationError {
 }
 
 /** Connection-level error codes that mean the request never reached the server. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function errnoOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
@@ -160,21 +167,54 @@ export function toGenerationError(error: unknown): GenerationError {
     });
   }
   if (code && (NOT_CONNECTED.has(code) || /^(ECONNRESET|EPIPE|ETIMEDOUT|UND_ERR)/.test(code))) {
-    return new GenerationError({ kind: 'network', template: 'Could not reach the image service: {0}', args: [oneLine(`${text} (${code})`)], details, cause: error });
+    return new GenerationError({
+      kind: 'network',
+      template: 'Could not reach the image service: {0}',
+      args: [oneLine(`${text} (${code})`)],
+      details,
+      cause: error,
+    });
   }
-  return new GenerationError({ kind: 'unexpected', template: 'Unexpected error: {0}', args: [oneLine(text)], details, cause: error });
+  return new GenerationError({
+    kind: 'unexpected',
+    template: 'Unexpected error: {0}',
+    args: [oneLine(text)],
+    details,
+    cause: error,
+  });
 }
 
 function fileSystemError(error: unknown, code: string, text: string, details: string | undefined): GenerationError {
   const file = (error as { path?: unknown }).path;
   const where = typeof file === 'string' ? file : '';
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new GenerationError({ kind: 'fileSystem', code, template: 'The disk is full: could not write {0}.', args: [where || 'the image'], details, cause: error });
+    return new GenerationError({
+      kind: 'fileSystem',
+      code,
+      template: 'The disk is full: could not write {0}.',
+      args: [where || 'the image'],
+      details,
+      cause: error,
+    });
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new GenerationError({ kind: 'fileSystem', code, template: 'No permission to write {0} ({1}).', args: [where || 'the image', code], details, cause: error });
+    return new GenerationError({
+      kind: 'fileSystem',
+      code,
+      template: 'No permission to write {0} ({1}).',
+      args: [where || 'the image', code],
+      details,
+      cause: error,
+    });
   }
-  return new GenerationError({ kind: 'fileSystem', code, template: 'A file operation failed: {0}', args: [oneLine(text)], details, cause: error });
+  return new GenerationError({
+    kind: 'fileSystem',
+    code,
+    template: 'A file operation failed: {0}',
+    args: [oneLine(text)],
+    details,
+    cause: error,
+  });
 }
 
 export function isAbortError(error: unknown): boolean {
@@ -182,7 +222,7 @@ export function isAbortError(error: unknown): boolean {
     typeof error === 'object' &&
     error !== null &&
     'name' in error &&
-    ((error as { name: unknown }).name === 'AbortError' || (error as { name: unknown }).name === 'TimeoutError')
+    (error.name === 'AbortError' || error.name === 'TimeoutError')
   );
 }
 

@@ -9,7 +9,14 @@ import { API_KEY_PROBLEMS, apiKeyProblem } from './apiKeyCheck';
 import { readCapped } from './readCapped';
 import { GenerationError, neverConnected, oneLine, redact, toGenerationError } from './errors';
 import type { CreateTaskBody } from './request';
-import { type NormalisedAnswer, type SubmittedTask, type TaskRef, type GatewayAnswer, normaliseAnswer, normaliseSubmit } from './gatewayAnswer';
+import {
+  type NormalisedAnswer,
+  type SubmittedTask,
+  type TaskRef,
+  type GatewayAnswer,
+  normaliseAnswer,
+  normaliseSubmit,
+} from './gatewayAnswer';
 
 export const CREATE_PATH = '/tencent-vod/v1/aigc-image';
 export const DEFAULT_QUERY_PATH = '/tencent-vod/v1/query/{task_id}';
@@ -94,12 +101,21 @@ export function parseBaseUrl(baseUrl: string): URL {
 function checkQueryPath(queryPath: string): string {
   const field = 'aigcImage.queryPath';
   if (!queryPath.includes('{task_id}')) {
-    throw new GenerationError({ kind: 'config', template: 'The query path must contain {task_id} (setting aigcImage.queryPath).', field });
-  }
-  if (!queryPath.startsWith('/') || queryPath.startsWith('//') || /[@\\\s?#]/.test(queryPath.replace('{task_id}', ''))) {
     throw new GenerationError({
       kind: 'config',
-      template: 'The query path must be a path on the gateway, starting with "/" and without "@", backslashes, "?", "#" or spaces (setting aigcImage.queryPath).',
+      template: 'The query path must contain {task_id} (setting aigcImage.queryPath).',
+      field,
+    });
+  }
+  if (
+    !queryPath.startsWith('/') ||
+    queryPath.startsWith('//') ||
+    /[@\\\s?#]/.test(queryPath.replace('{task_id}', ''))
+  ) {
+    throw new GenerationError({
+      kind: 'config',
+      template:
+        'The query path must be a path on the gateway, starting with "/" and without "@", backslashes, "?", "#" or spaces (setting aigcImage.queryPath).',
       field,
     });
   }
@@ -124,7 +140,12 @@ export class GatewayClient {
     this.fetchImpl = config.fetch ?? fetch;
     const keyProblem = apiKeyProblem(config.apiKey);
     // Never echo the key: the message names the kind of character only.
-    if (keyProblem) throw new GenerationError({ kind: 'auth', template: API_KEY_PROBLEMS[keyProblem].template, field: 'aigcImage.apiKey' });
+    if (keyProblem)
+      throw new GenerationError({
+        kind: 'auth',
+        template: API_KEY_PROBLEMS[keyProblem].template,
+        field: 'aigcImage.apiKey',
+      });
     this.queryPath = checkQueryPath(config.queryPath?.trim() || DEFAULT_QUERY_PATH);
     // The path is joined to the base as text, so prove the result stays on the API origin.
     this.onApiOrigin(this.queryUrl('probe'), 'aigcImage.queryPath');
@@ -136,7 +157,10 @@ export class GatewayClient {
    * reached the gateway, and a second create could bill twice (de-duplication by `session_id`
    * is a gateway feature this client does not count on).
    */
-  async submit(body: CreateTaskBody, options: { signal?: AbortSignal; attempts?: number } = {}): Promise<SubmittedTask> {
+  async submit(
+    body: CreateTaskBody,
+    options: { signal?: AbortSignal; attempts?: number } = {},
+  ): Promise<SubmittedTask> {
     const attempts = Math.max(1, options.attempts ?? 3);
     let lastError: GenerationError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -152,7 +176,13 @@ export class GatewayClient {
       } catch (error) {
         lastError = toGenerationError(error);
         const wait = lastError.retryAfterMs ?? 500 * 2 ** (attempt - 1);
-        if (!createdNothing(lastError) || attempt === attempts || options.signal?.aborted || wait > MAX_SUBMIT_RETRY_WAIT_MS) throw lastError;
+        if (
+          !createdNothing(lastError) ||
+          attempt === attempts ||
+          options.signal?.aborted ||
+          wait > MAX_SUBMIT_RETRY_WAIT_MS
+        )
+          throw lastError;
         await sleep(wait, options.signal);
       }
     }
@@ -267,7 +297,13 @@ export class GatewayClient {
     try {
       const read = await readCapped(response, MAX_ANSWER_BYTES);
       if (read.truncated) {
-        this.log({ method, url, status: response.status, ms: Date.now() - started, error: `answer larger than ${MAX_ANSWER_BYTES} bytes, not read further` });
+        this.log({
+          method,
+          url,
+          status: response.status,
+          ms: Date.now() - started,
+          error: `answer larger than ${MAX_ANSWER_BYTES} bytes, not read further`,
+        });
         throw new GenerationError({
           kind: 'invalidResponse',
           template: 'The image service sent an answer of more than {0} KB; it was not read.',
@@ -308,7 +344,10 @@ export class GatewayClient {
       });
     }
     const failure = errorInBody(parsed);
-    if (failure) throw errorForCode(failure.code, failure.message, response.status, failure.requestId, logged, [this.config.apiKey]);
+    if (failure)
+      throw errorForCode(failure.code, failure.message, response.status, failure.requestId, logged, [
+        this.config.apiKey,
+      ]);
     return parsed;
   }
 
@@ -334,7 +373,9 @@ interface BodyFailure {
 
 /** A field of an answer where the protocol puts text: anything else (an object, a list) says nothing. */
 function textOf(value: unknown, fallback: string): string {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : fallback;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : fallback;
 }
 
 /** A create/query refused in the body: Tencent `Response.Error` or an envelope `code != 0`. */
@@ -443,7 +484,14 @@ export function httpError(status: number, text: string, headers: Headers, apiKey
 }
 
 /** Maps a gateway error code (Tencent style) to the error kind users act on. */
-function errorForCode(rawCode: string, message: string, status: number, requestId: string | undefined, details: string, secrets: readonly string[]): GenerationError {
+function errorForCode(
+  rawCode: string,
+  message: string,
+  status: number,
+  requestId: string | undefined,
+  details: string,
+  secrets: readonly string[],
+): GenerationError {
   // A gateway may echo the key it was sent (in its message, even in its code): never in a message of ours.
   const code = oneLine(redact(rawCode, secrets), 120);
   const common = { httpStatus: status, code, requestId, details };
@@ -457,16 +505,31 @@ function errorForCode(rawCode: string, message: string, status: number, requestI
     });
   }
   if (/RequestLimitExceeded|LimitExceeded|^429$/i.test(code)) {
-    return new GenerationError({ ...common, kind: 'rateLimited', template: 'The image service is over its request limit ({0}).', args: [code] });
+    return new GenerationError({
+      ...common,
+      kind: 'rateLimited',
+      template: 'The image service is over its request limit ({0}).',
+      args: [code],
+    });
   }
   if (/balance|arrear|insufficient|^402$/i.test(`${code} ${message}`)) {
-    return new GenerationError({ ...common, kind: 'balance', template: 'The account has no balance left: {0}', args: [text] });
+    return new GenerationError({
+      ...common,
+      kind: 'balance',
+      template: 'The account has no balance left: {0}',
+      args: [text],
+    });
   }
   if (/^InternalError|^5\d\d$/i.test(code)) {
     return new GenerationError({ ...common, kind: 'server', template: 'The image service failed: {0}', args: [text] });
   }
   if (/^ResourceNotFound|^404$/i.test(code)) {
-    return new GenerationError({ ...common, kind: 'notFound', template: 'The image service does not know this task: {0}', args: [text] });
+    return new GenerationError({
+      ...common,
+      kind: 'notFound',
+      template: 'The image service does not know this task: {0}',
+      args: [text],
+    });
   }
   return new GenerationError({
     ...common,

@@ -67,7 +67,12 @@ const tencentTask = z.looseObject({
   ErrCodeExt: lenientText,
   Message: lenientText,
   Output: z.optional(
-    z.catch(z.optional(z.nullable(z.looseObject({ FileInfos: z.optional(z.nullable(z.array(z.catch(tencentFileInfo, {})))) }))), undefined),
+    z.catch(
+      z.optional(
+        z.nullable(z.looseObject({ FileInfos: z.optional(z.nullable(z.array(z.catch(tencentFileInfo, {})))) })),
+      ),
+      undefined,
+    ),
   ),
 });
 

@@ -67,7 +67,7 @@ function lastWhere<T>(sorted: readonly T[], test: (item: T) => boolean): number 
 function markdownHeadings(text: string): Found[] {
   const lineEnd = new RunEnd(text, NOT_LINE_BREAK);
   const found: Found[] = [];
-  for (let at = text.indexOf('#'); at >= 0; ) {
+  for (let at = text.indexOf('#'); at >= 0;) {
     const end = lineEnd.at(at);
     if (at === 0 || isLineBreak(text.charCodeAt(at - 1))) {
       const heading = markdownHeadingLine(text, at, end);

@@ -24,7 +24,8 @@ export const SNIFF_BYTES = 12;
 export function sniffImageFormat(head: Uint8Array): FormatInfo | undefined {
   const at = (i: number): number => head[i] ?? -1;
   const ascii = (from: number, text: string): boolean => [...text].every((c, i) => at(from + i) === c.charCodeAt(0));
-  if (at(0) === 0x89 && ascii(1, 'PNG') && at(4) === 0x0d && at(5) === 0x0a && at(6) === 0x1a && at(7) === 0x0a) return FORMATS.png;
+  if (at(0) === 0x89 && ascii(1, 'PNG') && at(4) === 0x0d && at(5) === 0x0a && at(6) === 0x1a && at(7) === 0x0a)
+    return FORMATS.png;
   if (at(0) === 0xff && at(1) === 0xd8 && at(2) === 0xff) return FORMATS.jpeg;
   if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return FORMATS.webp;
   if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return FORMATS.gif;
@@ -51,7 +52,8 @@ export function imageSize(head: Uint8Array): { width: number; height: number } |
     case 'webp': {
       if (!fits(30)) return undefined;
       const chunk = String.fromCharCode(head[12]!, head[13]!, head[14]!, head[15]!);
-      if (chunk === 'VP8 ') return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
+      if (chunk === 'VP8 ')
+        return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
       if (chunk === 'VP8L') {
         const bits = view.getUint32(21, true);
         return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };

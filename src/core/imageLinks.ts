@@ -64,7 +64,8 @@ const SCANNERS: Record<LinkSyntax, (text: string, emit: Emit) => void> = {
 export function isLocalImagePath(value: string): boolean {
   if (value.length > MAX_PATH_LENGTH || /[\n\r\u2028\u2029]/.test(value)) return false;
   const bare = value.replace(/[?#].*$/, '');
-  if (!bare || /^[a-z][a-z0-9+.-]*:/i.test(bare) || bare.startsWith('//') || bare.includes('${') || bare.includes('{{')) return false;
+  if (!bare || /^[a-z][a-z0-9+.-]*:/i.test(bare) || bare.startsWith('//') || bare.includes('${') || bare.includes('{{'))
+    return false;
   return IMAGE_FILE_NAME.test(bare);
 }
 
@@ -101,8 +102,17 @@ export function promptFor(reference: ImageLink, text: string): string {
   if (reference.alt?.trim()) return reference.alt.trim();
   const heading = headingsOf(text).nearestBefore(reference.start)?.text.trim();
   if (heading) return heading;
-  const name = reference.path.replace(/[?#].*$/, '').split(/[\\/]/).pop() ?? '';
-  return name.replace(/\.[^.]+$/, '').replace(/[-_.]+/g, ' ').trim() || 'image';
+  const name =
+    reference.path
+      .replace(/[?#].*$/, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
+  return (
+    name
+      .replace(/\.[^.]+$/, '')
+      .replace(/[-_.]+/g, ' ')
+      .trim() || 'image'
+  );
 }
 
 /**

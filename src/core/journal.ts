@@ -354,7 +354,13 @@ export async function setAside(file: string): Promise<string | undefined> {
       if (code === 'EEXIST') continue;
       if (code === 'ENOENT') return undefined;
       // No hard links on this file system: a rename, once the name is known to be free.
-      if (await stat(target).then(() => true, () => false)) continue;
+      if (
+        await stat(target).then(
+          () => true,
+          () => false,
+        )
+      )
+        continue;
       await rename(file, target);
       return target;
     }
@@ -392,7 +398,12 @@ export async function writeAtomically(file: string, text: string): Promise<void>
  * `'held'` when a live host holds the task (leave it a request instead), or undefined when the
  * record is gone.
  */
-export async function transact(journal: TaskJournal, id: string, event: LifecycleEvent, now: number): Promise<TaskRecord | 'held' | undefined> {
+export async function transact(
+  journal: TaskJournal,
+  id: string,
+  event: LifecycleEvent,
+  now: number,
+): Promise<TaskRecord | 'held' | undefined> {
   const lease = await journal.tryAcquire(id);
   if (!lease) return 'held';
   try {
@@ -449,15 +460,15 @@ export async function importLegacyStore(dir: string, journal: TaskJournal, now: 
     const fresh = newRecord({
       id: old.id,
       kind: old.kind,
-      body: old.body as unknown as TaskRecord['body'],
-      references: (old.references ?? []) as TaskRecord['references'],
+      body: old.body,
+      references: old.references ?? [],
       apiOrigin: old.apiOrigin,
-      target: old.target as unknown as TaskRecord['target'],
+      target: old.target,
       createdAt: old.submittedAt,
     });
     // Submitted: waiting since then; otherwise the create was in flight when its window closed.
     const base: TaskRecord = old.ref
-      ? { ...fresh, phase: 'waiting', ref: old.ref as unknown as TaskRecord['ref'], submittedAt: old.submittedAt, updatedAt: now }
+      ? { ...fresh, phase: 'waiting', ref: old.ref, submittedAt: old.submittedAt, updatedAt: now }
       : advance(fresh, { type: 'restarted' }, now);
     await journal.write(base);
     imported.push(base);

@@ -16,10 +16,27 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DEFAULT_MAX_IMAGE_BYTES, MAX_NAME_ATTEMPTS, type MinimumPace, downloadFailureOf, exists, fetchImageTo, linkExclusive, noFreeName } from './download';
+import {
+  DEFAULT_MAX_IMAGE_BYTES,
+  MAX_NAME_ATTEMPTS,
+  type MinimumPace,
+  downloadFailureOf,
+  exists,
+  fetchImageTo,
+  linkExclusive,
+  noFreeName,
+} from './download';
 import { GenerationError, toGenerationError } from './errors';
 import { type LandedFile, type LifecycleEvent, MAX_TASK_BYTES, type TaskRecord } from './lifecycle';
-import { candidateName, isInside, isReallyInside, legacySidecarPathFor, resolveOutputDir, resultBaseName, sidecarPathFor } from './naming';
+import {
+  candidateName,
+  isInside,
+  isReallyInside,
+  legacySidecarPathFor,
+  resolveOutputDir,
+  resultBaseName,
+  sidecarPathFor,
+} from './naming';
 import { type SidecarReference, buildSidecar, sidecarText, withoutSecrets } from './sidecar';
 import { readSidecarFile, suspicion } from './sidecarFile';
 
@@ -75,12 +92,17 @@ export async function landingDir(record: TaskRecord): Promise<string> {
     throw new GenerationError({
       kind: 'fileSystem',
       code: 'outsideWorkspace',
-      template: 'The folder {0} is outside the workspace (a symbolic link leads out of it); choose where to save the image.',
+      template:
+        'The folder {0} is outside the workspace (a symbolic link leads out of it); choose where to save the image.',
       args: [explicit],
     });
   }
   if (!target.workspaceRoot) {
-    throw new GenerationError({ kind: 'fileSystem', code: 'noFolder', template: 'There is no folder to save the image in.' });
+    throw new GenerationError({
+      kind: 'fileSystem',
+      code: 'noFolder',
+      template: 'There is no folder to save the image in.',
+    });
   }
   return resolveOutputDir(target.workspaceRoot, target.outputFolder, new Date(record.submittedAt ?? record.createdAt));
 }
@@ -166,7 +188,8 @@ async function landOne(record: TaskRecord, index: number, dir: string, deps: Lan
       });
     } catch (error) {
       // Over what is left of the task's budget, not over the cap of one image: this one is left out.
-      if (room.byBudget && downloadFailureOf(toGenerationError(error)) === 'tooLarge') return leaveOut(index, room.budget, deps);
+      if (room.byBudget && downloadFailureOf(toGenerationError(error)) === 'tooLarge')
+        return leaveOut(index, room.budget, deps);
       throw error;
     }
     fetched = { path: '', bytes: result.bytes, format: result.format.format, sha256: result.sha256 };
@@ -176,14 +199,21 @@ async function landOne(record: TaskRecord, index: number, dir: string, deps: Lan
   const exact = record.target.exactPath;
   // The name asked for keeps its own spelling of the real format (.jpeg for a JPEG stays .jpeg).
   const asked = exact ? path.extname(exact).slice(1).toLowerCase() : '';
-  if (asked && (asked === extension || (['jpg', 'jpeg'].includes(asked) && fetched.format === 'jpeg'))) extension = path.extname(exact!).slice(1);
+  if (asked && (asked === extension || (['jpg', 'jpeg'].includes(asked) && fetched.format === 'jpeg')))
+    extension = path.extname(exact!).slice(1);
   const count = record.images!.length;
   const base = exact
     ? `${path.basename(exact, path.extname(exact))}${count > 1 ? `-${index + 1}` : ''}`
-    : resultBaseName(record.body.prompt, withoutSecrets(record.ref?.taskId ?? record.id, secretsOf(deps)), index, count);
+    : resultBaseName(
+        record.body.prompt,
+        withoutSecrets(record.ref?.taskId ?? record.id, secretsOf(deps)),
+        index,
+        count,
+      );
   // Try the name chosen before the restart first, then the next free ones.
   const names = image.placing?.path && path.dirname(image.placing.path) === dir ? [image.placing.path] : [];
-  for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) names.push(path.join(dir, candidateName(base, extension, attempt)));
+  for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++)
+    names.push(path.join(dir, candidateName(base, extension, attempt)));
   for (const target of [...new Set(names)]) {
     // A name whose sidecar is taken is taken too, except for an exact name a document asks for.
     if ((await exists(target)) || (!exact && (await exists(sidecarPathFor(target))))) continue;
@@ -226,7 +256,13 @@ function leaveOut(index: number, budget: number, deps: LandingDeps): Promise<Tas
  * The image is in place: write its sidecar (unless one of ours is there) and journal it as landed.
  * A resumed image may have its sidecar already, under this version's name or an earlier one's.
  */
-async function finishImage(record: TaskRecord, index: number, file: LandedFile, deps: LandingDeps, options: { resumed?: boolean } = {}): Promise<TaskRecord> {
+async function finishImage(
+  record: TaskRecord,
+  index: number,
+  file: LandedFile,
+  deps: LandingDeps,
+  options: { resumed?: boolean } = {},
+): Promise<TaskRecord> {
   const landed: LandedFile = { ...file };
   if (record.target.writeSidecar) {
     const taskId = record.ref?.taskId ?? record.id;
@@ -235,7 +271,13 @@ async function finishImage(record: TaskRecord, index: number, file: LandedFile, 
     const ours = (candidate: string) => isOurSidecar(candidate, [taskId, content.taskId], deps);
     if (options.resumed && (await ours(legacySidecarPathFor(file.path)))) {
       landed.sidecar = legacySidecarPathFor(file.path);
-    } else if (await placeWhole(path.join(path.dirname(sidecar), `${TEMP_PREFIX}${record.id}-${index}.sidecar.part`), sidecar, sidecarText(content))) {
+    } else if (
+      await placeWhole(
+        path.join(path.dirname(sidecar), `${TEMP_PREFIX}${record.id}-${index}.sidecar.part`),
+        sidecar,
+        sidecarText(content),
+      )
+    ) {
       landed.sidecar = sidecar;
     } else if (await ours(sidecar)) {
       // Written before the host went away; a stranger's file of the same name is left alone.
@@ -310,13 +352,18 @@ export function sidecarReferences(record: TaskRecord): SidecarReference[] {
   return record.references.flatMap((ref): SidecarReference[] => {
     if (!ref.path) return [];
     const hash = ref.sha256 ? { sha256: ref.sha256 } : {};
-    if (root && isInside(root, ref.path)) return [{ path: path.relative(root, ref.path).split(path.sep).join('/'), ...hash }];
+    if (root && isInside(root, ref.path))
+      return [{ path: path.relative(root, ref.path).split(path.sep).join('/'), ...hash }];
     return [{ name: path.basename(ref.path), ...hash }];
   });
 }
 
 function lostLease(): GenerationError {
-  return new GenerationError({ kind: 'aborted', code: 'leaseLost', template: 'Another window is collecting this task.' });
+  return new GenerationError({
+    kind: 'aborted',
+    code: 'leaseLost',
+    template: 'Another window is collecting this task.',
+  });
 }
 
 export async function sha256Of(file: string): Promise<string> {

@@ -49,7 +49,16 @@ export const MAX_TASK_BYTES = 400 * 1024 * 1024;
  */
 export const UNUSABLE_URL_TRIES = 3;
 
-export const TASK_PHASES = ['submitting', 'uncertain', 'waiting', 'landing', 'blocked', 'landed', 'refused', 'discarded'] as const;
+export const TASK_PHASES = [
+  'submitting',
+  'uncertain',
+  'waiting',
+  'landing',
+  'blocked',
+  'landed',
+  'refused',
+  'discarded',
+] as const;
 export type TaskPhase = (typeof TASK_PHASES)[number];
 export const TERMINAL_PHASES: readonly TaskPhase[] = ['landed', 'refused', 'discarded'];
 
@@ -225,13 +234,21 @@ function note(kind: string, template: string, now: number, args?: (string | numb
   return { kind, template, ...(args ? { args } : {}), ...(code ? { code } : {}), at: now };
 }
 
-function imagesFrom(state: Extract<GatewayAnswer, { status: 'succeeded' }>, previous: readonly LandingImage[] = []): LandingImage[] {
+function imagesFrom(
+  state: Extract<GatewayAnswer, { status: 'succeeded' }>,
+  previous: readonly LandingImage[] = [],
+): LandingImage[] {
   return state.images.slice(0, MAX_IMAGES_PER_TASK).map((image, index) => {
     const before = previous[index];
     // A landed (or left out) image keeps its record; the others take the fresh URL (and its expiry) and keep their strikes.
     if (before?.landed || before?.leftOut) return before;
     const { placing, notImage, unusable } = before ?? {};
-    return { ...image, ...(placing ? { placing } : {}), ...(notImage ? { notImage } : {}), ...(unusable ? { unusable } : {}) };
+    return {
+      ...image,
+      ...(placing ? { placing } : {}),
+      ...(notImage ? { notImage } : {}),
+      ...(unusable ? { unusable } : {}),
+    };
   });
 }
 
@@ -246,14 +263,22 @@ function landed(record: TaskRecord, images: LandingImage[], now: number): TaskRe
   const leftOut = images.length - saved + (record.imagesLeftOut ?? 0);
   const outcome =
     leftOut > 0
-      ? note('leftOut', 'Saved {0} of the {1} images the image service gave; {2} were left out, more than one task may bring.', now, [saved, saved + leftOut, leftOut])
+      ? note(
+          'leftOut',
+          'Saved {0} of the {1} images the image service gave; {2} were left out, more than one task may bring.',
+          now,
+          [saved, saved + leftOut, leftOut],
+        )
       : undefined;
   return end({ ...record, images }, 'landed', now, outcome);
 }
 
 /** The task stopped asking for addresses: it waits for the user's Collect Now or Discard (see UNUSABLE_URL_TRIES). */
 export function waitsForCollectNow(record: TaskRecord): boolean {
-  return record.phase === 'landing' && (record.images ?? []).some((i) => !i.landed && !i.leftOut && (i.unusable ?? 0) >= UNUSABLE_URL_TRIES);
+  return (
+    record.phase === 'landing' &&
+    (record.images ?? []).some((i) => !i.landed && !i.leftOut && (i.unusable ?? 0) >= UNUSABLE_URL_TRIES)
+  );
 }
 
 /** An image event that does not apply to this image (gone, or already settled) leaves the record as it is. */
@@ -297,7 +322,11 @@ export function advance(record: TaskRecord, event: LifecycleEvent, now: number):
       return {
         ...touched,
         phase: 'uncertain',
-        problem: note('uncertain', 'The window closed while the task was being submitted; it may have reached the image service.', now),
+        problem: note(
+          'uncertain',
+          'The window closed while the task was being submitted; it may have reached the image service.',
+          now,
+        ),
       };
     }
     case 'upstream':
@@ -355,7 +384,11 @@ export function advance(record: TaskRecord, event: LifecycleEvent, now: number):
     case 'needsFolder':
       return { ...touched, phase: 'blocked', problem: event.note };
     case 'folderChosen': {
-      const next: TaskRecord = { ...touched, phase: 'landing', target: { ...record.target, targetDir: event.targetDir, chosen: true } };
+      const next: TaskRecord = {
+        ...touched,
+        phase: 'landing',
+        target: { ...record.target, targetDir: event.targetDir, chosen: true },
+      };
       delete next.problem;
       return next;
     }
@@ -370,7 +403,11 @@ export function advance(record: TaskRecord, event: LifecycleEvent, now: number):
         now,
         event.reason === 'user'
           ? note('discarded', 'Discarded at your request.', now)
-          : note('expired', 'The image service keeps results for about 3 days; this task can no longer be collected.', now),
+          : note(
+              'expired',
+              'The image service keeps results for about 3 days; this task can no longer be collected.',
+              now,
+            ),
       );
   }
 }
@@ -384,7 +421,8 @@ function fromUpstream(record: TaskRecord, touched: TaskRecord, state: GatewayAns
       const progress = state.status === 'running' ? state.progress : undefined;
       const was = record.upstream;
       // The same answer again changes nothing: no journal write, no redraw (a look can come every 200 ms).
-      if (!record.problem && was?.status === state.status && was.position === position && was.progress === progress) return record;
+      if (!record.problem && was?.status === state.status && was.position === position && was.progress === progress)
+        return record;
       const upstream: TaskRecord['upstream'] = {
         status: state.status,
         at: now,
@@ -416,7 +454,13 @@ function fromUpstream(record: TaskRecord, touched: TaskRecord, state: GatewayAns
         'refused',
         now,
         state.contentPolicy
-          ? note('contentPolicy', 'The image service refused the content ({0}). Change the prompt or reference images and try again.', now, [state.code], state.code)
+          ? note(
+              'contentPolicy',
+              'The image service refused the content ({0}). Change the prompt or reference images and try again.',
+              now,
+              [state.code],
+              state.code,
+            )
           : note('taskFailed', 'The task failed: {0} ({1})', now, [oneLine(state.message), state.code], state.code),
       );
     case 'cancelled':
@@ -431,7 +475,19 @@ const ACCEPTS: Record<TaskPhase, readonly LifecycleEvent['type'][]> = {
   submitting: ['submitted', 'submitRefused', 'submitUnknown', 'restarted', 'problem', 'cancelWhenSubmitted', 'discard'],
   uncertain: ['resubmit', 'restarted', 'discard'],
   waiting: ['upstream', 'problem', 'restarted', 'cancelRequested', 'discard'],
-  landing: ['upstream', 'placing', 'imageLanded', 'imageLeftOut', 'notAnImage', 'unusableUrl', 'retry', 'problem', 'needsFolder', 'restarted', 'discard'],
+  landing: [
+    'upstream',
+    'placing',
+    'imageLanded',
+    'imageLeftOut',
+    'notAnImage',
+    'unusableUrl',
+    'retry',
+    'problem',
+    'needsFolder',
+    'restarted',
+    'discard',
+  ],
   blocked: ['folderChosen', 'restarted', 'discard'],
   landed: [],
   refused: [],
@@ -446,7 +502,18 @@ export function applies(phase: TaskPhase, type: LifecycleEvent['type']): boolean
 // --- what the user sees ----------------------------------------------------------
 
 /** The one vocabulary of the Studio, the status bar and the cancel picker. */
-export const TASK_STATUSES = ['submitting', 'uncertain', 'queued', 'running', 'background', 'saving', 'blocked', 'landed', 'refused', 'discarded'] as const;
+export const TASK_STATUSES = [
+  'submitting',
+  'uncertain',
+  'queued',
+  'running',
+  'background',
+  'saving',
+  'blocked',
+  'landed',
+  'refused',
+  'discarded',
+] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** A status of a task that is over (a terminal phase): nothing more happens to it. */

@@ -106,7 +106,11 @@ export function scanHtml(text: string, emit: Emit): void {
     const alt = attribute(tag, 'alt')?.value;
     const width = size(tag, 'width');
     const height = size(tag, 'height');
-    emit(src.value, m.index + src.offset, { ...(alt ? { alt } : {}), ...(width ? { width } : {}), ...(height ? { height } : {}) });
+    emit(src.value, m.index + src.offset, {
+      ...(alt ? { alt } : {}),
+      ...(width ? { width } : {}),
+      ...(height ? { height } : {}),
+    });
   }
 }
 
@@ -115,10 +119,16 @@ export function scanHtml(text: string, emit: Emit): void {
  * its own tag, and none of its alternatives can fail slowly more than once per quote character.
  */
 const ATTRIBUTES = Object.fromEntries(
-  ['src', 'alt', 'width', 'height'].map((name) => [name, new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|\\{\\s*["'\`]([^"'\`]*)["'\`]\\s*\\}|([^\\s>"']+))`, 'i')]),
+  ['src', 'alt', 'width', 'height'].map((name) => [
+    name,
+    new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|\\{\\s*["'\`]([^"'\`]*)["'\`]\\s*\\}|([^\\s>"']+))`, 'i'),
+  ]),
 );
 
-function attribute(tag: string, name: 'src' | 'alt' | 'width' | 'height'): { value: string; offset: number } | undefined {
+function attribute(
+  tag: string,
+  name: 'src' | 'alt' | 'width' | 'height',
+): { value: string; offset: number } | undefined {
   const m = ATTRIBUTES[name]!.exec(tag);
   if (!m) return undefined;
   const value = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';

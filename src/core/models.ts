@@ -76,10 +76,42 @@ export interface ModelSpec {
 }
 
 export const MODELS: readonly ModelSpec[] = [
-  { name: 'GEM', version: '2.5', label: 'Gemini 2.5 (GEM)', supportsAspectRatio: true, supportsImageText: true, resolutions: RESOLUTIONS, maxReferences: 3 },
-  { name: 'GEM', version: '3.0', label: 'Gemini 3.0 (GEM)', supportsAspectRatio: true, supportsImageText: true, resolutions: RESOLUTIONS, maxReferences: 14 },
-  { name: 'Qwen', version: '0925', label: 'Qwen 0925', supportsAspectRatio: false, supportsImageText: false, resolutions: RESOLUTIONS, maxReferences: 1 },
-  { name: 'Hunyuan', version: '3.0', label: 'Hunyuan 3.0', supportsAspectRatio: false, supportsImageText: false, resolutions: RESOLUTIONS, maxReferences: 3 },
+  {
+    name: 'GEM',
+    version: '2.5',
+    label: 'Gemini 2.5 (GEM)',
+    supportsAspectRatio: true,
+    supportsImageText: true,
+    resolutions: RESOLUTIONS,
+    maxReferences: 3,
+  },
+  {
+    name: 'GEM',
+    version: '3.0',
+    label: 'Gemini 3.0 (GEM)',
+    supportsAspectRatio: true,
+    supportsImageText: true,
+    resolutions: RESOLUTIONS,
+    maxReferences: 14,
+  },
+  {
+    name: 'Qwen',
+    version: '0925',
+    label: 'Qwen 0925',
+    supportsAspectRatio: false,
+    supportsImageText: false,
+    resolutions: RESOLUTIONS,
+    maxReferences: 1,
+  },
+  {
+    name: 'Hunyuan',
+    version: '3.0',
+    label: 'Hunyuan 3.0',
+    supportsAspectRatio: false,
+    supportsImageText: false,
+    resolutions: RESOLUTIONS,
+    maxReferences: 3,
+  },
 ];
 
 export const MODEL_NAMES: readonly ModelName[] = [...new Set(MODELS.map((m) => m.name))];

@@ -48,12 +48,15 @@ export function slugify(text: string, max = SLUG_MAX): string {
  * name written on one system breaks the repository on another, or writes somewhere else.
  */
 export function windowsReservedPart(relative: string): string | undefined {
-  return relative.split(/[\\/]+/).find((part) => part.includes(':') || WINDOWS_RESERVED.test(part.split('.')[0]!.replace(/ +$/, '')));
+  return relative
+    .split(/[\\/]+/)
+    .find((part) => part.includes(':') || WINDOWS_RESERVED.test(part.split('.')[0]!.replace(/ +$/, '')));
 }
 
 /** Why a target with such a name is refused: the target, then the name (windowsReservedPart). */
 export const RESERVED_NAME = {
-  template: '{0} uses {1}, a name Windows reserves for a device or a drive (such as CON, NUL, COM1, LPT1 or a ":"): choose another file name.',
+  template:
+    '{0} uses {1}, a name Windows reserves for a device or a drive (such as CON, NUL, COM1, LPT1 or a ":"): choose another file name.',
 } as const;
 
 /** The last 8 letters/digits of a task id: enough to tell tasks apart in a folder. */
@@ -139,7 +142,8 @@ function outsideWorkspace(folder: string): GenerationError {
   return new GenerationError({
     kind: 'fileSystem',
     code: 'outsideWorkspace',
-    template: 'The output folder {0} is outside the workspace; choose a folder inside it (setting aigcImage.outputFolder).',
+    template:
+      'The output folder {0} is outside the workspace; choose a folder inside it (setting aigcImage.outputFolder).',
     args: [folder],
     field: 'aigcImage.outputFolder',
   });

@@ -109,7 +109,12 @@ export const MAX_RETRY_DELAY_MS = 2000;
 const NOT_VISIBLE_WINDOW_MS = 60_000;
 
 /** Delay before the next look after a failed one; every failure is retried, only the pace differs. */
-export function retryDelay(error: GenerationError, errorsInRow: number, sinceStartMs: number, background: boolean): number {
+export function retryDelay(
+  error: GenerationError,
+  errorsInRow: number,
+  sinceStartMs: number,
+  background: boolean,
+): number {
   if (error.kind === 'notFound' && sinceStartMs < NOT_VISIBLE_WINDOW_MS) return NOT_VISIBLE_DELAY_MS;
   const retryable = error.transient || error.kind === 'invalidResponse' || error.kind === 'notFound';
   if (!retryable) return NEEDS_USER_DELAY_MS;

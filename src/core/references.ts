@@ -34,7 +34,11 @@ const NOT_AN_IMAGE = 'Reference image {0} is not a PNG, JPEG or WebP image.';
 const TOO_LARGE = 'Reference image {0} is {1} MB; the limit is {2} MB.';
 const UNREADABLE = 'Reference image {0} cannot be read.';
 
-function problem(file: string, template: string, ...more: (string | number)[]): Pick<ReferenceInspection, 'problem' | 'problemTemplate' | 'problemArgs'> {
+function problem(
+  file: string,
+  template: string,
+  ...more: (string | number)[]
+): Pick<ReferenceInspection, 'problem' | 'problemTemplate' | 'problemArgs'> {
   const args = [path.basename(file), ...more];
   return { problem: referenceError(template, args).message, problemTemplate: template, problemArgs: args };
 }
@@ -64,7 +68,8 @@ export async function inspectReferenceFile(file: string): Promise<ReferenceInspe
     return { bytes, ...problem(file, UNREADABLE) };
   }
   if (!accepted(format)) return { bytes, format, ...problem(file, NOT_AN_IMAGE) };
-  if (bytes > MAX_REFERENCE_BYTES) return { bytes, format, ...problem(file, TOO_LARGE, megabytes(bytes), megabytes(MAX_REFERENCE_BYTES)) };
+  if (bytes > MAX_REFERENCE_BYTES)
+    return { bytes, format, ...problem(file, TOO_LARGE, megabytes(bytes), megabytes(MAX_REFERENCE_BYTES)) };
   return { bytes, format };
 }
 

@@ -38,7 +38,8 @@ const fileInfoSchema = z
   .check(
     z.superRefine((info, ctx) => {
       if (info.type === 'File') {
-        if (!info.file_id?.trim()) ctx.addIssue({ code: 'custom', path: ['file_id'], message: 'is required when type is "File"' });
+        if (!info.file_id?.trim())
+          ctx.addIssue({ code: 'custom', path: ['file_id'], message: 'is required when type is "File"' });
         if (info.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be empty when type is "File"' });
         return;
       }
@@ -52,7 +53,8 @@ const fileInfoSchema = z
       } else if (!/^https?:\/\/[^\s/]+/i.test(url)) {
         ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be an http(s) URL or a data: URL of an image' });
       }
-      if (info.file_id) ctx.addIssue({ code: 'custom', path: ['file_id'], message: 'must be empty when type is "Url"' });
+      if (info.file_id)
+        ctx.addIssue({ code: 'custom', path: ['file_id'], message: 'must be empty when type is "Url"' });
     }),
   );
 
@@ -69,23 +71,28 @@ export const createTaskSchema = z
   .strictObject({
     model_name: oneOf(MODEL_NAMES as unknown as readonly [string, ...string[]]),
     model_version: z.string({ error: () => 'is required' }),
-    prompt: z
-      .string({ error: () => 'is required' })
-      .check(z.refine((s) => s.trim().length > 0, 'must not be empty'), z.maxLength(10000, 'must be at most 10000 characters')),
+    prompt: z.string({ error: () => 'is required' }).check(
+      z.refine((s) => s.trim().length > 0, 'must not be empty'),
+      z.maxLength(10000, 'must be at most 10000 characters'),
+    ),
     negative_prompt: z.optional(z.string().check(z.maxLength(10000, 'must be at most 10000 characters'))),
     enhance_prompt: z.optional(oneOf(SWITCH_VALUES)),
     // The limit depends on the model: checked below, so the message can name both.
     file_infos: z.optional(z.array(fileInfoSchema)),
     output_config: z.optional(outputConfigSchema),
-    session_id: z.optional(z.string().check(z.maxLength(SESSION_ID_MAX, `must be at most ${SESSION_ID_MAX} characters`))),
+    session_id: z.optional(
+      z.string().check(z.maxLength(SESSION_ID_MAX, `must be at most ${SESSION_ID_MAX} characters`)),
+    ),
     session_context: z.optional(
       z.string().check(z.maxLength(SESSION_CONTEXT_MAX, `must be at most ${SESSION_CONTEXT_MAX} characters`)),
     ),
     tasks_priority: z.optional(
-      z.int({ error: () => `must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}` }).check(
-        z.gte(PRIORITY_MIN, `must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}`),
-        z.lte(PRIORITY_MAX, `must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}`),
-      ),
+      z
+        .int({ error: () => `must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}` })
+        .check(
+          z.gte(PRIORITY_MIN, `must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}`),
+          z.lte(PRIORITY_MAX, `must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}`),
+        ),
     ),
     ext_info: z.optional(z.string()),
   })
@@ -105,7 +112,11 @@ export const createTaskSchema = z
       }
       const references = body.file_infos?.length ?? 0;
       if (references > model.maxReferences) {
-        ctx.addIssue({ code: 'custom', path: ['file_infos'], message: referenceLimitMessage(modelKey(model), model.maxReferences) });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['file_infos'],
+          message: referenceLimitMessage(modelKey(model), model.maxReferences),
+        });
       }
       const aspect = body.output_config?.aspect_ratio;
       const resolution = body.output_config?.resolution;
@@ -121,7 +132,9 @@ export const createTaskSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['output_config', 'aspect_ratio'],
-          message: `is only supported by ${MODELS.filter((m) => m.supportsAspectRatio).map((m) => `${m.name} ${m.version}`).join(', ')}`,
+          message: `is only supported by ${MODELS.filter((m) => m.supportsAspectRatio)
+            .map((m) => `${m.name} ${m.version}`)
+            .join(', ')}`,
         });
       }
       body.file_infos?.forEach((info, index) => {
@@ -129,7 +142,9 @@ export const createTaskSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['file_infos', index, 'text'],
-            message: `(image description) is only supported by ${MODELS.filter((m) => m.supportsImageText).map((m) => `${m.name} ${m.version}`).join(', ')}`,
+            message: `(image description) is only supported by ${MODELS.filter((m) => m.supportsImageText)
+              .map((m) => `${m.name} ${m.version}`)
+              .join(', ')}`,
           });
         }
       });
@@ -171,7 +186,7 @@ export function omitEmpty(input: unknown): unknown {
       value === null ||
       (typeof value === 'string' && value.trim() === '') ||
       (Array.isArray(value) && value.length === 0) ||
-      (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0);
+      (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0);
     if (empty && !required) continue;
     out[key] = value;
   }

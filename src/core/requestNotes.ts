@@ -16,8 +16,14 @@ export interface NotedRequest {
 }
 
 const SWITCH_NOTES: Record<'input_compliance_check' | 'output_compliance_check', Record<string, RequestNote>> = {
-  input_compliance_check: { Enabled: { template: 'Input compliance check: on' }, Disabled: { template: 'Input compliance check: off' } },
-  output_compliance_check: { Enabled: { template: 'Output compliance check: on' }, Disabled: { template: 'Output compliance check: off' } },
+  input_compliance_check: {
+    Enabled: { template: 'Input compliance check: on' },
+    Disabled: { template: 'Input compliance check: off' },
+  },
+  output_compliance_check: {
+    Enabled: { template: 'Output compliance check: on' },
+    Disabled: { template: 'Output compliance check: off' },
+  },
 };
 
 const PEOPLE_NOTES: Record<string, RequestNote> = {

@@ -40,7 +40,8 @@ export interface ScanFacts {
 
 export function scanStep(record: TaskRecord, facts: ScanFacts): ScanStep {
   if (facts.collectedHere) return 'skip';
-  if (isTerminal(record.phase)) return facts.now - (record.endedAt ?? record.updatedAt) > KEEP_ENDED_MS ? 'forget' : 'listEnded';
+  if (isTerminal(record.phase))
+    return facts.now - (record.endedAt ?? record.updatedAt) > KEEP_ENDED_MS ? 'forget' : 'listEnded';
   if (facts.heldElsewhere) return 'elsewhere';
   if (isPastRetention(record, facts.now)) return 'expire';
   if (!isCollectable(record.phase)) return 'ask';

@@ -35,7 +35,8 @@ export function scanWindow(text: string, start: number, end: number): TextWindow
   if (text.length > SCAN_LIMITS.documentLength) return undefined;
   const first = lineStart(text, start, start - SCAN_LIMITS.lineLength);
   const last = lineEnd(text, end, end + SCAN_LIMITS.lineLength);
-  if (first === undefined || last === undefined || longestLine(text, first, last) > SCAN_LIMITS.lineLength) return undefined;
+  if (first === undefined || last === undefined || longestLine(text, first, last) > SCAN_LIMITS.lineLength)
+    return undefined;
   return { start: contextBefore(text, first), end: contextAfter(text, last) };
 }
 
@@ -67,7 +68,7 @@ function beforeBreak(text: string, offset: number): number {
 
 function longestLine(text: string, from: number, to: number): number {
   let longest = 0;
-  for (let start = from; ; ) {
+  for (let start = from; ;) {
     const end = lineEnd(text, start, Infinity)!;
     longest = Math.max(longest, end - start);
     if (end >= to) return longest;

@@ -43,7 +43,9 @@ export interface DurationModel {
 
 /** The samples worth learning from: recent ones, newest last, at most MAX_SAMPLES. */
 export function recentSamples(samples: readonly DurationSample[], now: number): DurationSample[] {
-  return samples.filter(([ms, at]) => ms > 0 && Number.isFinite(ms) && now - at <= SAMPLE_MAX_AGE_MS).slice(-MAX_SAMPLES);
+  return samples
+    .filter(([ms, at]) => ms > 0 && Number.isFinite(ms) && now - at <= SAMPLE_MAX_AGE_MS)
+    .slice(-MAX_SAMPLES);
 }
 
 /** Adds a finished task's duration. */
@@ -74,8 +76,12 @@ function quantileOfSorted(sorted: readonly number[], q: number): number {
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */
 function phi(x: number): number {
-  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
+  const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-(x * x) / 2);
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 

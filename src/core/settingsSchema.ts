@@ -6,18 +6,30 @@
  * Which settings a repository may set at all is USER_ONLY_SETTINGS' business.
  */
 import * as z from 'zod/mini';
-import { ASPECT_RATIOS, MODELS, PERSON_GENERATION, RESOLUTIONS, STORAGE_MODES, SWITCH_VALUES, modelKey } from './models';
+import {
+  ASPECT_RATIOS,
+  MODELS,
+  PERSON_GENERATION,
+  RESOLUTIONS,
+  STORAGE_MODES,
+  SWITCH_VALUES,
+  modelKey,
+} from './models';
 import { isUncPath } from './naming';
 
 export const TIMEOUT_SECONDS = { min: 30, max: 86_400, default: 600 } as const;
 export const OUTPUT_FOLDER_DEFAULT = 'generated-images';
 
-const optionalChoice = <const T extends readonly [string, ...string[]]>(values: T) => z.optional(z.union([z.enum(values), z.literal('')]));
+const optionalChoice = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.optional(z.union([z.enum(values), z.literal('')]));
 
 /** A folder inside the workspace: relative, no UNC share, no drive, no `..` climbing out. */
 const outputFolder = z.string().check(
   z.maxLength(200),
-  z.refine((value) => !isUncPath(value) && !/^([a-zA-Z]:|[\\/])/.test(value.trim()) && !value.split(/[\\/]+/).includes('..'), 'must be a folder inside the workspace'),
+  z.refine(
+    (value) => !isUncPath(value) && !/^([a-zA-Z]:|[\\/])/.test(value.trim()) && !value.split(/[\\/]+/).includes('..'),
+    'must be a folder inside the workspace',
+  ),
 );
 
 export const settingsSchema = z.object({
@@ -101,7 +113,10 @@ export function isUserOnly(name: SettingName): boolean {
  * The values as given where they are valid, the default where not. `ignored` names each
  * setting that was replaced, for the log.
  */
-export function checkSettings(raw: Partial<Record<SettingName, unknown>>): { settings: CheckedSettings; ignored: SettingName[] } {
+export function checkSettings(raw: Partial<Record<SettingName, unknown>>): {
+  settings: CheckedSettings;
+  ignored: SettingName[];
+} {
   const settings = { ...SETTING_DEFAULTS } as Record<SettingName, unknown>;
   const ignored: SettingName[] = [];
   for (const name of Object.keys(SETTING_DEFAULTS) as SettingName[]) {

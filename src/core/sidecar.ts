@@ -52,7 +52,9 @@ const sidecarSchema = z.looseObject({
   negativePrompt: z.optional(z.string()),
   model: z.object({ name: z.string(), version: z.string() }),
   request: z.looseObject({ model_name: z.string(), model_version: z.string(), prompt: z.string() }),
-  references: z.optional(z.array(z.object({ path: z.optional(z.string()), name: z.optional(z.string()), sha256: z.optional(z.string()) }))),
+  references: z.optional(
+    z.array(z.object({ path: z.optional(z.string()), name: z.optional(z.string()), sha256: z.optional(z.string()) })),
+  ),
   images: z.array(
     z.looseObject({
       file: z.string(),
@@ -63,7 +65,12 @@ const sidecarSchema = z.looseObject({
     }),
   ),
   apiOrigin: z.optional(z.string()),
-  timings: z.looseObject({ submittedAt: z.string(), finishedAt: z.optional(z.string()), savedAt: z.string(), durationMs: z.optional(z.number()) }),
+  timings: z.looseObject({
+    submittedAt: z.string(),
+    finishedAt: z.optional(z.string()),
+    savedAt: z.string(),
+    durationMs: z.optional(z.number()),
+  }),
   generator: z.optional(z.string()),
 });
 
@@ -142,7 +149,8 @@ export function withoutSecrets<T>(value: T, secrets: readonly string[]): T {
 
 function scrub<T>(value: T, forms: readonly string[]): T {
   if (forms.length === 0) return value;
-  if (typeof value === 'string') return forms.reduce((text, form) => text.split(form).join(REDACTED), value as string) as T;
+  if (typeof value === 'string')
+    return forms.reduce((text, form) => text.split(form).join(REDACTED), value as string) as T;
   if (Array.isArray(value)) return value.map((item: unknown) => scrub(item, forms)) as T;
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [scrub(key, forms), scrub(item, forms)])) as T;
@@ -178,5 +186,5 @@ export function parseSidecar(text: string): Sidecar | undefined {
     return undefined;
   }
   const result = sidecarSchema.safeParse(raw);
-  return result.success ? (result.data as unknown as Sidecar) : undefined;
+  return result.success ? result.data : undefined;
 }

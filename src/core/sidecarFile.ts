@@ -16,7 +16,8 @@ export const MAX_SIDECAR_BYTES = 96 * 1024;
 /** Why a file at a sidecar's name was not taken as one. */
 export type SidecarSkip = 'missing' | 'link' | 'notAFile' | 'tooLarge' | 'notASidecar' | 'unreadable';
 
-export type SidecarFile = { sidecar: Sidecar; mtimeMs: number; bytesRead: number } | { skipped: SidecarSkip; bytesRead: number };
+export type SidecarFile =
+  { sidecar: Sidecar; mtimeMs: number; bytesRead: number } | { skipped: SidecarSkip; bytesRead: number };
 
 /** What is worth a line in the log: something at a sidecar's name that no version of this extension writes. */
 const SUSPICIOUS: Partial<Record<SidecarSkip, string>> = {
@@ -49,7 +50,9 @@ export async function readSidecarFile(file: string, maxBytes = MAX_SIDECAR_BYTES
     handle = await open(file, OPEN_FLAGS);
   } catch (error) {
     // ELOOP: the name became a link after it was looked at.
-    return skipped((error as NodeJS.ErrnoException).code === 'ELOOP' ? 'link' : isMissing(error) ? 'missing' : 'unreadable');
+    return skipped(
+      (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'link' : isMissing(error) ? 'missing' : 'unreadable',
+    );
   }
   try {
     const opened = await handle.stat();
@@ -58,7 +61,9 @@ export async function readSidecarFile(file: string, maxBytes = MAX_SIDECAR_BYTES
     const bytes = await readAtMost(handle, maxBytes + 1, opened.size);
     if (bytes.length > maxBytes) return { skipped: 'tooLarge', bytesRead: bytes.length };
     const sidecar = parseSidecar(bytes.toString('utf8'));
-    return sidecar ? { sidecar, mtimeMs: opened.mtimeMs, bytesRead: bytes.length } : { skipped: 'notASidecar', bytesRead: bytes.length };
+    return sidecar
+      ? { sidecar, mtimeMs: opened.mtimeMs, bytesRead: bytes.length }
+      : { skipped: 'notASidecar', bytesRead: bytes.length };
   } catch {
     return skipped('unreadable');
   } finally {

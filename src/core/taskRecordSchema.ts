@@ -8,7 +8,16 @@
  */
 import * as path from 'node:path';
 import * as z from 'zod/mini';
-import { TASK_PHASES, type LandedFile, type LandingImage, type LifecycleEvent, type Note, RECORD_VERSION, type TaskRecord, type TaskTarget } from './lifecycle';
+import {
+  TASK_PHASES,
+  type LandedFile,
+  type LandingImage,
+  type LifecycleEvent,
+  type Note,
+  RECORD_VERSION,
+  type TaskRecord,
+  type TaskTarget,
+} from './lifecycle';
 import {
   ASPECT_RATIOS,
   MODEL_NAMES,
@@ -76,7 +85,14 @@ const body = z.looseObject({
   negative_prompt: z.optional(z.string()),
   enhance_prompt: z.optional(oneOf(SWITCH_VALUES)),
   file_infos: z.optional(
-    z.array(z.looseObject({ type: z.enum(['File', 'Url']), file_id: z.optional(z.string()), url: z.optional(z.string()), text: z.optional(z.string()) })),
+    z.array(
+      z.looseObject({
+        type: z.enum(['File', 'Url']),
+        file_id: z.optional(z.string()),
+        url: z.optional(z.string()),
+        text: z.optional(z.string()),
+      }),
+    ),
   ),
   output_config: z.optional(
     z.looseObject({
@@ -116,11 +132,21 @@ const recordShape = {
   createdAt: time,
   submittedAt: z.optional(time),
   ref: z.optional(
-    z.looseObject({ taskId: z.string(), statusUrl: z.optional(z.string()), responseUrl: z.optional(z.string()), cancelUrl: z.optional(z.string()) }),
+    z.looseObject({
+      taskId: z.string(),
+      statusUrl: z.optional(z.string()),
+      responseUrl: z.optional(z.string()),
+      cancelUrl: z.optional(z.string()),
+    }),
   ),
   requestId: z.optional(z.string()),
   upstream: z.optional(
-    z.looseObject({ status: z.enum(['queued', 'running']), position: z.optional(z.number()), progress: z.optional(z.number()), at: time }),
+    z.looseObject({
+      status: z.enum(['queued', 'running']),
+      position: z.optional(z.number()),
+      progress: z.optional(z.number()),
+      at: time,
+    }),
   ),
   images: z.optional(z.array(landingImage)),
   imagesLeftOut: z.optional(count),
@@ -146,7 +172,9 @@ export type ImageStep = Extract<LifecycleEvent, { type: 'placing' | 'imageLanded
 
 export function readImageStep(raw: unknown): { ok: true; step: ImageStep } | { ok: false; reason: string } {
   const parsed = imageStep.safeParse(raw);
-  return parsed.success ? { ok: true, step: parsed.data } : { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'step'}: ${i.message}`).join('; ') };
+  return parsed.success
+    ? { ok: true, step: parsed.data }
+    : { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'step'}: ${i.message}`).join('; ') };
 }
 
 export type RecordReading = { ok: true; record: TaskRecord } | { ok: false; reason: string };
@@ -154,7 +182,11 @@ export type RecordReading = { ok: true; record: TaskRecord } | { ok: false; reas
 /** A record read back from the journal, or why it cannot be trusted. */
 export function readTaskRecord(raw: unknown): RecordReading {
   const parsed = recordSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ') };
+  if (!parsed.success)
+    return {
+      ok: false,
+      reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; '),
+    };
   return { ok: true, record: parsed.data };
 }
 

@@ -39,7 +39,10 @@ export class RunEnd {
     const first = this.text.charCodeAt(from);
     if (first < 128 && this.chars.ascii[first] === 0) return from;
     this.from = from;
-    this.end = this.chars.onlyOutside === undefined ? runEnd(this.text, from, this.chars) : nextOf(this.text, from, this.chars.onlyOutside);
+    this.end =
+      this.chars.onlyOutside === undefined
+        ? runEnd(this.text, from, this.chars)
+        : nextOf(this.text, from, this.chars.onlyOutside);
     return this.end;
   }
 }
@@ -74,7 +77,8 @@ export const isSpace: CharTest = (c) =>
   c === 0xfeff;
 
 /** The characters of a regular expression's `\w`. */
-export const isWord: CharTest = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+export const isWord: CharTest = (c) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /** The line terminators of a regular expression's `^`, `$` and `.`. */
 export const isLineBreak: CharTest = (c) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;

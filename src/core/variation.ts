@@ -28,7 +28,10 @@ export function planVariation(sidecar: Pick<Sidecar, 'prompt' | 'model' | 'reque
   const references = localReferences(sidecar);
   if (!references) return { ok: false, problem: 'remoteReference' };
   const aspect = sidecar.request.output_config?.aspect_ratio;
-  const aspectRatio = model.supportsAspectRatio && (ASPECT_RATIOS as readonly string[]).includes(aspect ?? '') ? (aspect as AspectRatio) : undefined;
+  const aspectRatio =
+    model.supportsAspectRatio && (ASPECT_RATIOS as readonly string[]).includes(aspect ?? '')
+      ? (aspect as AspectRatio)
+      : undefined;
   return { ok: true, model, prompt: sidecar.prompt, ...(aspectRatio ? { aspectRatio } : {}), references };
 }
 

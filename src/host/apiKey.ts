@@ -24,17 +24,18 @@ export class ApiKeyStore extends Disposable {
     private readonly log: Log,
   ) {
     super();
-    this.register(vscode.Disposable.from(
-      context.secrets.onDidChange((e) => {
-        if (e.key === SECRET_KEY) {
-          void this.refreshLogSecrets();
-          this.changed.fire();
-        }
-      }),
-      // A key typed into settings.json is redacted from the log as soon as it is there.
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.apiKey`)) void this.refreshLogSecrets();
-      }),
+    this.register(
+      vscode.Disposable.from(
+        context.secrets.onDidChange((e) => {
+          if (e.key === SECRET_KEY) {
+            void this.refreshLogSecrets();
+            this.changed.fire();
+          }
+        }),
+        // A key typed into settings.json is redacted from the log as soon as it is there.
+        vscode.workspace.onDidChangeConfiguration((e) => {
+          if (e.affectsConfiguration(`${SECTION}.apiKey`)) void this.refreshLogSecrets();
+        }),
       ),
     );
   }
@@ -84,7 +85,7 @@ export class ApiKeyStore extends Disposable {
   async promptAndStore(): Promise<boolean> {
     const key = await vscode.window.showInputBox({
       title: vscode.l10n.t('AIGC Image Studio: API key'),
-      prompt: vscode.l10n.t('Enter the API key for your image gateway. It is kept in VS Code\'s secret storage.'),
+      prompt: vscode.l10n.t("Enter the API key for your image gateway. It is kept in VS Code's secret storage."),
       password: true,
       ignoreFocusOut: true,
       validateInput: (value) => {
@@ -104,9 +105,10 @@ export class ApiKeyStore extends Disposable {
     if (await this.context.secrets.get(SECRET_KEY)) return;
     await this.context.globalState.update(MIGRATION_OFFERED, true);
     const move = vscode.l10n.t('Move to Secret Storage');
-    const choice = await notify('info', 
+    const choice = await notify(
+      'info',
       vscode.l10n.t(
-        'Your AIGC Image API key is stored in settings.json in plain text. Move it to VS Code\'s secret storage?',
+        "Your AIGC Image API key is stored in settings.json in plain text. Move it to VS Code's secret storage?",
       ),
       move,
       vscode.l10n.t('Keep in Settings'),
@@ -115,5 +117,4 @@ export class ApiKeyStore extends Disposable {
     await vscode.workspace.getConfiguration(SECTION).update('apiKey', undefined, vscode.ConfigurationTarget.Global);
     void notify('info', vscode.l10n.t('API key moved to secret storage and removed from settings.'));
   }
-
 }

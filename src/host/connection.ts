@@ -30,7 +30,10 @@ export async function connect(
   const key = await keys.get();
   if (!key || !settings.baseUrl) {
     const problem: ConnectionProblem = !key && !settings.baseUrl ? 'noKeyNoBaseUrl' : !key ? 'noKey' : 'noBaseUrl';
-    log.warn('setup', `not configured: ${!key ? 'no API key' : ''}${!key && !settings.baseUrl ? ', ' : ''}${!settings.baseUrl ? 'no base URL' : ''}`);
+    log.warn(
+      'setup',
+      `not configured: ${!key ? 'no API key' : ''}${!key && !settings.baseUrl ? ', ' : ''}${!settings.baseUrl ? 'no base URL' : ''}`,
+    );
     if (!options.quiet) void explainMissingSetup(problem);
     return { problem };
   }
@@ -59,11 +62,15 @@ export async function connect(
 export function setupMessage(problem: ConnectionProblem): string {
   switch (problem) {
     case 'noKeyNoBaseUrl':
-      return vscode.l10n.t('AIGC Image Studio needs an API key and the gateway base URL before it can generate images.');
+      return vscode.l10n.t(
+        'AIGC Image Studio needs an API key and the gateway base URL before it can generate images.',
+      );
     case 'noKey':
       return vscode.l10n.t('AIGC Image Studio needs an API key before it can generate images.');
     case 'noBaseUrl':
-      return vscode.l10n.t('AIGC Image Studio needs the gateway base URL (setting aigcImage.baseUrl) before it can generate images.');
+      return vscode.l10n.t(
+        'AIGC Image Studio needs the gateway base URL (setting aigcImage.baseUrl) before it can generate images.',
+      );
     case 'invalid':
       return vscode.l10n.t('The gateway base URL (setting aigcImage.baseUrl) cannot be used; see the log for why.');
   }

@@ -37,11 +37,22 @@ const SHOW = {
  * contain links, so nothing is lost). Buttons are the extension's own labels.
  */
 export function notify<T extends string>(severity: Severity, message: string, ...items: T[]): Thenable<T | undefined> {
-  return (SHOW[severity] as (message: string, ...items: T[]) => Thenable<T | undefined>)(display(message, 600), ...items);
+  return (SHOW[severity] as (message: string, ...items: T[]) => Thenable<T | undefined>)(
+    display(message, 600),
+    ...items,
+  );
 }
 
 /** A modal question; its detail line, if any, is outside text made inert too. */
-export function ask<T extends string>(severity: Severity, message: string, options: { detail?: string }, ...items: T[]): Thenable<T | undefined> {
-  const modal: vscode.MessageOptions = { modal: true, ...(options.detail ? { detail: display(options.detail, 1000) } : {}) };
-  return (SHOW[severity] as (message: string, options: vscode.MessageOptions, ...items: T[]) => Thenable<T | undefined>)(display(message, 600), modal, ...items);
+export function ask<T extends string>(
+  severity: Severity,
+  message: string,
+  options: { detail?: string },
+  ...items: T[]
+): Thenable<T | undefined> {
+  const modal: vscode.MessageOptions = {
+    modal: true,
+    ...(options.detail ? { detail: display(options.detail, 1000) } : {}),
+  };
+  return SHOW[severity](display(message, 600), modal, ...items);
 }

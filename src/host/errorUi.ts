@@ -9,7 +9,10 @@ import type { Log } from './log';
  * gateway's message, a task id, a file name) is made inert display text, with every known key removed.
  */
 export function localizedMessage(error: GenerationError): string {
-  return display(vscode.l10n.t(error.template, ...error.args.map((arg) => (typeof arg === 'string' ? display(arg) : arg))), 600);
+  return display(
+    vscode.l10n.t(error.template, ...error.args.map((arg) => (typeof arg === 'string' ? display(arg) : arg))),
+    600,
+  );
 }
 
 export async function showGenerationError(error: GenerationError, log: Log): Promise<void> {
@@ -27,8 +30,13 @@ export async function showGenerationError(error: GenerationError, log: Log): Pro
   if (error.kind === 'auth') actions.push(setKey);
   if (error.kind === 'config') actions.push(openSettings);
   actions.push(showLog);
-  const choice = await notify(error.kind === 'validation' || error.kind === 'contentPolicy' ? 'warning' : 'error', message, ...actions);
+  const choice = await notify(
+    error.kind === 'validation' || error.kind === 'contentPolicy' ? 'warning' : 'error',
+    message,
+    ...actions,
+  );
   if (choice === setKey) await vscode.commands.executeCommand('aigcImage.setApiKey');
-  else if (choice === openSettings) await vscode.commands.executeCommand('workbench.action.openSettings', error.field ?? 'aigcImage.');
+  else if (choice === openSettings)
+    await vscode.commands.executeCommand('workbench.action.openSettings', error.field ?? 'aigcImage.');
   else if (choice === showLog) log.show();
 }

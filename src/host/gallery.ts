@@ -12,7 +12,14 @@ import { Disposable } from './disposable';
 import type { ReferenceSource } from '../core/references';
 import { isReallyInside, isUncPath, legacySidecarPathFor, sidecarPathFor } from '../core/naming';
 import { type Sidecar, parseSidecar } from '../core/sidecar';
-import { MAX_SIDECAR_BYTES, type SidecarFile, describedImage, onePerImage, readSidecarFile, suspicion } from '../core/sidecarFile';
+import {
+  MAX_SIDECAR_BYTES,
+  type SidecarFile,
+  describedImage,
+  onePerImage,
+  readSidecarFile,
+  suspicion,
+} from '../core/sidecarFile';
 import type { GalleryItem } from '../shared/galleryItem';
 import type { Log } from './log';
 import { readOutputSettings } from './settings';
@@ -88,7 +95,11 @@ export class Gallery extends Disposable {
 
   /** Newest first; one entry per image, its current sidecar preferred over an earlier version's. */
   list(): GalleryEntry[] {
-    const entries = [...this.entries.values()].map((entry) => ({ entry, image: entry.imageUri.toString(), legacy: entry.legacy }));
+    const entries = [...this.entries.values()].map((entry) => ({
+      entry,
+      image: entry.imageUri.toString(),
+      legacy: entry.legacy,
+    }));
     return onePerImage(entries)
       .map(({ entry }) => entry)
       .sort((a, b) => b.createdAt - a.createdAt);
@@ -122,7 +133,10 @@ export class Gallery extends Disposable {
       file: entry.imageUri.fsPath,
       relPath: vscode.workspace.asRelativePath(entry.imageUri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
       thumb: webview.asWebviewUri(entry.imageUri).toString(),
-      prompt: sidecar.prompt.length > GALLERY_PROMPT_CHARS ? `${sidecar.prompt.slice(0, GALLERY_PROMPT_CHARS - 1)}…` : sidecar.prompt,
+      prompt:
+        sidecar.prompt.length > GALLERY_PROMPT_CHARS
+          ? `${sidecar.prompt.slice(0, GALLERY_PROMPT_CHARS - 1)}…`
+          : sidecar.prompt,
       ...(sidecar.negativePrompt ? { negativePrompt: sidecar.negativePrompt } : {}),
       model: `${sidecar.model.name} ${sidecar.model.version}`,
       createdAt: entry.createdAt,
@@ -165,22 +179,29 @@ export class Gallery extends Disposable {
     const found = (
       await Promise.all(
         roots.map((root) =>
-          Promise.resolve(vscode.workspace.findFiles(new vscode.RelativePattern(root, '**/*.json'), null, MAX_SIDECARS)).catch(() => [] as vscode.Uri[]),
+          Promise.resolve(
+            vscode.workspace.findFiles(new vscode.RelativePattern(root, '**/*.json'), null, MAX_SIDECARS),
+          ).catch(() => [] as vscode.Uri[]),
         ),
       )
     ).flat();
     const extra = this.memento.get<string[]>(EXTRA_KEY, []).map((s) => vscode.Uri.parse(s));
     const listed = [...new Map([...found, ...extra].map((u) => [u.toString(), u])).values()];
     // The file search follows symbolic links: what really lives outside the workspace is not read.
-    const unique = (await mapLimited(listed, READ_CONCURRENCY, async (uri) => ((await reallyInWorkspace(uri)) ? uri : undefined))).filter(
-      (u): u is vscode.Uri => u !== undefined,
-    );
+    const unique = (
+      await mapLimited(listed, READ_CONCURRENCY, async (uri) => ((await reallyInWorkspace(uri)) ? uri : undefined))
+    ).filter((u): u is vscode.Uri => u !== undefined);
     const chosen = await newestWithinBudget(unique);
     const previous = new Map(this.entries);
-    const entries = await mapLimited(chosen, READ_CONCURRENCY, (uri) => readEntry(uri, previous.get(uri.toString()), this.log));
+    const entries = await mapLimited(chosen, READ_CONCURRENCY, (uri) =>
+      readEntry(uri, previous.get(uri.toString()), this.log),
+    );
     this.entries.clear();
     for (const entry of entries) if (entry) this.entries.set(entry.id, entry);
-    this.log.debug('gallery', `${this.entries.size} result(s) from ${chosen.length} of ${unique.length} JSON file(s) in ${roots.length} output folder(s)`);
+    this.log.debug(
+      'gallery',
+      `${this.entries.size} result(s) from ${chosen.length} of ${unique.length} JSON file(s) in ${roots.length} output folder(s)`,
+    );
   }
 
   /**
@@ -195,7 +216,12 @@ export class Gallery extends Disposable {
       const touched = (uri: vscode.Uri) => {
         if (roots.some((root) => isUnder(root, uri) || isUnder(uri, root))) this.touched(uri);
       };
-      return vscode.Disposable.from(watcher, watcher.onDidCreate(touched), watcher.onDidChange(touched), watcher.onDidDelete(touched));
+      return vscode.Disposable.from(
+        watcher,
+        watcher.onDidCreate(touched),
+        watcher.onDidChange(touched),
+        watcher.onDidDelete(touched),
+      );
     });
   }
 
@@ -231,7 +257,9 @@ export class Gallery extends Disposable {
         continue;
       }
       if (await isDirectory(uri)) {
-        const sidecars = await Promise.resolve(vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*.json'), null, MAX_SIDECARS)).catch(() => []);
+        const sidecars = await Promise.resolve(
+          vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*.json'), null, MAX_SIDECARS),
+        ).catch(() => []);
         await mapLimited(sidecars, READ_CONCURRENCY, read);
         continue;
       }
@@ -267,8 +295,13 @@ function isUnder(parent: vscode.Uri, child: vscode.Uri): boolean {
  * `previous` is reused when the sidecar has not changed since it was read. A link, a pipe, a
  * device or an oversized file at a sidecar's name is skipped and logged.
  */
-export async function readEntry(sidecarUri: vscode.Uri, previous?: GalleryEntry, log?: Pick<Log, 'warn'>): Promise<GalleryEntry | undefined> {
-  if (previous && previous.sidecarMtime === (await unchangedMtime(sidecarUri))) return (await exists(previous.imageUri)) ? previous : undefined;
+export async function readEntry(
+  sidecarUri: vscode.Uri,
+  previous?: GalleryEntry,
+  log?: Pick<Log, 'warn'>,
+): Promise<GalleryEntry | undefined> {
+  if (previous && previous.sidecarMtime === (await unchangedMtime(sidecarUri)))
+    return (await exists(previous.imageUri)) ? previous : undefined;
   const read = await readSidecarAt(sidecarUri);
   const why = suspicion(read);
   if (why) log?.warn('gallery', `${sidecarUri.fsPath} was not read as a sidecar: ${why}`);
@@ -307,7 +340,9 @@ async function readSidecarAt(uri: vscode.Uri): Promise<SidecarFile> {
     const bytes = await vscode.workspace.fs.readFile(uri);
     if (bytes.length > MAX_SIDECAR_BYTES) return { skipped: 'tooLarge', bytesRead: bytes.length };
     const sidecar = parseSidecar(new TextDecoder().decode(bytes));
-    return sidecar ? { sidecar, mtimeMs: stat.mtime, bytesRead: bytes.length } : { skipped: 'notASidecar', bytesRead: bytes.length };
+    return sidecar
+      ? { sidecar, mtimeMs: stat.mtime, bytesRead: bytes.length }
+      : { skipped: 'notASidecar', bytesRead: bytes.length };
   } catch {
     return { skipped: 'missing', bytesRead: 0 };
   }
@@ -381,7 +416,9 @@ export type SavedReference = ReferenceSource;
  * again from the sidecar's `references` (relative to a workspace folder). `missing` names
  * local files that no longer exist.
  */
-export async function savedReferences(entry: GalleryEntry): Promise<{ references: SavedReference[]; missing: string[] }> {
+export async function savedReferences(
+  entry: GalleryEntry,
+): Promise<{ references: SavedReference[]; missing: string[] }> {
   const infos = entry.sidecar.request.file_infos ?? [];
   const locals = [...(entry.sidecar.references ?? [])];
   const references: SavedReference[] = [];
@@ -410,7 +447,8 @@ export async function savedReferences(entry: GalleryEntry): Promise<{ references
  * generation service also checks the real path before reading anything).
  */
 export async function findLocal(saved: string, sidecarUri: vscode.Uri): Promise<vscode.Uri | undefined> {
-  if (path.isAbsolute(saved) || path.win32.isAbsolute(saved) || isUncPath(saved) || saved.split(/[\\/]/).includes('..')) return undefined;
+  if (path.isAbsolute(saved) || path.win32.isAbsolute(saved) || isUncPath(saved) || saved.split(/[\\/]/).includes('..'))
+    return undefined;
   const own = vscode.workspace.getWorkspaceFolder(sidecarUri);
   const folders = [...(own ? [own] : []), ...(vscode.workspace.workspaceFolders ?? []).filter((f) => f !== own)];
   for (const folder of folders) {

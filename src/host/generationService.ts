@@ -10,7 +10,17 @@ import { Disposable } from './disposable';
 import type { TaskCollector } from '../core/collector';
 import { GenerationError, toGenerationError } from '../core/errors';
 import { RESERVED_NAME, windowsReservedPart } from '../core/naming';
-import { type DocumentLink, type ReferenceNote, type TaskRecord, type TaskTarget, isCollectable, isEndedStatus, isTerminal, needsUser, newRecord } from '../core/lifecycle';
+import {
+  type DocumentLink,
+  type ReferenceNote,
+  type TaskRecord,
+  type TaskTarget,
+  isCollectable,
+  isEndedStatus,
+  isTerminal,
+  needsUser,
+  newRecord,
+} from '../core/lifecycle';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody, FileInfo } from '../core/request';
 import type { GenerationStatus } from '../shared/hostMessages';
@@ -83,7 +93,8 @@ export class GenerationService extends Disposable {
       tasks.onDidSettle((collector) => {
         void this.followLink(collector.record);
         // Ended, or waiting for the user; a task merely interrupted (the window closing) says nothing.
-        if (!this.followed.has(collector.id) && !isCollectable(collector.record.phase)) void this.reportInBackground(collector);
+        if (!this.followed.has(collector.id) && !isCollectable(collector.record.phase))
+          void this.reportInBackground(collector);
       }),
     );
     this.register(tasks.onDidFindUndecided((record) => void this.askUser(record)));
@@ -108,7 +119,12 @@ export class GenerationService extends Disposable {
       collector = await this.tasks.begin(prepared.record, prepared.body, connection, Date.now() + timeoutMs);
     } catch (error) {
       const cause = toGenerationError(error);
-      const e = new GenerationError({ kind: 'fileSystem', template: 'The task could not be recorded, so nothing was sent: {0}', args: [cause.message], cause });
+      const e = new GenerationError({
+        kind: 'fileSystem',
+        template: 'The task could not be recorded, so nothing was sent: {0}',
+        args: [cause.message],
+        cause,
+      });
       void showGenerationError(e, this.log);
       return { id: '', status: 'refused', files: [], error: e };
     }
@@ -132,8 +148,11 @@ export class GenerationService extends Disposable {
     if (record.phase !== 'landed' || !reference || !exactPath || !saved) return Promise.resolve();
     let following = this.referencesFollowed.get(record.id);
     if (!following) {
-      following = followLink(reference, exactPath, saved, this.log).catch(
-        (error: unknown) => this.log.warn('task', `the reference in ${reference.document} could not be updated: ${error instanceof Error ? error.message : String(error)}`),
+      following = followLink(reference, exactPath, saved, this.log).catch((error: unknown) =>
+        this.log.warn(
+          'task',
+          `the reference in ${reference.document} could not be updated: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       );
       this.referencesFollowed.set(record.id, following);
     }
@@ -146,11 +165,18 @@ export class GenerationService extends Disposable {
     this.followed.add(id);
     try {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating image: {0}', display(collector.record.body.prompt, 40)), cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Generating image: {0}', display(collector.record.body.prompt, 40)),
+          cancellable: true,
+        },
         (progress, token) =>
           new Promise<void>((resolve) => {
             const cancel = token.onCancellationRequested(() => void this.tasks.cancel(id));
-            const deadline = setTimeout(() => collector.stopWaiting(), Math.max(0, collector.backgroundAfter - Date.now()));
+            const deadline = setTimeout(
+              () => collector.stopWaiting(),
+              Math.max(0, collector.backgroundAfter - Date.now()),
+            );
             const report = () => {
               const view = this.tasks.views().find((v) => v.id === id);
               if (view && !isTerminal(collector.record.phase)) progress.report({ message: statusLine(view) });
@@ -220,14 +246,20 @@ export class GenerationService extends Disposable {
     const prompt = display(record.body.prompt, 40);
     const discard = vscode.l10n.t('Discard');
     const past = Date.now() >= collector.backgroundAfter;
-    this.log.info('task', `task ${taskId} continues in the background (${past ? 'past the wait deadline' : 'the user stopped waiting'})`);
+    this.log.info(
+      'task',
+      `task ${taskId} continues in the background (${past ? 'past the wait deadline' : 'the user stopped waiting'})`,
+    );
     const message = past
       ? vscode.l10n.t(
           '"{0}" has not finished after {1} minute(s). It continues in the background and its image is saved when it finishes.',
           prompt,
           Math.max(1, Math.round(readSettings().timeoutMs / 60_000)),
         )
-      : vscode.l10n.t('Stopped waiting for "{0}". The image service cannot cancel it: it keeps running and may be billed, so its image is saved when it finishes.', prompt);
+      : vscode.l10n.t(
+          'Stopped waiting for "{0}". The image service cannot cancel it: it keeps running and may be billed, so its image is saved when it finishes.',
+          prompt,
+        );
     const choice = await notify('info', message, discard);
     if (choice === discard) await this.tasks.discard(record.id);
   }
@@ -239,11 +271,19 @@ export class GenerationService extends Disposable {
     const [message, primary, decide] =
       record.phase === 'uncertain'
         ? [
-            vscode.l10n.t('"{0}" may have been submitted. {1} Submit it again (it may then be billed twice), or discard it?', prompt, asSentence(reason)),
+            vscode.l10n.t(
+              '"{0}" may have been submitted. {1} Submit it again (it may then be billed twice), or discard it?',
+              prompt,
+              asSentence(reason),
+            ),
             vscode.l10n.t('Submit Again'),
             () => this.tasks.resubmit(record.id),
           ]
-        : [vscode.l10n.t('The image of "{0}" is ready but could not be saved: {1}', prompt, reason), vscode.l10n.t('Choose Folder'), () => this.tasks.chooseFolder(record.id)];
+        : [
+            vscode.l10n.t('The image of "{0}" is ready but could not be saved: {1}', prompt, reason),
+            vscode.l10n.t('Choose Folder'),
+            () => this.tasks.chooseFolder(record.id),
+          ];
     const discard = vscode.l10n.t('Discard');
     const choice = await notify('warning', message, primary, discard);
     if (choice === primary) await this.followDecision(await decide());
@@ -257,7 +297,15 @@ export class GenerationService extends Disposable {
     if (record.phase === 'landed') {
       const files = collector.files();
       const open = vscode.l10n.t('Open');
-      const choice = await notify('info', vscode.l10n.t('The image of "{0}" was collected and saved: {1}', prompt, shown(files[0], record.target.workspaceRoot)), open);
+      const choice = await notify(
+        'info',
+        vscode.l10n.t(
+          'The image of "{0}" was collected and saved: {1}',
+          prompt,
+          shown(files[0], record.target.workspaceRoot),
+        ),
+        open,
+      );
       if (choice === open && files[0]) await showSavedResult(files, record.body.prompt, record.target.workspaceRoot);
     } else if (record.phase === 'refused') {
       void showGenerationError(collector.lastError ?? noteError(record.outcome!), this.log);
@@ -269,14 +317,32 @@ export class GenerationService extends Disposable {
   // --- preparing a task ----------------------------------------------------------------
 
   /** Validates and builds the body (with data: URLs) and the record to journal (without them). */
-  private async prepare(id: string, input: GenerationInput, apiOrigin: string): Promise<{ record: TaskRecord; body: CreateTaskBody }> {
-    const localFiles = input.references.filter((r): r is Extract<ReferenceSource, { kind: 'file' }> => r.kind === 'file');
+  private async prepare(
+    id: string,
+    input: GenerationInput,
+    apiOrigin: string,
+  ): Promise<{ record: TaskRecord; body: CreateTaskBody }> {
+    const localFiles = input.references.filter(
+      (r): r is Extract<ReferenceSource, { kind: 'file' }> => r.kind === 'file',
+    );
     if (localFiles.length > 0 && !vscode.workspace.isTrusted) {
       const send = vscode.l10n.t('Send');
-      const choice = await ask('warning', vscode.l10n.t('This workspace is not trusted. Send {0} image file(s) from it to {1}?', localFiles.length, apiOrigin), {}, send);
+      const choice = await ask(
+        'warning',
+        vscode.l10n.t(
+          'This workspace is not trusted. Send {0} image file(s) from it to {1}?',
+          localFiles.length,
+          apiOrigin,
+        ),
+        {},
+        send,
+      );
       if (choice !== send) throw new GenerationError({ kind: 'aborted', template: 'Cancelled.' });
     }
-    const sessionId = typeof input.request.session_id === 'string' && input.request.session_id ? input.request.session_id : `aigc-${randomUUID()}`;
+    const sessionId =
+      typeof input.request.session_id === 'string' && input.request.session_id
+        ? input.request.session_id
+        : `aigc-${randomUUID()}`;
     const { buildRequestBody, fileToDataUrl, withoutInlineImages } = await loadEngine();
     const references: ReferenceNote[] = [];
     const fileInfos: FileInfo[] = [];
@@ -304,20 +370,42 @@ export class GenerationService extends Disposable {
       }
     }
     const body = buildRequestBody({ ...input.request, session_id: sessionId, file_infos: fileInfos });
-    const target = await this.chooseTarget(input, localFiles.map((f) => f.path));
-    const record = newRecord({ id, kind: input.kind, body: withoutInlineImages(body), references, apiOrigin, target, createdAt: Date.now() });
+    const target = await this.chooseTarget(
+      input,
+      localFiles.map((f) => f.path),
+    );
+    const record = newRecord({
+      id,
+      kind: input.kind,
+      body: withoutInlineImages(body),
+      references,
+      apiOrigin,
+      target,
+      createdAt: Date.now(),
+    });
     return { record, body };
   }
 
   private async chooseTarget(input: GenerationInput, sourcePaths: string[]): Promise<TaskTarget> {
     if (input.exactPath) {
       const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(input.exactPath));
-      if (!folder) throw new GenerationError({ kind: 'fileSystem', code: 'outsideWorkspace', template: 'The image {0} would be outside the workspace.', args: [input.exactPath] });
+      if (!folder)
+        throw new GenerationError({
+          kind: 'fileSystem',
+          code: 'outsideWorkspace',
+          template: 'The image {0} would be outside the workspace.',
+          args: [input.exactPath],
+        });
       // Every exact target passes here (the agent tool, the quick fix, the Studio), before anything is billed.
       const relative = path.relative(folder.uri.fsPath, input.exactPath);
       const reserved = windowsReservedPart(relative);
       if (reserved) {
-        throw new GenerationError({ kind: 'validation', field: 'target', template: RESERVED_NAME.template, args: [relative.split(path.sep).join('/'), reserved] });
+        throw new GenerationError({
+          kind: 'validation',
+          field: 'target',
+          template: RESERVED_NAME.template,
+          args: [relative.split(path.sep).join('/'), reserved],
+        });
       }
       const output = readOutputSettings(folder.uri);
       return {
@@ -333,7 +421,12 @@ export class GenerationService extends Disposable {
     const folder = sourceFolder ?? (await this.pickWorkspaceFolder());
     const output = readOutputSettings(folder?.uri ?? (firstSource ? vscode.Uri.file(firstSource) : undefined));
     if (input.kind === 'restyle' && output.restyleOutput === 'besideSource' && firstSource) {
-      return { workspaceRoot: folder?.uri.fsPath, outputFolder: output.outputFolder, targetDir: path.dirname(firstSource), writeSidecar: output.writeSidecar };
+      return {
+        workspaceRoot: folder?.uri.fsPath,
+        outputFolder: output.outputFolder,
+        targetDir: path.dirname(firstSource),
+        writeSidecar: output.writeSidecar,
+      };
     }
     if (folder && folder.uri.scheme === 'file') {
       return { workspaceRoot: folder.uri.fsPath, outputFolder: output.outputFolder, writeSidecar: output.writeSidecar };
@@ -346,7 +439,12 @@ export class GenerationService extends Disposable {
       title: vscode.l10n.t('No folder is open: choose where to save generated images'),
     });
     if (!picked?.[0]) throw new GenerationError({ kind: 'aborted', template: 'Cancelled.' });
-    return { outputFolder: output.outputFolder, targetDir: picked[0].fsPath, chosen: true, writeSidecar: output.writeSidecar };
+    return {
+      outputFolder: output.outputFolder,
+      targetDir: picked[0].fsPath,
+      chosen: true,
+      writeSidecar: output.writeSidecar,
+    };
   }
 
   private async pickWorkspaceFolder(): Promise<vscode.WorkspaceFolder | undefined> {
@@ -378,9 +476,13 @@ export function statusLine(view: TaskView): string {
       case 'uncertain':
         return vscode.l10n.t('May have been submitted: submit again or discard');
       case 'queued':
-        return view.position !== undefined ? vscode.l10n.t('Queued (position {0}) · {1}s', view.position, elapsed) : vscode.l10n.t('Queued · {0}s', elapsed);
+        return view.position !== undefined
+          ? vscode.l10n.t('Queued (position {0}) · {1}s', view.position, elapsed)
+          : vscode.l10n.t('Queued · {0}s', elapsed);
       case 'running':
-        return view.progress !== undefined ? vscode.l10n.t('Generating {0}% · {1}s', view.progress, elapsed) : vscode.l10n.t('Generating · {0}s', elapsed);
+        return view.progress !== undefined
+          ? vscode.l10n.t('Generating {0}% · {1}s', view.progress, elapsed)
+          : vscode.l10n.t('Generating · {0}s', elapsed);
       case 'background':
         return vscode.l10n.t('Running on the service; saved when it finishes · {0}s', elapsed);
       case 'saving':

@@ -41,7 +41,11 @@ function pathProblem(problem: ImageTargetProblem, relative: string): string {
     case 'outside':
       return forModel('"{0}" must be a path relative to the workspace, inside it.', relative);
     case 'reservedName':
-      return forModel('"{0}" is a name Windows reserves for a device or a drive (such as CON, NUL, COM1, LPT1 or a ":"); choose another name for {1}.', windowsReservedPart(relative) ?? relative, relative);
+      return forModel(
+        '"{0}" is a name Windows reserves for a device or a drive (such as CON, NUL, COM1, LPT1 or a ":"); choose another name for {1}.',
+        windowsReservedPart(relative) ?? relative,
+        relative,
+      );
   }
 }
 
@@ -49,7 +53,10 @@ function pathProblem(problem: ImageTargetProblem, relative: string): string {
  * What a call sends: the agent's choices over the user's defaults. The confirmation describes
  * this very request, so what costs money or turns a check off is seen before it is billed.
  */
-function toolRequest(input: Partial<ImageToolInput>, settings: Settings): { model: ModelSpec; request: NotedRequest & Record<string, unknown> } {
+function toolRequest(
+  input: Partial<ImageToolInput>,
+  settings: Settings,
+): { model: ModelSpec; request: NotedRequest & Record<string, unknown> } {
   const model = (input.model && parseModelKey(input.model)) || settings.defaultModel;
   return {
     model,
@@ -71,7 +78,9 @@ function toolRequest(input: Partial<ImageToolInput>, settings: Settings): { mode
 export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
   constructor(private readonly deps: ImageToolDeps) {}
 
-  prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<ImageToolInput>): vscode.PreparedToolInvocation {
+  prepareInvocation(
+    options: vscode.LanguageModelToolInvocationPrepareOptions<ImageToolInput>,
+  ): vscode.PreparedToolInvocation {
     const input = options.input;
     const settings = readSettings();
     // Input the tool would refuse sends nothing; the rest is shown as it would be sent.
@@ -80,9 +89,15 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     const host = hostOf(settings.baseUrl);
     const lines = [
       `**${vscode.l10n.t('Prompt')}:** ${escapeMarkdown(input.prompt ?? '')}`,
-      ...(input.negativePrompt ? [`**${vscode.l10n.t('Negative prompt')}:** ${escapeMarkdown(input.negativePrompt)}`] : []),
+      ...(input.negativePrompt
+        ? [`**${vscode.l10n.t('Negative prompt')}:** ${escapeMarkdown(input.negativePrompt)}`]
+        : []),
       `**${vscode.l10n.t('Model')}:** ${describeRequest(model, request)}`,
-      ...(input.referenceImages?.length ? [`**${vscode.l10n.t('Reference images')}:** ${input.referenceImages.map((p) => `\`${escapeMarkdown(p)}\``).join(', ')}`] : []),
+      ...(input.referenceImages?.length
+        ? [
+            `**${vscode.l10n.t('Reference images')}:** ${input.referenceImages.map((p) => `\`${escapeMarkdown(p)}\``).join(', ')}`,
+          ]
+        : []),
       `**${vscode.l10n.t('Saved to')}:** ${input.targetPath ? `\`${escapeMarkdown(input.targetPath)}\`` : vscode.l10n.t('the output folder')}`,
       `**${vscode.l10n.t('Image service')}:** ${host || vscode.l10n.t('not set up')}`,
       '',
@@ -90,34 +105,54 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     ];
     return {
       invocationMessage: vscode.l10n.t('Generating an image with {0}', model.label),
-      confirmationMessages: { title: vscode.l10n.t('Generate an image?'), message: new vscode.MarkdownString(lines.join('  \n')) },
+      confirmationMessages: {
+        title: vscode.l10n.t('Generate an image?'),
+        message: new vscode.MarkdownString(lines.join('  \n')),
+      },
     };
   }
 
-  async invoke(options: vscode.LanguageModelToolInvocationOptions<ImageToolInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+  async invoke(
+    options: vscode.LanguageModelToolInvocationOptions<ImageToolInput>,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.LanguageModelToolResult> {
     const text = (value: string) => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(value)]);
     const parsed = imageToolInputSchema.safeParse(options.input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return text(forModel('Invalid input {0}: {1}. Change it and call the tool again.', issue.path.join('.') || 'input', issue.message));
+      return text(
+        forModel(
+          'Invalid input {0}: {1}. Change it and call the tool again.',
+          issue.path.join('.') || 'input',
+          issue.message,
+        ),
+      );
     }
     const input = parsed.data;
     const { model, request } = toolRequest(input, readSettings());
     const references = [];
     for (const reference of input.referenceImages ?? []) {
       const resolved = resolveWorkspacePath(reference);
-      if ('problem' in resolved) return text(forModel('Reference image: {0}', pathProblem(resolved.problem, reference)));
+      if ('problem' in resolved)
+        return text(forModel('Reference image: {0}', pathProblem(resolved.problem, reference)));
       references.push({ kind: 'file' as const, path: resolved.uri.fsPath });
     }
     let exactPath: string | undefined;
     if (input.targetPath) {
       const resolved = await resolveImageTarget(input.targetPath);
       if ('problem' in resolved) {
-        return text(resolved.problem === 'notImage' ? pathProblem(resolved.problem, input.targetPath) : forModel('Target path: {0}', pathProblem(resolved.problem, input.targetPath)));
+        return text(
+          resolved.problem === 'notImage'
+            ? pathProblem(resolved.problem, input.targetPath)
+            : forModel('Target path: {0}', pathProblem(resolved.problem, input.targetPath)),
+        );
       }
       exactPath = resolved.uri.fsPath;
     }
-    this.deps.log.info('tool', `${IMAGE_TOOL_NAME}: ${model.label}, ${references.length} reference(s), target ${input.targetPath ?? '(output folder)'}`);
+    this.deps.log.info(
+      'tool',
+      `${IMAGE_TOOL_NAME}: ${model.label}, ${references.length} reference(s), target ${input.targetPath ?? '(output folder)'}`,
+    );
     const result = await this.deps.generations.generate({
       kind: references.length ? 'restyle' : 'generate',
       references,
@@ -134,7 +169,9 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
    * change. Whatever the image service said is quoted as data, never handed over as instructions.
    */
   private async describe(result: GenerationResult, input: ImageToolInput): Promise<string> {
-    const said = result.error ? quotedForModel(formatTemplate(result.error.template, result.error.args), { secrets: secretsInUse() }) : '«»';
+    const said = result.error
+      ? quotedForModel(formatTemplate(result.error.template, result.error.args), { secrets: secretsInUse() })
+      : '«»';
     switch (result.status) {
       case 'landed': {
         const lines = [];
@@ -142,25 +179,52 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
           const relative = vscode.workspace.asRelativePath(file, false);
           const facts = await describeImage(file);
           lines.push(forModel('Saved {0} ({1}).', display(relative), facts));
-          lines.push(`![${input.prompt.replace(/[[\]\r\n]+/g, ' ').trim().slice(0, 80)}](${encodeURI(relative)})`);
+          lines.push(
+            `![${input.prompt
+              .replace(/[[\]\r\n]+/g, ' ')
+              .trim()
+              .slice(0, 80)}](${encodeURI(relative)})`,
+          );
         }
-        if (input.targetPath && result.files[0] && vscode.workspace.asRelativePath(result.files[0], false) !== input.targetPath.replace(/^\.\//, '')) {
-          lines.push(forModel('The image service returned another format or the name was taken, so the file is named differently from {0}: refer to the path above.', display(input.targetPath)));
+        if (
+          input.targetPath &&
+          result.files[0] &&
+          vscode.workspace.asRelativePath(result.files[0], false) !== input.targetPath.replace(/^\.\//, '')
+        ) {
+          lines.push(
+            forModel(
+              'The image service returned another format or the name was taken, so the file is named differently from {0}: refer to the path above.',
+              display(input.targetPath),
+            ),
+          );
         }
         return lines.join('\n');
       }
       case 'notStarted':
-        return forModel('AIGC Image Studio is not set up: {0} Ask the user to run "AIGC Image: Set API Key" and set aigcImage.baseUrl, then call the tool again.', setupMessage((await this.deps.keys.get()) ? 'noBaseUrl' : 'noKey'));
+        return forModel(
+          'AIGC Image Studio is not set up: {0} Ask the user to run "AIGC Image: Set API Key" and set aigcImage.baseUrl, then call the tool again.',
+          setupMessage((await this.deps.keys.get()) ? 'noBaseUrl' : 'noKey'),
+        );
       case 'invalid':
-        return forModel('Not sent: {0} Change that and call the tool again.', asSentence(result.error ? display(formatTemplate(result.error.template, result.error.args)) : ''));
+        return forModel(
+          'Not sent: {0} Change that and call the tool again.',
+          asSentence(result.error ? display(formatTemplate(result.error.template, result.error.args)) : ''),
+        );
       case 'refused':
         return forModel('The image service refused the request. Its answer, quoted as data: {0}', said);
       case 'background':
-        return forModel('The image is still being generated; it will be saved in the workspace when it finishes. Do not call the tool again for it.');
+        return forModel(
+          'The image is still being generated; it will be saved in the workspace when it finishes. Do not call the tool again for it.',
+        );
       case 'uncertain':
-        return forModel('The request may have reached the image service, but its answer was lost; the user was asked whether to send it again. Do not call the tool again for it.');
+        return forModel(
+          'The request may have reached the image service, but its answer was lost; the user was asked whether to send it again. Do not call the tool again for it.',
+        );
       case 'blocked':
-        return forModel('The image is ready but could not be saved where asked; the user was asked to choose a folder. The reason, quoted as data: {0}', said);
+        return forModel(
+          'The image is ready but could not be saved where asked; the user was asked to choose a folder. The reason, quoted as data: {0}',
+          said,
+        );
       case 'discarded':
         return forModel('The user cancelled the image.');
     }
@@ -181,7 +245,10 @@ function hostOf(baseUrl: string): string {
 }
 
 function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&').replace(/\s+/g, ' ').slice(0, 500);
+  return text
+    .replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&')
+    .replace(/\s+/g, ' ')
+    .slice(0, 500);
 }
 
 /** "PNG, 1024×1024, 812 KB" from the file's own bytes. */
@@ -194,7 +261,9 @@ async function describeImage(file: string): Promise<string> {
       const { size } = await handle.stat();
       const dims = imageSize(head.subarray(0, bytesRead));
       const format = path.extname(file).slice(1).toUpperCase();
-      return [format, dims ? `${dims.width}×${dims.height}` : undefined, `${Math.max(1, Math.round(size / 1024))} KB`].filter(Boolean).join(', ');
+      return [format, dims ? `${dims.width}×${dims.height}` : undefined, `${Math.max(1, Math.round(size / 1024))} KB`]
+        .filter(Boolean)
+        .join(', ');
     } finally {
       await handle.close();
     }

@@ -31,9 +31,13 @@ export interface JournalScan<C extends { readonly record: TaskRecord }> {
 }
 
 /** Reads the journal, carries out each record's step, and lists what was found. Returns the tasks it resumed. */
-export async function scanJournal<C extends { readonly record: TaskRecord }>(scan: JournalScan<C>): Promise<TaskRecord[]> {
+export async function scanJournal<C extends { readonly record: TaskRecord }>(
+  scan: JournalScan<C>,
+): Promise<TaskRecord[]> {
   const { journal, board } = scan;
-  const records = await journal.list((file, reason) => scan.log.warn('resume', `ignored ${file} in the task journal: ${reason}`));
+  const records = await journal.list((file, reason) =>
+    scan.log.warn('resume', `ignored ${file} in the task journal: ${reason}`),
+  );
   const now = Date.now();
   const found: TaskPlace<C>[] = [];
   const resumed: TaskRecord[] = [];
@@ -80,7 +84,10 @@ async function takeStep<C extends { readonly record: TaskRecord }>(
       const { transact } = await loadEngine();
       const ended = await transact(scan.journal, record.id, { type: 'discard', reason: 'retention' }, now);
       if (!ended || ended === 'held') return undefined;
-      scan.log.warn('resume', `task ${record.ref?.taskId ?? record.id} is older than 3 days and can no longer be collected`);
+      scan.log.warn(
+        'resume',
+        `task ${record.ref?.taskId ?? record.id} is older than 3 days and can no longer be collected`,
+      );
       return { record: ended };
     }
     case 'ask':
@@ -91,7 +98,11 @@ async function takeStep<C extends { readonly record: TaskRecord }>(
     case 'otherOrigin':
       return {
         record,
-        note: vscode.l10n.t('Submitted to {0}; the base URL is now {1}. Set it back to collect this task.', record.apiOrigin, connection!.client.apiOrigin),
+        note: vscode.l10n.t(
+          'Submitted to {0}; the base URL is now {1}. Set it back to collect this task.',
+          record.apiOrigin,
+          connection!.client.apiOrigin,
+        ),
       };
     case 'collect':
       return resumeCollecting(scan, record, connection!, now);
@@ -99,7 +110,12 @@ async function takeStep<C extends { readonly record: TaskRecord }>(
 }
 
 /** Takes a collectable task's lease and collects it here, unless another window was quicker. */
-async function resumeCollecting<C extends { readonly record: TaskRecord }>(scan: JournalScan<C>, record: TaskRecord, connection: Connection, now: number): Promise<TaskPlace<C>> {
+async function resumeCollecting<C extends { readonly record: TaskRecord }>(
+  scan: JournalScan<C>,
+  record: TaskRecord,
+  connection: Connection,
+  now: number,
+): Promise<TaskPlace<C>> {
   const lease = await scan.journal.tryAcquire(record.id);
   if (!lease) return { record, elsewhere: true };
   // Read again under the lease: the previous holder may have moved it on meanwhile.
@@ -120,7 +136,8 @@ export async function removeTaskTemp(record: TaskRecord, log: Log): Promise<void
   try {
     const { landingDir, removeTempFiles } = await loadEngine();
     const removed = await removeTempFiles(await landingDir(record), record.id);
-    if (removed > 0) log.info('task', `removed ${removed} temporary file(s) of task ${record.ref?.taskId ?? record.id}`);
+    if (removed > 0)
+      log.info('task', `removed ${removed} temporary file(s) of task ${record.ref?.taskId ?? record.id}`);
   } catch {
     // The folder is gone or refused: nothing of ours is left in it.
   }
@@ -133,7 +150,12 @@ export async function removeTaskTemp(record: TaskRecord, log: Log): Promise<void
  * tasks of one window from the other.
  */
 export function journalFolder(globalStorage: string): string {
-  const identity = vscode.workspace.workspaceFile?.toString() ?? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).sort().join('\n');
+  const identity =
+    vscode.workspace.workspaceFile?.toString() ??
+    (vscode.workspace.workspaceFolders ?? [])
+      .map((f) => f.uri.toString())
+      .sort()
+      .join('\n');
   const key = identity ? createHash('sha256').update(identity).digest('hex').slice(0, 16) : 'no-folder';
   return path.join(globalStorage, 'tasks', key);
 }

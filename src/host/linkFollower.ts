@@ -24,9 +24,18 @@ export async function followLink(reference: DocumentLink, asked: string, saved: 
   const range = whereWritten(document, reference);
   const savedName = vscode.workspace.asRelativePath(saved, false);
   if (!range) {
-    log.info('task', `${vscode.workspace.asRelativePath(uri, false)} no longer names ${reference.written} once; its reference was left as it is`);
-    void notify('warning', 
-      vscode.l10n.t('The image was saved as {0}, but {1} no longer refers to {2} in one place: update the reference there.', savedName, path.basename(reference.document), reference.written),
+    log.info(
+      'task',
+      `${vscode.workspace.asRelativePath(uri, false)} no longer names ${reference.written} once; its reference was left as it is`,
+    );
+    void notify(
+      'warning',
+      vscode.l10n.t(
+        'The image was saved as {0}, but {1} no longer refers to {2} in one place: update the reference there.',
+        savedName,
+        path.basename(reference.document),
+        reference.written,
+      ),
     );
     return;
   }
@@ -37,7 +46,10 @@ export async function followLink(reference: DocumentLink, asked: string, saved: 
     : reference.written.replace(path.extname(reference.written), path.extname(saved));
   const hadChanges = document.isDirty;
   const edit = new vscode.WorkspaceEdit();
-  edit.replace(uri, range, written, { label: vscode.l10n.t('Point the reference at the generated image'), needsConfirmation: false });
+  edit.replace(uri, range, written, {
+    label: vscode.l10n.t('Point the reference at the generated image'),
+    needsConfirmation: false,
+  });
   if (!(await vscode.workspace.applyEdit(edit))) return;
   if (!hadChanges) await document.save();
   log.info('task', `pointed ${reference.written} in ${vscode.workspace.asRelativePath(uri, false)} at ${written}`);

@@ -57,14 +57,25 @@ export function referencedFile(document: vscode.Uri, written: string): vscode.Ur
 
 export class MissingImageFixes implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
-  static readonly selector: vscode.DocumentSelector = IMAGE_LINK_LANGUAGES.map((language) => ({ language, scheme: 'file' }));
+  static readonly selector: vscode.DocumentSelector = IMAGE_LINK_LANGUAGES.map((language) => ({
+    language,
+    scheme: 'file',
+  }));
 
-  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+  ): Promise<vscode.CodeAction[]> {
     // A document too large to be written by hand is not even copied out of the editor.
     if (document.offsetAt(document.lineAt(document.lineCount - 1).range.end) > SCAN_LIMITS.documentLength) return [];
     const text = document.getText();
     const actions: vscode.CodeAction[] = [];
-    for (const reference of linksInRange(text, document.languageId, document.offsetAt(range.start), document.offsetAt(range.end))) {
+    for (const reference of linksInRange(
+      text,
+      document.languageId,
+      document.offsetAt(range.start),
+      document.offsetAt(range.end),
+    )) {
       const target = referencedFile(document.uri, reference.path);
       if (!target || !vscode.workspace.getWorkspaceFolder(target) || (await exists(target))) continue;
       actions.push(...this.actionsFor(document, reference, target, text));
@@ -72,7 +83,12 @@ export class MissingImageFixes implements vscode.CodeActionProvider {
     return actions;
   }
 
-  private actionsFor(document: vscode.TextDocument, reference: ImageLink, target: vscode.Uri, text: string): vscode.CodeAction[] {
+  private actionsFor(
+    document: vscode.TextDocument,
+    reference: ImageLink,
+    target: vscode.Uri,
+    text: string,
+  ): vscode.CodeAction[] {
     const shown = vscode.workspace.asRelativePath(target, false);
     const aspectRatio = aspectRatioFor(reference.width, reference.height);
     const args: MissingImage = {
@@ -87,7 +103,10 @@ export class MissingImageFixes implements vscode.CodeActionProvider {
     const ask = new vscode.CodeAction(vscode.l10n.t('Generate image for {0}…', shown), vscode.CodeActionKind.QuickFix);
     ask.command = { command: GENERATE_MISSING_COMMAND, title: ask.title, arguments: [args] };
     ask.isPreferred = true;
-    const direct = new vscode.CodeAction(vscode.l10n.t('Generate image for {0} with {1}', shown, directSummary(aspectRatio)), vscode.CodeActionKind.QuickFix);
+    const direct = new vscode.CodeAction(
+      vscode.l10n.t('Generate image for {0} with {1}', shown, directSummary(aspectRatio)),
+      vscode.CodeActionKind.QuickFix,
+    );
     direct.command = { command: GENERATE_MISSING_COMMAND, title: direct.title, arguments: [{ ...args, direct: true }] };
     return [ask, direct];
   }
@@ -102,8 +121,14 @@ function directSummary(aspectRatio: string | undefined): string {
   const settings = readSettings();
   const model = settings.defaultModel;
   const output = defaultOutputConfig(settings, model);
-  const shape = aspectRatio && model.supportsAspectRatio ? { aspect_ratio: aspectRatio as NonNullable<typeof output.aspect_ratio> } : {};
-  return describeRequest(model, { output_config: { ...output, ...shape }, enhance_prompt: settings.defaults.enhancePrompt });
+  const shape =
+    aspectRatio && model.supportsAspectRatio
+      ? { aspect_ratio: aspectRatio as NonNullable<typeof output.aspect_ratio> }
+      : {};
+  return describeRequest(model, {
+    output_config: { ...output, ...shape },
+    enhance_prompt: settings.defaults.enhancePrompt,
+  });
 }
 
 /** The Studio's form for the missing image: its prompt, aspect ratio and path; the reference follows the saved file. */
@@ -131,14 +156,29 @@ export async function generateMissingImage(
   missing: MissingImage,
 ): Promise<GenerationResult | undefined> {
   const settings = readSettings();
-  const input = await gatherQuickInput('generate', [], memento, missing.direct ? { prompt: missing.prompt, model: modelKey(settings.defaultModel) } : { promptSuggestion: missing.prompt });
+  const input = await gatherQuickInput(
+    'generate',
+    [],
+    memento,
+    missing.direct
+      ? { prompt: missing.prompt, model: modelKey(settings.defaultModel) }
+      : { promptSuggestion: missing.prompt },
+  );
   if (!input) return undefined;
   // The width and height of an <img> become the aspect ratio, for the models that take one.
   const model = findModel(String(input.request.model_name), String(input.request.model_version));
   if (missing.aspectRatio && model?.supportsAspectRatio) {
-    input.request.output_config = { ...(input.request.output_config as Record<string, unknown> | undefined), aspect_ratio: missing.aspectRatio };
+    input.request.output_config = {
+      ...(input.request.output_config as Record<string, unknown> | undefined),
+      aspect_ratio: missing.aspectRatio,
+    };
   }
-  const result = await generations.generate({ ...input, reveal: false, exactPath: missing.target, reference: documentReference(missing) });
+  const result = await generations.generate({
+    ...input,
+    reveal: false,
+    exactPath: missing.target,
+    reference: documentReference(missing),
+  });
   const saved = result.files[0];
   if (result.status === 'landed' && saved) {
     void notify('info', vscode.l10n.t('Image saved: {0}', vscode.workspace.asRelativePath(saved, false)));

@@ -60,7 +60,12 @@ async function pickModel(memento: vscode.Memento): Promise<ModelSpec | undefined
     ordered.map((m) => ({
       label: m.label,
       description: modelKey(m),
-      detail: [m.supportsAspectRatio ? vscode.l10n.t('Aspect ratio, image descriptions') : '', vscode.l10n.t('Up to {0} reference image(s)', m.maxReferences)].filter(Boolean).join(' · '),
+      detail: [
+        m.supportsAspectRatio ? vscode.l10n.t('Aspect ratio, image descriptions') : '',
+        vscode.l10n.t('Up to {0} reference image(s)', m.maxReferences),
+      ]
+        .filter(Boolean)
+        .join(' · '),
       model: m,
     })),
     { title: vscode.l10n.t('Model'), placeHolder: vscode.l10n.t('Choose the model'), ignoreFocusOut: true },

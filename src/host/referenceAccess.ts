@@ -46,7 +46,8 @@ export class ReferenceAccess {
       throw new GenerationError({
         kind: 'referenceImage',
         field: 'file_infos',
-        template: 'Reference image {0} is no longer a file this window may send (it is outside the workspace now, or was picked before a reload), so nothing was sent.',
+        template:
+          'Reference image {0} is no longer a file this window may send (it is outside the workspace now, or was picked before a reload), so nothing was sent.',
         args: [path.basename(file)],
       });
     }

@@ -18,12 +18,17 @@ export function trackInsertableEditors(): vscode.Disposable {
 }
 
 function altText(prompt: string): string {
-  return prompt.replace(/[[\]\r\n]+/g, ' ').trim().slice(0, 80);
+  return prompt
+    .replace(/[[\]\r\n]+/g, ' ')
+    .trim()
+    .slice(0, 80);
 }
 
 function relativeLink(from: string, file: string): string {
   const rel = path.relative(from, file).split(path.sep).join('/');
-  return encodeURI(rel.startsWith('.') ? rel : `./${rel}`).replace(/\(/g, '%28').replace(/\)/g, '%29');
+  return encodeURI(rel.startsWith('.') ? rel : `./${rel}`)
+    .replace(/\(/g, '%28')
+    .replace(/\)/g, '%29');
 }
 
 export function markdownLink(file: string, prompt: string, relativeTo: string): string {
@@ -50,7 +55,8 @@ export async function insertIntoEditor(file: string, prompt: string): Promise<bo
     return false;
   }
   const dir = editor.document.uri.scheme === 'file' ? path.dirname(editor.document.uri.fsPath) : path.dirname(file);
-  const snippet = editor.document.languageId === 'html' ? htmlImage(file, prompt, dir) : markdownLink(file, prompt, dir);
+  const snippet =
+    editor.document.languageId === 'html' ? htmlImage(file, prompt, dir) : markdownLink(file, prompt, dir);
   return editor.edit((edit) => edit.replace(editor.selection, snippet));
 }
 

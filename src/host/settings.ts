@@ -68,7 +68,8 @@ function checked(c: vscode.WorkspaceConfiguration, names: readonly SettingName[]
   const raw: Partial<Record<SettingName, unknown>> = {};
   for (const name of names) raw[name] = isUserOnly(name) ? userValue(c, name) : c.get(name);
   const { settings, ignored } = checkSettings(raw);
-  for (const name of ignored) reportOnce(name, `the value of ${SECTION}.${name} is not valid and is ignored; the default is used`);
+  for (const name of ignored)
+    reportOnce(name, `the value of ${SECTION}.${name} is not valid and is ignored; the default is used`);
   return settings;
 }
 
@@ -131,8 +132,16 @@ export function readSettings(): Settings {
 }
 
 export function readOutputSettings(scope?: vscode.Uri): OutputSettings {
-  const s = checked(vscode.workspace.getConfiguration(SECTION, scope), ['outputFolder', 'restyleOutput', 'writeSidecar']);
-  return { outputFolder: s.outputFolder || settingsSchema().OUTPUT_FOLDER_DEFAULT, restyleOutput: s.restyleOutput, writeSidecar: s.writeSidecar };
+  const s = checked(vscode.workspace.getConfiguration(SECTION, scope), [
+    'outputFolder',
+    'restyleOutput',
+    'writeSidecar',
+  ]);
+  return {
+    outputFolder: s.outputFolder || settingsSchema().OUTPUT_FOLDER_DEFAULT,
+    restyleOutput: s.restyleOutput,
+    writeSidecar: s.writeSidecar,
+  };
 }
 
 /** The default output options for a model, leaving out what the model does not support. */

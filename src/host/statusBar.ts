@@ -15,7 +15,10 @@ export function createTaskStatusBar(tasks: TaskSupervisor, command: string): vsc
       return;
     }
     const waiting = open.filter((v) => v.status === 'uncertain' || v.status === 'blocked').length;
-    item.text = waiting > 0 ? `$(warning) ${vscode.l10n.t('{0} image task(s)', open.length)}` : `$(loading~spin) ${vscode.l10n.t('{0} image task(s)', open.length)}`;
+    item.text =
+      waiting > 0
+        ? `$(warning) ${vscode.l10n.t('{0} image task(s)', open.length)}`
+        : `$(loading~spin) ${vscode.l10n.t('{0} image task(s)', open.length)}`;
     item.tooltip = open.map((v) => `${v.prompt.slice(0, 60)} — ${statusLine(v)}`).join('\n');
     item.show();
   };

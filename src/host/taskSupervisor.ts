@@ -70,7 +70,12 @@ export class TaskSupervisor extends Disposable {
     );
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('aigcImage.baseUrl') || e.affectsConfiguration('aigcImage.apiKey') || e.affectsConfiguration('aigcImage.queryPath')) void this.scan();
+        if (
+          e.affectsConfiguration('aigcImage.baseUrl') ||
+          e.affectsConfiguration('aigcImage.apiKey') ||
+          e.affectsConfiguration('aigcImage.queryPath')
+        )
+          void this.scan();
       }),
     );
   }
@@ -117,7 +122,12 @@ export class TaskSupervisor extends Disposable {
    * Starts collecting a new task: takes its lease, writes its record (before anything is sent),
    * then submits and waits. Throws when the record cannot be written: then nothing was sent.
    */
-  async begin(record: TaskRecord, body: CreateTaskBody, connection: Connection, backgroundAfter: number): Promise<TaskCollector> {
+  async begin(
+    record: TaskRecord,
+    body: CreateTaskBody,
+    connection: Connection,
+    backgroundAfter: number,
+  ): Promise<TaskCollector> {
     const journal = await this.openJournal();
     const lease = await journal.tryAcquire(record.id);
     if (!lease) throw new Error(`task ${record.id} is already held`);
@@ -188,7 +198,11 @@ export class TaskSupervisor extends Disposable {
       title: vscode.l10n.t('Choose where to save the generated image'),
     });
     if (!picked?.[0]) return undefined;
-    return this.decide(id, { type: 'folderChosen', targetDir: picked[0].fsPath }, Date.now() + readSettings().timeoutMs);
+    return this.decide(
+      id,
+      { type: 'folderChosen', targetDir: picked[0].fsPath },
+      Date.now() + readSettings().timeoutMs,
+    );
   }
 
   override dispose(): void {
@@ -242,7 +256,12 @@ export class TaskSupervisor extends Disposable {
     this.changed.fire();
     void collector
       .run()
-      .catch((error: unknown) => this.log.error('task', `task ${record.id} stopped unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
+      .catch((error: unknown) =>
+        this.log.error(
+          'task',
+          `task ${record.id} stopped unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
+      )
       .finally(async () => {
         const final = collector.record;
         // Whatever ended the work (a bug included), whoever waits on this collector is released.
@@ -290,7 +309,8 @@ export class TaskSupervisor extends Disposable {
     const { importLegacyStore } = await loadEngine();
     if (startup) {
       const imported = await importLegacyStore(this.legacyFolder, journal, Date.now()).catch(() => []);
-      if (imported.length > 0) this.log.info('resume', `moved ${imported.length} unfinished task(s) of an earlier version into the journal`);
+      if (imported.length > 0)
+        this.log.info('resume', `moved ${imported.length} unfinished task(s) of an earlier version into the journal`);
     }
     const resumed = await scanJournal({
       journal,
@@ -299,12 +319,16 @@ export class TaskSupervisor extends Disposable {
       startup,
       log: this.log,
       connection: () => this.connection(true),
-      collect: (record, connection, lease) => this.run(record, connection, lease, { backgroundAfter: Date.now() + readSettings().timeoutMs, lookNow: true }),
+      collect: (record, connection, lease) =>
+        this.run(record, connection, lease, { backgroundAfter: Date.now() + readSettings().timeoutMs, lookNow: true }),
       ask: (record) => this.announce(record),
     });
     if (resumed.length > 0) {
       this.log.info('resume', `resuming ${resumed.length} unfinished task(s)`);
-      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Collecting image tasks') }, () => this.settled(resumed.map((r) => r.id)));
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Collecting image tasks') },
+        () => this.settled(resumed.map((r) => r.id)),
+      );
     }
     this.changed.fire();
   }
@@ -348,4 +372,3 @@ async function hasLegacyStore(dir: string): Promise<boolean> {
     return false;
   }
 }
-

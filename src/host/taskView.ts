@@ -5,7 +5,15 @@
  */
 import * as vscode from 'vscode';
 import { GenerationError } from '../core/errors';
-import { type Note, type TaskAction, type TaskRecord, type TaskStatus, actionsOf, isTerminal, statusOf } from '../core/lifecycle';
+import {
+  type Note,
+  type TaskAction,
+  type TaskRecord,
+  type TaskStatus,
+  actionsOf,
+  isTerminal,
+  statusOf,
+} from '../core/lifecycle';
 import { findModel, modelKey } from '../core/models';
 import { display } from './display';
 import type { TaskPlace } from './taskBoard';
@@ -36,7 +44,9 @@ export function taskView(record: TaskRecord, place: TaskPlace<{ readonly foregro
   const foreground = collector?.foreground ?? false;
   const elsewhere = !collector && place?.elsewhere === true;
   const files = (record.images ?? []).flatMap((i) => (i.landed ? [i.landed.path] : []));
-  const actions = actionsOf(record, foreground).filter((a) => !elsewhere || a === 'discard' || a === 'collectNow' || a === 'cancel');
+  const actions = actionsOf(record, foreground).filter(
+    (a) => !elsewhere || a === 'discard' || a === 'collectNow' || a === 'cancel',
+  );
   const message = place?.note ?? noteText(isTerminal(record.phase) ? record.outcome : record.problem);
   return {
     id: record.id,
@@ -60,10 +70,17 @@ export function taskView(record: TaskRecord, place: TaskPlace<{ readonly foregro
 /** A lifecycle note (why a task ended, its latest problem) in the user's language, as display text. */
 export function noteText(note: Note | undefined): string | undefined {
   if (!note) return undefined;
-  return display(vscode.l10n.t(note.template, ...(note.args ?? []).map((arg) => (typeof arg === 'string' ? display(arg) : arg))));
+  return display(
+    vscode.l10n.t(note.template, ...(note.args ?? []).map((arg) => (typeof arg === 'string' ? display(arg) : arg))),
+  );
 }
 
 /** The note as an error the user can act on (Set API Key for a refused key, and so on). */
 export function noteError(note: Note): GenerationError {
-  return new GenerationError({ kind: note.kind as GenerationError['kind'], template: note.template, args: note.args, code: note.code });
+  return new GenerationError({
+    kind: note.kind as GenerationError['kind'],
+    template: note.template,
+    args: note.args,
+    code: note.code,
+  });
 }

@@ -24,7 +24,13 @@ export function createNonce(): string {
   return randomBytes(16).toString('base64');
 }
 
-const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;', "'": '&#39;' };
+const ATTRIBUTE_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '"': '&quot;',
+  '<': '&lt;',
+  '>': '&gt;',
+  "'": '&#39;',
+};
 
 export function escapeAttribute(value: string): string {
   return value.replace(/[&"<>']/g, (c) => ATTRIBUTE_ESCAPES[c]!);

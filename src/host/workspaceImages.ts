@@ -51,7 +51,10 @@ export function isImageName(name: string): boolean {
 
 /** True when a workspace-relative path lies in a folder the picker skips. */
 export function isExcludedPath(relPath: string): boolean {
-  return relPath.split('/').slice(0, -1).some((segment) => EXCLUDED.has(segment));
+  return relPath
+    .split('/')
+    .slice(0, -1)
+    .some((segment) => EXCLUDED.has(segment));
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -83,7 +86,10 @@ export class WorkspaceImages extends Disposable {
         uri: folder.uri.toString(),
         thumbBase: webview.asWebviewUri(folder.uri).toString(),
         files: [...files].sort(collator.compare),
-        outputFolder: readOutputSettings(folder.uri).outputFolder.split(/[\\/]+/).filter(Boolean).join('/'),
+        outputFolder: readOutputSettings(folder.uri)
+          .outputFolder.split(/[\\/]+/)
+          .filter(Boolean)
+          .join('/'),
       });
     }
     return { folders, truncated: this.truncated };
@@ -188,8 +194,17 @@ export interface ReferenceMessages {
  * A local image as the form shows it: name, thumbnail, size, format, and the problem
  * that would stop it being sent (checked by magic bytes and size, as the upload will be).
  */
-export async function describeReferenceFile(uri: vscode.Uri, webview: vscode.Webview, messages: ReferenceMessages): Promise<FileReferenceEntry> {
-  const base: FileReferenceEntry = { kind: 'file', uri: uri.toString(), path: uri.fsPath, name: path.posix.basename(uri.path) };
+export async function describeReferenceFile(
+  uri: vscode.Uri,
+  webview: vscode.Webview,
+  messages: ReferenceMessages,
+): Promise<FileReferenceEntry> {
+  const base: FileReferenceEntry = {
+    kind: 'file',
+    uri: uri.toString(),
+    path: uri.fsPath,
+    name: path.posix.basename(uri.path),
+  };
   if (uri.scheme !== 'file') return { ...base, problem: messages.notLocal };
   const inspection = await inspectReferenceFile(uri.fsPath);
   const entry: FileReferenceEntry = {

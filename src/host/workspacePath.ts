@@ -16,7 +16,14 @@ export function resolveWorkspacePath(relative: string): { uri: vscode.Uri } | { 
   const cleaned = relative.trim().replace(/^\.\//, '');
   // `C:foo.png` is not absolute, yet on Windows it names a file relative to drive C's current folder.
   const drive = /^[a-zA-Z]:/.test(cleaned);
-  if (!cleaned || drive || path.isAbsolute(cleaned) || path.win32.isAbsolute(cleaned) || isUncPath(cleaned) || cleaned.split(/[\\/]/).includes('..')) {
+  if (
+    !cleaned ||
+    drive ||
+    path.isAbsolute(cleaned) ||
+    path.win32.isAbsolute(cleaned) ||
+    isUncPath(cleaned) ||
+    cleaned.split(/[\\/]/).includes('..')
+  ) {
     return { problem: 'notRelative' };
   }
   const folders = vscode.workspace.workspaceFolders ?? [];
@@ -33,13 +40,16 @@ export function resolveWorkspacePath(relative: string): { uri: vscode.Uri } | { 
  * folder also after symbolic links are followed, so a link in the workspace cannot lead the
  * write out of it, and no part of it a name Windows keeps for a device or a drive.
  */
-export async function resolveImageTarget(relative: string): Promise<{ uri: vscode.Uri } | { problem: ImageTargetProblem }> {
+export async function resolveImageTarget(
+  relative: string,
+): Promise<{ uri: vscode.Uri } | { problem: ImageTargetProblem }> {
   const resolved = resolveWorkspacePath(relative);
   if ('problem' in resolved) return resolved;
   if (windowsReservedPart(relative.trim())) return { problem: 'reservedName' };
   if (!IMAGE_FILE_NAME.test(resolved.uri.path)) return { problem: 'notImage' };
   const folder = vscode.workspace.getWorkspaceFolder(resolved.uri);
-  if (!folder || folder.uri.scheme !== 'file' || !(await isReallyInside(folder.uri.fsPath, resolved.uri.fsPath))) return { problem: 'outside' };
+  if (!folder || folder.uri.scheme !== 'file' || !(await isReallyInside(folder.uri.fsPath, resolved.uri.fsPath)))
+    return { problem: 'outside' };
   return resolved;
 }
 

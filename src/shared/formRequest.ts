@@ -84,7 +84,9 @@ export function validateForm(form: FormValues): ValidationResult {
 /** The form a saved request stands for (reuse settings). The session id is left out: a repeat would be refused. */
 export function formFromRequest(request: Record<string, unknown>, references: ReferenceEntry[]): FormValues {
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const output = (typeof request.output_config === 'object' && request.output_config !== null ? request.output_config : {}) as Record<string, unknown>;
+  const output = (
+    typeof request.output_config === 'object' && request.output_config !== null ? request.output_config : {}
+  ) as Record<string, unknown>;
   const priorityValue = request.tasks_priority;
   return {
     prompt: text(request.prompt) ?? '',

@@ -63,7 +63,9 @@ export const TARGET_PATH_MAX = 1024;
  * A fixed file to save at, workspace-relative ("assets/hero.png"; "folder/…" in a multi-root
  * workspace): the image a document refers to. The host resolves and checks it again on `generate`.
  */
-export const targetPathSchema = z.string().check(z.minLength(1), z.maxLength(TARGET_PATH_MAX), z.regex(IMAGE_FILE_NAME));
+export const targetPathSchema = z
+  .string()
+  .check(z.minLength(1), z.maxLength(TARGET_PATH_MAX), z.regex(IMAGE_FILE_NAME));
 
 /** Everything the form holds. */
 export const formValuesSchema = z.object({

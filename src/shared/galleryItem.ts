@@ -2,7 +2,15 @@
 import * as z from 'zod/mini';
 import { itemId } from './payloadBounds';
 
-export const GALLERY_ACTIONS = ['open', 'reveal', 'copyLink', 'insert', 'useAsReference', 'reuseSettings', 'variation'] as const;
+export const GALLERY_ACTIONS = [
+  'open',
+  'reveal',
+  'copyLink',
+  'insert',
+  'useAsReference',
+  'reuseSettings',
+  'variation',
+] as const;
 export type GalleryAction = (typeof GALLERY_ACTIONS)[number];
 
 /** One saved generation, from its sidecar. */

@@ -12,7 +12,16 @@ import { replySchema, requestFailedSchema } from './studioRequests';
 import { taskRowSchema } from './taskRow';
 
 /** How generations started from the panel end, as `generateDone` reports them (GenerationStatus of the host). */
-export const GENERATION_STATUSES = ['landed', 'refused', 'invalid', 'notStarted', 'background', 'uncertain', 'blocked', 'discarded'] as const;
+export const GENERATION_STATUSES = [
+  'landed',
+  'refused',
+  'invalid',
+  'notStarted',
+  'background',
+  'uncertain',
+  'blocked',
+  'discarded',
+] as const;
 export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
 
 export const hostMessageSchema = z.discriminatedUnion('type', [
@@ -54,7 +63,12 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   /** The tasks changed (progress, phase, a new or finished task). */
   z.object({ type: z.literal('tasks'), tasks: z.array(taskRowSchema) }),
   /** The results on disk changed. */
-  z.object({ type: z.literal('gallery'), items: z.array(galleryItemSchema), total: z.number(), highlight: z.optional(z.array(z.string())) }),
+  z.object({
+    type: z.literal('gallery'),
+    items: z.array(galleryItemSchema),
+    total: z.number(),
+    highlight: z.optional(z.array(z.string())),
+  }),
   /** The prompt history changed. */
   z.object({ type: z.literal('history'), prompts: z.array(z.string()) }),
   /** Put the keyboard focus in the prompt (after a command revealed the panel). */

@@ -19,4 +19,3 @@ export const imageToolInputSchema = z.object({
   targetPath: z.optional(z.string().check(z.maxLength(500))),
 });
 export type ImageToolInput = z.infer<typeof imageToolInputSchema>;
-

@@ -12,7 +12,11 @@ import { itemId, shortText } from './payloadBounds';
 
 export const fieldIssueSchema = z.object({ field: z.string(), message: z.string() });
 
-function requestType<const M extends string, P extends z.core.$ZodShape, R extends z.core.$ZodShape>(method: M, params: P, response: R) {
+function requestType<const M extends string, P extends z.core.$ZodShape, R extends z.core.$ZodShape>(
+  method: M,
+  params: P,
+  response: R,
+) {
   const result = z.object(response);
   return {
     method,
@@ -25,7 +29,11 @@ function requestType<const M extends string, P extends z.core.$ZodShape, R exten
 }
 
 /** Start a generation with the form as it is: started, or the issues that stopped it before anything was sent (later `generateDone`). */
-export const GENERATE_REQUEST = requestType('generate', { form: formValuesSchema }, { ok: z.boolean(), issues: z.array(fieldIssueSchema) });
+export const GENERATE_REQUEST = requestType(
+  'generate',
+  { form: formValuesSchema },
+  { ok: z.boolean(), issues: z.array(fieldIssueSchema) },
+);
 
 /** Check local images (picked, dropped, restored): the files that can be attached (possibly with a problem) and the names refused. */
 export const INSPECT_REQUEST = requestType(

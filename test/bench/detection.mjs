@@ -11,7 +11,17 @@
 // process (simHost.mjs), so their work is not counted as the clients'.
 //
 // Usage: node test/bench/detection.mjs [--tasks N] [--shapes none,stuck99,jumps,notExist,outage]
-import { cliArg, compiled, durationSetter, emitResult, falClientFor, falTask, sleep, startSimHost, summary } from './lib.mjs';
+import {
+  cliArg,
+  compiled,
+  durationSetter,
+  emitResult,
+  falClientFor,
+  falTask,
+  sleep,
+  startSimHost,
+  summary,
+} from './lib.mjs';
 
 const { GatewayClient } = compiled('src/core/gateway.js');
 const { pollUntilDone } = compiled('src/core/poll.js');
@@ -81,14 +91,24 @@ async function main() {
       await host.reset('queue');
       if (setup.native) await host.configure('native', setup.native);
       if (setup.queue) await host.configure('queue', setup.queue);
-      const tasks = Object.keys(MODELS).flatMap((model, m) => draw(model, TASKS, 9000 + m).map((durationMs) => ({ model, durationMs })));
+      const tasks = Object.keys(MODELS).flatMap((model, m) =>
+        draw(model, TASKS, 9000 + m).map((durationMs) => ({ model, durationMs })),
+      );
       const started = Date.now();
       let outageStartedAt;
       if (setup.outage) {
         void sleep(setup.outage.afterMs).then(async () => {
           outageStartedAt = Date.now();
-          await host.fault('native', { route: 'query', fault: { kind: 'http', status: 503 }, forMs: setup.outage.forMs });
-          await host.fault('queue', { route: 'status', fault: { kind: 'http', status: 503 }, forMs: setup.outage.forMs });
+          await host.fault('native', {
+            route: 'query',
+            fault: { kind: 'http', status: 503 },
+            forMs: setup.outage.forMs,
+          });
+          await host.fault('queue', {
+            route: 'status',
+            fault: { kind: 'http', status: 503 },
+            forMs: setup.outage.forMs,
+          });
         });
       }
       const jobs = [];
@@ -118,7 +138,10 @@ async function main() {
             continue;
           }
           // A finish during the outage can only be seen after it: measured from its end.
-          const from = outageEnd !== undefined && task.doneAt < outageEnd && task.doneAt > outageStartedAt ? outageEnd : task.doneAt;
+          const from =
+            outageEnd !== undefined && task.doneAt < outageEnd && task.doneAt > outageStartedAt
+              ? outageEnd
+              : task.doneAt;
           samples.push({ latencyMs: record.seenAt - from, statusRequests: task.statusRequests });
         }
         rows.push({

@@ -23,11 +23,15 @@ const LIVE_REPS = 3;
 async function child(impl, url, apiOrigin, mode = 'natural') {
   const dir = await mkdtemp(path.join(tmpdir(), 'aigc-bench-dl-'));
   try {
-    const { stdout } = await run(process.execPath, ['--expose-gc', path.join(benchDir, 'downloadChild.mjs'), impl, url, dir, apiOrigin, mode], {
-      env: process.env,
-      maxBuffer: 1024 * 1024,
-      timeout: 120_000,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ['--expose-gc', path.join(benchDir, 'downloadChild.mjs'), impl, url, dir, apiOrigin, mode],
+      {
+        env: process.env,
+        maxBuffer: 1024 * 1024,
+        timeout: 120_000,
+      },
+    );
     return JSON.parse(stdout.trim().split('\n').pop());
   } finally {
     await rm(dir, { recursive: true, force: true });

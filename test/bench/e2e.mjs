@@ -29,7 +29,12 @@ async function main() {
   const host = await startSimHost();
   const workspace = await mkdtemp(path.join(tmpdir(), 'aigc-bench-e2e-'));
   try {
-    const sim = await host.start('native', { mode: 'native', queueMs: 0, taskDurationMs: TASK_MS, imageBytes: IMAGE_BYTES });
+    const sim = await host.start('native', {
+      mode: 'native',
+      queueMs: 0,
+      taskDurationMs: TASK_MS,
+      imageBytes: IMAGE_BYTES,
+    });
     const client = new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: sim.apiKey });
 
     const journal = new TaskJournal(path.join(workspace, '.journal'), { id: 'bench', pid: process.pid, host: 'bench' });
@@ -51,15 +56,26 @@ async function main() {
       let seenAt;
       const collector = new TaskCollector(
         record,
-        { journal, client, authorization: `Bearer ${sim.apiKey}`, extensionVersion: '0.0.0-bench', bodyFor: async (r) => r.body },
-        { lease, backgroundAfter: Date.now() + 10 * 60_000, onChange: (c) => (seenAt ??= c.record.phase === 'landing' ? Date.now() : undefined) },
+        {
+          journal,
+          client,
+          authorization: `Bearer ${sim.apiKey}`,
+          extensionVersion: '0.0.0-bench',
+          bodyFor: async (r) => r.body,
+        },
+        {
+          lease,
+          backgroundAfter: Date.now() + 10 * 60_000,
+          onChange: (c) => (seenAt ??= c.record.phase === 'landing' ? Date.now() : undefined),
+        },
       );
       const final = await collector.run();
       await lease.release();
       const savedAt = Date.now();
       if (final.phase !== 'landed') throw new Error(`task ended ${final.phase}`);
       const file = final.images[0].landed;
-      if (!file || (await stat(file.path)).size !== file.bytes || file.bytes < IMAGE_BYTES) throw new Error('image not saved whole');
+      if (!file || (await stat(file.path)).size !== file.bytes || file.bytes < IMAGE_BYTES)
+        throw new Error('image not saved whole');
       return { taskId: final.ref.taskId, submittedAt, seenAt, savedAt, bytes: file.bytes };
     }
 

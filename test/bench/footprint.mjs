@@ -69,7 +69,8 @@ async function staticGraph(stage) {
     if (reached.has(file)) continue;
     reached.add(file);
     // esbuild evaluates a module reached only through import() or a require() call on first use, not at load.
-    for (const imp of inputs[file]?.imports ?? []) if (!imp.external && imp.kind !== 'dynamic-import' && imp.kind !== 'require-call') stack.push(imp.path);
+    for (const imp of inputs[file]?.imports ?? [])
+      if (!imp.external && imp.kind !== 'dynamic-import' && imp.kind !== 'require-call') stack.push(imp.path);
   }
   const group = (file) => {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1];
@@ -93,7 +94,9 @@ async function staticGraph(stage) {
     .sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)
     .slice(0, 8)
     .map(([file, info]) => ({ file: file.replace(/^.*node_modules\//, 'node_modules/'), bytes: info.bytesInOutput }));
-  const packagesAtActivation = [...new Set([...reached].map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter(Boolean))];
+  const packagesAtActivation = [
+    ...new Set([...reached].map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter(Boolean)),
+  ];
   const eagerCore = [...reached].filter((f) => f.startsWith('src/core/'));
   return { total: output.bytes, atActivation, deferred, groups, largestEager, packagesAtActivation, eagerCore };
 }
@@ -143,7 +146,9 @@ function activationMs(data) {
   }
   for (const key of ['samples', 'runs', 'values']) {
     if (Array.isArray(data[key])) {
-      const values = data[key].map((v) => (typeof v === 'number' ? v : activationMs(v))).filter((v) => typeof v === 'number');
+      const values = data[key]
+        .map((v) => (typeof v === 'number' ? v : activationMs(v)))
+        .filter((v) => typeof v === 'number');
       if (values.length) return median(values);
     }
   }
@@ -219,7 +224,11 @@ async function main() {
       // The base URLs for the README's relative links, as the `package` script passes them.
       const manifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
       const baseUrls = (manifest.scripts.package.match(/--base\w+Url \S+/g) ?? []).flatMap((flag) => flag.split(' '));
-      const { stdout } = await run(process.execPath, [vsce, 'package', ...baseUrls, '--out', vsix], { cwd: stage, maxBuffer: 16 * 1024 * 1024, timeout: 180_000 });
+      const { stdout } = await run(process.execPath, [vsce, 'package', ...baseUrls, '--out', vsix], {
+        cwd: stage,
+        maxBuffer: 16 * 1024 * 1024,
+        timeout: 180_000,
+      });
       const files = /Packaged: .*\((\d+) files?/.exec(stdout)?.[1];
       result.vsix = { bytes: (await stat(vsix)).size, files: files ? Number(files) : undefined };
     } catch (error) {
@@ -227,7 +236,9 @@ async function main() {
     }
 
     const activation = await readResult('activation.json');
-    result.activation = activation ? { file: activation.file, ms: activationMs(activation.data), raw: activation.data } : undefined;
+    result.activation = activation
+      ? { file: activation.file, ms: activationMs(activation.data), raw: activation.data }
+      : undefined;
     const panel = await readResult('panel-bench.json');
     result.panel = panel ? { file: panel.file, raw: panel.data } : undefined;
   } finally {

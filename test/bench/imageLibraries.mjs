@@ -34,10 +34,14 @@ const JOBS = [
 ];
 
 async function child(args) {
-  const { stdout } = await run(process.execPath, [path.join(benchDir, 'imageLibrariesChild.mjs'), ...args.map(String)], {
-    maxBuffer: 4 * 1024 * 1024,
-    timeout: 600_000,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [path.join(benchDir, 'imageLibrariesChild.mjs'), ...args.map(String)],
+    {
+      maxBuffer: 4 * 1024 * 1024,
+      timeout: 600_000,
+    },
+  );
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
@@ -101,17 +105,24 @@ async function checkOutput(job, file) {
   }
   if (job !== 'keyFile') return { format: meta.format, width: meta.width, height: meta.height };
   const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
-  return { format: meta.format, width: meta.width, height: meta.height, ...keyStats({ data, channels: info.channels }) };
+  return {
+    format: meta.format,
+    width: meta.width,
+    height: meta.height,
+    ...keyStats({ data, channels: info.channels }),
+  };
 }
 
 async function checkIco(bytes, sharp) {
-  if (bytes.readUInt16LE(2) !== 1 || bytes.readUInt16LE(4) !== 3) throw new Error('favicon: not an ICO of three images');
+  if (bytes.readUInt16LE(2) !== 1 || bytes.readUInt16LE(4) !== 3)
+    throw new Error('favicon: not an ICO of three images');
   const sizes = [];
   for (let i = 0; i < 3; i++) {
     const length = bytes.readUInt32LE(6 + 16 * i + 8);
     const offset = bytes.readUInt32LE(6 + 16 * i + 12);
     const meta = await sharp(bytes.subarray(offset, offset + length)).metadata();
-    if (meta.format !== 'png' || meta.width !== bytes[6 + 16 * i] || meta.channels !== 4) throw new Error(`favicon: entry ${i} is ${meta.format} ${meta.width}px`);
+    if (meta.format !== 'png' || meta.width !== bytes[6 + 16 * i] || meta.channels !== 4)
+      throw new Error(`favicon: entry ${i} is ${meta.format} ${meta.width}px`);
     sizes.push(meta.width);
   }
   return { format: 'ico', sizes, bytes: bytes.length };
@@ -127,7 +138,10 @@ function checkKeyAgreement(jobs) {
   for (const job of ['keyPixels', 'keyFile']) {
     for (const [name, { check }] of Object.entries(jobs[job])) {
       const off = Object.keys(limits).filter((k) => !(Math.abs(check[k] - reference[k]) <= limits[k]));
-      if (off.length) throw new Error(`${job} ${name} keyed unlike the reference in ${off.map((k) => `${k} (${check[k]} vs ${reference[k]})`).join(', ')}`);
+      if (off.length)
+        throw new Error(
+          `${job} ${name} keyed unlike the reference in ${off.map((k) => `${k} (${check[k]} vs ${reference[k]})`).join(', ')}`,
+        );
     }
   }
 }
@@ -139,13 +153,21 @@ function rows(d) {
   const ratio = (job, name) => (base(job) ? ` (${num(d.jobs[job][name].median / base(job))}×)` : '');
   const out = [];
   for (const job of JOBS) {
-    out.push([job.label, 'median', ...NAMES.map((n) => `${ms(d.jobs[job.name][n].median)}${n === 'sharp' ? '' : ratio(job.name, n)}`)]);
+    out.push([
+      job.label,
+      'median',
+      ...NAMES.map((n) => `${ms(d.jobs[job.name][n].median)}${n === 'sharp' ? '' : ratio(job.name, n)}`),
+    ]);
     out.push(['', 'peak RSS', ...NAMES.map((n) => mb(d.jobs[job.name][n].peakRss))]);
     if (!job.name.startsWith('key')) out.push(['', 'output', ...NAMES.map((n) => kb(d.jobs[job.name][n].outputBytes))]);
   }
   out.push(null);
   out.push(['first load', 'median', ...NAMES.map((n) => ms(median(d.loads[n].map((l) => l.loadMs))))]);
-  out.push(['', `RSS after load (Node alone ${mb(d.loads.baseline[0].rss)})`, ...NAMES.map((n) => mb(median(d.loads[n].map((l) => l.rss))))]);
+  out.push([
+    '',
+    `RSS after load (Node alone ${mb(d.loads.baseline[0].rss)})`,
+    ...NAMES.map((n) => mb(median(d.loads[n].map((l) => l.rss)))),
+  ]);
   out.push(['', 'threads', ...NAMES.map((n) => String(d.loads[n][0].threads))]);
   const eld = (n, where) => {
     const e = d.eventLoop[n][where];
@@ -155,7 +177,11 @@ function rows(d) {
   out.push(['', 'work on the main thread', ...NAMES.map((n) => eld(n, 'main'))]);
   out.push(null);
   out.push(['installed (this platform)', 'node_modules', ...NAMES.map((n) => mb(d.footprint[n].installedBytes))]);
-  out.push(['run-time files', 'raw (deflated)', ...NAMES.map((n) => `${mb(d.footprint[n].runtimeBytes)} (${mb(d.footprint[n].deflatedBytes)})`)]);
+  out.push([
+    'run-time files',
+    'raw (deflated)',
+    ...NAMES.map((n) => `${mb(d.footprint[n].runtimeBytes)} (${mb(d.footprint[n].deflatedBytes)})`),
+  ]);
   return out;
 }
 

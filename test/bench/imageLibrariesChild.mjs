@@ -59,7 +59,13 @@ async function timed(once, reps) {
 async function load(library) {
   const started = performance.now();
   const lib = await LIBRARIES[library]();
-  return { loadMs: performance.now() - started, rss: maxRss(), version: lib.version, vips: lib.vips, threads: lib.threads };
+  return {
+    loadMs: performance.now() - started,
+    rss: maxRss(),
+    version: lib.version,
+    vips: lib.vips,
+    threads: lib.threads,
+  };
 }
 
 async function job(library, name, inputFile, reps, outputFile) {
@@ -67,9 +73,20 @@ async function job(library, name, inputFile, reps, outputFile) {
   const rssBefore = maxRss();
   const { times, out } = await timed(once, reps);
   const peakRss = maxRss();
-  if (out.data) await writeFile(outputFile, JSON.stringify({ width: out.width, height: out.height, channels: out.channels, ...keyStats(out) }));
+  if (out.data)
+    await writeFile(
+      outputFile,
+      JSON.stringify({ width: out.width, height: out.height, channels: out.channels, ...keyStats(out) }),
+    );
   else await writeFile(outputFile, Buffer.from(out));
-  return { times, rssBefore, peakRss, version: lib.version, threads: lib.threads, outputBytes: out.data ? out.data.length : out.byteLength };
+  return {
+    times,
+    rssBefore,
+    peakRss,
+    version: lib.version,
+    threads: lib.threads,
+    outputBytes: out.data ? out.data.length : out.byteLength,
+  };
 }
 
 const histogramMs = (h) => ({ p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6, samples: h.count });

@@ -100,11 +100,7 @@ function sharpAdapter(sharp) {
   const rawOf = ({ data, info }) => ({ data, width: info.width, height: info.height, channels: info.channels });
   const keyPixels = async ({ data, width, height, channels }) => {
     const raw = { raw: { width, height, channels } };
-    const s = await sharp(data, raw)
-      .recomb([m.toS255, m.toS255, m.toS255])
-      .extractChannel(0)
-      .raw()
-      .toBuffer();
+    const s = await sharp(data, raw).recomb([m.toS255, m.toS255, m.toS255]).extractChannel(0).raw().toBuffer();
     const [cr, cg, cb] = m.chroma.map((c) => -c / 255);
     return rawOf(
       await sharp(data, raw)
@@ -125,17 +121,33 @@ function sharpAdapter(sharp) {
     vips: sharp.versions.vips,
     threads: sharp.concurrency(),
     decodeRaw: async (png) => rawOf(await sharp(png).raw().toBuffer({ resolveWithObject: true })),
-    webpThumb: (png) => sharp(png).resize(THUMB.width, THUMB.height, { kernel: 'lanczos3' }).webp({ quality: THUMB.quality }).toBuffer(),
-    jpegCover: (png) => sharp(png).resize(COVER.width, COVER.height, { fit: 'cover', kernel: 'lanczos3' }).jpeg({ quality: COVER.jpegQuality }).toBuffer(),
-    avifCover: (png) => sharp(png).resize(COVER.width, COVER.height, { fit: 'cover', kernel: 'lanczos3' }).avif({ quality: COVER.avifQuality, effort: 4 }).toBuffer(),
+    webpThumb: (png) =>
+      sharp(png).resize(THUMB.width, THUMB.height, { kernel: 'lanczos3' }).webp({ quality: THUMB.quality }).toBuffer(),
+    jpegCover: (png) =>
+      sharp(png)
+        .resize(COVER.width, COVER.height, { fit: 'cover', kernel: 'lanczos3' })
+        .jpeg({ quality: COVER.jpegQuality })
+        .toBuffer(),
+    avifCover: (png) =>
+      sharp(png)
+        .resize(COVER.width, COVER.height, { fit: 'cover', kernel: 'lanczos3' })
+        .avif({ quality: COVER.avifQuality, effort: 4 })
+        .toBuffer(),
     keyPixels,
     async keyFile(png) {
       const out = await keyPixels(rawOf(await sharp(png).raw().toBuffer({ resolveWithObject: true })));
-      return sharp(out.data, { raw: { width: out.width, height: out.height, channels: out.channels } }).png().toBuffer();
+      return sharp(out.data, { raw: { width: out.width, height: out.height, channels: out.channels } })
+        .png()
+        .toBuffer();
     },
     async favicon(png) {
       const source = sharp(png);
-      return Promise.all(FAVICON_SIZES.map(async (size) => ({ size, png: await source.clone().resize(size, size, { kernel: 'lanczos3' }).png().toBuffer() })));
+      return Promise.all(
+        FAVICON_SIZES.map(async (size) => ({
+          size,
+          png: await source.clone().resize(size, size, { kernel: 'lanczos3' }).png().toBuffer(),
+        })),
+      );
     },
   };
 }
@@ -146,22 +158,36 @@ function wasmVipsAdapter(vips) {
   vips.Cache.max(0);
   const m = keyMaths();
   /** Embind objects live in the WebAssembly heap until deleted: free every image a job made. */
-  const scoped = (job) => (...args) => {
-    const made = [];
-    const keep = (image) => (made.push(image), image);
-    try {
-      return job(keep, ...args);
-    } finally {
-      for (const image of made) image.delete();
-    }
-  };
+  const scoped =
+    (job) =>
+    (...args) => {
+      const made = [];
+      const keep = (image) => (made.push(image), image);
+      try {
+        return job(keep, ...args);
+      } finally {
+        for (const image of made) image.delete();
+      }
+    };
   const load = (keep, png) => keep(vips.Image.newFromBuffer(png));
-  const rawOut = (image) => ({ data: image.writeToMemory(), width: image.width, height: image.height, channels: image.bands });
+  const rawOut = (image) => ({
+    data: image.writeToMemory(),
+    width: image.width,
+    height: image.height,
+    channels: image.bands,
+  });
   const cover = (keep, png) => {
     const image = load(keep, png);
     const scale = Math.max(COVER.width / image.width, COVER.height / image.height);
     const resized = keep(image.resize(scale, { kernel: 'lanczos3' }));
-    return keep(resized.crop(Math.floor((resized.width - COVER.width) / 2), Math.floor((resized.height - COVER.height) / 2), COVER.width, COVER.height));
+    return keep(
+      resized.crop(
+        Math.floor((resized.width - COVER.width) / 2),
+        Math.floor((resized.height - COVER.height) / 2),
+        COVER.width,
+        COVER.height,
+      ),
+    );
   };
   const key = (keep, image) => {
     const s = keep(keep(image.recomb([m.toS255])).cast('uchar'));
@@ -184,17 +210,24 @@ function wasmVipsAdapter(vips) {
     decodeRaw: scoped((keep, png) => rawOut(load(keep, png))),
     webpThumb: scoped((keep, png) => {
       const image = load(keep, png);
-      const resized = keep(image.resize(THUMB.width / image.width, { kernel: 'lanczos3', vscale: THUMB.height / image.height }));
+      const resized = keep(
+        image.resize(THUMB.width / image.width, { kernel: 'lanczos3', vscale: THUMB.height / image.height }),
+      );
       return resized.writeToBuffer('.webp', { Q: THUMB.quality });
     }),
     jpegCover: scoped((keep, png) => cover(keep, png).writeToBuffer('.jpg', { Q: COVER.jpegQuality })),
     avifCover: scoped((keep, png) => cover(keep, png).writeToBuffer('.avif', { Q: COVER.avifQuality, effort: 4 })),
-    keyPixels: scoped((keep, { data, width, height, channels }) => rawOut(key(keep, keep(vips.Image.newFromMemory(data, width, height, channels, 'uchar'))))),
+    keyPixels: scoped((keep, { data, width, height, channels }) =>
+      rawOut(key(keep, keep(vips.Image.newFromMemory(data, width, height, channels, 'uchar')))),
+    ),
     keyFile: scoped((keep, png) => key(keep, load(keep, png)).writeToBuffer('.png')),
     // thumbnail: libvips' own premultiply → shrink → lanczos3 → unpremultiply for images with alpha.
     favicon: scoped((keep, png) => {
       const source = load(keep, png);
-      return FAVICON_SIZES.map((size) => ({ size, png: Buffer.from(keep(source.thumbnailImage(size, { height: size })).writeToBuffer('.png')) }));
+      return FAVICON_SIZES.map((size) => ({
+        size,
+        png: Buffer.from(keep(source.thumbnailImage(size, { height: size })).writeToBuffer('.png')),
+      }));
     }),
   };
 }
@@ -246,7 +279,8 @@ async function jsquashAdapter() {
     }
     return { data: out, width, height, channels: 4 };
   };
-  const toImageData = ({ data, width, height }) => new ImageData(data, width, height);
+  // The Squoosh codecs take the browser's ImageData, which their own modules provide in Node.
+  const toImageData = ({ data, width, height }) => new globalThis.ImageData(data, width, height);
   return {
     version: `png ${pkgVersion('png')}, jpeg ${pkgVersion('jpeg')}, webp ${pkgVersion('webp')}, avif ${pkgVersion('avif')}, resize ${pkgVersion('resize')}`,
     vips: '–',
@@ -255,18 +289,29 @@ async function jsquashAdapter() {
       const image = await png.decode(bytes);
       return { data: image.data, width: image.width, height: image.height, channels: 4 };
     },
-    webpThumb: async (bytes) => webp.default(await lanczos(await png.decode(bytes), THUMB.width, THUMB.height), { quality: THUMB.quality }),
-    jpegCover: async (bytes) => jpeg.default(await lanczos(await png.decode(bytes), COVER.width, COVER.height, 'contain'), { quality: COVER.jpegQuality }),
-    avifCover: async (bytes) => avif.default(await lanczos(await png.decode(bytes), COVER.width, COVER.height, 'contain'), { quality: COVER.avifQuality, speed: 5 }),
+    webpThumb: async (bytes) =>
+      webp.default(await lanczos(await png.decode(bytes), THUMB.width, THUMB.height), { quality: THUMB.quality }),
+    jpegCover: async (bytes) =>
+      jpeg.default(await lanczos(await png.decode(bytes), COVER.width, COVER.height, 'contain'), {
+        quality: COVER.jpegQuality,
+      }),
+    avifCover: async (bytes) =>
+      avif.default(await lanczos(await png.decode(bytes), COVER.width, COVER.height, 'contain'), {
+        quality: COVER.avifQuality,
+        speed: 5,
+      }),
     keyPixels: async (pixels) => keyPixels(pixels),
     async keyFile(bytes) {
       const image = await png.decode(bytes);
-      return png.encode(toImageData(keyPixels({ data: image.data, width: image.width, height: image.height, channels: 4 })));
+      return png.encode(
+        toImageData(keyPixels({ data: image.data, width: image.width, height: image.height, channels: 4 })),
+      );
     },
     async favicon(bytes) {
       const source = await png.decode(bytes);
       const out = [];
-      for (const size of FAVICON_SIZES) out.push({ size, png: Buffer.from(await png.encode(await lanczos(source, size, size))) });
+      for (const size of FAVICON_SIZES)
+        out.push({ size, png: Buffer.from(await png.encode(await lanczos(source, size, size))) });
       return out;
     },
   };

@@ -16,7 +16,10 @@ const SPECS = {
     skipPackages: NATIVE_SHARP,
     skipFiles: [/^sharp\/(src|install|lib)\//, /^sharp\/dist\/.*\.mjs$/],
   },
-  'wasm-vips': { roots: ['wasm-vips'], skipFiles: [/^wasm-vips\/lib\/(vips-es6\.js|vips\.js|vips-node\.mjs|vips-jxl\.wasm|vips-resvg\.wasm)$/] },
+  'wasm-vips': {
+    roots: ['wasm-vips'],
+    skipFiles: [/^wasm-vips\/lib\/(vips-es6\.js|vips\.js|vips-node\.mjs|vips-jxl\.wasm|vips-resvg\.wasm)$/],
+  },
   jsquash: {
     roots: ['@jsquash/png', '@jsquash/jpeg', '@jsquash/webp', '@jsquash/avif', '@jsquash/resize'],
     // AVIF is only written (the gateway returns PNG, JPEG, WebP); one resize method is used.
@@ -24,7 +27,13 @@ const SPECS = {
   },
 };
 
-const NOT_RUNTIME = [/\.md$/i, /\.d\.[cm]?ts$/, /\.map$/, /\.tsbuildinfo$/, /(^|\/)(test|tests|docs?|example|examples)\//];
+const NOT_RUNTIME = [
+  /\.md$/i,
+  /\.d\.[cm]?ts$/,
+  /\.map$/,
+  /\.tsbuildinfo$/,
+  /(^|\/)(test|tests|docs?|example|examples)\//,
+];
 const isLicence = (file) => /(^|\/)(LICEN[CS]E|NOTICE|COPYING)[^/]*$/i.test(file);
 
 /** The installed packages reachable from `roots` through dependencies and installed optional ones. */
@@ -57,11 +66,26 @@ function filesUnder(dir, prefix, skipNested = true) {
 export function footprint(library) {
   const spec = SPECS[library];
   const files = closure(spec.roots, spec.skipPackages).flatMap(({ dir, name }) => filesUnder(dir, name));
-  const shipped = files.filter((f) => isLicence(f.rel) || !(NOT_RUNTIME.some((re) => re.test(f.rel)) || spec.skipFiles?.some((re) => re.test(f.rel))));
+  const shipped = files.filter(
+    (f) =>
+      isLicence(f.rel) || !(NOT_RUNTIME.some((re) => re.test(f.rel)) || spec.skipFiles?.some((re) => re.test(f.rel))),
+  );
   const sum = (list) => list.reduce((n, f) => n + f.bytes, 0);
-  const largest = [...shipped].sort((a, b) => b.bytes - a.bytes).slice(0, 3).map((f) => ({ file: f.rel, bytes: f.bytes }));
+  const largest = [...shipped]
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 3)
+    .map((f) => ({ file: f.rel, bytes: f.bytes }));
   return {
-    packages: [...new Set(files.map((f) => f.rel.split('/').slice(0, f.rel.startsWith('@') ? 2 : 1).join('/')))],
+    packages: [
+      ...new Set(
+        files.map((f) =>
+          f.rel
+            .split('/')
+            .slice(0, f.rel.startsWith('@') ? 2 : 1)
+            .join('/'),
+        ),
+      ),
+    ],
     installedBytes: sum(files),
     runtimeFiles: shipped.length,
     runtimeBytes: sum(shipped),

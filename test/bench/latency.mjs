@@ -9,7 +9,18 @@
 //   naive       GatewayClient.query every 500 ms on the native shape
 //
 // Usage: node test/bench/latency.mjs [--tasks N] [--groups 5,15,30,dist]
-import { cliArg, compiled, durationSetter, emitResult, falClientFor, falTask, prng, sleep, startSimHost, summary } from './lib.mjs';
+import {
+  cliArg,
+  compiled,
+  durationSetter,
+  emitResult,
+  falClientFor,
+  falTask,
+  prng,
+  sleep,
+  startSimHost,
+  summary,
+} from './lib.mjs';
 
 const { GatewayClient } = compiled('src/core/gateway.js');
 const { pollUntilDone } = compiled('src/core/poll.js');
@@ -121,7 +132,13 @@ async function main() {
           samples: rows,
         };
       }
-      groups.push({ group, tasksPerClient: durations.length, seconds: (Date.now() - started) / 1000, clients: perClient, errors });
+      groups.push({
+        group,
+        tasksPerClient: durations.length,
+        seconds: (Date.now() - started) / 1000,
+        clients: perClient,
+        errors,
+      });
       process.stderr.write(`latency: group ${group} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     }
 

@@ -135,7 +135,11 @@ export async function falTask(fal, endpoint, input, withDuration, durationMs) {
       },
     }),
   );
-  return { taskId, seenAt, status: result?.data?.Response?.AigcImageTask?.Status === 'FINISH' ? 'succeeded' : 'unexpected' };
+  return {
+    taskId,
+    seenAt,
+    status: result?.data?.Response?.AigcImageTask?.Status === 'FINISH' ? 'succeeded' : 'unexpected',
+  };
 }
 
 /** `--name value` from the command line, or `fallback`. */
@@ -184,7 +188,9 @@ export const num = (v, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : 
 
 /** Aligned plain-text table; `rows` may contain `null` for a separator line. */
 export function formatTable(headers, rows) {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.filter(Boolean).map((r) => String(r[i] ?? '').length)));
+  const widths = headers.map((h, i) =>
+    Math.max(h.length, ...rows.filter(Boolean).map((r) => String(r[i] ?? '').length)),
+  );
   const line = (cells) =>
     cells
       .map((c, i) => String(c ?? '').padEnd(widths[i]))

@@ -12,7 +12,21 @@ import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RESULT_PREFIX, benchDir, formatMarkdownTable, formatTable, kb, mb, median, ms, num, outDir, resultsDir, root, summary } from './lib.mjs';
+import {
+  RESULT_PREFIX,
+  benchDir,
+  formatMarkdownTable,
+  formatTable,
+  kb,
+  mb,
+  median,
+  ms,
+  num,
+  outDir,
+  resultsDir,
+  root,
+  summary,
+} from './lib.mjs';
 
 const SECTIONS = {
   latency: { script: 'latency.mjs', timeoutMs: 360_000, title: '1 detection' },
@@ -62,8 +76,14 @@ function runSection(name) {
       if (code === 0 && line) {
         resolve({ ok: true, seconds, data: JSON.parse(line.slice(RESULT_PREFIX.length)) });
       } else {
-        const why = signal ? `killed (${signal}${signal === 'SIGKILL' ? `, over ${timeoutMs / 1000} s` : ''})` : `exit code ${code}`;
-        resolve({ ok: false, seconds, error: `${why}; ${stdout.trim().split('\n').slice(-5).join(' / ') || 'no output'}` });
+        const why = signal
+          ? `killed (${signal}${signal === 'SIGKILL' ? `, over ${timeoutMs / 1000} s` : ''})`
+          : `exit code ${code}`;
+        resolve({
+          ok: false,
+          seconds,
+          error: `${why}; ${stdout.trim().split('\n').slice(-5).join(' / ') || 'no output'}`,
+        });
       }
     });
   });
@@ -81,15 +101,40 @@ function latencyRows(d, verdicts) {
   const label = (g) => `${GROUP_LABELS[g] ?? g}${g === 'dist' ? '' : ' ±0.25'}`;
   for (const g of d.groups) {
     const c = g.clients;
-    rows.push([title, label(g.group), 'latency p50 / p90', pair(c.ours.latency), pair(c.fal.latency), pair(c.naive.latency), '']);
-    rows.push([title, label(g.group), 'status requests / task', perTask(c.ours.statusRequests), perTask(c.fal.statusRequests), perTask(c.naive.statusRequests), '']);
-    if (g.errors.length) rows.push([title, label(g.group), 'errors', String(g.errors.length), '', '', g.errors[0].slice(0, 60)]);
+    rows.push([
+      title,
+      label(g.group),
+      'latency p50 / p90',
+      pair(c.ours.latency),
+      pair(c.fal.latency),
+      pair(c.naive.latency),
+      '',
+    ]);
+    rows.push([
+      title,
+      label(g.group),
+      'status requests / task',
+      perTask(c.ours.statusRequests),
+      perTask(c.fal.statusRequests),
+      perTask(c.naive.statusRequests),
+      '',
+    ]);
+    if (g.errors.length)
+      rows.push([title, label(g.group), 'errors', String(g.errors.length), '', '', g.errors[0].slice(0, 60)]);
   }
   const p = d.pooled;
   const latencyMet = p.ours.latency.p50 <= p.fal.latency.p50;
   const requestLimit = p.fal.statusRequests.mean / 3;
   const requestsMet = p.ours.statusRequests.mean <= requestLimit;
-  rows.push([title, 'all', 'latency p50 / p90', pair(p.ours.latency), pair(p.fal.latency), pair(p.naive.latency), `p50 ≤ peer's: ${latencyMet ? 'met' : 'MISSED'}`]);
+  rows.push([
+    title,
+    'all',
+    'latency p50 / p90',
+    pair(p.ours.latency),
+    pair(p.fal.latency),
+    pair(p.naive.latency),
+    `p50 ≤ peer's: ${latencyMet ? 'met' : 'MISSED'}`,
+  ]);
   rows.push([
     title,
     'all',
@@ -100,7 +145,15 @@ function latencyRows(d, verdicts) {
     `≤ ${num(requestLimit)} (⅓ peer): ${requestsMet ? 'met' : 'MISSED'}`,
   ]);
   const q = p['ours/queue'];
-  rows.push([title, 'all, queue shape', 'latency p50 / p90; req / task', `${pair(q.latency)}; ${perTask(q.statusRequests)}`, '', '', 'no progress to aim with']);
+  rows.push([
+    title,
+    'all, queue shape',
+    'latency p50 / p90; req / task',
+    `${pair(q.latency)}; ${perTask(q.statusRequests)}`,
+    '',
+    '',
+    'no progress to aim with',
+  ]);
   verdicts.push({
     goal: 'Detection latency no worse than the peer (median, all tasks)',
     met: latencyMet,
@@ -116,7 +169,13 @@ function latencyRows(d, verdicts) {
 
 /** The shapes in which the gateway gives no useful progress signal: the goal is about these, pooled. */
 const NO_SIGNAL = ['none', 'stuck99', 'jumps'];
-const SHAPE_LABELS = { none: 'no progress', stuck99: '99 early, stuck', jumps: 'progress jumps', notExist: 'TaskNotExist 2 s', outage: '20 s query outage' };
+const SHAPE_LABELS = {
+  none: 'no progress',
+  stuck99: '99 early, stuck',
+  jumps: 'progress jumps',
+  notExist: 'TaskNotExist 2 s',
+  outage: '20 s query outage',
+};
 
 /** §1b: per shape, ours cold and warm next to the peer and the naive poller on the same tasks. */
 function detectionRows(d, verdicts) {
@@ -131,23 +190,63 @@ function detectionRows(d, verdicts) {
     const naive = at(shape, 'naive');
     const label = SHAPE_LABELS[shape] ?? shape;
     const latency = `${label}${shape === 'outage' ? ' (from its end)' : ''}`;
-    rows.push([title, latency, 'p50 / p90 warm; cold', `${pair(warm.latency)}; ${pair(cold.latency)}`, pair(fal.latency), pair(naive.latency), fal.errorCount ? `peer errors: ${fal.errorCount} (${fal.errors[0]?.slice(0, 40)})` : '']);
-    rows.push([title, label, 'status req / task warm; cold', `${perTask(warm.statusRequests)}; ${perTask(cold.statusRequests)}`, perTask(fal.statusRequests), perTask(naive.statusRequests), '']);
+    rows.push([
+      title,
+      latency,
+      'p50 / p90 warm; cold',
+      `${pair(warm.latency)}; ${pair(cold.latency)}`,
+      pair(fal.latency),
+      pair(naive.latency),
+      fal.errorCount ? `peer errors: ${fal.errorCount} (${fal.errors[0]?.slice(0, 40)})` : '',
+    ]);
+    rows.push([
+      title,
+      label,
+      'status req / task warm; cold',
+      `${perTask(warm.statusRequests)}; ${perTask(cold.statusRequests)}`,
+      perTask(fal.statusRequests),
+      perTask(naive.statusRequests),
+      '',
+    ]);
   }
   // The goal: without a progress signal (none, stuck at 99, jumps), all their tasks pooled.
   const pool = (client) => {
     const rs = d.rows.filter((r) => NO_SIGNAL.includes(r.shape) && r.client === client);
     const latencies = rs.flatMap((r) => r.latencies ?? []);
-    return { p50: summary(latencies).p50, n: latencies.length, requests: rs.reduce((a, r) => a + r.statusRequests.mean, 0) / rs.length };
+    return {
+      p50: summary(latencies).p50,
+      n: latencies.length,
+      requests: rs.reduce((a, r) => a + r.statusRequests.mean, 0) / rs.length,
+    };
   };
   if (shapes.some((s) => NO_SIGNAL.includes(s))) {
     const warm = pool('ours warm');
     const cold = pool('ours cold');
     const fal = pool('fal');
-    rows.push([title, 'no signal, pooled', 'p50 warm; cold', `${ms(warm.p50)}; ${ms(cold.p50)}`, ms(fal.p50), '', `${warm.n} tasks per client`]);
-    verdicts.push({ goal: 'No progress signal, warm: p50 ≤ the peer’s', met: warm.p50 <= fal.p50, detail: `${ms(warm.p50)} vs ${ms(fal.p50)} (${warm.n} tasks each)` });
-    verdicts.push({ goal: 'No progress signal, warm: ≤ ⅓ of the peer’s status requests', met: warm.requests <= fal.requests / 3, detail: `${num(warm.requests)} vs ${num(fal.requests)} per task` });
-    verdicts.push({ goal: 'No progress signal, cold: p50 ≤ 2× the peer’s', met: cold.p50 <= 2 * fal.p50, detail: `${ms(cold.p50)} vs ${ms(fal.p50)}` });
+    rows.push([
+      title,
+      'no signal, pooled',
+      'p50 warm; cold',
+      `${ms(warm.p50)}; ${ms(cold.p50)}`,
+      ms(fal.p50),
+      '',
+      `${warm.n} tasks per client`,
+    ]);
+    verdicts.push({
+      goal: 'No progress signal, warm: p50 ≤ the peer’s',
+      met: warm.p50 <= fal.p50,
+      detail: `${ms(warm.p50)} vs ${ms(fal.p50)} (${warm.n} tasks each)`,
+    });
+    verdicts.push({
+      goal: 'No progress signal, warm: ≤ ⅓ of the peer’s status requests',
+      met: warm.requests <= fal.requests / 3,
+      detail: `${num(warm.requests)} vs ${num(fal.requests)} per task`,
+    });
+    verdicts.push({
+      goal: 'No progress signal, cold: p50 ≤ 2× the peer’s',
+      met: cold.p50 <= 2 * fal.p50,
+      detail: `${ms(cold.p50)} vs ${ms(fal.p50)}`,
+    });
   }
   return rows;
 }
@@ -179,13 +278,29 @@ function downloadRows(d, verdicts) {
   const big = d.sizes.find((s) => s.bytes === 50 * 1024 * 1024) ?? d.sizes[d.sizes.length - 1];
   const small = d.sizes.find((s) => s.bytes === 5 * 1024 * 1024) ?? d.sizes[0];
   const ratio = big.core.mbPerSecond / big.fetchStream.mbPerSecond;
-  rows.push([title, mb(big.bytes), 'throughput', `${num(big.core.mbPerSecond, 0)} MB/s`, '', `${num(big.fetchStream.mbPerSecond, 0)} MB/s`, `${num(ratio, 2)}× plain fetch`]);
+  rows.push([
+    title,
+    mb(big.bytes),
+    'throughput',
+    `${num(big.core.mbPerSecond, 0)} MB/s`,
+    '',
+    `${num(big.fetchStream.mbPerSecond, 0)} MB/s`,
+    `${num(ratio, 2)}× plain fetch`,
+  ]);
   for (const [metric, key] of [
     ['peak RSS growth', 'peakRssGrowth'],
     ['peak live memory (after GC)', 'peakLiveGrowth'],
   ]) {
     for (const s of d.sizes) {
-      rows.push([title, mb(s.bytes), metric, mb(s.core[key]), '', mb(s.fetchStream[key]), `whole body in memory: ${mb(s.fetchBuffered[key])}`]);
+      rows.push([
+        title,
+        mb(s.bytes),
+        metric,
+        mb(s.core[key]),
+        '',
+        mb(s.fetchStream[key]),
+        `whole body in memory: ${mb(s.fetchBuffered[key])}`,
+      ]);
     }
   }
   // "Flat": what the download holds (live memory after GC) does not grow with the image:
@@ -198,7 +313,9 @@ function downloadRows(d, verdicts) {
     met: flat,
     detail: `held ${d.sizes.map((x) => mb(x.core.peakLiveGrowth)).join(' / ')} at ${d.sizes.map((x) => mb(x.bytes)).join(' / ')} (plain streamed fetch ${d.sizes
       .map((x) => mb(x.fetchStream.peakLiveGrowth))
-      .join(' / ')}, whole body in memory ${d.sizes.map((x) => mb(x.fetchBuffered.peakLiveGrowth)).join(' / ')}); peak RSS growth ${d.sizes
+      .join(
+        ' / ',
+      )}, whole body in memory ${d.sizes.map((x) => mb(x.fetchBuffered.peakLiveGrowth)).join(' / ')}); peak RSS growth ${d.sizes
       .map((x) => mb(x.core.peakRssGrowth))
       .join(' / ')}`,
   });
@@ -216,10 +333,32 @@ function footprintRows(d, verdicts) {
   const rows = [];
   if (d.bundle?.bytes) {
     const met = d.bundle.bytes < 150 * 1024;
-    rows.push([title, 'dist/extension.js', 'minified (gzip)', `${kb(d.bundle.bytes)} (${kb(d.bundle.gzipBytes)})`, '', '', `< 150 KB: ${met ? 'met' : 'MISSED'}`]);
-    verdicts.push({ goal: 'Bundle under 150 KB', met, detail: `${kb(d.bundle.bytes)} minified, ${kb(d.bundle.gzipBytes)} gzip` });
+    rows.push([
+      title,
+      'dist/extension.js',
+      'minified (gzip)',
+      `${kb(d.bundle.bytes)} (${kb(d.bundle.gzipBytes)})`,
+      '',
+      '',
+      `< 150 KB: ${met ? 'met' : 'MISSED'}`,
+    ]);
+    verdicts.push({
+      goal: 'Bundle under 150 KB',
+      met,
+      detail: `${kb(d.bundle.bytes)} minified, ${kb(d.bundle.gzipBytes)} gzip`,
+    });
   } else {
-    rows.push([title, 'dist/extension.js', 'minified', 'build failed', '', '', String(d.bundle?.error ?? '').split('\n')[0].slice(0, 60)]);
+    rows.push([
+      title,
+      'dist/extension.js',
+      'minified',
+      'build failed',
+      '',
+      '',
+      String(d.bundle?.error ?? '')
+        .split('\n')[0]
+        .slice(0, 60),
+    ]);
   }
   if (d.graph?.total) {
     const g = d.graph;
@@ -239,19 +378,62 @@ function footprintRows(d, verdicts) {
       goal: 'Nothing heavy loaded before the first command',
       met: panelDeferred && g.packagesAtActivation.length === 0,
       detail: `${kb(g.atActivation)} of ${kb(g.total)} is evaluated at activation; the panel (${kb(g.deferred)}) is deferred${
-        g.packagesAtActivation.length ? `, but ${g.packagesAtActivation.join(', ')} (${kb(zod)}) and all of src/core (${kb(core)}) load eagerly` : ''
+        g.packagesAtActivation.length
+          ? `, but ${g.packagesAtActivation.join(', ')} (${kb(zod)}) and all of src/core (${kb(core)}) load eagerly`
+          : ''
       }${d.eagerCoreLoad?.requireMs !== undefined ? `; loading those alone takes ${ms(d.eagerCoreLoad.requireMs)}${d.stubLoad?.requireMs ? ` of the bundle's ${ms(d.stubLoad.requireMs)}` : ''} in plain Node` : ''}`,
     });
   }
-  if (d.vsix?.bytes) rows.push([title, '.vsix', 'size', `${kb(d.vsix.bytes)}${d.vsix.files ? ` (${d.vsix.files} files)` : ''}`, '', '', '']);
-  else rows.push([title, '.vsix', 'size', 'packaging failed', '', '', String(d.vsix?.error ?? '').split('\n').pop().slice(0, 60)]);
+  if (d.vsix?.bytes)
+    rows.push([
+      title,
+      '.vsix',
+      'size',
+      `${kb(d.vsix.bytes)}${d.vsix.files ? ` (${d.vsix.files} files)` : ''}`,
+      '',
+      '',
+      '',
+    ]);
+  else
+    rows.push([
+      title,
+      '.vsix',
+      'size',
+      'packaging failed',
+      '',
+      '',
+      String(d.vsix?.error ?? '')
+        .split('\n')
+        .pop()
+        .slice(0, 60),
+    ]);
   if (d.activation?.ms !== undefined) {
     const met = d.activation.ms < 20;
-    rows.push([title, 'activate() in VS Code', '"activated in X ms"', ms(d.activation.ms), '', '', `< 20 ms: ${met ? 'met' : 'MISSED'} (${d.activation.file})`]);
+    rows.push([
+      title,
+      'activate() in VS Code',
+      '"activated in X ms"',
+      ms(d.activation.ms),
+      '',
+      '',
+      `< 20 ms: ${met ? 'met' : 'MISSED'} (${d.activation.file})`,
+    ]);
     verdicts.push({ goal: 'Activation under 20 ms', met, detail: `${num(d.activation.ms)} ms (${d.activation.file})` });
   } else {
-    rows.push([title, 'activate() in VS Code', '"activated in X ms"', 'measured in the integration run', '', '', 'out/results/activation.json absent']);
-    verdicts.push({ goal: 'Activation under 20 ms', met: undefined, detail: 'measured in the integration run (out/results/activation.json absent)' });
+    rows.push([
+      title,
+      'activate() in VS Code',
+      '"activated in X ms"',
+      'measured in the integration run',
+      '',
+      '',
+      'out/results/activation.json absent',
+    ]);
+    verdicts.push({
+      goal: 'Activation under 20 ms',
+      met: undefined,
+      detail: 'measured in the integration run (out/results/activation.json absent)',
+    });
   }
   if (d.stubLoad?.runs) {
     rows.push([
@@ -261,7 +443,9 @@ function footprintRows(d, verdicts) {
       `${ms(d.stubLoad.requireMs)} + ${d.stubLoad.activateMs === undefined || Number.isNaN(d.stubLoad.activateMs) ? '–' : `${num(d.stubLoad.activateMs)} ms`}`,
       '',
       '',
-      d.stubLoad.error ? `activate threw: ${d.stubLoad.error.slice(0, 40)}` : `indicative, median of ${d.stubLoad.runs} processes`,
+      d.stubLoad.error
+        ? `activate threw: ${d.stubLoad.error.slice(0, 40)}`
+        : `indicative, median of ${d.stubLoad.runs} processes`,
     ]);
   }
   if (d.eagerCoreLoad?.requireMs !== undefined) {
@@ -282,22 +466,67 @@ function footprintRows(d, verdicts) {
 function imageRows(d, verdicts) {
   const title = SECTIONS.images.title;
   const names = d.libraries;
-  const rows = [[title, 'libraries', 'in order', names.join(' / '), '', '', `median of ${d.reps} runs after a warm-up`]];
-  const labels = { webpThumb: '(a) 4096² → 512² WebP', jpegCover: '(b) 2752×1536 → 1200×630 JPEG', keyPixels: '(c) key-out, pixels', keyFile: '(c) key-out, PNG → PNG', favicon: '(d) favicon .ico', avifCover: '(e) 1200×630 AVIF' };
+  const rows = [
+    [title, 'libraries', 'in order', names.join(' / '), '', '', `median of ${d.reps} runs after a warm-up`],
+  ];
+  const labels = {
+    webpThumb: '(a) 4096² → 512² WebP',
+    jpegCover: '(b) 2752×1536 → 1200×630 JPEG',
+    keyPixels: '(c) key-out, pixels',
+    keyFile: '(c) key-out, PNG → PNG',
+    favicon: '(d) favicon .ico',
+    avifCover: '(e) 1200×630 AVIF',
+  };
   for (const [job, label] of Object.entries(labels)) {
     const r = d.jobs[job];
     if (!r) continue;
     const ratios = names.slice(1).map((n) => `${num(r[n].median / r[names[0]].median)}×`);
-    rows.push([title, label, 'time', names.map((n) => ms(r[n].median)).join(' / '), '', '', `vs ${names[0]}: ${ratios.join(' / ')}`]);
+    rows.push([
+      title,
+      label,
+      'time',
+      names.map((n) => ms(r[n].median)).join(' / '),
+      '',
+      '',
+      `vs ${names[0]}: ${ratios.join(' / ')}`,
+    ]);
     rows.push([title, label, 'peak RSS', names.map((n) => mb(r[n].peakRss)).join(' / '), '', '', '']);
   }
   const loadMs = (n) => median(d.loads[n].map((l) => l.loadMs));
-  rows.push([title, 'first load', 'time', names.map((n) => ms(loadMs(n))).join(' / '), '', '', `${d.loads[names[0]].length} fresh processes each`]);
+  rows.push([
+    title,
+    'first load',
+    'time',
+    names.map((n) => ms(loadMs(n))).join(' / '),
+    '',
+    '',
+    `${d.loads[names[0]].length} fresh processes each`,
+  ]);
   const eld = (n, where) => ms(d.eventLoop[n][where].eld.p99 - d.eventLoop[n][where].resolutionMs);
-  rows.push([title, 'event-loop delay p99 during (a)', 'in a worker; on the main thread', names.map((n) => `${eld(n, 'worker')}; ${eld(n, 'main')}`).join(' / '), '', '', `beyond the ${d.eventLoop[names[0]].worker.resolutionMs} ms timer`]);
-  rows.push([title, 'run-time files', 'raw (deflated)', names.map((n) => `${mb(d.footprint[n].runtimeBytes)} (${mb(d.footprint[n].deflatedBytes)})`).join(' / '), '', '', 'this platform']);
+  rows.push([
+    title,
+    'event-loop delay p99 during (a)',
+    'in a worker; on the main thread',
+    names.map((n) => `${eld(n, 'worker')}; ${eld(n, 'main')}`).join(' / '),
+    '',
+    '',
+    `beyond the ${d.eventLoop[names[0]].worker.resolutionMs} ms timer`,
+  ]);
+  rows.push([
+    title,
+    'run-time files',
+    'raw (deflated)',
+    names.map((n) => `${mb(d.footprint[n].runtimeBytes)} (${mb(d.footprint[n].deflatedBytes)})`).join(' / '),
+    '',
+    '',
+    'this platform',
+  ]);
   const worst = Math.max(...names.slice(1).map((n) => d.jobs.webpThumb[n].median / d.jobs.webpThumb[names[0]].median));
-  verdicts.push({ goal: 'Image libraries (figures for docs/image-library.md)', info: true, detail: `(a) 4096² → 512² WebP: ${names.map((n) => `${n} ${ms(d.jobs.webpThumb[n].median)}`).join(', ')} (slowest ${num(worst)}× ${names[0]})` });
+  verdicts.push({
+    goal: 'Image libraries (figures for docs/image-library.md)',
+    info: true,
+    detail: `(a) 4096² → 512² WebP: ${names.map((n) => `${n} ${ms(d.jobs.webpThumb[n].median)}`).join(', ')} (slowest ${num(worst)}× ${names[0]})`,
+  });
   return rows;
 }
 
@@ -312,9 +541,20 @@ function scanRows(d, verdicts) {
       rows.push([title, what, 'hostile / ordinary (fastest)', c.error, '', '', c.kind]);
       continue;
     }
-    rows.push([title, what, 'hostile / ordinary (fastest)', pair(c), '', '', `${num(c.ratio, 1)}× (${c.kind}; medians ${num(c.hostile.median / c.ordinary.median, 1)}×)`]);
+    rows.push([
+      title,
+      what,
+      'hostile / ordinary (fastest)',
+      pair(c),
+      '',
+      '',
+      `${num(c.ratio, 1)}× (${c.kind}; medians ${num(c.hostile.median / c.ordinary.median, 1)}×)`,
+    ]);
     if (c.providerError) rows.push([title, what, 'quick fix: requests', c.providerError, '', '', '']);
-    for (const [label, p] of [['ordinary', c.providerOrdinary], ['hostile', c.providerHostile]]) {
+    for (const [label, p] of [
+      ['ordinary', c.providerOrdinary],
+      ['hostile', c.providerHostile],
+    ]) {
       if (!p) continue;
       rows.push([
         title,
@@ -333,7 +573,12 @@ function scanRows(d, verdicts) {
     goal: `Hostile ${d.kb} KB documents within 3× of ordinary ones`,
     met: d.cases.length > 0 && over.length === 0 && measured.length === d.cases.length,
     detail: `${measured.length - over.length} of ${d.cases.length} within 3×${over.length ? `; over: ${over.map((c) => `${c.name} ${num(c.ratio, 1)}×`).join(', ')}` : ''}${
-      measured.length < d.cases.length ? `; not finished: ${d.cases.filter((c) => c.error).map((c) => c.name).join(', ')}` : ''
+      measured.length < d.cases.length
+        ? `; not finished: ${d.cases
+            .filter((c) => c.error)
+            .map((c) => c.name)
+            .join(', ')}`
+        : ''
     }`,
   });
   return rows;
@@ -347,9 +592,29 @@ function panelRows(d) {
       .filter(([, v]) => typeof v === 'number')
       .map(([k, v]) => `${k} ${num(v)}`)
       .join(', ');
-    return [[title, 'interactive, 10 000 images', 'from the e2e harness', numbers || JSON.stringify(raw).slice(0, 60), '', '', d.panel.file]];
+    return [
+      [
+        title,
+        'interactive, 10 000 images',
+        'from the e2e harness',
+        numbers || JSON.stringify(raw).slice(0, 60),
+        '',
+        '',
+        d.panel.file,
+      ],
+    ];
   }
-  return [[title, 'interactive, 10 000 images', 'time to interactive', 'measured in the end-to-end harness', '', '', 'out/results/panel-bench.json absent']];
+  return [
+    [
+      title,
+      'interactive, 10 000 images',
+      'time to interactive',
+      'measured in the end-to-end harness',
+      '',
+      '',
+      'out/results/panel-bench.json absent',
+    ],
+  ];
 }
 
 // ---- main ------------------------------------------------------------------------
@@ -358,19 +623,33 @@ const chosen = process.argv.slice(2).filter((a) => a in SECTIONS);
 const names = chosen.length > 0 ? chosen : Object.keys(SECTIONS);
 const startedAt = new Date();
 const info = machine();
-console.log(`AIGC Image Studio benchmarks — ${info.cpus} × ${info.cpuModel}, ${info.memoryGB} GB, ${info.os}, Node ${info.node}`);
-console.log(`compiled tree: ${path.relative(root, outDir) || '.'}; load average at start ${info.loadAverage.join(' ')}\n`);
+console.log(
+  `AIGC Image Studio benchmarks — ${info.cpus} × ${info.cpuModel}, ${info.memoryGB} GB, ${info.os}, Node ${info.node}`,
+);
+console.log(
+  `compiled tree: ${path.relative(root, outDir) || '.'}; load average at start ${info.loadAverage.join(' ')}\n`,
+);
 
 const sections = {};
 for (const name of names) {
   console.log(`[bench] ${name} …`);
   sections[name] = await runSection(name);
-  console.log(`[bench] ${name} ${sections[name].ok ? 'done' : `FAILED: ${sections[name].error}`} (${sections[name].seconds.toFixed(1)} s)`);
+  console.log(
+    `[bench] ${name} ${sections[name].ok ? 'done' : `FAILED: ${sections[name].error}`} (${sections[name].seconds.toFixed(1)} s)`,
+  );
 }
 
 const verdicts = [];
 const rows = [];
-const builders = { latency: latencyRows, detection: detectionRows, e2e: e2eRows, download: downloadRows, footprint: footprintRows, images: imageRows, scan: scanRows };
+const builders = {
+  latency: latencyRows,
+  detection: detectionRows,
+  e2e: e2eRows,
+  download: downloadRows,
+  footprint: footprintRows,
+  images: imageRows,
+  scan: scanRows,
+};
 let failed = 0;
 for (const name of names) {
   const s = sections[name];
@@ -394,12 +673,25 @@ if (names.includes('footprint')) {
 }
 while (rows.length && rows[rows.length - 1] === null) rows.pop();
 
-const headers = ['section', 'case', 'metric', 'ours', 'peer @fal-ai/client', 'naive 500 ms / plain fetch', 'goal / note'];
+const headers = [
+  'section',
+  'case',
+  'metric',
+  'ours',
+  'peer @fal-ai/client',
+  'naive 500 ms / plain fetch',
+  'goal / note',
+];
 const table = formatTable(headers, rows);
-const verdictLines = verdicts.map((v) => `${v.info ? '[info]   ' : v.met === undefined ? '[pending]' : v.met ? '[met]    ' : '[MISSED] '} ${v.goal}: ${v.detail}`);
+const verdictLines = verdicts.map(
+  (v) =>
+    `${v.info ? '[info]   ' : v.met === undefined ? '[pending]' : v.met ? '[met]    ' : '[MISSED] '} ${v.goal}: ${v.detail}`,
+);
 console.log(`\n${table}\n\nGoals:\n${verdictLines.map((l) => `  ${l}`).join('\n')}`);
 info.loadAverageAtEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
-console.log(`\nload average at end ${info.loadAverageAtEnd.join(' ')}; total ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`);
+console.log(
+  `\nload average at end ${info.loadAverageAtEnd.join(' ')}; total ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`,
+);
 
 const passed = names.length - failed + (names.includes('footprint') && sections.footprint.ok ? 1 : 0); // §5 rides on footprint
 
@@ -416,12 +708,18 @@ const json = {
   seconds: (Date.now() - startedAt.getTime()) / 1000,
   machine: info,
   verdicts,
-  sections: Object.fromEntries(Object.entries(sections).map(([k, v]) => [k, v.ok ? { seconds: v.seconds, ...v.data } : { error: v.error }])),
+  sections: Object.fromEntries(
+    Object.entries(sections).map(([k, v]) => [k, v.ok ? { seconds: v.seconds, ...v.data } : { error: v.error }]),
+  ),
   table: { headers, rows: rows.filter(Boolean) },
 };
 writeFileSync(figuresFile, `${JSON.stringify(json, null, 2)}\n`);
-writeFileSync(path.join(resultsDir, 'bench.md'), `${formatMarkdownTable(headers, rows)}\n\n${verdictLines.map((l) => `- ${l}`).join('\n')}\n`);
+writeFileSync(
+  path.join(resultsDir, 'bench.md'),
+  `${formatMarkdownTable(headers, rows)}\n\n${verdictLines.map((l) => `- ${l}`).join('\n')}\n`,
+);
 console.log(`figures: ${path.relative(root, figuresFile)} (markdown table: bench.md)`);
 const suiteResult = process.env.AIGC_SUITE_RESULT;
-if (suiteResult && path.resolve(suiteResult) !== figuresFile) writeFileSync(suiteResult, JSON.stringify({ passed, failed }));
+if (suiteResult && path.resolve(suiteResult) !== figuresFile)
+  writeFileSync(suiteResult, JSON.stringify({ passed, failed }));
 process.exit(failed > 0 ? 1 : 0);

@@ -26,9 +26,18 @@ const references = compiled('src/core/imageLinks.js');
 
 /** The ordinary and hostile texts of a case, by name. */
 function texts(name) {
-  if (name === 'heading') return { languageId: 'markdown', ordinary: docs.ordinaryHeadingDocument(SIZE), hostile: docs.hostileHeadingDocument(SIZE) };
+  if (name === 'heading')
+    return {
+      languageId: 'markdown',
+      ordinary: docs.ordinaryHeadingDocument(SIZE),
+      hostile: docs.hostileHeadingDocument(SIZE),
+    };
   const hostile = docs.hostileDocuments(SIZE).find((d) => d.name === name);
-  return { languageId: hostile.languageId, ordinary: docs.ordinaryDocument(hostile.languageId, SIZE), hostile: hostile.text };
+  return {
+    languageId: hostile.languageId,
+    ordinary: docs.ordinaryDocument(hostile.languageId, SIZE),
+    hostile: hostile.text,
+  };
 }
 
 /**
@@ -77,7 +86,14 @@ async function provider(text, languageId) {
   const { wall, cpu } = await requests(text, languageId);
   eld.disable();
   const ms = (ns) => Math.max(0, ns / 1e6 - ELD_RESOLUTION_MS);
-  return { requests: wall.length, medianMs: median(wall), maxMs: Math.max(...wall), cpuMaxMs: Math.max(...cpu), eldP99Ms: ms(eld.percentile(99)), eldMaxMs: ms(eld.max) };
+  return {
+    requests: wall.length,
+    medianMs: median(wall),
+    maxMs: Math.max(...wall),
+    cpuMaxMs: Math.max(...cpu),
+    eldP99Ms: ms(eld.percentile(99)),
+    eldMaxMs: ms(eld.max),
+  };
 }
 
 /** Each request's wall time, and its CPU time: on a shared machine the first also holds the time spent waiting for a core. */
@@ -85,7 +101,10 @@ async function requests(text, languageId) {
   const wall = [];
   const cpu = [];
   for (let i = 0; i <= REQUESTS; i++) {
-    const [start, end] = i === REQUESTS ? [0, text.length] : [Math.floor((i * text.length) / REQUESTS), Math.floor((i * text.length) / REQUESTS)];
+    const [start, end] =
+      i === REQUESTS
+        ? [0, text.length]
+        : [Math.floor((i * text.length) / REQUESTS), Math.floor((i * text.length) / REQUESTS)];
     const started = performance.now();
     const used = process.cpuUsage();
     request(text, languageId, start, end);
@@ -105,25 +124,51 @@ async function child(name) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
-  const runs = name === 'heading' ? [promptAtEnd(ordinary), promptAtEnd(hostile)] : [() => references.findImageLinks(ordinary, languageId), () => references.findImageLinks(hostile, languageId)];
+  const runs =
+    name === 'heading'
+      ? [promptAtEnd(ordinary), promptAtEnd(hostile)]
+      : [() => references.findImageLinks(ordinary, languageId), () => references.findImageLinks(hostile, languageId)];
   const [o, h] = time(runs);
   process.stdout.write(`${JSON.stringify({ ordinary: o, hostile: h })}\n`);
 }
 
 function runChild(name, withProvider) {
-  const args = [fileURLToPath(import.meta.url), '--child', name, '--kb', String(KB), '--runs', String(RUNS), ...(withProvider ? ['--provider'] : [])];
+  const args = [
+    fileURLToPath(import.meta.url),
+    '--child',
+    name,
+    '--kb',
+    String(KB),
+    '--runs',
+    String(RUNS),
+    ...(withProvider ? ['--provider'] : []),
+  ];
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { timeout: LIMIT_S * 1000, killSignal: 'SIGKILL', env: process.env, maxBuffer: 1 << 20 }, (error, stdout) => {
-      if (error) resolve({ error: error.killed ? `over ${LIMIT_S} s (killed)` : String(error.message).split('\n')[0] });
-      else resolve(JSON.parse(stdout.trim().split('\n').pop()));
-    });
+    execFile(
+      process.execPath,
+      args,
+      { timeout: LIMIT_S * 1000, killSignal: 'SIGKILL', env: process.env, maxBuffer: 1 << 20 },
+      (error, stdout) => {
+        if (error)
+          resolve({ error: error.killed ? `over ${LIMIT_S} s (killed)` : String(error.message).split('\n')[0] });
+        else resolve(JSON.parse(stdout.trim().split('\n').pop()));
+      },
+    );
   });
 }
 
 async function main() {
   const hostile = docs.hostileDocuments(SIZE);
   // The provider's event-loop delay is measured on the worst document of each kind per language.
-  const withProvider = new Set(['![ repeated', '<img> repeated', 'url( repeated', 'url("a repeated', 'import then blank lines', 'every anchor at once', 'heading']);
+  const withProvider = new Set([
+    '![ repeated',
+    '<img> repeated',
+    'url( repeated',
+    'url("a repeated',
+    'import then blank lines',
+    'every anchor at once',
+    'heading',
+  ]);
   const cases = [];
   for (const { languageId, name, kind } of [...hostile, { languageId: 'markdown', name: 'heading', kind: 'rescan' }]) {
     const result = await runChild(name, false);
@@ -134,11 +179,22 @@ async function main() {
       kind,
       ...result,
       ratio: result.error ? undefined : result.hostile.min / result.ordinary.min,
-      ...(quickFix ? { providerOrdinary: quickFix.ordinary, providerHostile: quickFix.hostile, providerError: quickFix.error } : {}),
+      ...(quickFix
+        ? { providerOrdinary: quickFix.ordinary, providerHostile: quickFix.hostile, providerError: quickFix.error }
+        : {}),
     });
-    console.log(`[scan] ${languageId} ${name}: ${result.error ?? `${result.hostile.min.toFixed(2)} vs ${result.ordinary.min.toFixed(2)} ms`}${quickFix?.error ? `; quick fix ${quickFix.error}` : ''}`);
+    console.log(
+      `[scan] ${languageId} ${name}: ${result.error ?? `${result.hostile.min.toFixed(2)} vs ${result.ordinary.min.toFixed(2)} ms`}${quickFix?.error ? `; quick fix ${quickFix.error}` : ''}`,
+    );
   }
-  emitResult({ kb: KB, runs: RUNS, limitSeconds: LIMIT_S, eldResolutionMs: ELD_RESOLUTION_MS, requests: REQUESTS + 1, cases });
+  emitResult({
+    kb: KB,
+    runs: RUNS,
+    limitSeconds: LIMIT_S,
+    eldResolutionMs: ELD_RESOLUTION_MS,
+    requests: REQUESTS + 1,
+    cases,
+  });
 }
 
 if (process.argv.includes('--child')) await child(process.argv[process.argv.indexOf('--child') + 1]);

@@ -76,13 +76,25 @@ const schedules = {
   proposed: (D) => replay(proposedDelay, (s) => estimateMid(s)?.finish, D),
 };
 
-const durations = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const durations = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 if (durations.length > 0) {
   for (const D of durations) {
-    console.log(`${D} ms: ${Object.entries(schedules).map(([name, fn]) => `${name} ${JSON.stringify(fn(D))}`).join('; ')}`);
+    console.log(
+      `${D} ms: ${Object.entries(schedules)
+        .map(([name, fn]) => `${name} ${JSON.stringify(fn(D))}`)
+        .join('; ')}`,
+    );
   }
 } else {
-  const groups = { '5 s ±0.25': [4750, 5250], '15 s ±0.25': [14750, 15250], '30 s ±0.25': [29750, 30250], '10–30 s': [10_000, 30_000] };
+  const groups = {
+    '5 s ±0.25': [4750, 5250],
+    '15 s ±0.25': [14750, 15250],
+    '30 s ±0.25': [29750, 30250],
+    '10–30 s': [10_000, 30_000],
+  };
   for (const [name, fn] of Object.entries(schedules)) {
     const all = { l: [], r: [] };
     const parts = Object.entries(groups).map(([g, [a, b]]) => {
@@ -98,6 +110,8 @@ if (durations.length > 0) {
       return `${g}: p50 ${Math.round(quantile(l, 0.5))} p90 ${Math.round(quantile(l, 0.9))} max ${Math.round(Math.max(...l))} ms, ${(r.reduce((x, y) => x + y) / r.length).toFixed(1)} req`;
     });
     const meanReq = (all.r.reduce((x, y) => x + y) / all.r.length).toFixed(1);
-    console.log(`${name}\n  all: p50 ${Math.round(quantile(all.l, 0.5))} p90 ${Math.round(quantile(all.l, 0.9))} ms, ${meanReq} req\n  ${parts.join('\n  ')}`);
+    console.log(
+      `${name}\n  all: p50 ${Math.round(quantile(all.l, 0.5))} p90 ${Math.round(quantile(all.l, 0.9))} ms, ${meanReq} req\n  ${parts.join('\n  ')}`,
+    );
   }
 }

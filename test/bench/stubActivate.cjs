@@ -34,7 +34,11 @@ function stub(name) {
 
 // The API's top-level names, so the bundle's `import * as vscode` sees them as own properties.
 const names = new Set(
-  [...fs.readFileSync(dts, 'utf8').matchAll(/^\s{1,4}export (?:namespace|class|enum|const|function|let) ([A-Za-z_0-9]+)/gm)].map((m) => m[1]),
+  [
+    ...fs
+      .readFileSync(dts, 'utf8')
+      .matchAll(/^\s{1,4}export (?:namespace|class|enum|const|function|let) ([A-Za-z_0-9]+)/gm),
+  ].map((m) => m[1]),
 );
 const vscode = {};
 for (const n of names) vscode[n] = stub(`vscode.${n}`);
@@ -45,7 +49,12 @@ Module._load = function (request, ...rest) {
 
 const memento = () => {
   const m = new Map();
-  return { get: (k, d) => (m.has(k) ? m.get(k) : d), update: async (k, v) => void m.set(k, v), keys: () => [...m.keys()], setKeysForSync() {} };
+  return {
+    get: (k, d) => (m.has(k) ? m.get(k) : d),
+    update: async (k, v) => void m.set(k, v),
+    keys: () => [...m.keys()],
+    setKeysForSync() {},
+  };
 };
 const uri = (p) => ({ fsPath: p, path: p, scheme: 'file', toString: () => `file://${p}`, with: () => uri(p) });
 const base = require('node:path').join(require('node:os').tmpdir(), `aigc-bench-ext-${process.pid}`);
@@ -60,8 +69,17 @@ const known = {
   globalStoragePath: `${base}/global`,
   globalState: memento(),
   workspaceState: memento(),
-  secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) },
-  extension: { id: 'aigc-image-studio.aigc-image-studio', packageJSON: { version: '0.0.0-bench' }, extensionUri: uri(base) },
+  secrets: {
+    get: async () => undefined,
+    store: async () => {},
+    delete: async () => {},
+    onDidChange: () => ({ dispose() {} }),
+  },
+  extension: {
+    id: 'aigc-image-studio.aigc-image-studio',
+    packageJSON: { version: '0.0.0-bench' },
+    extensionUri: uri(base),
+  },
   extensionMode: 1,
 };
 const fallback = stub('context');

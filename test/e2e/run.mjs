@@ -53,7 +53,16 @@ async function main() {
   try {
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    const context = { page, sim, workspace, artifacts, server, harness, root, shot: (name) => page.screenshot({ path: path.join(artifacts, `${name}.png`) }) };
+    const context = {
+      page,
+      sim,
+      workspace,
+      artifacts,
+      server,
+      harness,
+      root,
+      shot: (name) => page.screenshot({ path: path.join(artifacts, `${name}.png`) }),
+    };
     // The checks need results in the gallery (the journeys make them); the benchmark's 10 000 images come last.
     const grep = process.env.AIGC_E2E_GREP ? new RegExp(process.env.AIGC_E2E_GREP, 'i') : undefined;
     for (const scenario of [...scenarios, ...studioChecks, panelBenchmark].filter((s) => !grep || grep.test(s.name))) {
@@ -76,13 +85,16 @@ async function main() {
   }
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;
-  console.log(`e2e: ${passed} passed, ${failed} failed, ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${path.relative(root, artifacts)}/`);
+  console.log(
+    `e2e: ${passed} passed, ${failed} failed, ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${path.relative(root, artifacts)}/`,
+  );
   if (process.env.AIGC_SUITE_RESULT) writeFileSync(process.env.AIGC_SUITE_RESULT, JSON.stringify({ passed, failed }));
   process.exit(failed > 0 || results.length === 0 ? 1 : 0);
 }
 
 main().catch((error) => {
   console.error(`[e2e] ${error instanceof Error ? error.stack : error}`);
-  if (process.env.AIGC_SUITE_RESULT) writeFileSync(process.env.AIGC_SUITE_RESULT, JSON.stringify({ passed: 0, failed: 1, note: String(error) }));
+  if (process.env.AIGC_SUITE_RESULT)
+    writeFileSync(process.env.AIGC_SUITE_RESULT, JSON.stringify({ passed: 0, failed: 1, note: String(error) }));
   process.exit(1);
 });

@@ -43,7 +43,9 @@ export const scenarios = [
       await prompt.waitFor({ timeout: 30_000 });
       await shot('01-studio-opened');
       // The first screen is the product: the settings-stored key is not questioned before it is used.
-      const plainText = page.locator('.notifications-toasts .notification-toast', { hasText: 'stored in settings.json in plain text' });
+      const plainText = page.locator('.notifications-toasts .notification-toast', {
+        hasText: 'stored in settings.json in plain text',
+      });
       assert.equal(await plainText.count(), 0, 'no key nag at start-up');
       await prompt.fill('A lighthouse on a cliff at dusk, watercolor');
       const options = await frame.locator('[data-testid=model] option').allTextContents();
@@ -60,13 +62,18 @@ export const scenarios = [
         const now = outputFiles(workspace);
         return now.length >= before + 2 ? now : undefined;
       });
-      const image = files.find((f) => /^a-lighthouse-on-a-cliff-at-dusk-watercolor-[a-z0-9]{8}\.png$/.test(path.basename(f)));
+      const image = files.find((f) =>
+        /^a-lighthouse-on-a-cliff-at-dusk-watercolor-[a-z0-9]{8}\.png$/.test(path.basename(f)),
+      );
       assert.ok(image, `image named after the prompt in ${files.map((f) => path.basename(f)).join(', ')}`);
       const sidecar = JSON.parse(readFileSync(`${image}.json`, 'utf8'));
       assert.equal(sidecar.prompt, 'A lighthouse on a cliff at dusk, watercolor');
       assert.equal(sidecar.request.file_infos.length, 1, 'the attached workspace image was sent');
       assert.ok(!JSON.stringify(sidecar).includes(sim.apiKey), 'no key in the sidecar');
-      await frame.locator('[data-testid=gallery-item]', { hasText: 'A lighthouse on a cliff' }).first().waitFor({ timeout: 20_000 });
+      await frame
+        .locator('[data-testid=gallery-item]', { hasText: 'A lighthouse on a cliff' })
+        .first()
+        .waitFor({ timeout: 20_000 });
       await shot('04-result-in-gallery');
       assert.equal(sim.cdnSawAuthorization(), false, 'the CDN never saw the key');
       // Now that the key has made an image, the move to secret storage is offered (once).
@@ -82,7 +89,9 @@ export const scenarios = [
       const heroRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hero.png' }).first();
       await until('hero.png in the Explorer', async () => {
         if (await heroRow.isVisible()) return true;
-        const collapsed = page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]', { hasText: /^assets$/ }).first();
+        const collapsed = page
+          .locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]', { hasText: /^assets$/ })
+          .first();
         if (await collapsed.isVisible()) await collapsed.click().catch(() => undefined);
         return undefined;
       });
@@ -106,27 +115,43 @@ export const scenarios = [
       const image = files.find((f) => path.basename(f).startsWith('restyle-as-pixel-art-') && f.endsWith('.png'));
       assert.ok(image, 'restyled image saved');
       const sidecar = JSON.parse(readFileSync(`${image}.json`, 'utf8'));
-      assert.deepEqual(sidecar.references.map((r) => r.path), ['assets/hero.png']);
-      await frame.locator('[data-testid=gallery-item]', { hasText: 'Restyle as pixel art' }).first().waitFor({ timeout: 20_000 });
+      assert.deepEqual(
+        sidecar.references.map((r) => r.path),
+        ['assets/hero.png'],
+      );
+      await frame
+        .locator('[data-testid=gallery-item]', { hasText: 'Restyle as pixel art' })
+        .first()
+        .waitFor({ timeout: 20_000 });
       await shot('07-restyle-in-gallery');
     },
   },
   {
     name: 'a failing task shows its message',
     async run({ page, sim, shot, workspace }) {
-      sim.fault({ route: 'create', fault: { kind: 'http', status: 400, message: 'Prompt is too spicy for this model' }, times: 1 });
+      sim.fault({
+        route: 'create',
+        fault: { kind: 'http', status: 400, message: 'Prompt is too spicy for this model' },
+        times: 1,
+      });
       const frame = studio(page);
       await frame.locator('[data-testid=prompt]').fill('Something the gateway refuses');
       const before = outputFiles(workspace).length;
       await frame.locator('[data-testid=generate]').click();
       // Where the user looks: the Studio's status line and the task row…
       await frame.locator('.form-status', { hasText: 'Prompt is too spicy' }).waitFor({ timeout: 20_000 });
-      await frame.locator('[data-testid=task][data-status=refused]', { hasText: 'Prompt is too spicy' }).first().waitFor();
+      await frame
+        .locator('[data-testid=task][data-status=refused]', { hasText: 'Prompt is too spicy' })
+        .first()
+        .waitFor();
       await shot('08-failure-message');
       // …and VS Code's notification. The workbench drops toasts that come in a burst (at most three
       // in 800 ms), so the notification is looked for where it always is: the notification center.
       await runCommand(page, 'Notifications: Show Notifications');
-      await page.locator('.notifications-center .notification-list-item', { hasText: 'Prompt is too spicy' }).first().waitFor({ timeout: 20_000 });
+      await page
+        .locator('.notifications-center .notification-list-item', { hasText: 'Prompt is too spicy' })
+        .first()
+        .waitFor({ timeout: 20_000 });
       await page.keyboard.press('Escape');
       assert.equal(outputFiles(workspace).length, before, 'nothing saved');
     },
@@ -136,27 +161,47 @@ export const scenarios = [
     async run({ page, sim, shot }) {
       // The attack: a gateway's refusal carries a Markdown link to a command; VS Code turns such
       // text in a notification into a link, and a click would run the command with its arguments.
-      const linked = (mode) => `Balance low (${mode}). [Renew your plan](command:workbench.action.files.newUntitledFile "Open billing page")`;
+      const linked = (mode) =>
+        `Balance low (${mode}). [Renew your plan](command:workbench.action.files.newUntitledFile "Open billing page")`;
       const untitled = page.locator('.tabs-container .tab', { hasText: /^Untitled/ });
       const untitledBefore = await untitled.count();
-      if (!(await studio(page).locator('[data-testid=prompt]').isVisible().catch(() => false))) await runCommand(page, GENERATE);
+      if (
+        !(await studio(page)
+          .locator('[data-testid=prompt]')
+          .isVisible()
+          .catch(() => false))
+      )
+        await runCommand(page, GENERATE);
       await studioReady(page);
       try {
         for (const mode of ['native', 'queue', 'envelope']) {
           sim.configure({ mode });
-          sim.fault({ route: 'create', fault: { kind: 'taskFailure', errCode: 1, errCodeExt: '', message: linked(mode) }, times: 1 });
+          sim.fault({
+            route: 'create',
+            fault: { kind: 'taskFailure', errCode: 1, errCodeExt: '', message: linked(mode) },
+            times: 1,
+          });
           const frame = studio(page);
           await frame.locator('[data-testid=prompt]').fill(`A renewal banner (${mode})`);
           await frame.locator('[data-testid=generate]').click();
-          await frame.locator('[data-testid=task][data-status=refused]', { hasText: `Balance low (${mode})` }).first().waitFor({ timeout: 30_000 });
+          await frame
+            .locator('[data-testid=task][data-status=refused]', { hasText: `Balance low (${mode})` })
+            .first()
+            .waitFor({ timeout: 30_000 });
           await runCommand(page, 'Notifications: Show Notifications');
-          const item = page.locator('.notifications-center .notification-list-item', { hasText: `Balance low (${mode})` }).first();
+          const item = page
+            .locator('.notifications-center .notification-list-item', { hasText: `Balance low (${mode})` })
+            .first();
           await item.waitFor({ timeout: 20_000 });
           await shot(`09-linked-message-${mode}`);
           // Look at the DOM: the words are there, as text; no anchor, no command link.
           const message = item.locator('.notification-list-item-message');
           assert.match(await message.innerText(), /\[Renew your plan\] \(command:/);
-          assert.equal(await message.locator('a, .monaco-link').count(), 0, `no link in the ${mode} notification's message`);
+          assert.equal(
+            await message.locator('a, .monaco-link').count(),
+            0,
+            `no link in the ${mode} notification's message`,
+          );
           // Where the link would be, a click does nothing.
           await message.getByText('Renew your plan').click();
           await runCommand(page, 'Notifications: Clear All Notifications');
@@ -182,7 +227,8 @@ export const panelBenchmark = {
     for (let d = 0; d < 100; d++) {
       const dir = path.join(many, `set-${String(d).padStart(3, '0')}`);
       mkdirSync(dir, { recursive: true });
-      for (let i = 0; i < 100; i++) linkSync(path.join(workspace, 'assets', 'icons', 'robot.png'), path.join(dir, `sprite-${d}-${i}.png`));
+      for (let i = 0; i < 100; i++)
+        linkSync(path.join(workspace, 'assets', 'icons', 'robot.png'), path.join(dir, `sprite-${d}-${i}.png`));
     }
     // A fresh panel, so the measurement includes creating it.
     await closeAllEditors(page);
@@ -204,7 +250,9 @@ export const panelBenchmark = {
     });
     const t2 = Date.now();
     await search.fill('sprite-42-7');
-    await until('the search to narrow the list', async () => ((await frame.locator('[data-testid=picker-item]').count()) <= 12 ? true : undefined));
+    await until('the search to narrow the list', async () =>
+      (await frame.locator('[data-testid=picker-item]').count()) <= 12 ? true : undefined,
+    );
     const searchMs = Date.now() - t2;
     await search.fill('');
     // The unfiltered list is drawn again asynchronously: wait for it, then count.
@@ -219,8 +267,18 @@ export const panelBenchmark = {
     await shot('09-picker-10000-images');
     assert.ok(total >= 10_004, `the picker counts all images (${total})`);
     assert.ok(drawn > 0 && drawn < 300, `only a window of the list is in the DOM (${drawn} of ${total})`);
-    const figures = { images: total, interactiveMs, firstResultsMs, searchMs, drawnItems: drawn, webviewHeapMb: heapMb && Number(heapMb.toFixed(1)), at: new Date().toISOString() };
-    console.log(`    panel: interactive ${interactiveMs} ms, first picker results ${firstResultsMs} ms, search ${searchMs} ms, ${drawn} of ${total} items drawn, webview heap ${figures.webviewHeapMb} MB`);
+    const figures = {
+      images: total,
+      interactiveMs,
+      firstResultsMs,
+      searchMs,
+      drawnItems: drawn,
+      webviewHeapMb: heapMb && Number(heapMb.toFixed(1)),
+      at: new Date().toISOString(),
+    };
+    console.log(
+      `    panel: interactive ${interactiveMs} ms, first picker results ${firstResultsMs} ms, search ${searchMs} ms, ${drawn} of ${total} items drawn, webview heap ${figures.webviewHeapMb} MB`,
+    );
     mkdirSync(path.join(root, 'out', 'results'), { recursive: true });
     writeFileSync(path.join(root, 'out', 'results', 'panel-bench.json'), JSON.stringify(figures, null, 2));
   },
@@ -238,7 +296,12 @@ async function openFile(page, name) {
   await until(`${name} open from Quick Open`, async () => {
     await page.keyboard.press('Escape');
     // From the second try on, the focus is moved to the side bar first, as a user would click there.
-    if (attempt++ > 0) await page.locator('.part.sidebar .composite.title').first().click().catch(() => undefined);
+    if (attempt++ > 0)
+      await page
+        .locator('.part.sidebar .composite.title')
+        .first()
+        .click()
+        .catch(() => undefined);
     await page.keyboard.press('Control+P');
     try {
       await input.fill(name, { timeout: 5_000 });
@@ -286,11 +349,15 @@ scenarios.push({
     // The selection as a prompt: the editor's context menu offers it.
     await page.locator('.monaco-editor .view-line', { hasText: 'Paper boats' }).first().dblclick();
     await page.locator('.monaco-editor .view-line', { hasText: 'Paper boats' }).first().click({ button: 'right' });
-    const fromSelection = page.locator('.monaco-menu .action-item .action-label', { hasText: 'Generate Image from Selection' }).first();
+    const fromSelection = page
+      .locator('.monaco-menu .action-item .action-label', { hasText: 'Generate Image from Selection' })
+      .first();
     await fromSelection.waitFor({ timeout: 10_000 });
     await shot('09b-generate-from-selection');
     await page.keyboard.press('Escape');
-    await chooseQuickFix(page, 'boat.png', 'Generate image for assets/boat.png with', () => shot('10-quick-fix-missing-image'));
+    await chooseQuickFix(page, 'boat.png', 'Generate image for assets/boat.png with', () =>
+      shot('10-quick-fix-missing-image'),
+    );
     await until('assets/boat.png on disk', () => existsSync(target));
     assert.ok(isPng(target), 'a PNG, saved under .png');
     await shot('11-quick-fix-saved');
@@ -326,9 +393,22 @@ async function studioForMissing(page, workspace, pathText, label) {
 scenarios.push({
   name: 'Ctrl+. → "Generate image for assets/night/lantern.png…" → the Studio filled in (prompt, 16:9, target) → Generate → saved exactly there',
   async run({ page, workspace, shot }) {
-    const frame = await studioForMissing(page, workspace, 'lantern.png', 'Generate image for assets/night/lantern.png…');
-    assert.equal(await frame.locator('[data-testid=prompt]').inputValue(), 'A paper lantern glowing at dusk', 'the alt text is the prompt');
-    assert.equal(await frame.locator('[data-testid=option-aspect_ratio]').inputValue(), '16:9', 'width × height is the aspect ratio');
+    const frame = await studioForMissing(
+      page,
+      workspace,
+      'lantern.png',
+      'Generate image for assets/night/lantern.png…',
+    );
+    assert.equal(
+      await frame.locator('[data-testid=prompt]').inputValue(),
+      'A paper lantern glowing at dusk',
+      'the alt text is the prompt',
+    );
+    assert.equal(
+      await frame.locator('[data-testid=option-aspect_ratio]').inputValue(),
+      '16:9',
+      'width × height is the aspect ratio',
+    );
     assert.equal((await frame.locator('[data-testid=target]').innerText()).trim(), 'Saves to assets/night/lantern.png');
     const remove = frame.locator('[data-testid=target-remove]');
     assert.equal(await remove.getAttribute('aria-label'), 'Save in the output folder instead');
@@ -340,7 +420,9 @@ scenarios.push({
     const target = path.join(workspace, 'assets', 'night', 'lantern.png');
     await until('assets/night/lantern.png on disk', () => existsSync(target));
     assert.ok(isPng(target));
-    const sidecar = await until('its sidecar', () => (existsSync(`${target}.json`) ? JSON.parse(readFileSync(`${target}.json`, 'utf8')) : undefined));
+    const sidecar = await until('its sidecar', () =>
+      existsSync(`${target}.json`) ? JSON.parse(readFileSync(`${target}.json`, 'utf8')) : undefined,
+    );
     assert.equal(sidecar.prompt, 'A paper lantern glowing at dusk');
     assert.equal(sidecar.request.output_config.aspect_ratio, '16:9');
     // Saved: the form lets go of the target, so a second Generate cannot aim at a file that exists.
@@ -348,19 +430,34 @@ scenarios.push({
     await frame.locator('.form-status', { hasText: 'Saved lantern.png' }).waitFor();
     await shot('11c-saved-at-target');
     // The 16:9 result is shown whole in the gallery: letterboxed in its tile, not cropped to a square.
-    const thumb = frame.locator('[data-testid=gallery-item]', { hasText: 'A paper lantern glowing at dusk' }).first().locator('img').first();
+    const thumb = frame
+      .locator('[data-testid=gallery-item]', { hasText: 'A paper lantern glowing at dusk' })
+      .first()
+      .locator('img')
+      .first();
     await thumb.scrollIntoViewIfNeeded();
     const shape = await until('the lantern thumbnail to load', () =>
-      thumb.evaluate((img) => (img.complete && img.naturalWidth ? { natural: img.naturalWidth / img.naturalHeight, fit: getComputedStyle(img).objectFit, box: img.clientWidth / img.clientHeight } : undefined)),
+      thumb.evaluate((img) =>
+        img.complete && img.naturalWidth
+          ? {
+              natural: img.naturalWidth / img.naturalHeight,
+              fit: getComputedStyle(img).objectFit,
+              box: img.clientWidth / img.clientHeight,
+            }
+          : undefined,
+      ),
     );
     assert.ok(Math.abs(shape.natural - 16 / 9) < 0.05, `the saved image is 16:9 (${shape.natural.toFixed(2)})`);
     const whole = ['contain', 'scale-down'].includes(shape.fit) || Math.abs(shape.box - shape.natural) < 0.02;
-    assert.ok(whole, `shown whole: object-fit ${shape.fit}, tile ${shape.box.toFixed(2)} for an image of ${shape.natural.toFixed(2)}`);
+    assert.ok(
+      whole,
+      `shown whole: object-fit ${shape.fit}, tile ${shape.box.toFixed(2)} for an image of ${shape.natural.toFixed(2)}`,
+    );
   },
 });
 
 scenarios.push({
-  name: 'the Studio filled in for a missing .jpg: the model\'s PNG is saved as kite.png and the reference in the page follows',
+  name: "the Studio filled in for a missing .jpg: the model's PNG is saved as kite.png and the reference in the page follows",
   async run({ page, workspace }) {
     const frame = await studioForMissing(page, workspace, 'kite.jpg', 'Generate image for assets/night/kite.jpg…');
     assert.equal(await frame.locator('[data-testid=prompt]').inputValue(), 'A red kite over the dunes');
@@ -372,24 +469,39 @@ scenarios.push({
     // The Studio may share the page's editor group: bring the page back to read it.
     await openFile(page, 'lights.md');
     // All of the editor's lines: the reference may wrap.
-    await page.locator('.monaco-editor .view-lines', { hasText: '../assets/night/kite.png' }).first().waitFor({ timeout: 20_000 });
+    await page
+      .locator('.monaco-editor .view-lines', { hasText: '../assets/night/kite.png' })
+      .first()
+      .waitFor({ timeout: 20_000 });
   },
 });
 
 scenarios.push({
   name: 'the filled-in target removed by keyboard → Generate saves in the output folder instead',
   async run({ page, workspace }) {
-    const frame = await studioForMissing(page, workspace, 'fireflies.png', 'Generate image for assets/night/fireflies.png…');
+    const frame = await studioForMissing(
+      page,
+      workspace,
+      'fireflies.png',
+      'Generate image for assets/night/fireflies.png…',
+    );
     await frame.locator('[data-testid=target-remove]').press('Enter');
     await frame.locator('[data-testid=target]').waitFor({ state: 'hidden' });
-    assert.equal(await frame.locator('[data-testid=prompt]').evaluate((el) => el === document.activeElement), true, 'the focus goes to the prompt');
+    assert.equal(
+      await frame.locator('[data-testid=prompt]').evaluate((el) => el === document.activeElement),
+      true,
+      'the focus goes to the prompt',
+    );
     const before = outputFiles(workspace).length;
     await frame.locator('[data-testid=generate]').click();
     const files = await until('the image in the output folder', () => {
       const now = outputFiles(workspace);
       return now.length >= before + 2 ? now : undefined;
     });
-    assert.ok(files.some((f) => /^fireflies-over-a-meadow-[a-z0-9]{8}\.png$/.test(path.basename(f))), files.map((f) => path.basename(f)).join(', '));
+    assert.ok(
+      files.some((f) => /^fireflies-over-a-meadow-[a-z0-9]{8}\.png$/.test(path.basename(f))),
+      files.map((f) => path.basename(f)).join(', '),
+    );
     assert.equal(existsSync(path.join(workspace, 'assets', 'night', 'fireflies.png')), false);
   },
 });

@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { GENERATE, closeAllEditors, quickPickRow, runCommand, runContextMenu, studio, studioReady, until } from './workbench.mjs';
+import {
+  GENERATE,
+  closeAllEditors,
+  quickPickRow,
+  runCommand,
+  runContextMenu,
+  studio,
+  studioReady,
+  until,
+} from './workbench.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -17,7 +26,10 @@ const figures = { widths: {}, axe: {}, focus: {} };
 
 function saveFigures(root) {
   mkdirSync(path.join(root, 'out', 'results'), { recursive: true });
-  writeFileSync(path.join(root, 'out', 'results', 'studio-checks.json'), JSON.stringify({ ...figures, at: new Date().toISOString() }, null, 2));
+  writeFileSync(
+    path.join(root, 'out', 'results', 'studio-checks.json'),
+    JSON.stringify({ ...figures, at: new Date().toISOString() }, null, 2),
+  );
 }
 
 /** Runs in the Studio's document; `fn` gets (the html element, arg). */
@@ -35,14 +47,22 @@ async function resizePanel(page, frame, width) {
   if (start.height !== WINDOW_HEIGHT) {
     const now = await frameSize(frame);
     await page.setViewportSize({ width: start.width, height: WINDOW_HEIGHT });
-    await until('the Studio to take the new height', async () => ((await frameSize(frame)).height !== now.height ? true : undefined), 10_000).catch(() => undefined);
+    await until(
+      'the Studio to take the new height',
+      async () => ((await frameSize(frame)).height !== now.height ? true : undefined),
+      10_000,
+    ).catch(() => undefined);
   }
   for (let attempt = 0; attempt < 5; attempt++) {
     const now = await frameSize(frame);
     if (Math.abs(now.width - width) <= 12) return now;
     const viewport = page.viewportSize();
     await page.setViewportSize({ width: Math.max(400, viewport.width + width - now.width), height: WINDOW_HEIGHT });
-    await until(`the Studio to take a new width (now ${now.width})`, async () => ((await frameSize(frame)).width !== now.width ? true : undefined), 10_000).catch(() => undefined);
+    await until(
+      `the Studio to take a new width (now ${now.width})`,
+      async () => ((await frameSize(frame)).width !== now.width ? true : undefined),
+      10_000,
+    ).catch(() => undefined);
   }
   const size = await frameSize(frame);
   assert.ok(Math.abs(size.width - width) <= 12, `the Studio is ${size.width} px wide, wanted ${width}`);
@@ -63,7 +83,13 @@ async function boxes(frame) {
       const element = document.querySelector(selector);
       if (!element) return undefined;
       const r = element.getBoundingClientRect();
-      return { x: Math.round(r.left), y: Math.round(r.top), right: Math.round(r.right), bottom: Math.round(r.bottom), text: element.textContent?.trim().slice(0, 80) };
+      return {
+        x: Math.round(r.left),
+        y: Math.round(r.top),
+        right: Math.round(r.right),
+        bottom: Math.round(r.bottom),
+        text: element.textContent?.trim().slice(0, 80),
+      };
     };
     return {
       viewport: { width: window.innerWidth, height: window.innerHeight },
@@ -78,7 +104,10 @@ async function boxes(frame) {
 
 function assertInside(name, box, viewport, below = viewport.height) {
   assert.ok(box, `${name} is on the page`);
-  assert.ok(box.x >= 0 && box.y >= 0 && box.right <= viewport.width && box.bottom <= below, `${name} ${JSON.stringify(box)} lies inside 0,0–${viewport.width},${below}`);
+  assert.ok(
+    box.x >= 0 && box.y >= 0 && box.right <= viewport.width && box.bottom <= below,
+    `${name} ${JSON.stringify(box)} lies inside 0,0–${viewport.width},${below}`,
+  );
 }
 
 async function removeReferences(frame) {
@@ -108,22 +137,38 @@ async function generateFromKeyboard(page, frame, key, prompt) {
   const results = frame.locator('[data-testid=gallery-item]');
   const count = await results.count();
   await page.keyboard.press(key);
-  await frame.locator('[data-testid=task]', { hasText: prompt }).first().waitFor({ state: 'attached', timeout: 15_000 });
+  await frame
+    .locator('[data-testid=task]', { hasText: prompt })
+    .first()
+    .waitFor({ state: 'attached', timeout: 15_000 });
   const afterStart = await focused(frame);
-  await until(`the result of "${prompt}" in the gallery`, async () => ((await results.count()) > count ? true : undefined));
+  await until(`the result of "${prompt}" in the gallery`, async () =>
+    (await results.count()) > count ? true : undefined,
+  );
   return { afterStart, afterResult: await focused(frame) };
 }
 
 /** axe-core inside the webview (the nonce CSP refuses a script tag, not an evaluated source). */
 export async function axeRun(frame) {
-  await inFrame(frame, (_html, source) => {
-    if (!window.axe) (0, eval)(source);
-  }, AXE_SOURCE);
+  await inFrame(
+    frame,
+    (_html, source) => {
+      if (!window.axe) (0, eval)(source);
+    },
+    AXE_SOURCE,
+  );
   return inFrame(frame, async () => {
     // Experimental, so off by default, but what a voice-control user hits: a visible label that is not the accessible name.
     const result = await window.axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } });
     return {
-      violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, targets: v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`) })),
+      violations: result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        nodes: v.nodes.length,
+        targets: v.nodes
+          .slice(0, 4)
+          .map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`),
+      })),
       incomplete: result.incomplete.map((v) => ({ id: v.id, nodes: v.nodes.length })),
       passes: result.passes.length,
     };
@@ -137,7 +182,11 @@ async function setTheme(page, theme, kind) {
   const label = theme.replace(/^Default /, '');
   await page.locator('.quick-input-widget .quick-input-box input').fill(label);
   await quickPickRow(page, label).click();
-  await until(`the Studio to follow ${theme}`, async () => ((await studio(page).locator(`body.${kind}`).count()) > 0 ? true : undefined), 30_000);
+  await until(
+    `the Studio to follow ${theme}`,
+    async () => ((await studio(page).locator(`body.${kind}`).count()) > 0 ? true : undefined),
+    30_000,
+  );
 }
 
 /** A fresh panel: what a user sees on opening the Studio (the form as the settings make it). */
@@ -167,7 +216,9 @@ export const studioChecks = [
         await scrollToTop(frame);
         const measured = await boxes(frame);
         figures.widths[width] = measured;
-        console.log(`    ${measured.viewport.width}×${measured.viewport.height}: generate ${JSON.stringify(measured.generate)}, status ${JSON.stringify(measured.status)}, aspect ${JSON.stringify(measured.aspectRatio)}, resolution ${JSON.stringify(measured.resolution)}, bar top ${measured.bar?.y}`);
+        console.log(
+          `    ${measured.viewport.width}×${measured.viewport.height}: generate ${JSON.stringify(measured.generate)}, status ${JSON.stringify(measured.status)}, aspect ${JSON.stringify(measured.aspectRatio)}, resolution ${JSON.stringify(measured.resolution)}, bar top ${measured.bar?.y}`,
+        );
         await shot(`10-width-${width}`);
         try {
           assertInside('the Generate bar', measured.bar, measured.viewport);
@@ -204,7 +255,12 @@ export const studioChecks = [
       // With the Generate button, activated from the keyboard.
       await prompt.fill('A paper boat on a pond, origami');
       await frame.locator('[data-testid=generate]').focus();
-      const { afterStart: buttonAfterStart, afterResult: buttonAfterResult } = await generateFromKeyboard(page, frame, 'Enter', 'A paper boat');
+      const { afterStart: buttonAfterStart, afterResult: buttonAfterResult } = await generateFromKeyboard(
+        page,
+        frame,
+        'Enter',
+        'A paper boat',
+      );
       figures.focus.button = { afterStart: buttonAfterStart, afterResult: buttonAfterResult };
       const status = await boxes(frame);
       figures.focus.statusAfterResult = status.status;
@@ -222,10 +278,14 @@ export const studioChecks = [
       await runCommand(page, 'File: New Untitled Text File');
       await page.locator('.editor-instance .monaco-editor.focused').first().waitFor();
       await runCommand(page, 'View: Open Previous Editor');
-      const back = await until('the focus back in the Studio', async () => {
-        const now = await focused(frame).catch(() => 'body');
-        return now !== 'body' ? now : undefined;
-      }, 10_000).catch(() => 'body');
+      const back = await until(
+        'the focus back in the Studio',
+        async () => {
+          const now = await focused(frame).catch(() => 'body');
+          return now !== 'body' ? now : undefined;
+        },
+        10_000,
+      ).catch(() => 'body');
       figures.focus.backToPanel = back;
       assert.equal(back, 'generate', 'coming back to the panel gives the focus back to the Generate button');
 
@@ -236,13 +296,22 @@ export const studioChecks = [
         inFrame(frame, () => {
           const active = document.activeElement;
           const r = active.getBoundingClientRect();
-          return { inGallery: !!active.closest('[data-testid=gallery-item]'), top: Math.round(r.top), bottom: Math.round(r.bottom), height: window.innerHeight };
+          return {
+            inGallery: !!active.closest('[data-testid=gallery-item]'),
+            top: Math.round(r.top),
+            bottom: Math.round(r.bottom),
+            height: window.innerHeight,
+          };
         });
       // The scroll is smooth: wait for it to arrive.
-      await until('the result to be focused and in view', async () => {
-        const target = await where();
-        return target.inGallery && target.top >= 0 && target.bottom <= target.height ? target : undefined;
-      }, 10_000).catch(async () => assert.fail(`the result is focused and in view (${JSON.stringify(await where())})`));
+      await until(
+        'the result to be focused and in view',
+        async () => {
+          const target = await where();
+          return target.inGallery && target.top >= 0 && target.bottom <= target.height ? target : undefined;
+        },
+        10_000,
+      ).catch(async () => assert.fail(`the result is focused and in view (${JSON.stringify(await where())})`));
       await shot('12-narrow-show-result');
     },
   },
@@ -253,7 +322,12 @@ export const studioChecks = [
       const place = () =>
         inFrame(frame, () => {
           const r = document.activeElement.getBoundingClientRect();
-          return { testid: document.activeElement.getAttribute('data-testid'), top: Math.round(r.top), bottom: Math.round(r.bottom), height: window.innerHeight };
+          return {
+            testid: document.activeElement.getAttribute('data-testid'),
+            top: Math.round(r.top),
+            bottom: Math.round(r.bottom),
+            height: window.innerHeight,
+          };
         });
       figures.focus.pickerSpace = {};
       for (const width of [1100, 550]) {
@@ -265,7 +339,9 @@ export const studioChecks = [
         // The search is debounced: from an unfiltered list, so the filtered one is the new drawing, not the last one.
         const names = () => frame.locator('[data-testid=picker-item]').allTextContents();
         await search.fill('');
-        await until('the whole picker list', async () => ((await names()).some((t) => !t.includes('robot')) ? true : undefined));
+        await until('the whole picker list', async () =>
+          (await names()).some((t) => !t.includes('robot')) ? true : undefined,
+        );
         await search.fill('robot');
         await until('the picker to show only robot', async () => {
           const texts = await names();
@@ -273,7 +349,9 @@ export const studioChecks = [
         });
         await search.focus();
         await page.keyboard.press('ArrowDown');
-        await until('a thumbnail to take the focus', async () => ((await focused(frame)) === 'picker-item' ? true : undefined));
+        await until('a thumbnail to take the focus', async () =>
+          (await focused(frame)) === 'picker-item' ? true : undefined,
+        );
         const before = await place();
         await page.keyboard.press(' ');
         await frame.locator('[data-testid=reference]', { hasText: 'robot' }).first().waitFor();
@@ -282,7 +360,10 @@ export const studioChecks = [
         figures.focus.pickerSpace[width] = { before, after };
         console.log(`    picker at ${width}: ${JSON.stringify(figures.focus.pickerSpace[width])}`);
         assert.equal(after.testid, 'picker-item', 'the thumbnail keeps the focus');
-        assert.ok(after.top >= 0 && after.bottom <= after.height, `the thumbnail is in view (${JSON.stringify(after)})`);
+        assert.ok(
+          after.top >= 0 && after.bottom <= after.height,
+          `the thumbnail is in view (${JSON.stringify(after)})`,
+        );
         assert.ok(Math.abs(after.top - before.top) <= 4, `and did not move (${before.top} → ${after.top})`);
       }
     },
@@ -297,7 +378,9 @@ export const studioChecks = [
       const row = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
       await until('hero.png in the Explorer', async () => {
         if (await row('hero.png').isVisible()) return true;
-        const collapsed = page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]', { hasText: /^assets$/ }).first();
+        const collapsed = page
+          .locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]', { hasText: /^assets$/ })
+          .first();
         if (await collapsed.isVisible()) await collapsed.click().catch(() => undefined);
         return undefined;
       });
@@ -305,7 +388,8 @@ export const studioChecks = [
       // may miss the next Ctrl+click.
       const selected = async (name) => (await row(name).getAttribute('aria-selected')) === 'true';
       await until('hero.png and photo.jpg selected', async () => {
-        for (const name of ['hero.png', 'photo.jpg']) if (!(await selected(name))) await row(name).click({ modifiers: ['Control'] });
+        for (const name of ['hero.png', 'photo.jpg'])
+          if (!(await selected(name))) await row(name).click({ modifiers: ['Control'] });
         return (await selected('hero.png')) && (await selected('photo.jpg')) ? true : undefined;
       });
       await runContextMenu(page, row('photo.jpg'), 'Restyle Image…');
@@ -358,8 +442,12 @@ export const studioChecks = [
         for (const [state, result] of Object.entries(states)) {
           const summary = result.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes})`).join(', ') || 'none';
           console.log(`    axe ${kind} ${state}: ${summary}; ${result.passes} rules pass`);
-          for (const v of result.violations) if (v.impact === 'serious' || v.impact === 'critical') found.push(`${kind} ${state}: ${v.id} ${v.targets.join(' | ')}`);
-          for (const v of result.violations) if (v.id === 'label-content-name-mismatch' || v.id === 'page-has-heading-one') found.push(`${kind} ${state}: ${v.id}`);
+          for (const v of result.violations)
+            if (v.impact === 'serious' || v.impact === 'critical')
+              found.push(`${kind} ${state}: ${v.id} ${v.targets.join(' | ')}`);
+          for (const v of result.violations)
+            if (v.id === 'label-content-name-mismatch' || v.id === 'page-has-heading-one')
+              found.push(`${kind} ${state}: ${v.id}`);
         }
       }
       saveFigures(root);

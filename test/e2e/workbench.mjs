@@ -15,7 +15,10 @@ export async function until(what, probe, limitMs = 60_000) {
 /** A quick-pick row by its exact label. */
 export function quickPickRow(page, label) {
   const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  return page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  return page
+    .locator('.quick-input-widget .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first();
 }
 
 /**
@@ -27,7 +30,12 @@ export function quickPickRow(page, label) {
  */
 export async function runCommand(page, title) {
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (attempt > 0) await page.locator('.part.sidebar .composite.title').first().click().catch(() => undefined);
+    if (attempt > 0)
+      await page
+        .locator('.part.sidebar .composite.title')
+        .first()
+        .click()
+        .catch(() => undefined);
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget .quick-input-box input');
     const row = quickPickRow(page, title);
@@ -55,14 +63,19 @@ export function studio(page) {
 export async function closeAllEditors(page) {
   await page.keyboard.press('Escape');
   await runCommand(page, 'View: Close All Editors');
-  await page.locator(STUDIO_WEBVIEW).first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
+  await page
+    .locator(STUDIO_WEBVIEW)
+    .first()
+    .waitFor({ state: 'detached', timeout: 15_000 })
+    .catch(() => undefined);
 }
 
 /** The Studio ready for input: built from the host's `init` (no longer busy). */
 export function studioReady(page) {
-  return studio(page).locator('[data-testid=studio]:not([aria-busy]) [data-testid=prompt]').waitFor({ timeout: 60_000 });
+  return studio(page)
+    .locator('[data-testid=studio]:not([aria-busy]) [data-testid=prompt]')
+    .waitFor({ timeout: 60_000 });
 }
-
 
 /**
  * Right-clicks `row` and runs the context-menu item `label`. The menu fades in, and a click during
@@ -76,15 +89,20 @@ export async function runContextMenu(page, row, label, beforeClick = async () =>
   const opaque = () =>
     menu.evaluate((el) => {
       let opacity = 1;
-      for (let node = el; node; node = node.parentElement ?? node.getRootNode().host) opacity *= Number(getComputedStyle(node).opacity);
+      for (let node = el; node; node = node.parentElement ?? node.getRootNode().host)
+        opacity *= Number(getComputedStyle(node).opacity);
       return opacity === 1;
     });
   await until('the context menu to finish fading in', () => opaque().catch(() => false));
   await beforeClick();
   const item = page.locator('.monaco-menu .action-item .action-label', { hasText: label }).first();
-  await until(`"${label}" to run from the context menu`, async () => {
-    if (!(await menu.isVisible())) return true;
-    await item.click().catch(() => undefined);
-    return undefined;
-  }, 15_000);
+  await until(
+    `"${label}" to run from the context menu`,
+    async () => {
+      if (!(await menu.isVisible())) return true;
+      await item.click().catch(() => undefined);
+      return undefined;
+    },
+    15_000,
+  );
 }

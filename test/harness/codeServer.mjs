@@ -78,7 +78,8 @@ export async function ensureCodeServer() {
     });
     if (code !== 0) throw new Error(`code-server install failed (${INSTALL_SCRIPT} exited with ${code})`);
   }
-  if (!existsSync(path.join(dir, MARKER))) throw new Error(`code-server install marker missing: ${path.join(dir, MARKER)}`);
+  if (!existsSync(path.join(dir, MARKER)))
+    throw new Error(`code-server install marker missing: ${path.join(dir, MARKER)}`);
   if (!existsSync(bin)) throw new Error(`code-server binary missing: ${bin}`);
   return bin;
 }
@@ -238,8 +239,10 @@ export async function startCodeServer({
       log = createWriteStream(logFile, { flags: 'a' });
     }
     const args = [
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${actualPort}`,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${actualPort}`,
       ...common,
       '--disable-telemetry',
       '--disable-update-check',
@@ -331,7 +334,9 @@ export async function startCodeServer({
       if (Date.now() > deadline) {
         const out = output();
         await stop();
-        throw new Error(`code-server did not answer ${url}healthz within ${HEALTH_TIMEOUT_MS / 1000} s; last output:\n${out}`);
+        throw new Error(
+          `code-server did not answer ${url}healthz within ${HEALTH_TIMEOUT_MS / 1000} s; last output:\n${out}`,
+        );
       }
       await sleep(200);
     }

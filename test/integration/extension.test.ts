@@ -2,7 +2,18 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationResult as TaskOutcome } from '../../src/host/generationService';
 import type { SimControl } from '../sim/control';
-import { EXTENSION_ID, api, connect, exists, listImages, readJson, simulator, today, waitFor, workspaceRoot } from './support';
+import {
+  EXTENSION_ID,
+  api,
+  connect,
+  exists,
+  listImages,
+  readJson,
+  simulator,
+  today,
+  waitFor,
+  workspaceRoot,
+} from './support';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47];
 
@@ -13,7 +24,9 @@ describe('AIGC Image Studio in VS Code', () => {
   before(async () => {
     sim = await simulator();
     key = (await connect()).apiKey;
-    await (await api()).resumed;
+    await (
+      await api()
+    ).resumed;
   });
 
   beforeEach(async () => {
@@ -24,10 +37,25 @@ describe('AIGC Image Studio in VS Code', () => {
   const posts = async () => (await sim.requests()).filter((r) => r.server === 'api' && r.method === 'POST');
 
   it('contributes and registers every command, and logs its activation time', async () => {
-    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+    const contributed = (
+      vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } }
+    ).contributes.commands.map((c) => c.command);
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((c) => !registered.has(c)), [], 'contributed but not registered');
-    for (const command of ['aigcImage.generate', 'aigcImage.restyle', 'aigcImage.setApiKey', 'aigcImage.clearApiKey', 'aigcImage.openOutputFolder', 'aigcImage.showLog', 'aigcImage.cancelTask', 'aigcImage.showTasks']) {
+    assert.deepEqual(
+      contributed.filter((c) => !registered.has(c)),
+      [],
+      'contributed but not registered',
+    );
+    for (const command of [
+      'aigcImage.generate',
+      'aigcImage.restyle',
+      'aigcImage.setApiKey',
+      'aigcImage.clearApiKey',
+      'aigcImage.openOutputFolder',
+      'aigcImage.showLog',
+      'aigcImage.cancelTask',
+      'aigcImage.showTasks',
+    ]) {
       assert.ok(contributed.includes(command), `${command} is contributed`);
     }
     const line = (await api()).recentLog().find((l) => /activated in [\d.]+ ms/.test(l));
@@ -37,7 +65,9 @@ describe('AIGC Image Studio in VS Code', () => {
     if (process.env.AIGC_RESULTS_DIR) {
       await vscode.workspace.fs.writeFile(
         vscode.Uri.file(`${process.env.AIGC_RESULTS_DIR}/activation.json`),
-        new TextEncoder().encode(JSON.stringify({ activateMs: ms, vscode: vscode.version, at: new Date().toISOString() })),
+        new TextEncoder().encode(
+          JSON.stringify({ activateMs: ms, vscode: vscode.version, at: new Date().toISOString() }),
+        ),
       );
     }
   });
@@ -91,7 +121,7 @@ describe('AIGC Image Studio in VS Code', () => {
       reveal: false,
     });
     assert.equal(outcome.error?.kind, 'validation');
-    assert.match(outcome.error!.message, /output_config\.aspect_ratio/);
+    assert.match(outcome.error.message, /output_config\.aspect_ratio/);
     assert.equal((await posts()).length, 0);
   });
 
@@ -105,29 +135,45 @@ describe('AIGC Image Studio in VS Code', () => {
     });
     assert.equal(outcome.status, 'invalid');
     assert.equal(outcome.error?.kind, 'validation');
-    assert.match(outcome.error!.message, /file_infos: Qwen 0925 takes at most 1 reference image/);
+    assert.match(outcome.error.message, /file_infos: Qwen 0925 takes at most 1 reference image/);
     assert.equal((await posts()).length, 0, 'nothing was sent');
   });
 
   it('a server error becomes one readable line, with the raw answer in the log', async () => {
-    await sim.fault({ route: 'create', fault: { kind: 'http', status: 400, message: 'prompt is too long for this model' } });
-    const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'fault', reveal: false });
+    await sim.fault({
+      route: 'create',
+      fault: { kind: 'http', status: 400, message: 'prompt is too long for this model' },
+    });
+    const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', {
+      prompt: 'fault',
+      reveal: false,
+    });
     assert.equal(outcome.error?.kind, 'badRequest');
-    assert.match(outcome.error!.message, /prompt is too long for this model/);
-    assert.ok(!outcome.error!.message.includes('\n'));
-    assert.ok((await api()).recentLog().some((line) => line.includes('prompt is too long for this model') && line.includes('400')));
+    assert.match(outcome.error.message, /prompt is too long for this model/);
+    assert.ok(!outcome.error.message.includes('\n'));
+    assert.ok(
+      (await api())
+        .recentLog()
+        .some((line) => line.includes('prompt is too long for this model') && line.includes('400')),
+    );
   });
 
   it('a content-policy failure is reported as such', async () => {
     await sim.fault({ route: 'create', fault: { kind: 'violation' } });
-    const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'refused', reveal: false });
+    const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', {
+      prompt: 'refused',
+      reveal: false,
+    });
     assert.equal(outcome.error?.kind, 'contentPolicy');
-    assert.match(outcome.error!.message, /InvalidParameter\.VoilationContent/);
+    assert.match(outcome.error.message, /InvalidParameter\.VoilationContent/);
   });
 
   it('a CDN that answers 503 several times in a row still lands the image', async () => {
     await sim.fault({ route: 'cdn', fault: { kind: 'http', status: 503 }, times: 4 });
-    const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'through cdn trouble', reveal: false });
+    const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', {
+      prompt: 'through cdn trouble',
+      reveal: false,
+    });
     assert.equal(outcome.status, 'landed', outcome.error?.message);
     assert.equal(outcome.files.length, 1);
     assert.ok(await exists(vscode.Uri.file(`${outcome.files[0]!}.json`)), 'with its sidecar');
@@ -136,7 +182,10 @@ describe('AIGC Image Studio in VS Code', () => {
 
   it('a malformed FinishTime (and ExpireTime) still lands the image and its sidecar', async () => {
     await sim.configure({ malformedFields: true });
-    const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'odd timestamps', reveal: false });
+    const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', {
+      prompt: 'odd timestamps',
+      reveal: false,
+    });
     assert.equal(outcome.status, 'landed', outcome.error?.message);
     const sidecar = await readJson(vscode.Uri.file(`${outcome.files[0]!}.json`));
     assert.equal(sidecar.taskId, outcome.taskId);
@@ -145,7 +194,10 @@ describe('AIGC Image Studio in VS Code', () => {
 
   it('cancel with a cancel_url asks the gateway to cancel; nothing is saved', async () => {
     await sim.configure({ mode: 'queue', taskDurationMs: 30_000 });
-    const running = vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'to be cancelled', reveal: false });
+    const running = vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', {
+      prompt: 'to be cancelled',
+      reveal: false,
+    });
     const view = await waitFor('the task to be submitted', () =>
       api().then((a) => a.tasks().find((t) => t.prompt === 'to be cancelled' && t.taskId)),
     );
@@ -154,14 +206,23 @@ describe('AIGC Image Studio in VS Code', () => {
     assert.equal(outcome.status, 'discarded');
     assert.deepEqual(outcome.files, []);
     const requests = await sim.requests();
-    assert.ok(requests.some((r) => r.method === 'PUT' && r.path.endsWith('/cancel')), 'cancel_url was called');
+    assert.ok(
+      requests.some((r) => r.method === 'PUT' && r.path.endsWith('/cancel')),
+      'cancel_url was called',
+    );
     assert.equal((await sim.tasks())[0]!.cancelled, true);
-    assert.ok(!(await api()).pendingTasks().some((r) => r.ref?.taskId === view.taskId), 'the cancelled task is not pending');
+    assert.ok(
+      !(await api()).pendingTasks().some((r) => r.ref?.taskId === view.taskId),
+      'the cancelled task is not pending',
+    );
   });
 
   it('cancel without a cancel_url stops the wait only: the billed task goes on and its image still lands', async () => {
     await sim.configure({ mode: 'native', taskDurationMs: 2500 });
-    const running = vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'kept after cancel', reveal: false });
+    const running = vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', {
+      prompt: 'kept after cancel',
+      reveal: false,
+    });
     const view = await waitFor('the task to be submitted', () =>
       api().then((a) => a.tasks().find((t) => t.prompt === 'kept after cancel' && t.taskId)),
     );
@@ -178,14 +239,17 @@ describe('AIGC Image Studio in VS Code', () => {
       api().then((a) => a.allTasks().find((r) => r.id === view.id && r.phase === 'landed')),
     );
     assert.equal(landed.images?.length, 1);
-    assert.ok(await exists(vscode.Uri.file(landed.images![0]!.landed!.path)));
+    assert.ok(await exists(vscode.Uri.file(landed.images[0]!.landed!.path)));
   });
 
   it('the key never appears in the log or on the CDN', async () => {
     await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'secret check', reveal: false });
     const log = (await api()).recentLog();
     assert.ok(log.length > 5);
-    assert.ok(log.some((line) => line.includes('submitted')), 'the log names submitted tasks');
+    assert.ok(
+      log.some((line) => line.includes('submitted')),
+      'the log names submitted tasks',
+    );
     assert.ok(!log.some((line) => line.includes(key)), 'no log line holds the key');
     assert.equal(await sim.cdnSawAuthorization(), false);
     const cdn = (await sim.requests()).filter((r) => r.server !== 'api');
@@ -196,7 +260,10 @@ describe('AIGC Image Studio in VS Code', () => {
   it('no key: the command explains and sends nothing', async () => {
     await vscode.commands.executeCommand('aigcImage.clearApiKey');
     try {
-      const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'no key', reveal: false });
+      const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', {
+        prompt: 'no key',
+        reveal: false,
+      });
       assert.equal(outcome.status, 'notStarted');
       assert.equal((await posts()).length, 0);
       assert.ok((await api()).recentLog().some((line) => line.includes('[setup]') && line.includes('no API key')));
@@ -210,7 +277,10 @@ describe('AIGC Image Studio in VS Code', () => {
     const previous = config.get<string>('baseUrl');
     await config.update('baseUrl', 'http://images.example.com', vscode.ConfigurationTarget.Global);
     try {
-      const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'clear text', reveal: false });
+      const outcome = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', {
+        prompt: 'clear text',
+        reveal: false,
+      });
       assert.equal(outcome.status, 'notStarted');
       assert.equal((await posts()).length, 0);
       assert.ok((await api()).recentLog().some((line) => line.includes('unencrypted')));
@@ -220,8 +290,14 @@ describe('AIGC Image Studio in VS Code', () => {
   });
 
   it('never overwrites: the same prompt twice gives two files', async () => {
-    const a = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'twin', reveal: false });
-    const b = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', { prompt: 'twin', reveal: false });
+    const a = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', {
+      prompt: 'twin',
+      reveal: false,
+    });
+    const b = await vscode.commands.executeCommand<TaskOutcome>('aigcImage.generate', {
+      prompt: 'twin',
+      reveal: false,
+    });
     assert.notEqual(a.files[0], b.files[0]);
     const names = await listImages(vscode.Uri.joinPath(workspaceRoot(), 'generated-images', today()));
     assert.ok(names.filter((n) => n.startsWith('twin-')).length >= 2);

@@ -44,21 +44,31 @@ const snapshot = () =>
 
 /** The create requests the user's gateway received, as sent. */
 const creates = async () =>
-  (await (await simulator()).requests()).filter((r) => r.server === 'api' && r.method === 'POST').map((r) => JSON.parse(r.body) as Record<string, unknown>);
+  (await (await simulator()).requests())
+    .filter((r) => r.server === 'api' && r.method === 'POST')
+    .map((r) => JSON.parse(r.body) as Record<string, unknown>);
 
 /** The quick fixes offered on the image path of a new Markdown file `name` that refers to `written`. */
 async function quickFixes(name: string, written: string): Promise<vscode.CodeAction[]> {
   const doc = vscode.Uri.joinPath(workspaceRoot(), name);
-  await vscode.workspace.fs.writeFile(doc, new TextEncoder().encode(`# Pictures\n\n![A lighthouse at dusk](${written})\n`));
+  await vscode.workspace.fs.writeFile(
+    doc,
+    new TextEncoder().encode(`# Pictures\n\n![A lighthouse at dusk](${written})\n`),
+  );
   const document = await vscode.workspace.openTextDocument(doc);
   const at = document.positionAt(document.getText().indexOf(written));
-  return vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc, new vscode.Range(at, at));
+  return vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    doc,
+    new vscode.Range(at, at),
+  );
 }
 
 /** Moves a result the fixture keeps in `pulled/` into the output folder, as a pull would; returns its image. */
 function pullResult(name: string): string {
   const results = path.join(workspaceRoot().fsPath, 'art', 'older');
-  for (const file of [`${name}.png`, `${name}.json`]) renameSync(path.join(workspaceRoot().fsPath, 'pulled', file), path.join(results, file));
+  for (const file of [`${name}.png`, `${name}.json`])
+    renameSync(path.join(workspaceRoot().fsPath, 'pulled', file), path.join(results, file));
   return path.join(results, `${name}.png`);
 }
 
@@ -74,7 +84,9 @@ describe('a hostile repository reaches nothing outside', () => {
 
   before(async () => {
     key = (await connect()).apiKey;
-    await (await api()).resumed;
+    await (
+      await api()
+    ).resumed;
     initial = snapshot();
   });
 
@@ -86,53 +98,106 @@ describe('a hostile repository reaches nothing outside', () => {
     const sim = await simulator();
     await sim.reset();
     await sim.configure({ mode: 'native', taskDurationMs: 300, quiet: true });
-    const outcome = await vscode.commands.executeCommand<GenerationResult>('aigcImage.generate', { prompt: 'hostile settings', reveal: false });
+    const outcome = await vscode.commands.executeCommand<GenerationResult>('aigcImage.generate', {
+      prompt: 'hostile settings',
+      reveal: false,
+    });
     // Today's output folder is a link out of the workspace: the image waits for a folder the user chooses.
     assert.equal(outcome.status, 'blocked', outcome.error?.message);
     const requests = await sim.requests();
-    assert.ok(requests.some((r) => r.server === 'api' && r.method === 'POST'), 'the task went to the configured gateway');
-    assert.deepEqual(requests.filter((r) => r.server === 'third'), [], 'nothing reached the host the workspace planted');
-    assert.ok(requests.filter((r) => r.server === 'api').every((r) => r.headers.authorization === `Bearer ${key}`), 'the user’s key, not the planted one');
+    assert.ok(
+      requests.some((r) => r.server === 'api' && r.method === 'POST'),
+      'the task went to the configured gateway',
+    );
+    assert.deepEqual(
+      requests.filter((r) => r.server === 'third'),
+      [],
+      'nothing reached the host the workspace planted',
+    );
+    assert.ok(
+      requests.filter((r) => r.server === 'api').every((r) => r.headers.authorization === `Bearer ${key}`),
+      'the user’s key, not the planted one',
+    );
     const log = (await api()).recentLog();
-    assert.ok(log.some((l) => l.includes('aigcImage.timeoutSeconds is not valid')), 'the string timeout was ignored, and said so');
+    assert.ok(
+      log.some((l) => l.includes('aigcImage.timeoutSeconds is not valid')),
+      'the string timeout was ignored, and said so',
+    );
     assert.ok(!log.some((l) => l.includes('workspace-planted-key-123')));
     const task = (await api()).tasks().find((t) => t.taskId === outcome.taskId);
     assert.deepEqual(task?.actions, ['chooseFolder', 'discard']);
-    await vscode.commands.executeCommand('aigcImage.taskAction', task!.id, 'discard');
+    await vscode.commands.executeCommand('aigcImage.taskAction', task.id, 'discard');
   });
 
   it('its settings cannot choose the model, storage, resolution, people or checks: the request carries the user’s own choices, and the log says what was ignored', async () => {
     const sim = await simulator();
     await sim.reset();
     await sim.configure({ mode: 'native', taskDurationMs: 300, quiet: true });
-    const outcome = await vscode.commands.executeCommand<GenerationResult>('aigcImage.generate', { prompt: 'planted defaults', reveal: false });
+    const outcome = await vscode.commands.executeCommand<GenerationResult>('aigcImage.generate', {
+      prompt: 'planted defaults',
+      reveal: false,
+    });
     const [body] = await creates();
-    assert.equal(`${body!.model_name} ${body!.model_version}`, 'GEM 2.5', 'the user’s default model, not the workspace’s Qwen');
-    assert.deepEqual(body!.output_config, { storage_mode: 'Temporary' }, 'no Permanent storage, 6198x2656, adult people or checks turned off');
+    assert.equal(
+      `${String(body!.model_name)} ${String(body!.model_version)}`,
+      'GEM 2.5',
+      'the user’s default model, not the workspace’s Qwen',
+    );
+    assert.deepEqual(
+      body!.output_config,
+      { storage_mode: 'Temporary' },
+      'no Permanent storage, 6198x2656, adult people or checks turned off',
+    );
     assert.equal(body!.enhance_prompt, undefined);
     const log = (await api()).recentLog();
     for (const name of ['defaultModel', 'defaults.outputComplianceCheck']) {
-      assert.ok(log.some((l) => l.includes(`aigcImage.${name} is set in this workspace's settings and is ignored`)), `the nested ${name} was logged as ignored`);
+      assert.ok(
+        log.some((l) => l.includes(`aigcImage.${name} is set in this workspace's settings and is ignored`)),
+        `the nested ${name} was logged as ignored`,
+      );
     }
     await discardTask(outcome.taskId);
   });
 
   it('the agent tool’s confirmation and the quick fix’s “with …” show what the user’s settings bill and check, and nothing the workspace set', async () => {
     const confirmation = () =>
-      String((new ImageTool({} as never).prepareInvocation({ input: { prompt: 'A lighthouse' } }).confirmationMessages?.message as vscode.MarkdownString).value);
-    const direct = async () => (await quickFixes('pictures.md', 'assets/lighthouse.png')).find((a) => a.title.startsWith('Generate image for assets/lighthouse.png with'))?.title ?? '';
+      String(
+        (
+          new ImageTool({} as never).prepareInvocation({ input: { prompt: 'A lighthouse' } }).confirmationMessages
+            ?.message as vscode.MarkdownString
+        ).value,
+      );
+    const direct = async () =>
+      (await quickFixes('pictures.md', 'assets/lighthouse.png')).find((a) =>
+        a.title.startsWith('Generate image for assets/lighthouse.png with'),
+      )?.title ?? '';
     const planted = ['Qwen', '6198x2656', 'Permanent', 'compliance', 'People', 'enhanced'];
     for (const shown of [confirmation(), await direct()]) {
       assert.ok(shown.includes('Gemini 2.5 (GEM)'), shown);
-      assert.deepEqual(planted.filter((part) => shown.includes(part)), [], shown);
+      assert.deepEqual(
+        planted.filter((part) => shown.includes(part)),
+        [],
+        shown,
+      );
     }
     const config = vscode.workspace.getConfiguration('aigcImage');
-    const chosen = { 'defaults.storageMode': 'Permanent', 'defaults.resolution': '4K', 'defaults.outputComplianceCheck': 'Disabled' };
+    const chosen = {
+      'defaults.storageMode': 'Permanent',
+      'defaults.resolution': '4K',
+      'defaults.outputComplianceCheck': 'Disabled',
+    };
     try {
-      for (const [key, value] of Object.entries(chosen)) await config.update(key, value, vscode.ConfigurationTarget.Global);
+      for (const [key, value] of Object.entries(chosen))
+        await config.update(key, value, vscode.ConfigurationTarget.Global);
       await waitFor('the user’s settings to reach the extension', () => confirmation().includes('4K') || undefined);
       for (const shown of [confirmation(), await direct()]) {
-        for (const part of ['Gemini 2.5 (GEM)', '4K', 'Permanent storage in your VOD library', 'Output compliance check: off']) assert.ok(shown.includes(part), `${part} in ${shown}`);
+        for (const part of [
+          'Gemini 2.5 (GEM)',
+          '4K',
+          'Permanent storage in your VOD library',
+          'Output compliance check: off',
+        ])
+          assert.ok(shown.includes(part), `${part} in ${shown}`);
       }
     } finally {
       for (const key of Object.keys(chosen)) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
@@ -148,7 +213,12 @@ describe('a hostile repository reaches nothing outside', () => {
     try {
       // The create's answer is lost: the task may have been submitted, and waits for the user.
       await sim.fault({ route: 'create', fault: { kind: 'http', status: 503 } });
-      const outcome = await vscode.commands.executeCommand<GenerationResult>('aigcImage.restyle', vscode.Uri.file(reference), [vscode.Uri.file(reference)], { prompt: 'sent again', reveal: false });
+      const outcome = await vscode.commands.executeCommand<GenerationResult>(
+        'aigcImage.restyle',
+        vscode.Uri.file(reference),
+        [vscode.Uri.file(reference)],
+        { prompt: 'sent again', reveal: false },
+      );
       assert.equal(outcome.status, 'uncertain', outcome.error?.message);
       // Meanwhile the file at the recorded path has become a link to a private image.
       rmSync(reference);
@@ -173,12 +243,17 @@ describe('a hostile repository reaches nothing outside', () => {
     for (const target of ['assets/com1.png', 'NUL.jpg', 'assets/lpt9.webp', 'C:foo.png']) {
       assert.match(await invokeTool({ prompt: 'a device', targetPath: target }), /^Target path: /, target);
     }
-    const fix = (await quickFixes('devices.md', 'assets/com1.png')).find((a) => a.title.startsWith('Generate image for assets/com1.png with'));
+    const fix = (await quickFixes('devices.md', 'assets/com1.png')).find((a) =>
+      a.title.startsWith('Generate image for assets/com1.png with'),
+    );
     assert.ok(fix, 'the quick fix is offered, and explains itself when used');
-    const outcome = await vscode.commands.executeCommand<GenerationResult>(fix.command!.command, ...(fix.command!.arguments ?? []));
+    const outcome = await vscode.commands.executeCommand<GenerationResult>(
+      fix.command!.command,
+      ...((fix.command!.arguments ?? []) as unknown[]),
+    );
     assert.equal(outcome.status, 'invalid');
     assert.equal(outcome.error?.field, 'target');
-    assert.match(outcome.error!.message, /assets\/com1\.png uses com1\.png/);
+    assert.match(outcome.error.message, /assets\/com1\.png uses com1\.png/);
     assert.deepEqual(await creates(), [], 'nothing was sent');
   });
 
@@ -186,16 +261,30 @@ describe('a hostile repository reaches nothing outside', () => {
     const sim = await simulator();
     await sim.reset();
     const linked = vscode.Uri.joinPath(workspaceRoot(), 'assets', 'linked', 'secret.png');
-    const outcome = await vscode.commands.executeCommand<GenerationResult>('aigcImage.restyle', linked, [linked], { prompt: 'steal it', reveal: false });
+    const outcome = await vscode.commands.executeCommand<GenerationResult>('aigcImage.restyle', linked, [linked], {
+      prompt: 'steal it',
+      reveal: false,
+    });
     assert.equal(outcome.status, 'invalid');
     assert.match(outcome.error!.message, /outside the workspace/);
-    assert.deepEqual((await sim.requests()).filter((r) => r.method === 'POST'), [], 'nothing was sent');
+    assert.deepEqual(
+      (await sim.requests()).filter((r) => r.method === 'POST'),
+      [],
+      'nothing was sent',
+    );
   });
 
   it('a sidecar naming files outside (absolute, network, ..) never leads to reading them', async () => {
     const file = vscode.Uri.joinPath(workspaceRoot(), 'art', 'older', 'stolen.json');
     const sidecar = parseSidecar(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)))!;
-    const entry: GalleryEntry = { id: file.toString(), sidecarUri: file, imageUri: vscode.Uri.joinPath(file, '..', 'stolen.png'), sidecar, createdAt: 0, sidecarMtime: 0 };
+    const entry: GalleryEntry = {
+      id: file.toString(),
+      sidecarUri: file,
+      imageUri: vscode.Uri.joinPath(file, '..', 'stolen.png'),
+      sidecar,
+      createdAt: 0,
+      sidecarMtime: 0,
+    };
     const { references, missing } = await savedReferences(entry);
     assert.deepEqual(references, [], 'no reference found outside');
     assert.equal(missing.length, 3);
@@ -207,7 +296,7 @@ describe('a hostile repository reaches nothing outside', () => {
     delay.enable();
     const started = Date.now();
     await vscode.commands.executeCommand('aigcImage.generate');
-    const count = await waitFor('the gallery to load', () => (api().then((a) => a.studio.resultCount())), 90_000);
+    const count = await waitFor('the gallery to load', () => api().then((a) => a.studio.resultCount()), 90_000);
     const loadMs = Date.now() - started;
     delay.disable();
     assert.ok(count > 0 && count <= 1000, `the gallery read ${count} results of 5 003`);
@@ -217,18 +306,36 @@ describe('a hostile repository reaches nothing outside', () => {
     if (process.env.AIGC_RESULTS_DIR) {
       await vscode.workspace.fs.writeFile(
         vscode.Uri.file(`${process.env.AIGC_RESULTS_DIR}/hostile-gallery.json`),
-        new TextEncoder().encode(JSON.stringify({ sidecars: 5003, read: count, loadMs, eventLoopP99Ms: Number(p99.toFixed(1)), eventLoopMaxMs: Number(max.toFixed(1)), at: new Date().toISOString() })),
+        new TextEncoder().encode(
+          JSON.stringify({
+            sidecars: 5003,
+            read: count,
+            loadMs,
+            eventLoopP99Ms: Number(p99.toFixed(1)),
+            eventLoopMaxMs: Number(max.toFixed(1)),
+            at: new Date().toISOString(),
+          }),
+        ),
       );
     }
-    console.log(`    gallery: ${count} of 5003 read in ${loadMs} ms; event-loop delay p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
+    console.log(
+      `    gallery: ${count} of 5003 read in ${loadMs} ms; event-loop delay p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`,
+    );
   });
 
   it('a folder moved into the output folder with a link out of the workspace brings nothing from outside into the gallery', async () => {
     const before = await waitFor('the gallery to be loaded', () => api().then((a) => a.studio.resultCount()));
     const results = path.join(workspaceRoot().fsPath, 'art', 'older');
     const result = (name: string, prompt: string) => {
-      const sidecar = JSON.parse(readFileSync(path.join(results, 'many-1.json'), 'utf8')) as { images: { file: string }[] };
-      return JSON.stringify({ ...sidecar, taskId: name, prompt, images: [{ ...sidecar.images[0], file: `${name}.png` }] });
+      const sidecar = JSON.parse(readFileSync(path.join(results, 'many-1.json'), 'utf8')) as {
+        images: { file: string }[];
+      };
+      return JSON.stringify({
+        ...sidecar,
+        taskId: name,
+        prompt,
+        images: [{ ...sidecar.images[0], file: `${name}.png` }],
+      });
     };
     const place = (dir: string, name: string, prompt: string) => {
       writeFileSync(path.join(dir, `${name}.json`), result(name, prompt));
@@ -246,8 +353,10 @@ describe('a hostile repository reaches nothing outside', () => {
     place(incoming, 'moved-in', 'an ordinary result moved in');
     symlinkSync(elsewhere, path.join(incoming, 'linked'));
     renameSync(incoming, path.join(results, 'incoming'));
-    const after = await waitFor('the moved-in result in the gallery', () => api().then((a) => ((a.studio.resultCount() ?? 0) > before! ? a.studio.resultCount() : undefined)));
-    assert.equal(after, before! + 1, 'only the result inside the workspace was added');
+    const after = await waitFor('the moved-in result in the gallery', () =>
+      api().then((a) => ((a.studio.resultCount() ?? 0) > before ? a.studio.resultCount() : undefined)),
+    );
+    assert.equal(after, before + 1, 'only the result inside the workspace was added');
   });
 
   it('a key with a line break is refused where it is entered', async () => {
@@ -262,13 +371,20 @@ describe('a hostile repository reaches nothing outside', () => {
     await sim.configure({ mode: 'native', taskDurationMs: 300, quiet: true });
     await vscode.commands.executeCommand('aigcImage.generate');
     const image = pullResult('two-faced');
-    await waitFor('the card to be pressed', async () => (await (await api()).studio.actOnResult(image, 'variation')) || undefined);
+    await waitFor(
+      'the card to be pressed',
+      async () => (await (await api()).studio.actOnResult(image, 'variation')) || undefined,
+    );
     const sent = await creates();
     assert.equal(sent.length, 1);
     const body = sent[0]!;
     assert.equal(body.prompt, 'a cute cat');
-    assert.equal(`${body.model_name} ${body.model_version}`, 'Qwen 0925');
-    assert.deepEqual(body.output_config, { storage_mode: 'Temporary' }, 'storage and checks from the user’s settings, not the sidecar');
+    assert.equal(`${String(body.model_name)} ${String(body.model_version)}`, 'Qwen 0925');
+    assert.deepEqual(
+      body.output_config,
+      { storage_mode: 'Temporary' },
+      'storage and checks from the user’s settings, not the sidecar',
+    );
     assert.equal(body.negative_prompt, undefined);
     assert.equal(body.enhance_prompt, undefined);
     assert.equal(body.file_infos, undefined);
@@ -279,9 +395,15 @@ describe('a hostile repository reaches nothing outside', () => {
     const sim = await simulator();
     await sim.reset();
     const image = pullResult('remote-reference');
-    await waitFor('the card to be pressed', async () => (await (await api()).studio.actOnResult(image, 'variation')) || undefined);
+    await waitFor(
+      'the card to be pressed',
+      async () => (await (await api()).studio.actOnResult(image, 'variation')) || undefined,
+    );
     assert.deepEqual(await creates(), []);
-    assert.deepEqual((await sim.requests()).filter((r) => r.server === 'third'), []);
+    assert.deepEqual(
+      (await sim.requests()).filter((r) => r.server === 'third'),
+      [],
+    );
   });
 });
 
@@ -298,7 +420,9 @@ describe('in a hostile repository, files planted where sidecars go are never ope
 
   before(async () => {
     key = (await connect()).apiKey;
-    await (await api()).resumed;
+    await (
+      await api()
+    ).resumed;
   });
 
   beforeEach(async () => {
@@ -314,7 +438,13 @@ describe('in a hostile repository, files planted where sidecars go are never ope
     const pipe = path.join(assets(), 'piped.json');
     const invoked = invokeTool({ prompt: 'a lantern beside a pipe', targetPath: 'assets/piped.png' });
     try {
-      assert.equal(await doneUnlessOpened('assets/piped.png.json', () => existsSync(path.join(assets(), 'piped.png.json')), [pipe]), 'done', 'the pipe was opened');
+      assert.equal(
+        await doneUnlessOpened('assets/piped.png.json', () => existsSync(path.join(assets(), 'piped.png.json')), [
+          pipe,
+        ]),
+        'done',
+        'the pipe was opened',
+      );
     } finally {
       releasePipes([pipe]);
     }
@@ -327,7 +457,9 @@ describe('in a hostile repository, files planted where sidecars go are never ope
       assert.ok(!name.includes(key), name);
       if (lstatSync(file).isFile()) assert.ok(!readFileSync(file).includes(key), `no key in ${name}`);
     }
-    await waitFor('the result in the Studio', () => api().then((a) => ((a.studio.resultCount() ?? 0) > before ? true : undefined)));
+    await waitFor('the result in the Studio', () =>
+      api().then((a) => ((a.studio.resultCount() ?? 0) > before ? true : undefined)),
+    );
     assert.equal(releasePipes([pipe]), false, 'the Studio opened the pipe');
   });
 
@@ -344,14 +476,20 @@ describe('in a hostile repository, files planted where sidecars go are never ope
         const readBefore = await bytesReadByThisProcess();
         const invoked = invokeTool({ prompt: `no sidecar beside ${name}`, targetPath: `assets/${name}.png` });
         try {
-          assert.equal(await doneUnlessOpened(`the log to name ${planted}`, () => loggedAsSkipped([planted]), pipes), 'done', `${planted} was opened`);
+          assert.equal(
+            await doneUnlessOpened(`the log to name ${planted}`, () => loggedAsSkipped([planted]), pipes),
+            'done',
+            `${planted} was opened`,
+          );
         } finally {
           releasePipes(pipes);
         }
         assert.match(await invoked, new RegExp(`Saved assets/${name}\\.png`));
         const read = (await bytesReadByThisProcess()) - readBefore;
         assert.ok(read < READ_BOUND, `${name}: the extension host read ${read} bytes`);
-        console.log(`    ${name}: the extension host read ${(read / 1024).toFixed(0)} KB while landing and listing one image`);
+        console.log(
+          `    ${name}: the extension host read ${(read / 1024).toFixed(0)} KB while landing and listing one image`,
+        );
       }
       assert.equal((await api()).studio.resultCount(), before, 'images without a sidecar are not listed');
     } finally {
@@ -374,11 +512,27 @@ describe('in a hostile repository, files planted where sidecars go are never ope
       // A link that stays inside the workspace, to a real sidecar: still never followed.
       symlinkSync(path.join(results, 'many-1.json'), link);
       copyFileSync(image, path.join(results, 'linked-in.png'));
-      assert.equal(await doneUnlessOpened('the log to name every planted file', () => loggedAsSkipped([...pipes, link]), pipes), 'done', 'a pipe was opened');
-      const sidecar = JSON.parse(readFileSync(path.join(results, 'many-1.json'), 'utf8')) as { images: { file: string }[] };
-      writeFileSync(path.join(results, 'after-traps.png.json'), JSON.stringify({ ...sidecar, taskId: 'after-traps', prompt: 'placed after the traps', images: [{ ...sidecar.images[0], file: 'after-traps.png' }] }));
+      assert.equal(
+        await doneUnlessOpened('the log to name every planted file', () => loggedAsSkipped([...pipes, link]), pipes),
+        'done',
+        'a pipe was opened',
+      );
+      const sidecar = JSON.parse(readFileSync(path.join(results, 'many-1.json'), 'utf8')) as {
+        images: { file: string }[];
+      };
+      writeFileSync(
+        path.join(results, 'after-traps.png.json'),
+        JSON.stringify({
+          ...sidecar,
+          taskId: 'after-traps',
+          prompt: 'placed after the traps',
+          images: [{ ...sidecar.images[0], file: 'after-traps.png' }],
+        }),
+      );
       copyFileSync(image, path.join(results, 'after-traps.png'));
-      const after = await waitFor('the result placed after them', () => api().then((a) => ((a.studio.resultCount() ?? 0) > before ? a.studio.resultCount() : undefined)));
+      const after = await waitFor('the result placed after them', () =>
+        api().then((a) => ((a.studio.resultCount() ?? 0) > before ? a.studio.resultCount() : undefined)),
+      );
       assert.equal(after, before + 1, 'only the ordinary result was added');
     } finally {
       releasePipes(pipes);
@@ -398,7 +552,11 @@ async function loggedAsSkipped(files: readonly string[]): Promise<boolean> {
 }
 
 /** Waits until `done` holds, or until something opens one of `pipes` for reading (let go at once). */
-function doneUnlessOpened(what: string, done: () => Promise<boolean> | boolean, pipes: readonly string[]): Promise<'done' | 'opened'> {
+function doneUnlessOpened(
+  what: string,
+  done: () => Promise<boolean> | boolean,
+  pipes: readonly string[],
+): Promise<'done' | 'opened'> {
   return waitFor(what, async () => (releasePipes(pipes) ? 'opened' : (await done()) ? 'done' : undefined), 60_000);
 }
 

@@ -21,10 +21,21 @@ export async function run(): Promise<void> {
   const record = (event: Record<string, unknown>) => {
     if (resultFile) appendFileSync(resultFile, `${JSON.stringify({ ...event, phase })}\n`);
   };
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', grep: process.env.AIGC_TEST_GREP });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    timeout: 60_000,
+    color: false,
+    reporter: 'spec',
+    grep: process.env.AIGC_TEST_GREP,
+  });
   // Phase 2 only finishes the reload test (in phase 1 it runs last, after every other suite);
   // phase 3 is the hostile repository's window.
-  const files = phase === 3 ? ['hostile.test.js'] : phase === 2 ? ['reload.test.js'] : ['extension.test.js', 'panel.test.js', 'waysIn.test.js', 'outsideText.test.js', 'reload.test.js'];
+  const files =
+    phase === 3
+      ? ['hostile.test.js']
+      : phase === 2
+        ? ['reload.test.js']
+        : ['extension.test.js', 'panel.test.js', 'waysIn.test.js', 'outsideText.test.js', 'reload.test.js'];
   for (const file of files) {
     const full = path.join(__dirname, file);
     if (existsSync(full)) mocha.addFile(full);
@@ -38,7 +49,9 @@ export async function run(): Promise<void> {
       else resolve();
     });
     runner.on('pass', (test) => record({ event: 'pass', title: test.fullTitle(), ms: test.duration }));
-    runner.on('fail', (test, error: Error) => record({ event: 'fail', title: test.fullTitle(), error: String(error?.stack ?? error) }));
+    runner.on('fail', (test, error: Error) =>
+      record({ event: 'fail', title: test.fullTitle(), error: String(error?.stack ?? error) }),
+    );
     runner.on('pending', (test) => record({ event: 'pending', title: test.fullTitle() }));
   });
 }

@@ -13,7 +13,17 @@
 // workspace and user data: when phase 1 leaves its marker, a second pass runs, with TWO windows
 // on that workspace at once under code-server (two extension hosts racing for the same tasks).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -57,7 +67,11 @@ async function main() {
   const sim = await startSimulator({ quiet: true });
   const control = await startControlServer(sim);
   mkdirSync(path.join(root, 'out', 'results'), { recursive: true });
-  const env = { AIGC_SIM_CONTROL: control.origin, AIGC_TEST_RESULT_FILE: resultFile, AIGC_RESULTS_DIR: path.join(root, 'out', 'results') };
+  const env = {
+    AIGC_SIM_CONTROL: control.origin,
+    AIGC_TEST_RESULT_FILE: resultFile,
+    AIGC_RESULTS_DIR: path.join(root, 'out', 'results'),
+  };
   if (process.env.AIGC_TEST_GREP) env.AIGC_TEST_GREP = process.env.AIGC_TEST_GREP;
   const userSettings = { 'aigcImage.baseUrl': sim.apiOrigin, 'workbench.startupEditor': 'none' };
 
@@ -69,10 +83,25 @@ async function main() {
   // 3: a hostile repository, in a window of its own.
   const plan = [
     { pass: 1, folder: workspace, windows: 1, when: () => true, what: '' },
-    { pass: 2, folder: workspace, windows: 2, when: () => existsSync(path.join(workspace, '.reload-test.json')), what: ' (two new extension hosts on the same workspace and user data)' },
-    { pass: 3, folder: hostile, windows: 1, when: () => !process.env.AIGC_TEST_GREP || /hostile/i.test(process.env.AIGC_TEST_GREP), what: ' (a hostile repository)' },
+    {
+      pass: 2,
+      folder: workspace,
+      windows: 2,
+      when: () => existsSync(path.join(workspace, '.reload-test.json')),
+      what: ' (two new extension hosts on the same workspace and user data)',
+    },
+    {
+      pass: 3,
+      folder: hostile,
+      windows: 1,
+      when: () => !process.env.AIGC_TEST_GREP || /hostile/i.test(process.env.AIGC_TEST_GREP),
+      what: ' (a hostile repository)',
+    },
   ];
-  const host = desktop || process.env.AIGC_VSCODE_DOWNLOAD ? await electronPasses(desktop, temp, env, userSettings) : await codeServerPasses(workspace, env, userSettings);
+  const host =
+    desktop || process.env.AIGC_VSCODE_DOWNLOAD
+      ? await electronPasses(desktop, temp, env, userSettings)
+      : await codeServerPasses(workspace, env, userSettings);
   try {
     for (const step of plan) {
       if (!step.when()) continue;
@@ -100,9 +129,14 @@ async function main() {
   else if (ends < passes) notes.push(`only ${ends} of ${passes} pass(es) reached their end`);
   for (const f of failed) console.log(`\n[integration] FAILED: ${f.title}\n${f.error}`);
   const failures = failed.length + (notes.length > 0 ? 1 : 0);
-  console.log(`integration: ${passed} passed, ${failures} failed (${skipped} skipped by phase), ${((Date.now() - started) / 1000).toFixed(1)} s${notes.length ? ` — ${notes.join('; ')}` : ''}`);
+  console.log(
+    `integration: ${passed} passed, ${failures} failed (${skipped} skipped by phase), ${((Date.now() - started) / 1000).toFixed(1)} s${notes.length ? ` — ${notes.join('; ')}` : ''}`,
+  );
   if (process.env.AIGC_SUITE_RESULT) {
-    writeFileSync(process.env.AIGC_SUITE_RESULT, JSON.stringify({ passed, failed: failures, skipped, note: notes.join('; ') || undefined }));
+    writeFileSync(
+      process.env.AIGC_SUITE_RESULT,
+      JSON.stringify({ passed, failed: failures, skipped, note: notes.join('; ') || undefined }),
+    );
   }
   rmSync(temp, { recursive: true, force: true });
   process.exit(failures > 0 ? 1 : 0);
@@ -126,7 +160,16 @@ async function electronPasses(executable, temp, env, userSettings) {
         extensionDevelopmentPath: root,
         extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
         extensionTestsEnv: env,
-        launchArgs: [folder, '--user-data-dir', userDataDir, '--extensions-dir', path.join(temp, 'extensions'), '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+        launchArgs: [
+          folder,
+          '--user-data-dir',
+          userDataDir,
+          '--extensions-dir',
+          path.join(temp, 'extensions'),
+          '--disable-workspace-trust',
+          '--skip-welcome',
+          '--skip-release-notes',
+        ],
       }).catch((error) => log(`VS Code exited with an error: ${error}`));
     },
     async stop() {},
@@ -158,7 +201,10 @@ async function codeServerPasses(workspace, env, userSettings) {
     const exit = new Promise((resolve) => {
       page.exposeFunction('codeAutomationExit', (code) => resolve(code));
       // The workbench sends all of its own log here too: only shown on request.
-      page.exposeFunction('codeAutomationLog', (text) => process.env.AIGC_TEST_VERBOSE && process.stdout.write(`${text}\n`));
+      page.exposeFunction(
+        'codeAutomationLog',
+        (text) => process.env.AIGC_TEST_VERBOSE && process.stdout.write(`${text}\n`),
+      );
     });
     const url = harness.workbenchUrl(server, {
       folder,
@@ -172,8 +218,12 @@ async function codeServerPasses(workspace, env, userSettings) {
     });
     const code = await Promise.race([exit, timeout]);
     clearTimeout(timer);
-    await page.screenshot({ path: path.join(artifacts, `pass-${pass}-window-${index + 1}.png`) }).catch(() => undefined);
-    log(`pass ${pass} window ${index + 1} ended: ${code === 'timeout' ? `timed out after ${PASS_TIMEOUT_MS / 1000} s` : `exit code ${code}`}`);
+    await page
+      .screenshot({ path: path.join(artifacts, `pass-${pass}-window-${index + 1}.png`) })
+      .catch(() => undefined);
+    log(
+      `pass ${pass} window ${index + 1} ended: ${code === 'timeout' ? `timed out after ${PASS_TIMEOUT_MS / 1000} s` : `exit code ${code}`}`,
+    );
     await page.close().catch(() => undefined);
     return code;
   };
@@ -242,7 +292,12 @@ function prepareHostileWorkspace(temp, sim) {
     taskId: `hostile-${name}`,
     prompt,
     model: { name: 'GEM', version: '2.5' },
-    request: { model_name: 'GEM', model_version: '2.5', prompt, file_infos: references.map(() => ({ type: 'Url', url: 'data:image/png;omitted (1000 bytes)' })) },
+    request: {
+      model_name: 'GEM',
+      model_version: '2.5',
+      prompt,
+      file_infos: references.map(() => ({ type: 'Url', url: 'data:image/png;omitted (1000 bytes)' })),
+    },
     references,
     images: [{ file: `${name}.png`, url: 'https://cdn.example/x.png', format: 'png', bytes: 1, sha256: 'x' }],
     timings: { submittedAt: '2026-01-01T00:00:00Z', savedAt: '2026-01-01T00:00:00Z' },
@@ -253,32 +308,69 @@ function prepareHostileWorkspace(temp, sim) {
     writeFileSync(path.join(dir, `${name}.json`), typeof content === 'string' ? content : JSON.stringify(content));
     linkSync(image, path.join(dir, `${name}.png`));
   };
-  place('stolen', sidecar('stolen', [{ path: path.join(outside, 'secret.png') }, { path: '\\\\evil-host\\share\\secret.png' }, { path: '../../outside/secret.png' }], 'a variation that would upload a private file'));
+  place(
+    'stolen',
+    sidecar(
+      'stolen',
+      [
+        { path: path.join(outside, 'secret.png') },
+        { path: '\\\\evil-host\\share\\secret.png' },
+        { path: '../../outside/secret.png' },
+      ],
+      'a variation that would upload a private file',
+    ),
+  );
   // Huge and compressible: megabytes of spaces inside a valid sidecar.
-  for (let i = 0; i < 3; i++) place(`huge-${i}`, JSON.stringify(sidecar(`huge-${i}`, [], `huge ${i}`)).replace('"prompt":', `"padding": "${' '.repeat(8 * 1024 * 1024)}", "prompt":`));
+  for (let i = 0; i < 3; i++)
+    place(
+      `huge-${i}`,
+      JSON.stringify(sidecar(`huge-${i}`, [], `huge ${i}`)).replace(
+        '"prompt":',
+        `"padding": "${' '.repeat(8 * 1024 * 1024)}", "prompt":`,
+      ),
+    );
   for (let i = 0; i < 5000; i++) place(`many-${i}`, sidecar(`many-${i}`, [], `ordinary result ${i}`));
   // Results a pull brings in while the Studio is open (the test moves them into the output folder,
   // where the gallery's watcher reads them). The card shows "a cute cat" with Qwen; the request
   // beside it asks for something else, billed more and checked less.
   const pulled = path.join(hostile, 'pulled');
   mkdirSync(pulled, { recursive: true });
-  place('two-faced', {
-    ...sidecar('two-faced', [], 'a cute cat'),
-    model: { name: 'Qwen', version: '0925' },
-    request: {
-      model_name: 'GEM',
-      model_version: '3.0',
-      prompt: 'a request the card does not show',
-      negative_prompt: 'clothes',
-      enhance_prompt: 'Enabled',
-      output_config: { storage_mode: 'Permanent', resolution: '6198x2656', person_generation: 'AllowAdult', input_compliance_check: 'Disabled', output_compliance_check: 'Disabled' },
+  place(
+    'two-faced',
+    {
+      ...sidecar('two-faced', [], 'a cute cat'),
+      model: { name: 'Qwen', version: '0925' },
+      request: {
+        model_name: 'GEM',
+        model_version: '3.0',
+        prompt: 'a request the card does not show',
+        negative_prompt: 'clothes',
+        enhance_prompt: 'Enabled',
+        output_config: {
+          storage_mode: 'Permanent',
+          resolution: '6198x2656',
+          person_generation: 'AllowAdult',
+          input_compliance_check: 'Disabled',
+          output_compliance_check: 'Disabled',
+        },
+      },
     },
-  }, pulled);
+    pulled,
+  );
   // A result "made from" an image on a host the user never chose.
-  place('remote-reference', {
-    ...sidecar('remote-reference', [], 'a dog from the web'),
-    request: { model_name: 'GEM', model_version: '2.5', prompt: 'a dog from the web', file_infos: [{ type: 'Url', url: `${sim.thirdOrigin}/steal.png` }] },
-  }, pulled);
+  place(
+    'remote-reference',
+    {
+      ...sidecar('remote-reference', [], 'a dog from the web'),
+      request: {
+        model_name: 'GEM',
+        model_version: '2.5',
+        prompt: 'a dog from the web',
+        file_infos: [{ type: 'Url', url: `${sim.thirdOrigin}/steal.png` }],
+      },
+    },
+    pulled,
+  );
   plantSidecarTraps(hostile);
   return hostile;
 }
@@ -295,6 +387,7 @@ function plantSidecarTraps(hostile) {
 
 main().catch((error) => {
   console.error(`[integration] ${error instanceof Error ? error.stack : error}`);
-  if (process.env.AIGC_SUITE_RESULT) writeFileSync(process.env.AIGC_SUITE_RESULT, JSON.stringify({ passed: 0, failed: 1, note: String(error) }));
+  if (process.env.AIGC_SUITE_RESULT)
+    writeFileSync(process.env.AIGC_SUITE_RESULT, JSON.stringify({ passed: 0, failed: 1, note: String(error) }));
   process.exit(1);
 });

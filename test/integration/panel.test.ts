@@ -36,7 +36,9 @@ describe('Studio panel', () => {
   let b: vscode.Uri;
 
   before(async () => {
-    await (await api()).resumed;
+    await (
+      await api()
+    ).resumed;
     [a, b] = (await workspaceImages()) as [vscode.Uri, vscode.Uri];
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -67,7 +69,10 @@ describe('Studio panel', () => {
     await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
     await vscode.commands.executeCommand('aigcImage.restyle', a);
     assert.deepEqual(await attached(1), [a.fsPath]);
-    assert.ok(studioTabs().find((tab) => tab.isActive), 'the panel is in front');
+    assert.ok(
+      studioTabs().find((tab) => tab.isActive),
+      'the panel is in front',
+    );
     assert.equal(studioTabs().length, 1);
   });
 

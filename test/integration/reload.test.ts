@@ -24,7 +24,8 @@ const followDoc = () => vscode.Uri.joinPath(workspaceRoot(), 'docs', 'coast.md')
 const slug = (prompt: string) => `${prompt.toLowerCase().replace(/\s+/g, '-')}-`;
 
 /** Set by the runner before the tests load: this host is one of those started after phase 1's ended. */
-export const isAfterReload = async () => process.env.AIGC_TEST_PHASE === '2' || (!process.env.AIGC_TEST_PHASE && exists(marker()));
+export const isAfterReload = async () =>
+  process.env.AIGC_TEST_PHASE === '2' || (!process.env.AIGC_TEST_PHASE && exists(marker()));
 
 async function landedOnce(prompt: string, taskId: string): Promise<void> {
   const folder = vscode.Uri.joinPath(workspaceRoot(), 'generated-images', today());
@@ -35,7 +36,9 @@ async function landedOnce(prompt: string, taskId: string): Promise<void> {
   ).catch(async (error: Error) => {
     const a = await api();
     const seen = a.allTasks().map((r) => `${r.ref?.taskId ?? r.id}: ${r.phase}`);
-    throw new Error(`${error.message}; this host sees ${seen.join(', ') || 'no task'}\n${a.recentLog().slice(-40).join('\n')}`);
+    throw new Error(
+      `${error.message}; this host sees ${seen.join(', ') || 'no task'}\n${a.recentLog().slice(-40).join('\n')}`,
+    );
   });
   const images = (await listImages(folder)).filter((n) => n.startsWith(slug(prompt)));
   assert.equal(images.length, 1, `exactly one image of "${prompt}": ${images.join(', ')}`);
@@ -61,14 +64,23 @@ describe('tasks across extension hosts', () => {
     const config = vscode.workspace.getConfiguration('aigcImage');
     await config.update('timeoutSeconds', 30, vscode.ConfigurationTarget.Global);
     try {
-      const outcome = await vscode.commands.executeCommand<GenerationResult>('aigcImage.generate', { prompt: OUTLIVES, reveal: false });
+      const outcome = await vscode.commands.executeCommand<GenerationResult>('aigcImage.generate', {
+        prompt: OUTLIVES,
+        reveal: false,
+      });
       assert.equal(outcome.status, 'background', 'the foreground wait ended at the deadline');
       assert.deepEqual(outcome.files, []);
       const view = (await api()).tasks().find((t) => t.taskId === outcome.taskId);
       assert.equal(view?.status, 'background');
       assert.deepEqual(view?.actions, ['collectNow', 'discard'], 'the Studio offers "Collect now" and "Discard"');
-      assert.ok((await api()).pendingTasks().some((r) => r.ref?.taskId === outcome.taskId && r.phase === 'waiting'), 'kept in the journal');
-      await vscode.workspace.fs.writeFile(marker(), new TextEncoder().encode(JSON.stringify({ outlives: outcome.taskId })));
+      assert.ok(
+        (await api()).pendingTasks().some((r) => r.ref?.taskId === outcome.taskId && r.phase === 'waiting'),
+        'kept in the journal',
+      );
+      await vscode.workspace.fs.writeFile(
+        marker(),
+        new TextEncoder().encode(JSON.stringify({ outlives: outcome.taskId })),
+      );
     } finally {
       await config.update('timeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -83,9 +95,16 @@ describe('tasks across extension hosts', () => {
       api().then((a) => a.pendingTasks().find((r) => r.body.prompt === INTERRUPTED && r.phase === 'waiting')),
     );
     const previous = (await readJson(marker())) as Record<string, string>;
-    await vscode.workspace.fs.writeFile(marker(), new TextEncoder().encode(JSON.stringify({ ...previous, interrupted: record.ref!.taskId })));
+    await vscode.workspace.fs.writeFile(
+      marker(),
+      new TextEncoder().encode(JSON.stringify({ ...previous, interrupted: record.ref!.taskId })),
+    );
     const folder = vscode.Uri.joinPath(workspaceRoot(), 'generated-images', today());
-    assert.equal((await listImages(folder)).filter((n) => n.startsWith(slug(OUTLIVES)) || n.startsWith(slug(INTERRUPTED))).length, 0, 'nothing landed yet');
+    assert.equal(
+      (await listImages(folder)).filter((n) => n.startsWith(slug(OUTLIVES)) || n.startsWith(slug(INTERRUPTED))).length,
+      0,
+      'nothing landed yet',
+    );
   });
 
   it('phase 1: a quick fix for a missing .jpg is submitted, then its host goes away mid-task', async function () {
@@ -93,26 +112,42 @@ describe('tasks across extension hosts', () => {
     const sim = await simulator();
     // The simulator makes PNGs: the image will take its true extension, and the reference must follow it.
     await sim.configure({ taskDurationMs: 20_000, imageFormat: 'png' });
-    await vscode.workspace.fs.writeFile(followDoc(), new TextEncoder().encode(`# Coast\n\n![${FOLLOWED}](../assets/reload/lighthouse.jpg)\n`));
+    await vscode.workspace.fs.writeFile(
+      followDoc(),
+      new TextEncoder().encode(`# Coast\n\n![${FOLLOWED}](../assets/reload/lighthouse.jpg)\n`),
+    );
     const document = await vscode.workspace.openTextDocument(followDoc());
     const at = document.positionAt(document.getText().indexOf('lighthouse.jpg'));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', followDoc(), new vscode.Range(at, at));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      followDoc(),
+      new vscode.Range(at, at),
+    );
     const fix = actions.find((a) => a.title.startsWith('Generate image for assets/reload/lighthouse.jpg with'));
     assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     void vscode.commands.executeCommand(fix.command!.command, ...((fix.command!.arguments ?? []) as unknown[]));
-    const record = await waitFor('the quick fix\'s task to be recorded as submitted', () =>
+    const record = await waitFor("the quick fix's task to be recorded as submitted", () =>
       api().then((a) => a.pendingTasks().find((r) => r.body.prompt === FOLLOWED && r.phase === 'waiting')),
     );
-    assert.equal(record.target.reference?.written, '../assets/reload/lighthouse.jpg', 'the task keeps where the document names its image');
+    assert.equal(
+      record.target.reference?.written,
+      '../assets/reload/lighthouse.jpg',
+      'the task keeps where the document names its image',
+    );
     const previous = (await readJson(marker())) as Record<string, string>;
-    await vscode.workspace.fs.writeFile(marker(), new TextEncoder().encode(JSON.stringify({ ...previous, followed: record.ref!.taskId })));
+    await vscode.workspace.fs.writeFile(
+      marker(),
+      new TextEncoder().encode(JSON.stringify({ ...previous, followed: record.ref!.taskId })),
+    );
   });
 
   it('phase 2: the task that outlived the timeout lands after the reload, exactly once', async function () {
     if (!(await isAfterReload())) this.skip();
     this.timeout(120_000);
     const { outlives } = (await readJson(marker())) as { outlives: string };
-    await (await api()).resumed;
+    await (
+      await api()
+    ).resumed;
     await landedOnce(OUTLIVES, outlives);
   });
 
@@ -123,14 +158,22 @@ describe('tasks across extension hosts', () => {
     await landedOnce(INTERRUPTED, interrupted);
   });
 
-  it('phase 2: the quick fix\'s image lands as .png after the reload, once, and the document names it', async function () {
+  it("phase 2: the quick fix's image lands as .png after the reload, once, and the document names it", async function () {
     if (!(await isAfterReload())) this.skip();
     this.timeout(120_000);
     const { followed } = (await readJson(marker())) as { followed: string };
-    const record = await waitFor(`"${FOLLOWED}" to land`, () => api().then((a) => a.allTasks().find((r) => r.ref?.taskId === followed && r.phase === 'landed')), 90_000);
+    const record = await waitFor(
+      `"${FOLLOWED}" to land`,
+      () => api().then((a) => a.allTasks().find((r) => r.ref?.taskId === followed && r.phase === 'landed')),
+      90_000,
+    );
     const folder = vscode.Uri.joinPath(workspaceRoot(), 'assets', 'reload');
     assert.equal(record.images?.[0]?.landed?.path, vscode.Uri.joinPath(folder, 'lighthouse.png').fsPath);
-    assert.deepEqual((await listImages(folder)).sort(), ['lighthouse.png'], 'one copy, under its true extension, no PNG bytes in a .jpg');
+    assert.deepEqual(
+      (await listImages(folder)).sort(),
+      ['lighthouse.png'],
+      'one copy, under its true extension, no PNG bytes in a .jpg',
+    );
     // Whichever window collected it saved the document: the file on disk names the image.
     const text = await waitFor('the document on disk to name lighthouse.png', async () => {
       const now = new TextDecoder().decode(await vscode.workspace.fs.readFile(followDoc()));

@@ -56,7 +56,11 @@ export function today(): string {
 export { exists };
 
 /** Polls a condition (counts, not wall-clock assertions: the limit only stops a hung test). */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, limitMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  limitMs = 30_000,
+): Promise<T> {
   const until = Date.now() + limitMs;
   for (;;) {
     const value = await probe();
@@ -72,11 +76,17 @@ export async function readJson(uri: vscode.Uri): Promise<Record<string, unknown>
 
 export async function listImages(dir: vscode.Uri): Promise<string[]> {
   if (!(await exists(dir))) return [];
-  return (await vscode.workspace.fs.readDirectory(dir)).map(([name]) => name).filter((n) => /\.(png|jpe?g|webp|gif)$/i.test(n));
+  return (await vscode.workspace.fs.readDirectory(dir))
+    .map(([name]) => name)
+    .filter((n) => /\.(png|jpe?g|webp|gif)$/i.test(n));
 }
 
 /** Calls the agent tool as a chat agent would and returns the text it answers with. */
 export async function invokeTool(input: Record<string, unknown>, token?: vscode.CancellationToken): Promise<string> {
-  const result = await vscode.lm.invokeTool('aigcImage_generateImage', { input, toolInvocationToken: undefined }, token);
+  const result = await vscode.lm.invokeTool(
+    'aigcImage_generateImage',
+    { input, toolInvocationToken: undefined },
+    token,
+  );
   return result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('\n');
 }

@@ -30,7 +30,8 @@ function fail(message: string): never {
 
 function count(flag: string, value: string | undefined): number {
   const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n < 0) fail(`${flag} needs a whole number, got ${value ?? 'nothing'}`);
+  if (value === undefined || !Number.isInteger(n) || n < 0)
+    fail(`${flag} needs a whole number, got ${value ?? 'nothing'}`);
   return n;
 }
 
@@ -46,7 +47,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     // Accept both "--mode queue" and "--mode=queue".
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--mode':
@@ -71,7 +74,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
         options.imageFormat = oneOf<ImageFormat>(flag, value(), ['png', 'jpeg', 'webp']);
         break;
       case '--progress':
-        options.progress = oneOf<SimProgress>(flag, value(), ['linear', 'none', 'zero', 'stuck99', 'jumps', 'constant50']);
+        options.progress = oneOf<SimProgress>(flag, value(), [
+          'linear',
+          'none',
+          'zero',
+          'stuck99',
+          'jumps',
+          'constant50',
+        ]);
         break;
       case '--invisible':
         options.invisibleMs = count(flag, value());
@@ -101,7 +111,9 @@ async function main(): Promise<void> {
   const sim = await startSimulator(args.options, { apiPort: args.port });
   const control = args.control ? await startControlServer(sim) : undefined;
   const o = sim.options;
-  console.log(`AIGC gateway simulator — mode ${o.mode}, tasks take ${o.queueMs} ms queued + ${o.taskDurationMs} ms, ${o.imageFormat} results`);
+  console.log(
+    `AIGC gateway simulator — mode ${o.mode}, tasks take ${o.queueMs} ms queued + ${o.taskDurationMs} ms, ${o.imageFormat} results`,
+  );
   console.log(`  API (base URL): ${sim.apiOrigin}`);
   console.log(`  CDN:            ${sim.cdnOrigin}`);
   console.log(`  third origin:   ${sim.thirdOrigin}`);

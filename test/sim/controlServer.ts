@@ -43,7 +43,12 @@ export async function startControlServer(sim: Simulator): Promise<ControlServer>
       const input = body ? (JSON.parse(body) as unknown) : undefined;
       switch (`${req.method} ${req.url}`) {
         case 'GET /info':
-          return send(200, { apiOrigin: sim.apiOrigin, cdnOrigin: sim.cdnOrigin, thirdOrigin: sim.thirdOrigin, apiKey: sim.apiKey });
+          return send(200, {
+            apiOrigin: sim.apiOrigin,
+            cdnOrigin: sim.cdnOrigin,
+            thirdOrigin: sim.thirdOrigin,
+            apiKey: sim.apiKey,
+          });
         case 'POST /configure':
           sim.configure(input as Partial<SimOptions>);
           return send(200, { ok: true });

@@ -160,7 +160,8 @@ function* segmentSizes(total: number, overhead: number, maxData: number): Genera
 }
 
 function* zeroPieces(length: number): Generator<Buffer> {
-  for (let sent = 0; sent < length; sent += ZEROS.length) yield ZEROS.subarray(0, Math.min(ZEROS.length, length - sent));
+  for (let sent = 0; sent < length; sent += ZEROS.length)
+    yield ZEROS.subarray(0, Math.min(ZEROS.length, length - sent));
 }
 
 function pngPadding(total: number): Iterable<Buffer> {

@@ -11,7 +11,16 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { CONTENT_TYPES, EXTENSIONS, type ImageFormat, colourFor, formatFromExtension, imageBytes, paddedImage, sizeForAspect } from './images';
+import {
+  CONTENT_TYPES,
+  EXTENSIONS,
+  type ImageFormat,
+  colourFor,
+  formatFromExtension,
+  imageBytes,
+  paddedImage,
+  sizeForAspect,
+} from './images';
 
 export type SimMode = 'native' | 'queue' | 'envelope';
 
@@ -199,7 +208,18 @@ const VIOLATION_AFTER_MS = 300;
 /** How long a Temporary result URL claims to stay valid. */
 const URL_LIFETIME_MS = 24 * 3600_000;
 
-const API_FAULTS = new Set<FaultKind['kind']>(['http', 'reset', 'slow', 'malformedJson', 'htmlError', 'redirect', 'violation', 'bodyError', 'taskFailure', 'huge']);
+const API_FAULTS = new Set<FaultKind['kind']>([
+  'http',
+  'reset',
+  'slow',
+  'malformedJson',
+  'htmlError',
+  'redirect',
+  'violation',
+  'bodyError',
+  'taskFailure',
+  'huge',
+]);
 const CDN_FAULTS = new Set<FaultKind['kind']>([
   'http',
   'reset',
@@ -289,7 +309,9 @@ function nativeCode(status: number): string {
 }
 
 function defaultMessage(status: number): string {
-  return http.STATUS_CODES[status] ? `simulated HTTP ${status} ${http.STATUS_CODES[status]}` : `simulated HTTP ${status}`;
+  return http.STATUS_CODES[status]
+    ? `simulated HTTP ${status} ${http.STATUS_CODES[status]}`
+    : `simulated HTTP ${status}`;
 }
 
 function safeDecode(segment: string): string {
@@ -443,13 +465,26 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
   /** DescribeTaskDetail as Tencent VOD answers it. */
   function nativeDetail(task: SimTask, now: number): { Response: Record<string, unknown> } {
     const phase = phaseOf(task, now);
-    const status = { queued: 'WAITING', running: 'PROCESSING', succeeded: 'FINISH', failed: 'FINISH', cancelled: 'ABORTED' }[phase];
+    const status = {
+      queued: 'WAITING',
+      running: 'PROCESSING',
+      succeeded: 'FINISH',
+      failed: 'FINISH',
+      cancelled: 'ABORTED',
+    }[phase];
     const body = isRecord(task.body) ? task.body : {};
     const output = isRecord(body.output_config) ? body.output_config : {};
     const fileInfos = Array.isArray(body.file_infos) ? body.file_infos.filter(isRecord) : [];
     const ended = phase === 'succeeded' || phase === 'failed' || phase === 'cancelled';
     const endedAt = phase === 'cancelled' ? (task.cancelledAt ?? now) : task.doneAt;
-    const progress = phase === 'queued' ? 0 : phase === 'running' ? progressOf(task, now) : phase === 'cancelled' ? linearProgress(task, endedAt) : 100;
+    const progress =
+      phase === 'queued'
+        ? 0
+        : phase === 'running'
+          ? progressOf(task, now)
+          : phase === 'cancelled'
+            ? linearProgress(task, endedAt)
+            : 100;
     const bad = options.malformedFields;
     return {
       Response: {
@@ -471,7 +506,12 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
             Prompt: str(body.prompt) ?? '',
             NegativePrompt: str(body.negative_prompt) ?? '',
             EnhancePrompt: str(body.enhance_prompt) ?? '',
-            FileInfos: fileInfos.map((f) => ({ Type: str(f.type) ?? '', FileId: str(f.file_id) ?? '', Url: str(f.url) ?? '', Text: str(f.text) ?? '' })),
+            FileInfos: fileInfos.map((f) => ({
+              Type: str(f.type) ?? '',
+              FileId: str(f.file_id) ?? '',
+              Url: str(f.url) ?? '',
+              Text: str(f.text) ?? '',
+            })),
             OutputConfig: {
               StorageMode: task.storageMode,
               Resolution: str(output.resolution) ?? '',
@@ -494,7 +534,13 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
 
   function envelopeDetail(task: SimTask, now: number): unknown {
     const phase = phaseOf(task, now);
-    const status = { queued: 'QUEUED', running: 'IN_PROGRESS', succeeded: 'SUCCESS', failed: 'FAILURE', cancelled: 'FAILURE' }[phase];
+    const status = {
+      queued: 'QUEUED',
+      running: 'IN_PROGRESS',
+      succeeded: 'SUCCESS',
+      failed: 'FAILURE',
+      cancelled: 'FAILURE',
+    }[phase];
     const data: Record<string, unknown> = { task_id: task.id, status };
     // Envelope gateways report progress as a percentage string.
     const progress = progressOf(task, now);
@@ -518,23 +564,41 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     const common = { request_id: task.id, ...queueUrls(task, origin) };
     switch (phase) {
       case 'queued':
-        return { status: 202, body: { status: 'IN_QUEUE', queue_position: queuePosition(task, now), logs: [], metrics: {}, ...common } };
+        return {
+          status: 202,
+          body: { status: 'IN_QUEUE', queue_position: queuePosition(task, now), logs: [], metrics: {}, ...common },
+        };
       case 'running':
         return {
           status: 202,
           body: {
             status: 'IN_PROGRESS',
-            logs: [{ message: `generating (${linearProgress(task, now)}%)`, level: 'INFO', source: 'user', timestamp: new Date(now).toISOString() }],
+            logs: [
+              {
+                message: `generating (${linearProgress(task, now)}%)`,
+                level: 'INFO',
+                source: 'user',
+                timestamp: new Date(now).toISOString(),
+              },
+            ],
             metrics: {},
             ...common,
           },
         };
       case 'cancelled':
-        return { status: 200, body: { status: 'COMPLETED', error: 'Request was cancelled', logs: [], metrics: {}, ...common } };
+        return {
+          status: 200,
+          body: { status: 'COMPLETED', error: 'Request was cancelled', logs: [], metrics: {}, ...common },
+        };
       default:
         return {
           status: 200,
-          body: { status: 'COMPLETED', logs: [], metrics: { inference_time: (task.doneAt - task.startAt) / 1000 }, ...common },
+          body: {
+            status: 'COMPLETED',
+            logs: [],
+            metrics: { inference_time: (task.doneAt - task.startAt) / 1000 },
+            ...common,
+          },
         };
     }
   }
@@ -582,7 +646,8 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     if (typeof version !== 'string' || !version) return 'model_version is required.';
     const versions = SIM_MODELS[name];
     if (!versions) return `Unsupported model_name ${name}; supported: ${Object.keys(SIM_MODELS).join(', ')}.`;
-    if (!versions.includes(version)) return `Unsupported model_version ${version} for ${name}; supported: ${versions.join(', ')}.`;
+    if (!versions.includes(version))
+      return `Unsupported model_version ${version} for ${name}; supported: ${versions.join(', ')}.`;
     if (typeof body.prompt !== 'string' || !body.prompt.trim()) return 'prompt is required and must not be empty.';
     if (body.session_id !== undefined && (typeof body.session_id !== 'string' || body.session_id.length > 50)) {
       return 'session_id must be a string of at most 50 characters.';
@@ -590,7 +655,12 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     return undefined;
   }
 
-  function create(raw: string, violation: boolean, origin: string, failure?: Extract<FaultKind, { kind: 'taskFailure' }>): Answer {
+  function create(
+    raw: string,
+    violation: boolean,
+    origin: string,
+    failure?: Extract<FaultKind, { kind: 'taskFailure' }>,
+  ): Answer {
     let body: unknown;
     try {
       body = JSON.parse(raw) as unknown;
@@ -606,7 +676,11 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     const known = knownId ? tasks.get(knownId) : undefined;
     // The protocol: a repeat within 3 days is rejected with an error (and does not reveal the first task).
     if (known && now - known.createdAt < SESSION_RETENTION_MS) {
-      return errorAnswer(400, `The session_id ${sessionId} was already used within the last 3 days.`, 'InvalidParameterValue.SessionIdDuplicated');
+      return errorAnswer(
+        400,
+        `The session_id ${sessionId} was already used within the last 3 days.`,
+        'InvalidParameterValue.SessionIdDuplicated',
+      );
     }
     const startAt = now + Math.max(0, options.queueMs);
     const output = outputConfigOf(record);
@@ -618,15 +692,25 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
       sessionId,
       createdAt: now,
       startAt,
-      doneAt: startAt + (violation ? Math.min(VIOLATION_AFTER_MS, options.taskDurationMs) : Math.max(0, options.taskDurationMs)),
+      doneAt:
+        startAt +
+        (violation ? Math.min(VIOLATION_AFTER_MS, options.taskDurationMs) : Math.max(0, options.taskDurationMs)),
       cancelled: false,
       statusRequests: 0,
       format: options.imageFormat,
       storageMode: output.storage_mode === 'Permanent' ? 'Permanent' : 'Temporary',
       failure: violation
-        ? { errCode: 10001, errCodeExt: 'InvalidParameter.VoilationContent', message: 'The input violates the content policy.' }
+        ? {
+            errCode: 10001,
+            errCodeExt: 'InvalidParameter.VoilationContent',
+            message: 'The input violates the content policy.',
+          }
         : failure
-          ? { errCode: failure.errCode ?? 70000, errCodeExt: failure.errCodeExt ?? 'InternalError', message: failure.message ?? 'The model failed to generate an image.' }
+          ? {
+              errCode: failure.errCode ?? 70000,
+              errCodeExt: failure.errCodeExt ?? 'InternalError',
+              message: failure.message ?? 'The model failed to generate an image.',
+            }
           : undefined,
     };
     tasks.set(task.id, task);
@@ -643,7 +727,12 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
   }
 
   function bodyError(fault: Extract<FaultKind, { kind: 'bodyError' }>): Answer {
-    return errorInBody(fault.code ?? 'InternalError', fault.message ?? 'simulated error in an HTTP 200 answer', Number(fault.code) || 500, 500);
+    return errorInBody(
+      fault.code ?? 'InternalError',
+      fault.message ?? 'simulated error in an HTTP 200 answer',
+      Number(fault.code) || 500,
+      500,
+    );
   }
 
   /**
@@ -653,7 +742,10 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
   function errorInBody(code: string, message: string, envelopeCode: number, queueStatus: number): Answer {
     switch (options.mode) {
       case 'native':
-        return { status: 200, body: { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } } };
+        return {
+          status: 200,
+          body: { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } },
+        };
       case 'envelope':
         return { status: 200, body: { code: envelopeCode, message, data: null } };
       case 'queue':
@@ -667,7 +759,13 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     return task && now - task.createdAt >= options.invisibleMs ? task : undefined;
   }
 
-  function handleApi(route: ApiRoute, raw: string, violation: boolean, origin: string, failure?: Extract<FaultKind, { kind: 'taskFailure' }>): Answer {
+  function handleApi(
+    route: ApiRoute,
+    raw: string,
+    violation: boolean,
+    origin: string,
+    failure?: Extract<FaultKind, { kind: 'taskFailure' }>,
+  ): Answer {
     const now = Date.now();
     switch (route.route) {
       case 'create':
@@ -685,7 +783,8 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
         const task = tasks.get(route.id);
         if (!task) return notFound(route.id);
         const phase = phaseOf(task, now);
-        if (phase === 'queued' || phase === 'running') return { status: 400, body: { detail: 'Request is still in progress' } };
+        if (phase === 'queued' || phase === 'running')
+          return { status: 400, body: { detail: 'Request is still in progress' } };
         return { status: 200, body: nativeDetail(task, now) };
       }
       case 'cancel': {
@@ -741,13 +840,17 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
       }
       case 'http': {
         const answer = asError(fault.status, fault.message ?? defaultMessage(fault.status));
-        if (fault.retryAfterSeconds !== undefined) answer.headers = { ...answer.headers, 'Retry-After': String(fault.retryAfterSeconds) };
+        if (fault.retryAfterSeconds !== undefined)
+          answer.headers = { ...answer.headers, 'Retry-After': String(fault.retryAfterSeconds) };
         sendJson(res, answer);
         return true;
       }
       case 'malformedJson': {
         const text = '{"Response": {"TaskId": "251007502-AigcImage-';
-        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+        res.writeHead(200, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': Buffer.byteLength(text),
+        });
         res.end(text);
         return true;
       }
@@ -765,7 +868,10 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
       case 'huge': {
         // Streamed with back-pressure; how much went out is counted, so a test can see the client hang up early.
         const status = server === 'api' ? 200 : 500;
-        res.writeHead(status, { 'Content-Type': status === 200 ? 'application/json' : 'text/html', 'Content-Length': fault.bytes });
+        res.writeHead(status, {
+          'Content-Type': status === 200 ? 'application/json' : 'text/html',
+          'Content-Length': fault.bytes,
+        });
         const head = Buffer.from(status === 200 ? '{"Response": {"Padding": "' : '<html><body>');
         const block = Buffer.alloc(64 * 1024, 0x61);
         let sent = 0;
@@ -825,7 +931,8 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
       else if (fault.kind === 'bodyError') {
         sendJson(res, bodyError(fault));
         return;
-      } else if (await applyCommonFault(fault, req, res, (status, message) => errorAnswer(status, message), 'api')) return;
+      } else if (await applyCommonFault(fault, req, res, (status, message) => errorAnswer(status, message), 'api'))
+        return;
     }
 
     const auth = req.headers.authorization;
@@ -835,7 +942,10 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
         status: 401,
         body: {
           Response: {
-            Error: { Code: 'AuthFailure', Message: auth ? 'The API key is not valid.' : 'Missing Authorization: Bearer <API key>.' },
+            Error: {
+              Code: 'AuthFailure',
+              Message: auth ? 'The API key is not valid.' : 'Missing Authorization: Bearer <API key>.',
+            },
             RequestId: randomUUID(),
           },
         },
@@ -845,8 +955,17 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     sendJson(res, handleApi(route, body, violation, origin, failure));
   }
 
-  function sendImage(req: http.IncomingMessage, res: http.ServerResponse, stream: { size: number; chunks(): Iterable<Buffer> }, format: ImageFormat): void {
-    res.writeHead(200, { 'Content-Type': options.imageContentType ?? CONTENT_TYPES[format], 'Content-Length': stream.size, 'Cache-Control': 'max-age=86400' });
+  function sendImage(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    stream: { size: number; chunks(): Iterable<Buffer> },
+    format: ImageFormat,
+  ): void {
+    res.writeHead(200, {
+      'Content-Type': options.imageContentType ?? CONTENT_TYPES[format],
+      'Content-Length': stream.size,
+      'Cache-Control': 'max-age=86400',
+    });
     if (req.method === 'HEAD') {
       res.end();
       return;
@@ -856,7 +975,12 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
   }
 
   /** Sends `bytes` a few at a time, until the end or until the client hangs up. */
-  function trickle(res: http.ServerResponse, bytes: Buffer, format: ImageFormat, pace: { bytes: number; everyMs: number }): void {
+  function trickle(
+    res: http.ServerResponse,
+    bytes: Buffer,
+    format: ImageFormat,
+    pace: { bytes: number; everyMs: number },
+  ): void {
     res.writeHead(200, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': bytes.length });
     let sent = 0;
     const started = epoch;
@@ -875,7 +999,12 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     next();
   }
 
-  function cdnNotFound(res: http.ServerResponse, status = 404, code = 'NoSuchKey', message = 'The specified key does not exist.'): void {
+  function cdnNotFound(
+    res: http.ServerResponse,
+    status = 404,
+    code = 'NoSuchKey',
+    message = 'The specified key does not exist.',
+  ): void {
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
     res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
     res.end(xml);
@@ -909,7 +1038,8 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
           cdnNotFound(res, 403, 'AccessDenied', 'Request has expired');
           return;
         case 'notImage': {
-          const html = '<!DOCTYPE html><html><head><title>Not an image</title></head><body>Sorry, this is a web page.</body></html>';
+          const html =
+            '<!DOCTYPE html><html><head><title>Not an image</title></head><body>Sorry, this is a web page.</body></html>';
           res.writeHead(200, { 'Content-Type': CONTENT_TYPES.png, 'Content-Length': Buffer.byteLength(html) });
           res.end(html);
           return;
@@ -930,8 +1060,11 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
           break;
       }
     }
-    const plain = options.imageBytes !== undefined && options.imageBytes > 0 ? undefined : imageBytes(format, rgb, size);
-    const stream = plain ? { size: plain.length, chunks: () => [plain] } : paddedImage(format, options.imageBytes!, rgb, size);
+    const plain =
+      options.imageBytes !== undefined && options.imageBytes > 0 ? undefined : imageBytes(format, rgb, size);
+    const stream = plain
+      ? { size: plain.length, chunks: () => [plain] }
+      : paddedImage(format, options.imageBytes!, rgb, size);
     sendImage(req, res, stream, format);
   }
 
@@ -988,7 +1121,8 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     fault(f: Fault) {
       const allowed = f.route === 'cdn' ? CDN_FAULTS : API_FAULTS;
       if (!allowed.has(f.fault.kind)) throw new Error(`fault ${f.fault.kind} does not apply to route ${f.route}`);
-      if ((f.fault.kind === 'violation' || f.fault.kind === 'taskFailure') && f.route !== 'create') throw new Error(`fault ${f.fault.kind} applies to route create only`);
+      if ((f.fault.kind === 'violation' || f.fault.kind === 'taskFailure') && f.route !== 'create')
+        throw new Error(`fault ${f.fault.kind} applies to route create only`);
       if (f.forMs !== undefined) {
         faults.push({ route: f.route, fault: f.fault, left: Infinity, until: Date.now() + f.forMs });
         return;

@@ -94,7 +94,17 @@ export default { data: () => ({ caption: 'High water at noon', chart }) };
 
 /** An ordinary document of each language, `length` characters long. */
 export function ordinaryDocument(languageId: string, length: number): string {
-  const unit = { markdown: MARKDOWN, html: HTML, css: CSS, scss: CSS, typescriptreact: TSX, typescript: TSX, javascript: TSX, vue: VUE, svelte: VUE }[languageId];
+  const unit = {
+    markdown: MARKDOWN,
+    html: HTML,
+    css: CSS,
+    scss: CSS,
+    typescriptreact: TSX,
+    typescript: TSX,
+    javascript: TSX,
+    vue: VUE,
+    svelte: VUE,
+  }[languageId];
   if (!unit) throw new Error(`no ordinary ${languageId} document`);
   return repeatTo(unit, length);
 }
@@ -115,7 +125,12 @@ export interface HostileDocument {
 
 /** Documents built against image-reference scanners, `length` characters each. */
 export function hostileDocuments(length: number): HostileDocument[] {
-  const make = (languageId: string, kind: HostileDocument['kind'], name: string, text: string) => ({ languageId, kind, name, text: flat(text.slice(0, length)) });
+  const make = (languageId: string, kind: HostileDocument['kind'], name: string, text: string) => ({
+    languageId,
+    kind,
+    name,
+    text: flat(text.slice(0, length)),
+  });
   return [
     make('markdown', 'rescan', '![ repeated', repeatTo('![', length)),
     make('markdown', 'rescan', '![](a repeated', repeatTo('![](a', length)),
@@ -124,7 +139,12 @@ export function hostileDocuments(length: number): HostileDocument[] {
     make('markdown', 'dense', '![a](b "title repeated', repeatTo('![a](b "t', length)),
     make('html', 'rescan', '<img without >', repeatTo('<img ', length)),
     make('html', 'dense', '<img> repeated', repeatTo('<img>', length)),
-    make('html', 'dense', 'one <img> of 320 KB of attributes', `<img ${repeatTo('src="a.png" alt=x width=', length - 6)}>`),
+    make(
+      'html',
+      'dense',
+      'one <img> of 320 KB of attributes',
+      `<img ${repeatTo('src="a.png" alt=x width=', length - 6)}>`,
+    ),
     make('css', 'rescan', 'url( repeated', repeatTo('url(', length)),
     make('css', 'dense', 'url("a repeated', repeatTo('url("a', length)),
     make('typescript', 'rescan', 'import then blank lines', `import${repeatTo(' \n', length - 6)}`),

@@ -14,7 +14,14 @@ import { GatewayClient } from '../../src/core/gateway';
 import { DurationBook, durationKey } from '../../src/core/durationBook';
 import { TaskJournal } from '../../src/core/journal';
 import { tempPathFor } from '../../src/core/landing';
-import { type LifecycleEvent, type TaskRecord, UNUSABLE_URL_TRIES, advance, newRecord, waitsForCollectNow } from '../../src/core/lifecycle';
+import {
+  type LifecycleEvent,
+  type TaskRecord,
+  UNUSABLE_URL_TRIES,
+  advance,
+  newRecord,
+  waitsForCollectNow,
+} from '../../src/core/lifecycle';
 import { dateFolder } from '../../src/core/naming';
 import type { CreateTaskBody } from '../../src/core/request';
 import { type SimMode, startSimulator } from '../sim/simulator';
@@ -69,7 +76,13 @@ interface Collected {
 /** Journals the record (under its lease) and collects it until it ends or needs the user. */
 async function collect(
   start: TaskRecord,
-  options: { backgroundAfter?: number; lookNow?: boolean; client?: GatewayClient; during?: (c: TaskCollector) => void; deps?: Partial<CollectorDeps> } = {},
+  options: {
+    backgroundAfter?: number;
+    lookNow?: boolean;
+    client?: GatewayClient;
+    during?: (c: TaskCollector) => void;
+    deps?: Partial<CollectorDeps>;
+  } = {},
 ): Promise<Collected> {
   const lease = await journal.tryAcquire(start.id);
   assert.ok(lease, 'the lease is free');
@@ -84,7 +97,12 @@ async function collect(
       bodyFor: async (r) => r.body,
       ...options.deps,
     },
-    { lease, backgroundAfter: options.backgroundAfter ?? Date.now() + 60_000, lookNow: options.lookNow, heartbeatMs: 200 },
+    {
+      lease,
+      backgroundAfter: options.backgroundAfter ?? Date.now() + 60_000,
+      lookNow: options.lookNow,
+      heartbeatMs: 200,
+    },
   );
   options.during?.(collector);
   const record = await collector.run();
@@ -156,7 +174,11 @@ for (const mode of MODES) {
     });
 
     it('an error inside an HTTP 200 answer to a query is retried, not fatal', async () => {
-      sim.fault({ route: mode === 'queue' ? 'status' : 'query', fault: { kind: 'bodyError', code: mode === 'envelope' ? '500' : 'InternalError', message: 'upstream busy' }, times: 2 });
+      sim.fault({
+        route: mode === 'queue' ? 'status' : 'query',
+        fault: { kind: 'bodyError', code: mode === 'envelope' ? '500' : 'InternalError', message: 'upstream busy' },
+        times: 2,
+      });
       const result = await collect(record('body error on query'));
       assertLandedOnce(result);
     });
@@ -171,7 +193,10 @@ for (const mode of MODES) {
     });
 
     it('a FINISH with an error other than the content policy is refused with its code; nothing lands', async () => {
-      sim.fault({ route: 'create', fault: { kind: 'taskFailure', errCode: 70000, errCodeExt: 'InternalError', message: 'the model crashed' } });
+      sim.fault({
+        route: 'create',
+        fault: { kind: 'taskFailure', errCode: 70000, errCodeExt: 'InternalError', message: 'the model crashed' },
+      });
       const result = await collect(record('model crash'));
       assert.equal(result.record.phase, 'refused');
       assert.equal(result.record.outcome?.code, 'InternalError');
@@ -179,7 +204,10 @@ for (const mode of MODES) {
     });
 
     it('an error inside an HTTP 200 answer to the create is refused before anything is billed', async () => {
-      sim.fault({ route: 'create', fault: { kind: 'bodyError', code: mode === 'envelope' ? '4001' : 'InvalidParameter', message: 'bad model' } });
+      sim.fault({
+        route: 'create',
+        fault: { kind: 'bodyError', code: mode === 'envelope' ? '4001' : 'InvalidParameter', message: 'bad model' },
+      });
       const result = await collect(record('refused create'));
       if (mode === 'queue') {
         // The queue shape has no error in a 200: the simulator answers HTTP 500, which may have created the task.
@@ -227,7 +255,9 @@ describe('landing', () => {
   });
 
   it('a folder outside the workspace blocks the task until another folder is chosen, where it lands', async () => {
-    const start = record('where to?', { target: { workspaceRoot: workspace, outputFolder: '../elsewhere', writeSidecar: true } });
+    const start = record('where to?', {
+      target: { workspaceRoot: workspace, outputFolder: '../elsewhere', writeSidecar: true },
+    });
     const blocked = await collect(start);
     assert.equal(blocked.record.phase, 'blocked');
     assert.ok(!existsSync(path.join(root, 'elsewhere')), 'nothing written outside the workspace');
@@ -285,7 +315,11 @@ describe('landing', () => {
     assertLandedOnce(stage1);
     rmSync(outputDir(), { recursive: true, force: true });
     const stored = await journalled(start.id);
-    const rewound: TaskRecord = { ...stored, phase: 'landing', images: stored.images!.map(({ landed: _l, ...rest }) => rest) };
+    const rewound: TaskRecord = {
+      ...stored,
+      phase: 'landing',
+      images: stored.images!.map(({ landed: _l, ...rest }) => rest),
+    };
     delete rewound.endedAt;
     mkdirSync(outputDir(), { recursive: true });
     writeFileSync(tempPathFor(outputDir(), start.id, 0), Buffer.from([0x89, 0x50, 0x4e]));
@@ -297,7 +331,11 @@ describe('landing', () => {
     const start = record('lost lease', {});
     const lease = await journal.tryAcquire(start.id);
     assert.ok(lease);
-    const landing: TaskRecord = { ...advance(start, { type: 'submitted', ref: { taskId: 'T' } }, Date.now()), phase: 'landing', images: [{ url: `${sim.cdnOrigin}/files/T.png` }] };
+    const landing: TaskRecord = {
+      ...advance(start, { type: 'submitted', ref: { taskId: 'T' } }, Date.now()),
+      phase: 'landing',
+      images: [{ url: `${sim.cdnOrigin}/files/T.png` }],
+    };
     await journal.write(landing);
     // Another window takes the lease over (this one looked dead to it).
     const other = new TaskJournal(journal.dir, { id: 'other', pid: process.pid, host: 'test-host' }, { staleMs: 0 });
@@ -309,13 +347,21 @@ describe('landing', () => {
     );
     const final = await collector.run();
     assert.notEqual(final.phase, 'landed');
-    assert.deepEqual(filesIn(outputDir()).filter((n) => !n.startsWith('.')), [], 'no image was put in place');
+    assert.deepEqual(
+      filesIn(outputDir()).filter((n) => !n.startsWith('.')),
+      [],
+      'no image was put in place',
+    );
   });
 });
 
 describe('the limits of one task, against a hostile gateway or CDN', () => {
   /** Resolves once `done` holds for the collector's record; when the test times out, says what the record held instead. */
-  function until(collector: () => TaskCollector | undefined, done: (r: TaskRecord) => boolean, signal: AbortSignal): Promise<TaskRecord> {
+  function until(
+    collector: () => TaskCollector | undefined,
+    done: (r: TaskRecord) => boolean,
+    signal: AbortSignal,
+  ): Promise<TaskRecord> {
     return new Promise((resolve, reject) => {
       const timer = setInterval(() => {
         const c = collector();
@@ -327,7 +373,11 @@ describe('the limits of one task, against a hostile gateway or CDN', () => {
       signal.addEventListener('abort', () => {
         clearInterval(timer);
         collector()?.stop();
-        reject(new Error(`never reached; the task is ${collector()?.record.phase} with ${JSON.stringify(collector()?.record.problem)}`));
+        reject(
+          new Error(
+            `never reached; the task is ${collector()?.record.phase} with ${JSON.stringify(collector()?.record.problem)}`,
+          ),
+        );
       });
     });
   }
@@ -342,29 +392,48 @@ describe('the limits of one task, against a hostile gateway or CDN', () => {
       assert.equal(cdnGets().length, 4, 'the others are never fetched');
       assert.equal(filesIn(outputDir()).length, 8, 'four images, four sidecars');
       assert.deepEqual(result.record.outcome?.args, [4, 50, 46]);
-      assert.ok(log.some((line) => /gave 50 images; the first 4 are saved, 46 left out/.test(line)), log.join('\n'));
+      assert.ok(
+        log.some((line) => /gave 50 images; the first 4 are saved, 46 left out/.test(line)),
+        log.join('\n'),
+      );
     });
   }
 
   it('images past the task’s byte limit are left out, never fetched whole, and the task still lands', async () => {
     sim.configure({ imagesPerTask: 4, imageBytes: 100_000 });
     const log: string[] = [];
-    const result = await collect(record('heavy images'), { deps: { maxTaskBytes: 250_000, log: (_level, line) => log.push(line) } });
+    const result = await collect(record('heavy images'), {
+      deps: { maxTaskBytes: 250_000, log: (_level, line) => log.push(line) },
+    });
     assert.equal(result.record.phase, 'landed', JSON.stringify(result.record.problem));
     assert.equal(result.files.length, 2);
-    assert.deepEqual(result.record.images?.map((i) => !!i.leftOut), [false, false, true, true]);
+    assert.deepEqual(
+      result.record.images?.map((i) => !!i.leftOut),
+      [false, false, true, true],
+    );
     assert.deepEqual(result.record.outcome?.args, [2, 4, 2]);
-    const onDisk = filesIn(outputDir()).filter((n) => n.endsWith('.png')).map((n) => readFileSync(path.join(outputDir(), n)).length);
+    const onDisk = filesIn(outputDir())
+      .filter((n) => n.endsWith('.png'))
+      .map((n) => readFileSync(path.join(outputDir(), n)).length);
     assert.ok(onDisk.reduce((a, b) => a + b, 0) <= 250_000, `${onDisk.join(' + ')} bytes on disk`);
-    assert.ok(log.some((line) => /image\(s\) 3, 4 left out/.test(line)), log.join('\n'));
+    assert.ok(
+      log.some((line) => /image\(s\) 3, 4 left out/.test(line)),
+      log.join('\n'),
+    );
   });
 
   it('what the journal writes per image stays the same whether a task has 10 images or 100', async () => {
     // More than a task may bring (the lifecycle keeps four): the journal must not depend on that limit.
     const perImage = new Map<number, number>();
     for (const count of [1, 10, 100]) {
-      const submitted = advance(record(`${count} images`), { type: 'submitted', ref: { taskId: `T${count}` } }, Date.now());
-      const images = Array.from({ length: count }, (_, i) => ({ url: `${sim.cdnOrigin}/files/many-${count}-${i}.png` }));
+      const submitted = advance(
+        record(`${count} images`),
+        { type: 'submitted', ref: { taskId: `T${count}` } },
+        Date.now(),
+      );
+      const images = Array.from({ length: count }, (_, i) => ({
+        url: `${sim.cdnOrigin}/files/many-${count}-${i}.png`,
+      }));
       const before = journal.bytesWritten;
       const result = await collect({ ...submitted, phase: 'landing', images });
       assert.equal(result.record.phase, 'landed');
@@ -390,33 +459,58 @@ describe('the limits of one task, against a hostile gateway or CDN', () => {
     });
     assertLandedOnce(result);
     assert.equal(cdnGets().length, 2, 'the trickle was dropped, the next attempt served the image');
-    assert.ok(problems.some((t) => /too slowly/.test(t)), problems.join('\n'));
+    assert.ok(
+      problems.some((t) => /too slowly/.test(t)),
+      problems.join('\n'),
+    );
   });
 
   for (const mode of MODES) {
-    it(`${mode}: an unusable image address is asked for twice more, then waits for Collect Now with the address named; Collect Now lands it once fixed`, { timeout: 20_000 }, async (t) => {
-      sim.configure({ mode, fileUrl: 'https://xn--/x.png' });
-      let collector: TaskCollector | undefined;
-      const running = collect(record('broken link'), { during: (c) => (collector = c) });
-      // Three unusable addresses in a row (UNUSABLE_URL_TRIES): from then on it waits for the user.
-      const waiting = await until(() => collector, (r) => (r.images?.[0]?.unusable ?? 0) >= 3, t.signal);
-      assert.equal(UNUSABLE_URL_TRIES, 3);
-      assert.ok(waitsForCollectNow(waiting));
-      assert.equal(waiting.problem?.template, 'The image service gave an image address that cannot be used: {0}');
-      assert.deepEqual(waiting.problem?.args, ['https://xn--/x.png']);
-      assert.equal(collector!.lastError?.kind, 'download', 'never "unexpected"');
-      const task = [...sim.tasks.values()][0]!;
-      // The finished task's detail: the query, or in the queue shape its response_url (after a status look).
-      const finishedAnswers = () => sim.requests.filter((r) => r.server === 'api' && r.method === 'GET' && r.at >= task.doneAt && !r.path.endsWith('/status')).length;
-      assert.equal(finishedAnswers(), UNUSABLE_URL_TRIES, 'the finished task was asked for exactly as often as allowed');
-      assert.equal(cdnGets().length, 0);
-      sim.configure({ fileUrl: '' });
-      // Collect Now from another window, as the Studio there would leave it.
-      await new TaskJournal(journal.dir, { id: 'w2', pid: process.pid, host: 'test-host' }).request(waiting.id, 'collectNow');
-      const result = await running;
-      assertLandedOnce(result);
-      assert.equal(finishedAnswers(), UNUSABLE_URL_TRIES + 1, 'one fresh query after Collect Now, nothing while it waited');
-    });
+    it(
+      `${mode}: an unusable image address is asked for twice more, then waits for Collect Now with the address named; Collect Now lands it once fixed`,
+      { timeout: 20_000 },
+      async (t) => {
+        sim.configure({ mode, fileUrl: 'https://xn--/x.png' });
+        let collector: TaskCollector | undefined;
+        const running = collect(record('broken link'), { during: (c) => (collector = c) });
+        // Three unusable addresses in a row (UNUSABLE_URL_TRIES): from then on it waits for the user.
+        const waiting = await until(
+          () => collector,
+          (r) => (r.images?.[0]?.unusable ?? 0) >= 3,
+          t.signal,
+        );
+        assert.equal(UNUSABLE_URL_TRIES, 3);
+        assert.ok(waitsForCollectNow(waiting));
+        assert.equal(waiting.problem?.template, 'The image service gave an image address that cannot be used: {0}');
+        assert.deepEqual(waiting.problem?.args, ['https://xn--/x.png']);
+        assert.equal(collector!.lastError?.kind, 'download', 'never "unexpected"');
+        const task = [...sim.tasks.values()][0]!;
+        // The finished task's detail: the query, or in the queue shape its response_url (after a status look).
+        const finishedAnswers = () =>
+          sim.requests.filter(
+            (r) => r.server === 'api' && r.method === 'GET' && r.at >= task.doneAt && !r.path.endsWith('/status'),
+          ).length;
+        assert.equal(
+          finishedAnswers(),
+          UNUSABLE_URL_TRIES,
+          'the finished task was asked for exactly as often as allowed',
+        );
+        assert.equal(cdnGets().length, 0);
+        sim.configure({ fileUrl: '' });
+        // Collect Now from another window, as the Studio there would leave it.
+        await new TaskJournal(journal.dir, { id: 'w2', pid: process.pid, host: 'test-host' }).request(
+          waiting.id,
+          'collectNow',
+        );
+        const result = await running;
+        assertLandedOnce(result);
+        assert.equal(
+          finishedAnswers(),
+          UNUSABLE_URL_TRIES + 1,
+          'one fresh query after Collect Now, nothing while it waited',
+        );
+      },
+    );
   }
 });
 
@@ -437,7 +531,9 @@ describe('submitting', () => {
     const closed = await startSimulator({ quiet: true });
     const origin = closed.apiOrigin;
     await closed.close();
-    const result = await collect(record('nobody home', { apiOrigin: origin }), { client: new GatewayClient({ baseUrl: origin, apiKey: 'k' }) });
+    const result = await collect(record('nobody home', { apiOrigin: origin }), {
+      client: new GatewayClient({ baseUrl: origin, apiKey: 'k' }),
+    });
     assert.equal(result.record.phase, 'refused');
     assert.match(JSON.stringify(result.record.outcome), /ECONNREFUSED/);
   });
@@ -473,7 +569,11 @@ describe('submitting', () => {
     const lease = await journal.tryAcquire(start.id);
     assert.ok(lease);
     await journal.write(start);
-    const collector = new TaskCollector(start, { journal, client: client(), extensionVersion: 'test', bodyFor: async (r) => r.body }, { lease, backgroundAfter: Date.now() + 60_000 });
+    const collector = new TaskCollector(
+      start,
+      { journal, client: client(), extensionVersion: 'test', bodyFor: async (r) => r.body },
+      { lease, backgroundAfter: Date.now() + 60_000 },
+    );
     const running = collector.run();
     setTimeout(() => collector.stop(), 200);
     assert.equal((await running).phase, 'submitting');
@@ -521,13 +621,25 @@ describe('waiting', () => {
     sim.configure({ taskDurationMs: 10_000 });
     const start = record('discard from elsewhere');
     const result = await collect(start, {
-      during: () => setTimeout(() => void new TaskJournal(journal.dir, { id: 'w2', pid: process.pid, host: 'test-host' }).request(start.id, 'discard'), 300),
+      during: () =>
+        setTimeout(
+          () =>
+            void new TaskJournal(journal.dir, { id: 'w2', pid: process.pid, host: 'test-host' }).request(
+              start.id,
+              'discard',
+            ),
+          300,
+        ),
     });
     assert.equal(result.record.phase, 'discarded');
   });
 
   it('a task older than the retention period is discarded without a look', async () => {
-    const old = advance(record('ancient'), { type: 'submitted', ref: { taskId: 'gone' } }, Date.now() - 4 * 24 * 3600_000);
+    const old = advance(
+      record('ancient'),
+      { type: 'submitted', ref: { taskId: 'gone' } },
+      Date.now() - 4 * 24 * 3600_000,
+    );
     const result = await collect(old);
     assert.equal(result.record.phase, 'discarded');
     assert.equal(result.record.outcome?.kind, 'expired');
@@ -543,16 +655,24 @@ describe('learning how long tasks take', () => {
       const start = record(`learn ${i}`);
       const lease = await journal.tryAcquire(start.id);
       await journal.write(start);
-      await new TaskCollector(start, { journal, client: client(), extensionVersion: 't', bodyFor: async (r) => r.body, durations: book }, { lease: lease!, backgroundAfter: Date.now() + 60_000 }).run();
+      await new TaskCollector(
+        start,
+        { journal, client: client(), extensionVersion: 't', bodyFor: async (r) => r.body, durations: book },
+        { lease: lease!, backgroundAfter: Date.now() + 60_000 },
+      ).run();
     }
     const learned = await book.durations(durationKey(sim.apiOrigin, 'GEM', '2.5'));
     assert.equal(learned.length, 3);
-    assert.ok(learned.every((ms) => ms > 300 && ms < 3000), learned.join(', '));
+    assert.ok(
+      learned.every((ms) => ms > 300 && ms < 3000),
+      learned.join(', '),
+    );
   });
 });
 
 describe('what a failed create means for the bill', () => {
-  const error = (init: Partial<ConstructorParameters<typeof GenerationError>[0]>) => new GenerationError({ kind: 'server', template: 'x', ...init });
+  const error = (init: Partial<ConstructorParameters<typeof GenerationError>[0]>) =>
+    new GenerationError({ kind: 'server', template: 'x', ...init });
   it('refused: a definitive answer, or never connected; unknown: anything that may have reached the gateway', () => {
     assert.equal(submitFailure(error({ kind: 'badRequest', httpStatus: 400 })), 'refused');
     assert.equal(submitFailure(error({ kind: 'auth', httpStatus: 401 })), 'refused');
@@ -560,7 +680,9 @@ describe('what a failed create means for the bill', () => {
     assert.equal(submitFailure(error({ kind: 'server', httpStatus: 502 })), 'unknown');
     assert.equal(submitFailure(error({ kind: 'network' })), 'unknown');
     assert.equal(submitFailure(error({ kind: 'invalidResponse', httpStatus: 200 })), 'unknown');
-    const refusedConnection = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    const refusedConnection = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
     assert.equal(submitFailure(error({ kind: 'network', cause: refusedConnection })), 'refused');
   });
 

@@ -33,7 +33,10 @@ describe('display text: outside text shown in VS Code is inert', () => {
   }
 
   it('keeps the words of a link readable, so the user sees what the server said', () => {
-    assert.equal(displayText('Balance low. [Renew](command:x "Open billing")'), 'Balance low. [Renew] (command:x "Open billing")');
+    assert.equal(
+      displayText('Balance low. [Renew](command:x "Open billing")'),
+      'Balance low. [Renew] (command:x "Open billing")',
+    );
   });
 
   it('shows icon syntax as text, not as an icon', () => {
@@ -48,13 +51,21 @@ describe('display text: outside text shown in VS Code is inert', () => {
   });
 
   it('turns control characters and line breaks into spaces: one line, no escapes', () => {
-    assert.equal(displayText('line one\r\nline two\u0007\u001b[31mred\u0085\u2028end'), 'line one line two [31mred end');
+    assert.equal(
+      displayText('line one\r\nline two\u0007\u001b[31mred\u0085\u2028end'),
+      'line one line two [31mred end',
+    );
   });
 
   it('redacts a key, its pieces, its URL-encoded form, and a key split by invisible characters', () => {
     const key = 'sk-live/AbC+123=';
     const secrets = secretVariants([key]);
-    for (const text of [`key ${key}`, `https://cdn/x.png?auth=${encodeURIComponent(key)}`, `sk-live/\u200bAbC+123=`, 'Bearer abc.def']) {
+    for (const text of [
+      `key ${key}`,
+      `https://cdn/x.png?auth=${encodeURIComponent(key)}`,
+      `sk-live/\u200bAbC+123=`,
+      'Bearer abc.def',
+    ]) {
       const shown = displayText(text, { secrets });
       assert.ok(!shown.includes(key) && !shown.includes(encodeURIComponent(key)) && !shown.includes('abc.def'), shown);
       assert.ok(shown.includes('***'), shown);
@@ -78,7 +89,12 @@ describe('display text: outside text shown in VS Code is inert', () => {
   });
 
   it('leaves ordinary text, Chinese included, as it is', () => {
-    for (const text of ['A lighthouse on a cliff at dusk, watercolor', '水彩画：黄昏时分悬崖上的灯塔', 'assets/hero (1).png', 'Queued (position 3) · 12s']) {
+    for (const text of [
+      'A lighthouse on a cliff at dusk, watercolor',
+      '水彩画：黄昏时分悬崖上的灯塔',
+      'assets/hero (1).png',
+      'Queued (position 3) · 12s',
+    ]) {
       assert.equal(displayText(text), text);
     }
   });

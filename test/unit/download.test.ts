@@ -25,11 +25,18 @@ async function finishedTask(): Promise<Succeeded> {
   const client = new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: sim.apiKey });
   const state = await pollUntilDone(client, await client.submit(body));
   assert.equal(state.status, 'succeeded');
-  return state as Succeeded;
+  return state;
 }
 
 function download(url: string, extra: Partial<Parameters<typeof downloadImage>[0]> = {}) {
-  return downloadImage({ url, apiOrigin: sim.apiOrigin, authorization: `Bearer ${sim.apiKey}`, dir, baseName: 'result', ...extra });
+  return downloadImage({
+    url,
+    apiOrigin: sim.apiOrigin,
+    authorization: `Bearer ${sim.apiKey}`,
+    dir,
+    baseName: 'result',
+    ...extra,
+  });
 }
 
 async function expectDownloadError(promise: Promise<unknown>, text: RegExp): Promise<void> {
@@ -72,7 +79,10 @@ describe('downloading a result image', () => {
     sim.fault({ route: 'cdn', fault: { kind: 'redirect' }, times: 1 });
     const saved = await download(task.images[0]!.url);
     assert.equal(saved.format.format, 'png');
-    assert.ok(sim.requests.some((r) => r.server === 'third'), 'the redirect target was asked');
+    assert.ok(
+      sim.requests.some((r) => r.server === 'third'),
+      'the redirect target was asked',
+    );
     assert.equal(sim.cdnSawAuthorization(), false);
   });
 
@@ -134,14 +144,20 @@ describe('downloading a result image', () => {
   it('a CDN that trickles is given up after one slow window, saying so, with nothing left behind', async () => {
     const task = await finishedTask();
     sim.fault({ route: 'cdn', fault: { kind: 'trickle', bytes: 8, everyMs: 30 }, times: Infinity });
-    await expectDownloadError(download(task.images[0]!.url, { attempts: 1, pace: { windowMs: 200, bytes: 1024 } }), /only \d+ bytes in 0\.2 s, too slowly/);
+    await expectDownloadError(
+      download(task.images[0]!.url, { attempts: 1, pace: { windowMs: 200, bytes: 1024 } }),
+      /only \d+ bytes in 0\.2 s, too slowly/,
+    );
     assert.equal(sim.requests.filter((r) => r.server === 'cdn').length, 1);
   });
 
   it('an answer that never starts is given up after one window, as stalled', async () => {
     const task = await finishedTask();
     sim.fault({ route: 'cdn', fault: { kind: 'slow', delayMs: 5000 }, times: 1 });
-    await expectDownloadError(download(task.images[0]!.url, { attempts: 1, pace: { windowMs: 150, bytes: 1024 } }), /stalled after 0 bytes/);
+    await expectDownloadError(
+      download(task.images[0]!.url, { attempts: 1, pace: { windowMs: 150, bytes: 1024 } }),
+      /stalled after 0 bytes/,
+    );
   });
 
   it('an image address no URL parser accepts is named as such, never "unexpected", and nothing is fetched', async () => {
@@ -160,7 +176,10 @@ describe('downloading a result image', () => {
     sim.fault({ route: 'cdn', fault: { kind: 'slow', delayMs: 5000 }, times: 1 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    await assert.rejects(download(task.images[0]!.url, { signal: controller.signal }), (e: unknown) => e instanceof GenerationError && e.kind === 'aborted');
+    await assert.rejects(
+      download(task.images[0]!.url, { signal: controller.signal }),
+      (e: unknown) => e instanceof GenerationError && e.kind === 'aborted',
+    );
   });
 });
 
@@ -197,7 +216,9 @@ describe('memory stays flat while streaming', () => {
     const small = await growth(5 * 1024 * 1024);
     const large = await growth(50 * 1024 * 1024);
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-    console.log(`# download memory growth: 5 MB image: live +${mb(small.live)} MB, rss +${mb(small.rss)} MB; 50 MB image: live +${mb(large.live)} MB, rss +${mb(large.rss)} MB`);
+    console.log(
+      `# download memory growth: 5 MB image: live +${mb(small.live)} MB, rss +${mb(small.rss)} MB; 50 MB image: live +${mb(large.live)} MB, rss +${mb(large.rss)} MB`,
+    );
     // A buffering implementation holds the whole image (50 MB live). Streaming holds what is in
     // flight between socket and disk: a few MB whatever the size (seen: 0.3–12 MB for both sizes).
     assert.ok(large.live < 20 * 1024 * 1024, `live memory grew ${mb(large.live)} MB for a 50 MB image`);
@@ -207,7 +228,11 @@ describe('memory stays flat while streaming', () => {
 
 describe('landing a finished task', () => {
   /** A record that has finished upstream, with the given result, landed in memory (no journal). */
-  function finishedRecord(state: Succeeded, patch: Partial<TaskRecord['target']> = {}, references: TaskRecord['references'] = []): TaskRecord {
+  function finishedRecord(
+    state: Succeeded,
+    patch: Partial<TaskRecord['target']> = {},
+    references: TaskRecord['references'] = [],
+  ): TaskRecord {
     const start = newRecord({
       id: `r-${state.taskId.slice(-6)}`,
       kind: references.length ? 'restyle' : 'generate',
@@ -255,9 +280,18 @@ describe('landing a finished task', () => {
   it('records references as a committed file may show them: relative inside the workspace, name and hash outside', async () => {
     const state = await finishedTask();
     const outside = path.join(tmpdir(), 'someone', 'private', 'photo.png');
-    const landed = await land(finishedRecord(state, {}, [{ path: path.join(dir, 'assets', 'hero.png'), sha256: 'aa' }, {}, { path: outside, sha256: 'bb' }]));
+    const landed = await land(
+      finishedRecord(state, {}, [
+        { path: path.join(dir, 'assets', 'hero.png'), sha256: 'aa' },
+        {},
+        { path: outside, sha256: 'bb' },
+      ]),
+    );
     const sidecar = parseSidecar(await readFile(landed.images![0]!.landed!.sidecar!, 'utf8'))!;
-    assert.deepEqual(sidecar.references, [{ path: 'assets/hero.png', sha256: 'aa' }, { name: 'photo.png', sha256: 'bb' }]);
+    assert.deepEqual(sidecar.references, [
+      { path: 'assets/hero.png', sha256: 'aa' },
+      { name: 'photo.png', sha256: 'bb' },
+    ]);
     assert.ok(!JSON.stringify(sidecar).includes('private'), 'no folder outside the workspace is named');
   });
 
@@ -284,9 +318,15 @@ describe('landing a finished task', () => {
     const events: LifecycleEvent[] = [];
     const record = finishedRecord(await finishedTask());
     const landed = await land(record, events);
-    assert.deepEqual(events.map((e) => e.type), ['placing', 'imageLanded']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['placing', 'imageLanded'],
+    );
     const dirOf = path.dirname(landed.images![0]!.landed!.path);
-    assert.deepEqual((await readdir(dirOf)).filter((n) => n.endsWith('.part')), []);
+    assert.deepEqual(
+      (await readdir(dirOf)).filter((n) => n.endsWith('.part')),
+      [],
+    );
     await assert.rejects(stat(tempPathFor(dirOf, record.id, 0)));
   });
 
@@ -295,10 +335,18 @@ describe('landing a finished task', () => {
     const stray = path.join(dir, 'elsewhere', 'private.png');
     await mkdir(path.dirname(stray), { recursive: true });
     await writeFile(stray, 'not ours');
-    const placing = { path: stray, bytes: 8, format: 'png', sha256: createHash('sha256').update('not ours').digest('hex') };
+    const placing = {
+      path: stray,
+      bytes: 8,
+      format: 'png',
+      sha256: createHash('sha256').update('not ours').digest('hex'),
+    };
     const landed = await land({ ...record, images: [{ ...record.images![0]!, placing }] });
     assert.equal(landed.phase, 'landed');
-    assert.equal(path.dirname(landed.images![0]!.landed!.path), path.join(dir, 'generated-images', dateFolder(new Date())));
+    assert.equal(
+      path.dirname(landed.images![0]!.landed!.path),
+      path.join(dir, 'generated-images', dateFolder(new Date())),
+    );
     assert.deepEqual(await readdir(path.dirname(stray)), ['private.png'], 'no sidecar written beside it');
   });
 
@@ -308,7 +356,7 @@ describe('landing a finished task', () => {
     await assert.rejects(land(finishedRecord(state, { outputFolder: '../elsewhere' })), (e: unknown) => {
       const error = (e as { error?: GenerationError }).error;
       assert.equal(error?.code, 'outsideWorkspace');
-      assert.match(error!.message, /outside the workspace/);
+      assert.match(error.message, /outside the workspace/);
       return true;
     });
     assert.equal(sim.requests.filter((r) => r.server === 'cdn').length, before);
@@ -335,10 +383,17 @@ describe('landing a finished task', () => {
     const landed = await land(current);
     assert.equal(landed.phase, 'landed');
     const files = landed.images!.map((i) => path.basename(i.landed!.path));
-    assert.deepEqual(files, files.map((f, i) => f.replace(/-\d\.png$/, `-${i + 1}.png`)));
+    assert.deepEqual(
+      files,
+      files.map((f, i) => f.replace(/-\d\.png$/, `-${i + 1}.png`)),
+    );
     const names = await readdir(path.dirname(landed.images![0]!.landed!.path));
     assert.equal(names.filter((n) => n.endsWith('.png')).length, 2);
     assert.equal(names.filter((n) => n.endsWith('.json')).length, 2);
-    assert.equal(sim.requests.filter((r) => r.server === 'cdn').length - order, 3, 'one failed fetch, then one per image');
+    assert.equal(
+      sim.requests.filter((r) => r.server === 'cdn').length - order,
+      3,
+      'one failed fetch, then one per image',
+    );
   });
 });

@@ -13,7 +13,12 @@ const sim = useSimulator({ taskDurationMs: 300 });
 let exchanges: Exchange[];
 
 function client(extra: Partial<ConstructorParameters<typeof GatewayClient>[0]> = {}): GatewayClient {
-  return new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: sim.apiKey, onExchange: (x) => exchanges.push(x), ...extra });
+  return new GatewayClient({
+    baseUrl: sim.apiOrigin,
+    apiKey: sim.apiKey,
+    onExchange: (x) => exchanges.push(x),
+    ...extra,
+  });
 }
 
 async function expectError(promise: Promise<unknown>, kind: GenerationError['kind']): Promise<GenerationError> {
@@ -113,7 +118,11 @@ describe('faults become typed, one-line errors', () => {
   for (const mode of ['native', 'envelope'] as const) {
     it(`${mode}: an error inside an HTTP 200 answer to the create is an error, not a task`, async () => {
       sim.configure({ mode });
-      sim.fault({ route: 'create', fault: { kind: 'bodyError', code: mode === 'native' ? 'InvalidParameterValue' : '4001', message: 'model busy' }, times: 1 });
+      sim.fault({
+        route: 'create',
+        fault: { kind: 'bodyError', code: mode === 'native' ? 'InvalidParameterValue' : '4001', message: 'model busy' },
+        times: 1,
+      });
       const error = await expectError(client().submit(body), 'badRequest');
       assert.match(error.message, /model busy/);
     });
@@ -124,15 +133,25 @@ describe('faults become typed, one-line errors', () => {
   for (const mode of ['native', 'queue', 'envelope'] as const) {
     it(`${mode}: a key echoed in an HTTP 400 or an HTTP 200 error body is not in the message`, async () => {
       sim.configure({ mode });
-      sim.fault({ route: 'create', fault: { kind: 'http', status: 400, message: `key ${sim.apiKey} is not allowed` }, times: 1 });
+      sim.fault({
+        route: 'create',
+        fault: { kind: 'http', status: 400, message: `key ${sim.apiKey} is not allowed` },
+        times: 1,
+      });
       const http = await expectError(client().submit(body), 'badRequest');
       assert.ok(!http.message.includes(sim.apiKey), http.message);
       assert.ok(!JSON.stringify(http.args).includes(sim.apiKey));
-      sim.fault({ route: 'create', fault: { kind: 'bodyError', code: mode === 'native' ? sim.apiKey : '4001', message: `bad key ${sim.apiKey}` }, times: 1 });
-      const inBody = await client().submit(body).then(
-        () => assert.fail('expected an error'),
-        (error: unknown) => error as GenerationError,
-      );
+      sim.fault({
+        route: 'create',
+        fault: { kind: 'bodyError', code: mode === 'native' ? sim.apiKey : '4001', message: `bad key ${sim.apiKey}` },
+        times: 1,
+      });
+      const inBody = await client()
+        .submit(body)
+        .then(
+          () => assert.fail('expected an error'),
+          (error: unknown) => error as GenerationError,
+        );
       assert.ok(inBody instanceof GenerationError);
       assert.ok(!inBody.message.includes(sim.apiKey), inBody.message);
       assert.ok(!String(inBody.code ?? '').includes(sim.apiKey), `code ${inBody.code}`);
@@ -142,7 +161,11 @@ describe('faults become typed, one-line errors', () => {
   it('an error whose code is not text is shown without "[object Object]"', async () => {
     sim.configure({ mode: 'native' });
     // A gateway can send any JSON where the protocol puts a string: here an object as Response.Error.Code.
-    sim.fault({ route: 'create', fault: { kind: 'bodyError', code: { reason: 'busy' } as unknown as string, message: 'model busy' }, times: 1 });
+    sim.fault({
+      route: 'create',
+      fault: { kind: 'bodyError', code: { reason: 'busy' } as unknown as string, message: 'model busy' },
+      times: 1,
+    });
     const error = await expectError(client().submit(body), 'badRequest');
     assert.match(error.message, /model busy/);
     assert.doesNotMatch(error.message, /\[object Object\]/);
@@ -155,7 +178,7 @@ describe('faults become typed, one-line errors', () => {
   });
 
   it('an unknown model pair is refused by the server with its message', async () => {
-    const error = await expectError(client().submit({ ...body, model_version: '9.9' } as CreateTaskBody), 'badRequest');
+    const error = await expectError(client().submit({ ...body, model_version: '9.9' }), 'badRequest');
     assert.match(error.message, /9\.9/);
   });
 
@@ -175,7 +198,11 @@ describe('faults become typed, one-line errors', () => {
   });
 
   it('a wrong key is refused (401) and the log never shows the key', async () => {
-    const c = new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: 'wrong-key-123456', onExchange: (x) => exchanges.push(x) });
+    const c = new GatewayClient({
+      baseUrl: sim.apiOrigin,
+      apiKey: 'wrong-key-123456',
+      onExchange: (x) => exchanges.push(x),
+    });
     await expectError(c.submit(body), 'auth');
     assert.ok(exchanges.length > 0);
     assert.ok(!JSON.stringify(exchanges).includes('wrong-key-123456'));
@@ -202,7 +229,10 @@ describe('submit retries', () => {
     const origin = closed.apiOrigin;
     await closed.close();
     const attempts: Exchange[] = [];
-    const error = await expectError(new GatewayClient({ baseUrl: origin, apiKey: 'k', onExchange: (x) => attempts.push(x) }).submit(body), 'network');
+    const error = await expectError(
+      new GatewayClient({ baseUrl: origin, apiKey: 'k', onExchange: (x) => attempts.push(x) }).submit(body),
+      'network',
+    );
     assert.match(error.message, /ECONNREFUSED/);
     assert.equal(attempts.length, 3);
   });
@@ -227,7 +257,10 @@ describe('base URL rules', () => {
     assert.equal(parseBaseUrl('http://127.0.0.1:8080').hostname, '127.0.0.1');
     assert.equal(parseBaseUrl('http://localhost:1').hostname, 'localhost');
     for (const bad of ['http://api.example.com', 'ftp://x', 'not a url', 'https://user:pw@api.example.com']) {
-      assert.throws(() => parseBaseUrl(bad), (e: unknown) => e instanceof GenerationError && e.kind === 'config' && e.field === 'aigcImage.baseUrl');
+      assert.throws(
+        () => parseBaseUrl(bad),
+        (e: unknown) => e instanceof GenerationError && e.kind === 'config' && e.field === 'aigcImage.baseUrl',
+      );
     }
   });
   it('keeps a path prefix of the base URL', async () => {

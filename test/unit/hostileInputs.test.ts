@@ -36,15 +36,34 @@ function refusedConfig(make: () => unknown, field: string): void {
 
 describe('the key goes to the API origin only', () => {
   it('a query path that would change the host is refused before anything is sent', () => {
-    for (const queryPath of ['@evil.example/{task_id}', '//evil.example/{task_id}', 'evil.example/{task_id}', '/q/{task_id}@evil.example', '\\\\evil\\{task_id}', '/q?x=@a/{task_id}']) {
-      refusedConfig(() => new GatewayClient({ baseUrl: 'https://gw.example.com', apiKey: 'k-123456', queryPath }), 'aigcImage.queryPath');
+    for (const queryPath of [
+      '@evil.example/{task_id}',
+      '//evil.example/{task_id}',
+      'evil.example/{task_id}',
+      '/q/{task_id}@evil.example',
+      '\\\\evil\\{task_id}',
+      '/q?x=@a/{task_id}',
+    ]) {
+      refusedConfig(
+        () => new GatewayClient({ baseUrl: 'https://gw.example.com', apiKey: 'k-123456', queryPath }),
+        'aigcImage.queryPath',
+      );
     }
-    assert.ok(new GatewayClient({ baseUrl: 'https://gw.example.com/api', apiKey: 'k-123456', queryPath: '/tencent-vod/v1/aigc-image/{task_id}' }));
+    assert.ok(
+      new GatewayClient({
+        baseUrl: 'https://gw.example.com/api',
+        apiKey: 'k-123456',
+        queryPath: '/tencent-vod/v1/aigc-image/{task_id}',
+      }),
+    );
   });
 
   it('a stored status URL on another origin is refused; nothing reaches that host', async () => {
     const client = new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: sim.apiKey });
-    await assert.rejects(client.query({ taskId: 't', statusUrl: `${sim.thirdOrigin}/queue/requests/t/status` }), (e: unknown) => e instanceof GenerationError && e.kind === 'config');
+    await assert.rejects(
+      client.query({ taskId: 't', statusUrl: `${sim.thirdOrigin}/queue/requests/t/status` }),
+      (e: unknown) => e instanceof GenerationError && e.kind === 'config',
+    );
     assert.equal(sim.requests.filter((r) => r.server !== 'api').length, 0);
   });
 
@@ -57,7 +76,8 @@ describe('the key goes to the API origin only', () => {
     const key = 'sk-secret-1234\r\nInjected: yes';
     assert.throws(
       () => new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: key }),
-      (e: unknown) => e instanceof GenerationError && !e.message.includes('sk-secret-1234') && /line break/.test(e.message),
+      (e: unknown) =>
+        e instanceof GenerationError && !e.message.includes('sk-secret-1234') && /line break/.test(e.message),
     );
     assert.equal(sim.requests.length, 0);
   });
@@ -68,14 +88,26 @@ describe('bodies are read up to a cap', () => {
     const client = new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: sim.apiKey });
     const size = 200 * 1024 * 1024;
     sim.fault({ route: 'create', fault: { kind: 'huge', bytes: size } });
-    await assert.rejects(client.submit({ model_name: 'GEM', model_version: '2.5', prompt: 'x' }), (e: unknown) => e instanceof GenerationError && e.kind === 'invalidResponse');
-    assert.ok(sim.hugeBytesSent() < size / 4, `the client hung up after ${sim.hugeBytesSent()} of ${size} bytes (cap ${MAX_ANSWER_BYTES})`);
+    await assert.rejects(
+      client.submit({ model_name: 'GEM', model_version: '2.5', prompt: 'x' }),
+      (e: unknown) => e instanceof GenerationError && e.kind === 'invalidResponse',
+    );
+    assert.ok(
+      sim.hugeBytesSent() < size / 4,
+      `the client hung up after ${sim.hugeBytesSent()} of ${size} bytes (cap ${MAX_ANSWER_BYTES})`,
+    );
   });
 
   it('an error page from the image host is read up to 64 KB, not to its end', async () => {
     const size = 200 * 1024 * 1024;
     sim.fault({ route: 'cdn', fault: { kind: 'huge', bytes: size } });
-    await assert.rejects(fetchImageTo(path.join(dir, 'x.part'), { url: `${sim.cdnOrigin}/files/x.png`, apiOrigin: sim.apiOrigin, attempts: 1 }));
+    await assert.rejects(
+      fetchImageTo(path.join(dir, 'x.part'), {
+        url: `${sim.cdnOrigin}/files/x.png`,
+        apiOrigin: sim.apiOrigin,
+        attempts: 1,
+      }),
+    );
     assert.ok(sim.hugeBytesSent() < size / 4, `${sim.hugeBytesSent()} bytes sent of ${size}`);
   });
 });
@@ -83,11 +115,25 @@ describe('bodies are read up to a cap', () => {
 describe('an answer cannot fill the workspace', () => {
   it('a FINISH of 27 000 FileInfos, small enough for the answer cap, becomes a task of four images', () => {
     const infos = Array.from({ length: 27_000 }, (_, i) => ({ FileUrl: `https://c/${i}` }));
-    const answer = JSON.stringify({ Response: { Status: 'FINISH', AigcImageTask: { TaskId: 't', Status: 'FINISH', Output: { FileInfos: infos } } } });
+    const answer = JSON.stringify({
+      Response: { Status: 'FINISH', AigcImageTask: { TaskId: 't', Status: 'FINISH', Output: { FileInfos: infos } } },
+    });
     assert.ok(Buffer.byteLength(answer) < MAX_ANSWER_BYTES, `${Buffer.byteLength(answer)} bytes`);
     const state = normaliseAnswer(JSON.parse(answer), 't');
     assert.equal(state.status, 'succeeded');
-    const submitted = advance(newRecord({ id: 'r', kind: 'generate', body: { model_name: 'GEM', model_version: '2.5', prompt: 'p' }, references: [], apiOrigin: 'https://gw', target: { outputFolder: 'g', writeSidecar: true }, createdAt: 1 }), { type: 'submitted', ref: { taskId: 't' } }, 2);
+    const submitted = advance(
+      newRecord({
+        id: 'r',
+        kind: 'generate',
+        body: { model_name: 'GEM', model_version: '2.5', prompt: 'p' },
+        references: [],
+        apiOrigin: 'https://gw',
+        target: { outputFolder: 'g', writeSidecar: true },
+        createdAt: 1,
+      }),
+      { type: 'submitted', ref: { taskId: 't' } },
+      2,
+    );
     const landing = advance(submitted, { type: 'upstream', state: state as GatewayAnswer }, 3);
     assert.equal(landing.images?.length, MAX_IMAGES_PER_TASK);
     assert.equal(landing.imagesLeftOut, 27_000 - MAX_IMAGES_PER_TASK);
@@ -96,21 +142,41 @@ describe('an answer cannot fill the workspace', () => {
 
 describe('settings from a workspace are checked', () => {
   it('a value of the wrong type or range falls back to the default, and is named', () => {
-    const { settings, ignored } = checkSettings({ timeoutSeconds: 'soon', defaultModel: 'GEM 9.9', writeSidecar: 'yes', restyleOutput: 'anywhere' });
+    const { settings, ignored } = checkSettings({
+      timeoutSeconds: 'soon',
+      defaultModel: 'GEM 9.9',
+      writeSidecar: 'yes',
+      restyleOutput: 'anywhere',
+    });
     assert.equal(settings.timeoutSeconds, TIMEOUT_SECONDS.default);
     assert.equal(settings.defaultModel, 'GEM 2.5');
     assert.equal(settings.writeSidecar, true);
     assert.equal(settings.restyleOutput, 'outputFolder');
     assert.deepEqual(ignored.sort(), ['defaultModel', 'restyleOutput', 'timeoutSeconds', 'writeSidecar']);
-    assert.equal(checkSettings({ timeoutSeconds: 5 }).settings.timeoutSeconds, TIMEOUT_SECONDS.default, 'below the minimum');
-    assert.equal(checkSettings({ timeoutSeconds: 1e12 }).settings.timeoutSeconds, TIMEOUT_SECONDS.default, 'above the maximum');
+    assert.equal(
+      checkSettings({ timeoutSeconds: 5 }).settings.timeoutSeconds,
+      TIMEOUT_SECONDS.default,
+      'below the minimum',
+    );
+    assert.equal(
+      checkSettings({ timeoutSeconds: 1e12 }).settings.timeoutSeconds,
+      TIMEOUT_SECONDS.default,
+      'above the maximum',
+    );
     assert.equal(checkSettings({ timeoutSeconds: 120 }).settings.timeoutSeconds, 120);
     assert.equal(checkSettings({ 'defaults.aspectRatio': '16:9' }).settings['defaults.aspectRatio'], '16:9');
     assert.deepEqual(checkSettings({ 'defaults.aspectRatio': '1:100' }).ignored, ['defaults.aspectRatio']);
   });
 
   it('the output folder must be a folder inside the workspace: no network path, drive, absolute path or ..', () => {
-    for (const folder of ['\\\\evil-host\\share\\img', '//evil-host/share', 'C:\\Users\\x', '/etc', '../outside', 'a/../../b']) {
+    for (const folder of [
+      '\\\\evil-host\\share\\img',
+      '//evil-host/share',
+      'C:\\Users\\x',
+      '/etc',
+      '../outside',
+      'a/../../b',
+    ]) {
       assert.deepEqual(checkSettings({ outputFolder: folder }).ignored, ['outputFolder'], folder);
     }
     assert.equal(checkSettings({ outputFolder: 'art/generated' }).settings.outputFolder, 'art/generated');
@@ -119,7 +185,8 @@ describe('settings from a workspace are checked', () => {
 
 describe('paths are held to the workspace after links are followed', () => {
   it('recognises Windows network paths in either slash form', () => {
-    for (const p of ['\\\\host\\share\\x.png', '//host/share/x.png', '\\\\?\\UNC\\host\\x', '\\\\.\\pipe\\x']) assert.ok(isUncPath(p), p);
+    for (const p of ['\\\\host\\share\\x.png', '//host/share/x.png', '\\\\?\\UNC\\host\\x', '\\\\.\\pipe\\x'])
+      assert.ok(isUncPath(p), p);
     for (const p of ['assets/x.png', '/home/u/x.png', 'C:\\x.png', '.\\x.png']) assert.ok(!isUncPath(p), p);
   });
 
@@ -149,13 +216,24 @@ describe('paths are held to the workspace after links are followed', () => {
         body: { model_name: 'GEM', model_version: '2.5', prompt: 'p' },
         references: [],
         apiOrigin: 'https://gw',
-        target: { workspaceRoot: workspace, outputFolder: 'generated-images', targetDir, writeSidecar: true, ...(chosen ? { chosen } : {}) },
+        target: {
+          workspaceRoot: workspace,
+          outputFolder: 'generated-images',
+          targetDir,
+          writeSidecar: true,
+          ...(chosen ? { chosen } : {}),
+        },
         createdAt: Date.now(),
       });
     assert.equal(await landingDir(record(path.join(workspace, 'assets'))), path.join(workspace, 'assets'));
-    await assert.rejects(landingDir(record(path.join(workspace, 'assets', 'linked'))), (e: unknown) => e instanceof GenerationError && e.code === 'outsideWorkspace');
-    await assert.rejects(landingDir(record(outside)), (e: unknown) => e instanceof GenerationError && e.code === 'outsideWorkspace');
+    await assert.rejects(
+      landingDir(record(path.join(workspace, 'assets', 'linked'))),
+      (e: unknown) => e instanceof GenerationError && e.code === 'outsideWorkspace',
+    );
+    await assert.rejects(
+      landingDir(record(outside)),
+      (e: unknown) => e instanceof GenerationError && e.code === 'outsideWorkspace',
+    );
     assert.equal(await landingDir(record(outside, true)), outside, 'chosen in a dialog');
   });
-
 });

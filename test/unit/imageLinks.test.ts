@@ -15,34 +15,64 @@ function refs(text: string, language: string) {
 
 describe('image references', () => {
   it('Markdown: ![alt](path "title"), with the alt text', () => {
-    const text = '# Intro\n\n![Hero banner, sunrise](assets/hero.png "Hero")\nand ![](<img/a b.jpg>) and ![x](https://cdn.example/x.png)';
+    const text =
+      '# Intro\n\n![Hero banner, sunrise](assets/hero.png "Hero")\nand ![](<img/a b.jpg>) and ![x](https://cdn.example/x.png)';
     const found = refs(text, 'markdown');
-    assert.deepEqual(found.map((r) => [r.syntax, r.path, r.alt]), [['markdown', 'assets/hero.png', 'Hero banner, sunrise']]);
+    assert.deepEqual(
+      found.map((r) => [r.syntax, r.path, r.alt]),
+      [['markdown', 'assets/hero.png', 'Hero banner, sunrise']],
+    );
   });
 
   it('HTML and JSX: <img src alt width height>, quoted or in braces', () => {
-    const html = '<p><img class="x" src="img/cat.jpg" alt="A cat" width="1600" height="900"></p><img src=\'/logo.webp\'>';
+    const html =
+      '<p><img class="x" src="img/cat.jpg" alt="A cat" width="1600" height="900"></p><img src=\'/logo.webp\'>';
     const found = refs(html, 'html');
-    assert.deepEqual(found.map((r) => [r.path, r.alt, r.width, r.height]), [
-      ['img/cat.jpg', 'A cat', 1600, 900],
-      ['/logo.webp', undefined, undefined, undefined],
-    ]);
-    const tsx = 'export const Hero = () => <img src={"./hero.png"} alt="Hero" />;\nimport logo from "./logo.png";\nconst icon = require(\'../icons/app.jpeg\');';
-    assert.deepEqual(refs(tsx, 'typescriptreact').map((r) => [r.syntax, r.path]), [
-      ['html', './hero.png'],
-      ['import', './logo.png'],
-      ['import', '../icons/app.jpeg'],
-    ]);
+    assert.deepEqual(
+      found.map((r) => [r.path, r.alt, r.width, r.height]),
+      [
+        ['img/cat.jpg', 'A cat', 1600, 900],
+        ['/logo.webp', undefined, undefined, undefined],
+      ],
+    );
+    const tsx =
+      'export const Hero = () => <img src={"./hero.png"} alt="Hero" />;\nimport logo from "./logo.png";\nconst icon = require(\'../icons/app.jpeg\');';
+    assert.deepEqual(
+      refs(tsx, 'typescriptreact').map((r) => [r.syntax, r.path]),
+      [
+        ['html', './hero.png'],
+        ['import', './logo.png'],
+        ['import', '../icons/app.jpeg'],
+      ],
+    );
   });
 
   it('CSS url(), and a Vue file with all three', () => {
-    assert.deepEqual(refs('.a { background: url("../img/bg.webp") } .b { background: url(data:image/png;base64,AAA) }', 'scss').map((r) => r.path), ['../img/bg.webp']);
-    const vue = '<template><img src="./assets/sprite.png" alt="Sprite"></template>\n<script>import x from "./assets/x.jpg"</script>\n<style>.y{background:url(./assets/y.png)}</style>';
-    assert.deepEqual(refs(vue, 'vue').map((r) => r.path), ['./assets/sprite.png', './assets/x.jpg', './assets/y.png']);
+    assert.deepEqual(
+      refs('.a { background: url("../img/bg.webp") } .b { background: url(data:image/png;base64,AAA) }', 'scss').map(
+        (r) => r.path,
+      ),
+      ['../img/bg.webp'],
+    );
+    const vue =
+      '<template><img src="./assets/sprite.png" alt="Sprite"></template>\n<script>import x from "./assets/x.jpg"</script>\n<style>.y{background:url(./assets/y.png)}</style>';
+    assert.deepEqual(
+      refs(vue, 'vue').map((r) => r.path),
+      ['./assets/sprite.png', './assets/x.jpg', './assets/y.png'],
+    );
   });
 
   it('only local image paths: no URLs, data:, protocol-relative, templates or other file types', () => {
-    for (const p of ['https://x/a.png', 'data:image/png;base64,AA', '//cdn/a.png', 'img/${name}.png', 'img/{{ name }}.png', 'a.svg', 'a.png.txt']) assert.ok(!isLocalImagePath(p), p);
+    for (const p of [
+      'https://x/a.png',
+      'data:image/png;base64,AA',
+      '//cdn/a.png',
+      'img/${name}.png',
+      'img/{{ name }}.png',
+      'a.svg',
+      'a.png.txt',
+    ])
+      assert.ok(!isLocalImagePath(p), p);
     for (const p of ['a.png', './b/c.JPG', '/d.jpeg', 'e.webp?v=2']) assert.ok(isLocalImagePath(p), p);
     assert.deepEqual(refs('![a](a.svg) <img src="b.gif">', 'markdown'), []);
   });
@@ -52,7 +82,10 @@ describe('image references', () => {
     const [lair, map] = findImageLinks(text, 'markdown');
     assert.equal(promptFor(map!, text), 'Map of the north');
     assert.equal(promptFor(lair!, text), 'The dragon’s lair');
-    assert.equal(promptFor(findImageLinks('x ![](img/hero-banner_v2.png)', 'markdown')[0]!, 'x ![](img/hero-banner_v2.png)'), 'hero banner v2');
+    assert.equal(
+      promptFor(findImageLinks('x ![](img/hero-banner_v2.png)', 'markdown')[0]!, 'x ![](img/hero-banner_v2.png)'),
+      'hero banner v2',
+    );
   });
 
   it('an aspect ratio from width and height when one is close (3 %)', () => {
@@ -80,17 +113,131 @@ describe('image size from its bytes', () => {
  * at the same offsets, and the same heading for a prompt.
  */
 describe('the scanners find what the regular expressions they replaced found', () => {
-  const PIECES = ['![', '](', ')', '(', '[', ']', '<', '>', '"', "'", '`', ' ', '  ', '\n', '\t', '\r\n', 'a.png', 'b.jpg', 'c.webp?v=1', 'x', '/', '#', '?',
-    'url(', 'import', 'require', 'from', ' from ', '{', '}', ',', '*', '$', '<img', ' src=', ' alt=', ' width=', ' height=', '64', '=', 'https:', 'data:', '<h2>', '</h2>', '# ', '## ', 'Title'];
+  const PIECES = [
+    '![',
+    '](',
+    ')',
+    '(',
+    '[',
+    ']',
+    '<',
+    '>',
+    '"',
+    "'",
+    '`',
+    ' ',
+    '  ',
+    '\n',
+    '\t',
+    '\r\n',
+    'a.png',
+    'b.jpg',
+    'c.webp?v=1',
+    'x',
+    '/',
+    '#',
+    '?',
+    'url(',
+    'import',
+    'require',
+    'from',
+    ' from ',
+    '{',
+    '}',
+    ',',
+    '*',
+    '$',
+    '<img',
+    ' src=',
+    ' alt=',
+    ' width=',
+    ' height=',
+    '64',
+    '=',
+    'https:',
+    'data:',
+    '<h2>',
+    '</h2>',
+    '# ',
+    '## ',
+    'Title',
+  ];
   /** Whole references, so that the pieces around them make near misses and nestings of real ones. */
-  const WHOLE = ['![A](a.png)', '![](<b c.jpg> "T")', "url('a.png')", 'url( b.jpg )', "import a from './a.png'", 'import("b.jpg")', "require('c.webp')",
-    '<img src="a.png" alt="A" width="64" height="64">', '<img src={"b.jpg"}>', '\n# Heading\n', '<h1>Head</h1>'];
+  const WHOLE = [
+    '![A](a.png)',
+    '![](<b c.jpg> "T")',
+    "url('a.png')",
+    'url( b.jpg )',
+    "import a from './a.png'",
+    'import("b.jpg")',
+    "require('c.webp')",
+    '<img src="a.png" alt="A" width="64" height="64">',
+    '<img src={"b.jpg"}>',
+    '\n# Heading\n',
+    '<h1>Head</h1>',
+  ];
   /** Each syntax's own characters, densely: candidates inside candidates, where the scanners skip ahead. */
   const DENSE: Record<string, string[]> = {
-    markdown: ['![', ']', '(', ')', '](', ' ', '\n', '"', "'", '<', '>', 'a.png', 'x', '!', '[', '![](x', '![x y](a.png)', '![](<a.png>)'],
-    html: ['<img', ' ', 'src=', 'alt=', 'width=', '"', "'", '>', 'a.png', '64', '{', '}', '`', 'x', '=', '<img src="a.png">'],
+    markdown: [
+      '![',
+      ']',
+      '(',
+      ')',
+      '](',
+      ' ',
+      '\n',
+      '"',
+      "'",
+      '<',
+      '>',
+      'a.png',
+      'x',
+      '!',
+      '[',
+      '![](x',
+      '![x y](a.png)',
+      '![](<a.png>)',
+    ],
+    html: [
+      '<img',
+      ' ',
+      'src=',
+      'alt=',
+      'width=',
+      '"',
+      "'",
+      '>',
+      'a.png',
+      '64',
+      '{',
+      '}',
+      '`',
+      'x',
+      '=',
+      '<img src="a.png">',
+    ],
     css: ['url(', '(', ')', ' ', '\n', '"', "'", 'a.png', 'x', 'url(x', 'url("', 'url( a.png)', 'url(a.png)'],
-    import: ['import', 'require', ' ', '\n', '(', ')', '"', "'", 'a.png', 'from', ',', '{', '}', 'x', '*', '$', 'import x, ', "import('a.png')", " from 'a.png'"],
+    import: [
+      'import',
+      'require',
+      ' ',
+      '\n',
+      '(',
+      ')',
+      '"',
+      "'",
+      'a.png',
+      'from',
+      ',',
+      '{',
+      '}',
+      'x',
+      '*',
+      '$',
+      'import x, ',
+      "import('a.png')",
+      " from 'a.png'",
+    ],
   };
   const ORACLE = {
     markdown: /!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/dg,
@@ -99,7 +246,10 @@ describe('the scanners find what the regular expressions they replaced found', (
   };
 
   function oracleAttribute(tag: string, name: string) {
-    const m = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|\\{\\s*["'\`]([^"'\`]*)["'\`]\\s*\\}|([^\\s>"']+))`, 'i').exec(tag);
+    const m = new RegExp(
+      `\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|\\{\\s*["'\`]([^"'\`]*)["'\`]\\s*\\}|([^\\s>"']+))`,
+      'i',
+    ).exec(tag);
     if (!m) return undefined;
     const value = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
     return { value, offset: m.index + m[0].lastIndexOf(value) };
@@ -110,7 +260,9 @@ describe('the scanners find what the regular expressions they replaced found', (
     const add = (syntax: string, path: string, start: number, extra: Record<string, unknown> = {}) => {
       if (isLocalImagePath(path)) found.push({ syntax, path, start, ...extra });
     };
-    if (syntaxes.includes('markdown')) for (const m of text.matchAll(ORACLE.markdown)) add('markdown', m[2]!, m.indices![2]![0], m[1] ? { alt: m[1] } : {});
+    if (syntaxes.includes('markdown'))
+      for (const m of text.matchAll(ORACLE.markdown))
+        add('markdown', m[2]!, m.indices![2]![0], m[1] ? { alt: m[1] } : {});
     if (syntaxes.includes('html')) {
       for (const m of text.matchAll(/<img\b[^>]*>/gi)) {
         const src = oracleAttribute(m[0], 'src');
@@ -121,11 +273,16 @@ describe('the scanners find what the regular expressions they replaced found', (
           return Number.isFinite(n) && n > 0 ? n : undefined;
         };
         const [width, height] = [size('width'), size('height')];
-        add('html', src.value, m.index + src.offset, { ...(alt ? { alt } : {}), ...(width ? { width } : {}), ...(height ? { height } : {}) });
+        add('html', src.value, m.index + src.offset, {
+          ...(alt ? { alt } : {}),
+          ...(width ? { width } : {}),
+          ...(height ? { height } : {}),
+        });
       }
     }
     if (syntaxes.includes('css')) for (const m of text.matchAll(ORACLE.css)) add('css', m[2]!, m.indices![2]![0]);
-    if (syntaxes.includes('import')) for (const m of text.matchAll(ORACLE.import)) add('import', m[2]!, m.indices![2]![0]);
+    if (syntaxes.includes('import'))
+      for (const m of text.matchAll(ORACLE.import)) add('import', m[2]!, m.indices![2]![0]);
     return found.sort((a, b) => (a.start as number) - (b.start as number));
   }
 
@@ -169,7 +326,9 @@ describe('the scanners find what the regular expressions they replaced found', (
     for (const text of snippets(31337, 4000, ['markdown', 'html'])) {
       for (const reference of findImageLinks(text, 'markdown')) {
         const before = text.slice(0, reference.start);
-        const nearest = headings.flatMap((pattern) => [...before.matchAll(pattern)]).sort((a, b) => b.index! - a.index!)[0];
+        const nearest = headings
+          .flatMap((pattern) => [...before.matchAll(pattern)])
+          .sort((a, b) => b.index - a.index)[0];
         // The expression's `\s+` ran on past a line with nothing after its `#`s: no heading now.
         if (nearest && /^#+[^\S\r\n]*$/.test(nearest[0].split(/[\r\n]/)[0]!)) continue;
         const withoutAlt = { ...reference, alt: undefined };

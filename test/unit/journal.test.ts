@@ -30,7 +30,11 @@ function record(id: string, prompt = 'a fox'): TaskRecord {
 /** A task finished upstream with `count` images, none saved yet. */
 function landingRecord(id: string, count: number): TaskRecord {
   const submitted = advance(record(id), { type: 'submitted', ref: { taskId: `T-${id}` } }, Date.now());
-  return { ...submitted, phase: 'landing', images: Array.from({ length: count }, (_, i) => ({ url: `https://cdn.example/${id}-${i}.png` })) };
+  return {
+    ...submitted,
+    phase: 'landing',
+    images: Array.from({ length: count }, (_, i) => ({ url: `https://cdn.example/${id}-${i}.png` })),
+  };
 }
 
 beforeEach(() => {
@@ -51,7 +55,11 @@ describe('records', () => {
     const records = await journal.list((file, reason) => invalid.push(`${file}: ${reason}`));
     assert.deepEqual(records.map((r) => r.id).sort(), ['t1', 't2']);
     assert.equal(invalid.length, 2, invalid.join('\n'));
-    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), [], 'no temporary file is left behind');
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.endsWith('.tmp')),
+      [],
+      'no temporary file is left behind',
+    );
   });
 
   it('a record edited by hand is set aside as .invalid, never acted on, and the rest of the journal still loads', async () => {
@@ -60,23 +68,52 @@ describe('records', () => {
     const landing = { ...record('x'), phase: 'landing', images: [{ url: 'https://cdn.example/a.png' }] };
     const edits: Record<string, unknown> = {
       phase: { ...record('phase'), phase: 'exploded' },
-      placed: { ...landing, id: 'placed', images: [{ url: 'https://cdn.example/a.png', placing: { path: '../../etc/x.png', bytes: 1, format: 'png', sha256: 'a'.repeat(64) } }] },
-      folder: { ...record('folder'), target: { workspaceRoot: '/w', outputFolder: 'g', targetDir: 'relative/dir', chosen: true, writeSidecar: true } },
+      placed: {
+        ...landing,
+        id: 'placed',
+        images: [
+          {
+            url: 'https://cdn.example/a.png',
+            placing: { path: '../../etc/x.png', bytes: 1, format: 'png', sha256: 'a'.repeat(64) },
+          },
+        ],
+      },
+      folder: {
+        ...record('folder'),
+        target: { workspaceRoot: '/w', outputFolder: 'g', targetDir: 'relative/dir', chosen: true, writeSidecar: true },
+      },
       model: { ...record('model'), body: { model_name: 'Evil', model_version: '1', prompt: 'x' } },
       clock: { ...record('clock'), updatedAt: 'yesterday' },
     };
     for (const [id, value] of Object.entries(edits)) writeFileSync(path.join(dir, `${id}.json`), JSON.stringify(value));
     const reasons: string[] = [];
     const records = await journal.list((file, reason) => reasons.push(`${file}: ${reason}`));
-    assert.deepEqual(records.map((r) => r.id), ['good']);
+    assert.deepEqual(
+      records.map((r) => r.id),
+      ['good'],
+    );
     assert.equal(reasons.length, 5, reasons.join('\n'));
     for (const id of Object.keys(edits)) {
-      assert.deepEqual(JSON.parse(readFileSync(path.join(dir, `${id}.json.invalid`), 'utf8')), edits[id], `${id} is kept as it was`);
-      assert.ok(reasons.some((r) => r.startsWith(`${id}.json: `) && r.endsWith(`set aside as ${id}.json.invalid`)), `${id} is reported`);
+      assert.deepEqual(
+        JSON.parse(readFileSync(path.join(dir, `${id}.json.invalid`), 'utf8')),
+        edits[id],
+        `${id} is kept as it was`,
+      );
+      assert.ok(
+        reasons.some((r) => r.startsWith(`${id}.json: `) && r.endsWith(`set aside as ${id}.json.invalid`)),
+        `${id} is reported`,
+      );
     }
-    assert.equal(await transact(journal, 'folder', { type: 'discard', reason: 'user' }, Date.now()), undefined, 'nothing to act on');
+    assert.equal(
+      await transact(journal, 'folder', { type: 'discard', reason: 'user' }, Date.now()),
+      undefined,
+      'nothing to act on',
+    );
     const again: string[] = [];
-    assert.deepEqual((await journal.list((file) => again.push(file))).map((r) => r.id), ['good']);
+    assert.deepEqual(
+      (await journal.list((file) => again.push(file))).map((r) => r.id),
+      ['good'],
+    );
     assert.deepEqual(again, [], 'set aside once, not reported on every scan');
   });
 
@@ -92,7 +129,10 @@ describe('records', () => {
 
   it('a record of a newer version is left where it is for the window that wrote it', async () => {
     const journal = new TaskJournal(dir, owner('a'));
-    writeFileSync(path.join(dir, 'future.json'), JSON.stringify({ ...record('future'), version: 99, phase: 'teleporting' }));
+    writeFileSync(
+      path.join(dir, 'future.json'),
+      JSON.stringify({ ...record('future'), version: 99, phase: 'teleporting' }),
+    );
     const reasons: string[] = [];
     assert.deepEqual(await journal.list((_file, reason) => reasons.push(reason)), []);
     assert.match(reasons.join(), /newer version/);
@@ -105,11 +145,18 @@ describe('records', () => {
     await journal.write(current);
     const recordText = readFileSync(journal.recordPath('t1'), 'utf8');
     const file = { path: '/w/a-1.png', bytes: 10, format: 'png', sha256: 'b'.repeat(64) };
-    for (const event of [{ type: 'placing', index: 0, file }, { type: 'imageLanded', index: 0, file }] as const) {
+    for (const event of [
+      { type: 'placing', index: 0, file },
+      { type: 'imageLanded', index: 0, file },
+    ] as const) {
       current = advance(current, event, Date.now());
       await journal.commit(current, event);
     }
-    assert.equal(readFileSync(journal.recordPath('t1'), 'utf8'), recordText, 'the record itself is not rewritten for a step');
+    assert.equal(
+      readFileSync(journal.recordPath('t1'), 'utf8'),
+      recordText,
+      'the record itself is not rewritten for a step',
+    );
     writeFileSync(journal.stepsPath('t1'), `${readFileSync(journal.stepsPath('t1'), 'utf8')}{"type":"imageLan`);
     const read = await journal.read('t1');
     assert.deepEqual(read?.images?.[0]?.landed, file);
@@ -123,7 +170,10 @@ describe('records', () => {
   it('a step line edited by hand sets the record aside with its steps', async () => {
     const journal = new TaskJournal(dir, owner('a'));
     await journal.write(landingRecord('t1', 1));
-    writeFileSync(journal.stepsPath('t1'), `${JSON.stringify({ type: 'placing', index: 0, file: { path: '../x.png', bytes: 1, format: 'png', sha256: 'c'.repeat(64) }, at: 1 })}\n`);
+    writeFileSync(
+      journal.stepsPath('t1'),
+      `${JSON.stringify({ type: 'placing', index: 0, file: { path: '../x.png', bytes: 1, format: 'png', sha256: 'c'.repeat(64) }, at: 1 })}\n`,
+    );
     const reasons: string[] = [];
     assert.equal(await journal.read('t1', (reason) => reasons.push(reason)), undefined);
     assert.match(reasons.join(), /step 1: file\.path: must be an absolute path; set aside as t1\.json\.invalid/);

@@ -34,10 +34,17 @@ function userStrings(): Map<string, string> {
   return found;
 }
 
-const placeholders = (s: string) => [...s.matchAll(/\{(\d+)\}/g)].map((m) => m[1]).sort().join(',');
+const placeholders = (s: string) =>
+  [...s.matchAll(/\{(\d+)\}/g)]
+    .map((m) => m[1])
+    .sort()
+    .join(',');
 
 describe('localization', () => {
-  const bundle = JSON.parse(readFileSync(join(root, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+  const bundle = JSON.parse(readFileSync(join(root, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
 
   it('translates every user-visible string into Simplified Chinese, with the same placeholders', () => {
     const strings = userStrings();
@@ -55,7 +62,11 @@ describe('localization', () => {
     assert.ok(keys.length > 20);
     for (const file of ['package.nls.json', 'package.nls.zh-cn.json']) {
       const nls = JSON.parse(readFileSync(join(root, file), 'utf8')) as Record<string, string>;
-      assert.deepEqual(keys.filter((k) => !(k in nls)), [], `${file} lacks keys`);
+      assert.deepEqual(
+        keys.filter((k) => !(k in nls)),
+        [],
+        `${file} lacks keys`,
+      );
     }
   });
 });

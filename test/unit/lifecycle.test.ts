@@ -43,7 +43,12 @@ function record(patch: Partial<TaskRecord> = {}): TaskRecord {
 }
 
 const image = (url: string) => ({ url });
-const succeeded = (urls: string[], finishedAt?: string): GatewayAnswer => ({ taskId: 't', status: 'succeeded', images: urls.map(image), ...(finishedAt ? { finishedAt } : {}) });
+const succeeded = (urls: string[], finishedAt?: string): GatewayAnswer => ({
+  taskId: 't',
+  status: 'succeeded',
+  images: urls.map(image),
+  ...(finishedAt ? { finishedAt } : {}),
+});
 const landedFile = (path: string) => ({ path, bytes: 10, format: 'png', sha256: 'h' });
 
 /** A record in each phase, reached through events only (never by writing `phase`). */
@@ -85,12 +90,17 @@ describe('the task state machine', () => {
     ];
     for (const phase of ['landed', 'refused', 'discarded'] as const) {
       const before = inPhase(phase);
-      for (const event of events) assert.equal(advance(before, event, T0 + 99), before, `${phase} ignores ${event.type}`);
+      for (const event of events)
+        assert.equal(advance(before, event, T0 + 99), before, `${phase} ignores ${event.type}`);
     }
   });
 
   it('submitting: an answer with an id waits; a refusal ends it; a lost answer makes it uncertain', () => {
-    const waiting = advance(record(), { type: 'submitted', ref: { taskId: 't1', cancelUrl: 'https://gw/c' }, requestId: 'q' }, T0 + 5);
+    const waiting = advance(
+      record(),
+      { type: 'submitted', ref: { taskId: 't1', cancelUrl: 'https://gw/c' }, requestId: 'q' },
+      T0 + 5,
+    );
     assert.equal(waiting.phase, 'waiting');
     assert.equal(waiting.ref?.taskId, 't1');
     assert.equal(waiting.submittedAt, T0 + 5);
@@ -106,7 +116,8 @@ describe('the task state machine', () => {
     assert.ok(!isCollectable(restarted.phase), 'an uncertain task waits for the user');
     assert.equal(advance(restarted, { type: 'resubmit' }, T0 + 20).phase, 'submitting', 'only the user sends it again');
     // Restarting a waiting or landing task changes nothing but the time.
-    for (const phase of ['waiting', 'landing', 'blocked'] as const) assert.equal(advance(inPhase(phase), { type: 'restarted' }, T0 + 50).phase, phase);
+    for (const phase of ['waiting', 'landing', 'blocked'] as const)
+      assert.equal(advance(inPhase(phase), { type: 'restarted' }, T0 + 50).phase, phase);
   });
 
   it('waiting: queued and running answers are kept for display; problems never end the task', () => {
@@ -122,22 +133,52 @@ describe('the task state machine', () => {
   });
 
   it('waiting: a finish with images lands; a failed task is refused with its code', () => {
-    const landing = advance(inPhase('waiting'), { type: 'upstream', state: succeeded(['u1', 'u2'], '2026-01-01T00:00:00.000Z') }, T0 + 3);
+    const landing = advance(
+      inPhase('waiting'),
+      { type: 'upstream', state: succeeded(['u1', 'u2'], '2026-01-01T00:00:00.000Z') },
+      T0 + 3,
+    );
     assert.equal(landing.phase, 'landing');
     assert.equal(landing.images?.length, 2);
     assert.equal(landing.finishedAt, '2026-01-01T00:00:00.000Z');
-    const refused = advance(inPhase('waiting'), { type: 'upstream', state: { taskId: 't', status: 'failed', code: 'InternalError', message: 'model crashed', contentPolicy: false } }, T0 + 3);
+    const refused = advance(
+      inPhase('waiting'),
+      {
+        type: 'upstream',
+        state: { taskId: 't', status: 'failed', code: 'InternalError', message: 'model crashed', contentPolicy: false },
+      },
+      T0 + 3,
+    );
     assert.equal(refused.phase, 'refused');
     assert.equal(refused.outcome?.code, 'InternalError');
     assert.deepEqual(refused.outcome?.args, ['model crashed', 'InternalError']);
-    const policy = advance(inPhase('waiting'), { type: 'upstream', state: { taskId: 't', status: 'failed', code: 'InvalidParameter.VoilationContent', message: '', contentPolicy: true } }, T0 + 3);
+    const policy = advance(
+      inPhase('waiting'),
+      {
+        type: 'upstream',
+        state: {
+          taskId: 't',
+          status: 'failed',
+          code: 'InvalidParameter.VoilationContent',
+          message: '',
+          contentPolicy: true,
+        },
+      },
+      T0 + 3,
+    );
     assert.equal(policy.outcome?.kind, 'contentPolicy');
   });
 
   it('an upstream cancel is discarded when the user asked for it, refused when not', () => {
     const asked = advance(inPhase('waiting'), { type: 'cancelRequested' }, T0 + 3);
-    assert.equal(advance(asked, { type: 'upstream', state: { taskId: 't', status: 'cancelled' } }, T0 + 4).phase, 'discarded');
-    assert.equal(advance(inPhase('waiting'), { type: 'upstream', state: { taskId: 't', status: 'cancelled' } }, T0 + 4).phase, 'refused');
+    assert.equal(
+      advance(asked, { type: 'upstream', state: { taskId: 't', status: 'cancelled' } }, T0 + 4).phase,
+      'discarded',
+    );
+    assert.equal(
+      advance(inPhase('waiting'), { type: 'upstream', state: { taskId: 't', status: 'cancelled' } }, T0 + 4).phase,
+      'refused',
+    );
   });
 
   it('landing: each image lands once; the task lands when all have', () => {
@@ -178,11 +219,15 @@ describe('the task state machine', () => {
     const urls = Array.from({ length: 10 }, (_, i) => `https://cdn/${i}.png`);
     let r = advance(inPhase('waiting'), { type: 'upstream', state: succeeded(urls) }, T0 + 3);
     assert.equal(MAX_IMAGES_PER_TASK, 4);
-    assert.deepEqual(r.images?.map((i) => i.url), urls.slice(0, 4));
+    assert.deepEqual(
+      r.images?.map((i) => i.url),
+      urls.slice(0, 4),
+    );
     assert.equal(r.imagesLeftOut, 6);
     r = advance(r, { type: 'upstream', state: succeeded(urls.map((u) => `${u}?fresh`)) }, T0 + 4);
     assert.equal(r.images?.length, 4, 'a fresh answer is held to the same limit');
-    for (let i = 0; i < 4; i++) r = advance(r, { type: 'imageLanded', index: i, file: landedFile(`/w/${i}.png`) }, T0 + 5 + i);
+    for (let i = 0; i < 4; i++)
+      r = advance(r, { type: 'imageLanded', index: i, file: landedFile(`/w/${i}.png`) }, T0 + 5 + i);
     assert.equal(r.phase, 'landed');
     assert.equal(r.outcome?.kind, 'leftOut');
     assert.deepEqual(r.outcome?.args, [4, 10, 6]);
@@ -205,12 +250,19 @@ describe('the task state machine', () => {
   });
 
   it('landing: an unusable address is asked for again twice, then the task waits for Collect Now, which gives it another round', () => {
-    const unusable = { kind: 'download', code: 'badUrl', template: 'The image service gave an image address that cannot be used: {0}', args: ['https://xn--/x.png'], at: T0 };
+    const unusable = {
+      kind: 'download',
+      code: 'badUrl',
+      template: 'The image service gave an image address that cannot be used: {0}',
+      args: ['https://xn--/x.png'],
+      at: T0,
+    };
     let r = inPhase('landing');
     for (let strike = 1; strike <= 3; strike++) {
       assert.ok(!waitsForCollectNow(r), `before strike ${strike} it still asks`);
       r = advance(r, { type: 'unusableUrl', index: 0, note: unusable }, T0 + 10 * strike);
-      if (strike < 3) r = advance(r, { type: 'upstream', state: succeeded(['https://xn--/x.png']) }, T0 + 10 * strike + 1);
+      if (strike < 3)
+        r = advance(r, { type: 'upstream', state: succeeded(['https://xn--/x.png']) }, T0 + 10 * strike + 1);
     }
     assert.equal(r.images?.[0]?.unusable, 3, 'strikes survive fresh answers');
     assert.ok(waitsForCollectNow(r));
@@ -220,12 +272,23 @@ describe('the task state machine', () => {
     const retried = advance(r, { type: 'retry' }, T0 + 50);
     assert.ok(!waitsForCollectNow(retried));
     assert.equal(retried.images?.[0]?.unusable, undefined);
-    assert.equal(advance(retried, { type: 'retry' }, T0 + 51), retried, 'nothing to retry: the record is left as it is');
+    assert.equal(
+      advance(retried, { type: 'retry' }, T0 + 51),
+      retried,
+      'nothing to retry: the record is left as it is',
+    );
   });
 
   it('landing: a failed or cancelled answer after the finish cannot undo it', () => {
     const landing = inPhase('landing');
-    assert.equal(advance(landing, { type: 'upstream', state: { taskId: 't', status: 'failed', code: 'X', message: '', contentPolicy: false } }, T0 + 9), landing);
+    assert.equal(
+      advance(
+        landing,
+        { type: 'upstream', state: { taskId: 't', status: 'failed', code: 'X', message: '', contentPolicy: false } },
+        T0 + 9,
+      ),
+      landing,
+    );
     assert.equal(advance(landing, { type: 'upstream', state: { taskId: 't', status: 'cancelled' } }, T0 + 9), landing);
   });
 
@@ -236,7 +299,11 @@ describe('the task state machine', () => {
     assert.equal(resumed.phase, 'landing');
     assert.equal(resumed.target.targetDir, '/elsewhere');
     assert.equal(resumed.problem, undefined);
-    assert.equal(advance(inPhase('landing'), { type: 'problem', note }, T0 + 9).phase, 'landing', 'a CDN error or a full disk: try later');
+    assert.equal(
+      advance(inPhase('landing'), { type: 'problem', note }, T0 + 9).phase,
+      'landing',
+      'a CDN error or a full disk: try later',
+    );
   });
 
   it('discard works in every phase that is not over', () => {
@@ -293,25 +360,50 @@ describe('the task state machine', () => {
 describe('what the user sees of a task', () => {
   it('one status per phase; a waiting task is "background" once nobody watches', () => {
     assert.equal(statusOf(inPhase('waiting'), true), 'queued');
-    const running = advance(inPhase('waiting'), { type: 'upstream', state: { taskId: 't', status: 'running', progress: 5 } }, T0 + 3);
+    const running = advance(
+      inPhase('waiting'),
+      { type: 'upstream', state: { taskId: 't', status: 'running', progress: 5 } },
+      T0 + 3,
+    );
     assert.equal(statusOf(running, true), 'running');
     assert.equal(statusOf(running, false), 'background');
     assert.equal(statusOf(inPhase('landing'), true), 'saving');
     assert.equal(statusOf(inPhase('uncertain'), false), 'uncertain');
     assert.equal(statusOf(inPhase('blocked'), false), 'blocked');
-    for (const phase of ['landed', 'refused', 'discarded'] as const) assert.equal(statusOf(inPhase(phase), false), phase);
+    for (const phase of ['landed', 'refused', 'discarded'] as const)
+      assert.equal(statusOf(inPhase(phase), false), phase);
   });
 
   it('offers what really happens: cancel only where the gateway can, stop waiting otherwise', () => {
-    assert.deepEqual(actionsOf(inPhase('waiting'), true), ['stopWaiting'], 'no cancel_url: stopping the wait is all there is');
-    const cancellable = advance(record(), { type: 'submitted', ref: { taskId: 't', cancelUrl: 'https://gw/c' } }, T0 + 1);
+    assert.deepEqual(
+      actionsOf(inPhase('waiting'), true),
+      ['stopWaiting'],
+      'no cancel_url: stopping the wait is all there is',
+    );
+    const cancellable = advance(
+      record(),
+      { type: 'submitted', ref: { taskId: 't', cancelUrl: 'https://gw/c' } },
+      T0 + 1,
+    );
     assert.deepEqual(actionsOf(cancellable, true), ['cancel']);
-    assert.deepEqual(actionsOf(inPhase('waiting'), false), ['collectNow', 'discard'], 'a background task: collect now or discard');
+    assert.deepEqual(
+      actionsOf(inPhase('waiting'), false),
+      ['collectNow', 'discard'],
+      'a background task: collect now or discard',
+    );
     assert.deepEqual(actionsOf(inPhase('uncertain'), false), ['resubmit', 'discard']);
     assert.deepEqual(actionsOf(inPhase('blocked'), false), ['chooseFolder', 'discard']);
     assert.deepEqual(actionsOf(inPhase('landing'), true), [], 'a finished task is saved, not cancelled');
-    assert.deepEqual(actionsOf(advance(inPhase('landing'), { type: 'problem', note }, T0 + 5), false), ['collectNow', 'discard']);
-    for (const phase of ['landed', 'refused', 'discarded'] as const) assert.deepEqual(actionsOf(inPhase(phase), false), []);
-    assert.deepEqual(actionsOf(advance(record(), { type: 'cancelWhenSubmitted' }, T0), true), [], 'a cancel already on its way');
+    assert.deepEqual(actionsOf(advance(inPhase('landing'), { type: 'problem', note }, T0 + 5), false), [
+      'collectNow',
+      'discard',
+    ]);
+    for (const phase of ['landed', 'refused', 'discarded'] as const)
+      assert.deepEqual(actionsOf(inPhase(phase), false), []);
+    assert.deepEqual(
+      actionsOf(advance(record(), { type: 'cancelWhenSubmitted' }, T0), true),
+      [],
+      'a cancel already on its way',
+    );
   });
 });

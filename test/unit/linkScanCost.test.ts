@@ -26,9 +26,15 @@ const timer = path.join(__dirname, 'helpers', 'scanTimer.js');
 
 async function ratio(name: string): Promise<{ ratio: number; detail: string }> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, [timer, String(SIZE), name], { timeout: KILL_AFTER_MS, killSignal: 'SIGKILL' });
+    const { stdout } = await promisify(execFile)(process.execPath, [timer, String(SIZE), name], {
+      timeout: KILL_AFTER_MS,
+      killSignal: 'SIGKILL',
+    });
     const { ordinaryMs, hostileMs } = JSON.parse(stdout) as { ordinaryMs: number; hostileMs: number };
-    return { ratio: hostileMs / ordinaryMs, detail: `${hostileMs.toFixed(2)} ms against ${ordinaryMs.toFixed(2)} ms for an ordinary one` };
+    return {
+      ratio: hostileMs / ordinaryMs,
+      detail: `${hostileMs.toFixed(2)} ms against ${ordinaryMs.toFixed(2)} ms for an ordinary one`,
+    };
   } catch (error) {
     const killed = (error as { killed?: boolean }).killed;
     if (killed) return { ratio: Infinity, detail: `still scanning after ${KILL_AFTER_MS / 1000} s, killed` };

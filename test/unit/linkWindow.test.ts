@@ -11,7 +11,8 @@ import { SCAN_LIMITS, scanWindow } from '../../src/core/scanWindow';
 import { ordinaryDocument, repeatTo } from '../support/scanDocuments';
 
 /** `count` lines of prose, each `width` characters with its line break. */
-const prose = (count: number, width = 80) => repeatTo(`${'The harbour wall runs north from the lighthouse. '.repeat(3).slice(0, width - 1)}\n`, count * width);
+const prose = (count: number, width = 80) =>
+  repeatTo(`${'The harbour wall runs north from the lighthouse. '.repeat(3).slice(0, width - 1)}\n`, count * width);
 
 const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length - 1;
 
@@ -20,18 +21,25 @@ describe('what the quick fix reads for one request', () => {
     const text = prose(12_000);
     const cursor = 6_000 * 80 + 10;
     const window = scanWindow(text, cursor, cursor)!;
-    assert.ok(window.end - window.start <= 80 + 2 * SCAN_LIMITS.contextLength, `${window.end - window.start} characters read`);
+    assert.ok(
+      window.end - window.start <= 80 + 2 * SCAN_LIMITS.contextLength,
+      `${window.end - window.start} characters read`,
+    );
     assert.equal(lineOf(text, cursor) - lineOf(text, window.start), 32, 'lines before');
     assert.equal(lineOf(text, window.end) - lineOf(text, cursor), 32, 'lines after');
     assert.ok(window.start === 0 || text[window.start - 1] === '\n', 'whole lines');
 
     const wide = prose(900, 1_000);
     const wideWindow = scanWindow(wide, 450 * 1_000 + 5, 450 * 1_000 + 5)!;
-    assert.ok(wideWindow.end - wideWindow.start <= 1_000 + 2 * SCAN_LIMITS.contextLength, 'long lines: the 8 KB bound holds');
+    assert.ok(
+      wideWindow.end - wideWindow.start <= 1_000 + 2 * SCAN_LIMITS.contextLength,
+      'long lines: the 8 KB bound holds',
+    );
   });
 
   it('an <img> whose attributes span lines is still found with the cursor on its src', () => {
-    const tag = '<img\n  class="hero"\n  loading="lazy"\n  src="assets/hero.png"\n  alt="The harbour at dawn"\n  width="1600"\n  height="900"\n>\n';
+    const tag =
+      '<img\n  class="hero"\n  loading="lazy"\n  src="assets/hero.png"\n  alt="The harbour at dawn"\n  width="1600"\n  height="900"\n>\n';
     const text = prose(5_000) + tag + prose(5_000);
     const at = text.indexOf('hero.png');
     assert.deepEqual(
@@ -53,7 +61,10 @@ describe('what the quick fix reads for one request', () => {
     assert.deepEqual(linksInRange(long + prose(10), 'markdown', 12, 12), []);
     const text = `${'y'.repeat(SCAN_LIMITS.lineLength * 2)}\n${prose(3)}![A boat](boats/missing.png)\n${prose(3)}${'z'.repeat(SCAN_LIMITS.lineLength * 2)}\n`;
     const at = text.indexOf('missing.png');
-    assert.deepEqual(linksInRange(text, 'markdown', at, at).map((r) => r.path), ['boats/missing.png']);
+    assert.deepEqual(
+      linksInRange(text, 'markdown', at, at).map((r) => r.path),
+      ['boats/missing.png'],
+    );
   });
 
   it('a selection over a hundred missing images offers fixes for the first 20', () => {
@@ -65,7 +76,10 @@ describe('what the quick fix reads for one request', () => {
 
   it('in ordinary documents, with either line ending, it offers what a scan of the whole document offers where the cursor is', () => {
     for (const language of ['markdown', 'html', 'css', 'typescriptreact', 'vue']) {
-      for (const text of [ordinaryDocument(language, 64 * 1024), ordinaryDocument(language, 64 * 1024).replace(/\n/g, '\r\n')]) {
+      for (const text of [
+        ordinaryDocument(language, 64 * 1024),
+        ordinaryDocument(language, 64 * 1024).replace(/\n/g, '\r\n'),
+      ]) {
         const whole = findImageLinks(text, language);
         for (let cursor = 0; cursor <= text.length; cursor += 97) {
           const expected = whole.filter((r) => r.start <= cursor && cursor <= r.end);

@@ -5,17 +5,37 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ASPECT_RATIOS, MODELS, RESOLUTIONS, modelKey } from '../../src/core/models';
 import { DEFAULT_QUERY_PATH } from '../../src/core/gateway';
-import { SETTING_DEFAULTS, SETTING_SCOPES, type SettingName, USER_ONLY_SETTINGS, checkSettings } from '../../src/core/settingsSchema';
+import {
+  SETTING_DEFAULTS,
+  SETTING_SCOPES,
+  type SettingName,
+  USER_ONLY_SETTINGS,
+  checkSettings,
+} from '../../src/core/settingsSchema';
 import { IMAGE_TOOL_NAME, imageToolInputSchema } from '../../src/shared/imageToolInput';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
   activationEvents: string[];
-  contributes: { languageModelTools: { name: string; toolReferenceName: string; canBeReferencedInPrompt: boolean; modelDescription: string; inputSchema: { properties: Record<string, { enum?: string[] }>; required: string[] } }[] };
+  contributes: {
+    languageModelTools: {
+      name: string;
+      toolReferenceName: string;
+      canBeReferencedInPrompt: boolean;
+      modelDescription: string;
+      inputSchema: { properties: Record<string, { enum?: string[] }>; required: string[] };
+    }[];
+  };
   capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
 };
-const configuration = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
-  contributes: { configuration: { properties: Record<string, { type: string; default: unknown; enum?: unknown[]; scope?: string }> } };
-}).contributes.configuration.properties;
+const configuration = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+    contributes: {
+      configuration: {
+        properties: Record<string, { type: string; default: unknown; enum?: unknown[]; scope?: string }>;
+      };
+    };
+  }
+).contributes.configuration.properties;
 
 /** Read from user settings only, by the key's own code (settings.ts `global`): never a SettingName. */
 const CONNECTION_SETTINGS = ['apiKey', 'baseUrl', 'queryPath'];
@@ -25,11 +45,11 @@ describe('the manifest', () => {
   it('declares the image tool by the name the code registers, by VS Code’s naming rules, referencable with #', () => {
     const [tool] = manifest.contributes.languageModelTools;
     assert.equal(tool?.name, IMAGE_TOOL_NAME);
-    assert.match(tool!.name, /^[A-Za-z0-9_-]+$/);
-    assert.ok(!/^(copilot|vscode)_/i.test(tool!.name));
-    assert.equal(tool!.canBeReferencedInPrompt, true);
-    assert.equal(tool!.toolReferenceName, 'generateImage');
-    assert.match(tool!.modelDescription, /file in the (user's )?(workspace|project)/i);
+    assert.match(tool.name, /^[A-Za-z0-9_-]+$/);
+    assert.ok(!/^(copilot|vscode)_/i.test(tool.name));
+    assert.equal(tool.canBeReferencedInPrompt, true);
+    assert.equal(tool.toolReferenceName, 'generateImage');
+    assert.match(tool.modelDescription, /file in the (user's )?(workspace|project)/i);
   });
 
   it('describes exactly the tool’s input, with the catalogue’s choices', () => {
@@ -70,7 +90,8 @@ describe('the manifest', () => {
       assert.equal(property.scope ?? 'window', SETTING_SCOPES[name], `scope of ${name}`);
     }
     assert.equal(configuration['aigcImage.queryPath']!.default, DEFAULT_QUERY_PATH);
-    for (const name of CONNECTION_SETTINGS) assert.equal(configuration[`aigcImage.${name}`]!.scope, 'application', name);
+    for (const name of CONNECTION_SETTINGS)
+      assert.equal(configuration[`aigcImage.${name}`]!.scope, 'application', name);
   });
 
   it('lets only the user’s settings choose what costs money or turns a check off', () => {
@@ -78,7 +99,14 @@ describe('the manifest', () => {
       .filter(([, property]) => property.scope === 'application')
       .map(([key]) => key.replace(/^aigcImage\./, ''));
     assert.deepEqual(applicationScoped.sort(), [...CONNECTION_SETTINGS, ...USER_ONLY_SETTINGS].sort());
-    for (const name of ['defaultModel', 'defaults.storageMode', 'defaults.resolution', 'defaults.personGeneration', 'defaults.inputComplianceCheck', 'defaults.outputComplianceCheck']) {
+    for (const name of [
+      'defaultModel',
+      'defaults.storageMode',
+      'defaults.resolution',
+      'defaults.personGeneration',
+      'defaults.inputComplianceCheck',
+      'defaults.outputComplianceCheck',
+    ]) {
       assert.ok((USER_ONLY_SETTINGS as readonly string[]).includes(name), `${name} is read from user settings only`);
     }
   });

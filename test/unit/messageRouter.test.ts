@@ -4,7 +4,13 @@ import { type RouterLog, type WebviewHandlers, createMessageRouter } from '../..
 import type { FormValues } from '../../src/shared/formValues';
 import type { WebviewMessage } from '../../src/shared/webviewMessages';
 
-const FORM: FormValues = { prompt: 'a lighthouse at dusk', negativePrompt: '', model: 'GEM 2.5', options: {}, references: [] };
+const FORM: FormValues = {
+  prompt: 'a lighthouse at dusk',
+  negativePrompt: '',
+  model: 'GEM 2.5',
+  options: {},
+  references: [],
+};
 
 /** One valid message of every type; a type added to the protocol without a sample here does not compile. */
 const SAMPLES: { [T in WebviewMessage['type']]: Extract<WebviewMessage, { type: T }> } = {
@@ -31,7 +37,9 @@ function harness(failing: ReadonlySet<string> = new Set()) {
     received.push([name, message]);
     if (failing.has(name)) throw new Error(`${name} broke`);
   };
-  const handlers = Object.fromEntries(Object.keys(SAMPLES).map((type) => [type, handler(type)])) as unknown as WebviewHandlers;
+  const handlers = Object.fromEntries(
+    Object.keys(SAMPLES).map((type) => [type, handler(type)]),
+  ) as unknown as WebviewHandlers;
   const log: RouterLog = {
     trace: (_c, message) => lines.push({ level: 'trace', message }),
     warn: (_c, message) => lines.push({ level: 'warn', message }),
@@ -88,14 +96,19 @@ describe('Studio message router', () => {
     assert.equal(errors.length, 1);
     assert.match(errors[0]!.message, /^browse failed: Error: browse broke/);
     await route(SAMPLES.listImages);
-    assert.deepEqual(received.map(([name]) => name), ['browse', 'listImages']);
+    assert.deepEqual(
+      received.map(([name]) => name),
+      ['browse', 'listImages'],
+    );
     assert.equal(failures(), 1, 'the next message is handled normally');
   });
 
   it('reports a handler whose promise rejects the same way', async () => {
     const errors: string[] = [];
     let failures = 0;
-    const handlers = Object.fromEntries(Object.keys(SAMPLES).map((type) => [type, () => Promise.reject(new Error('gateway down'))])) as unknown as WebviewHandlers;
+    const handlers = Object.fromEntries(
+      Object.keys(SAMPLES).map((type) => [type, () => Promise.reject(new Error('gateway down'))]),
+    ) as unknown as WebviewHandlers;
     const route = createMessageRouter({
       handlers,
       log: { trace: () => undefined, warn: () => undefined, error: (_c, message) => errors.push(message) },

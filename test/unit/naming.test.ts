@@ -5,7 +5,15 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { placeWithoutOverwrite } from '../../src/core/download';
 import { GenerationError } from '../../src/core/errors';
-import { dateFolder, legacySidecarPathFor, resolveOutputDir, resultBaseName, shortTaskId, sidecarPathFor, slugify } from '../../src/core/naming';
+import {
+  dateFolder,
+  legacySidecarPathFor,
+  resolveOutputDir,
+  resultBaseName,
+  shortTaskId,
+  sidecarPathFor,
+  slugify,
+} from '../../src/core/naming';
 import { isOmittedInlineImage, withoutInlineImages } from '../../src/core/references';
 import { buildSidecar, parseSidecar } from '../../src/core/sidecar';
 
@@ -75,7 +83,10 @@ describe('output folder', () => {
   });
   for (const folder of ['../outside', '/etc', '..', 'a/../../b']) {
     it(`refuses ${folder}`, async () => {
-      await assert.rejects(resolveOutputDir(root, folder, new Date()), (e: unknown) => e instanceof GenerationError && e.kind === 'fileSystem' && e.field === 'aigcImage.outputFolder');
+      await assert.rejects(
+        resolveOutputDir(root, folder, new Date()),
+        (e: unknown) => e instanceof GenerationError && e.kind === 'fileSystem' && e.field === 'aigcImage.outputFolder',
+      );
     });
   }
   it('refuses a symlink inside the workspace that points outside', async () => {
@@ -115,7 +126,10 @@ describe('never overwrite', () => {
     const placed = await Promise.all(temps.map((t) => placeWithoutOverwrite(t, dir, 'same', 'png')));
     assert.equal(new Set(placed).size, 20);
     const contents = await Promise.all(placed.map((p) => readFile(p, 'utf8')));
-    assert.deepEqual(contents.sort((a, b) => Number(a) - Number(b)), Array.from({ length: 20 }, (_, i) => String(i)));
+    assert.deepEqual(
+      contents.sort((a, b) => Number(a) - Number(b)),
+      Array.from({ length: 20 }, (_, i) => String(i)),
+    );
   });
 });
 
@@ -124,7 +138,10 @@ describe('sidecar', () => {
     model_name: 'GEM',
     model_version: '2.5',
     prompt: 'fox',
-    file_infos: [{ type: 'Url' as const, url: `data:image/png;base64,${'A'.repeat(4000)}` }, { type: 'File' as const, file_id: '5285' }],
+    file_infos: [
+      { type: 'Url' as const, url: `data:image/png;base64,${'A'.repeat(4000)}` },
+      { type: 'File' as const, file_id: '5285' },
+    ],
   };
   it('keeps the request but not the inline image bytes', () => {
     const stripped = withoutInlineImages(body);

@@ -14,14 +14,24 @@ import { type HostMessage, hostMessageSchema } from '../../src/shared/hostMessag
 import { type Completion, GENERATE_REQUEST, INSPECT_REQUEST } from '../../src/shared/studioRequests';
 import type { WebviewMessage } from '../../src/shared/webviewMessages';
 
-const FORM: FormValues = { prompt: 'a lighthouse at dusk', negativePrompt: '', model: 'GEM 2.5', options: {}, references: [] };
+const FORM: FormValues = {
+  prompt: 'a lighthouse at dusk',
+  negativePrompt: '',
+  model: 'GEM 2.5',
+  options: {},
+  references: [],
+};
 const CAT = { kind: 'file' as const, uri: 'file:///w/cat.png', name: 'cat.png' };
 
 /** Settles after every promise callback queued so far has run: "still pending" means pending now. */
 const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** How a promise ended, read without waiting for it. */
-function watch<T>(promise: Promise<T>): { state: () => 'pending' | 'resolved' | 'rejected'; value: () => T | undefined; error: () => unknown } {
+function watch<T>(promise: Promise<T>): {
+  state: () => 'pending' | 'resolved' | 'rejected';
+  value: () => T | undefined;
+  error: () => unknown;
+} {
   let state: 'pending' | 'resolved' | 'rejected' = 'pending';
   let value: T | undefined;
   let error: unknown;
@@ -89,7 +99,14 @@ describe('Studio requests, webview side', () => {
     const { requests } = webview();
     const sent = requests.request(GENERATE_REQUEST, { form: FORM });
     const answer = watch(sent.answer);
-    requests.complete(hostMessageSchema.parse({ type: 'requestFailed', method: 'generate', requestId: sent.requestId, reason: 'failed' }) as Completion);
+    requests.complete(
+      hostMessageSchema.parse({
+        type: 'requestFailed',
+        method: 'generate',
+        requestId: sent.requestId,
+        reason: 'failed',
+      }) as Completion,
+    );
     await settled();
     assert.equal(answer.state(), 'rejected');
     assert.ok(answer.error() instanceof RequestRejected);
@@ -98,7 +115,10 @@ describe('Studio requests, webview side', () => {
 
   it('closing the panel rejects every request still waiting, and every later one without sending it', async () => {
     const { requests, posted } = webview();
-    const waiting = [watch<unknown>(requests.request(GENERATE_REQUEST, { form: FORM }).answer), watch<unknown>(requests.request(INSPECT_REQUEST, { uris: ['file:///w/cat.png'] }).answer)];
+    const waiting = [
+      watch<unknown>(requests.request(GENERATE_REQUEST, { form: FORM }).answer),
+      watch<unknown>(requests.request(INSPECT_REQUEST, { uris: ['file:///w/cat.png'] }).answer),
+    ];
     requests.dispose();
     const late = watch(requests.request(INSPECT_REQUEST, { uris: ['file:///w/dog.png'] }).answer);
     await settled();
@@ -116,7 +136,11 @@ function roundTrip(handlers: Partial<WebviewHandlers>) {
   const errors: string[] = [];
   let failures = 0;
   let requests: PendingRequests;
-  const log: RouterLog = { trace: () => undefined, warn: () => undefined, error: (_c, message) => errors.push(message) };
+  const log: RouterLog = {
+    trace: () => undefined,
+    warn: () => undefined,
+    error: (_c, message) => errors.push(message),
+  };
   const routed: Promise<void>[] = [];
   const route = createMessageRouter({
     handlers: handlers as WebviewHandlers,

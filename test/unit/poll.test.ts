@@ -22,7 +22,8 @@ const body = { model_name: 'GEM', model_version: '2.5', prompt: 'waiting' } as c
 const sim = useSimulator({ taskDurationMs: 1500 });
 let client: GatewayClient;
 
-const queries = (taskId: string) => sim.requests.filter((r) => r.server === 'api' && r.method === 'GET' && r.path.includes(taskId));
+const queries = (taskId: string) =>
+  sim.requests.filter((r) => r.server === 'api' && r.method === 'GET' && r.path.includes(taskId));
 
 beforeEach(() => {
   client = new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: sim.apiKey });
@@ -37,7 +38,10 @@ describe('the schedule', () => {
       delays.push(delay);
     }
     assert.equal(delays[0], FIRST_DELAY_MS);
-    assert.ok(delays.every((d, i) => i === 0 || d >= delays[i - 1]!), 'never speeds up without reason');
+    assert.ok(
+      delays.every((d, i) => i === 0 || d >= delays[i - 1]!),
+      'never speeds up without reason',
+    );
     assert.equal(delays.at(-1), MAX_DELAY_MS);
   });
 
@@ -66,7 +70,10 @@ describe('the schedule', () => {
       { at: 0, progress: 1 },
       { at: 10_000, progress: 5 },
     ];
-    assert.ok(nextDelay({ attempt: 2, previousDelay: 2500, now: 10_000, samples: longTask, missedAim: false }) <= 10_000, 're-estimates at least every 10 s');
+    assert.ok(
+      nextDelay({ attempt: 2, previousDelay: 2500, now: 10_000, samples: longTask, missedAim: false }) <= 10_000,
+      're-estimates at least every 10 s',
+    );
   });
 });
 
@@ -77,7 +84,10 @@ describe('pollUntilDone against the simulator', () => {
     const states: GatewayAnswer[] = [];
     const final = await pollUntilDone(client, submitted, { onState: (s) => states.push(s) });
     assert.equal(final.status, 'succeeded');
-    assert.ok(states.some((s) => s.status === 'queued' && typeof s.position === 'number'), 'saw a queue position');
+    assert.ok(
+      states.some((s) => s.status === 'queued' && typeof s.position === 'number'),
+      'saw a queue position',
+    );
   });
 
   it('reports rising progress (Tencent-native answers), then the result', async () => {
@@ -86,10 +96,17 @@ describe('pollUntilDone against the simulator', () => {
     const states: GatewayAnswer[] = [];
     const final = await pollUntilDone(client, submitted, { onState: (s) => states.push(s) });
     assert.equal(final.status, 'succeeded');
-    assert.ok(states.some((s) => s.status === 'queued'), 'saw the task waiting');
+    assert.ok(
+      states.some((s) => s.status === 'queued'),
+      'saw the task waiting',
+    );
     const progress = states.flatMap((s) => (s.status === 'running' && s.progress !== undefined ? [s.progress] : []));
     assert.ok(progress.length >= 1, 'saw progress');
-    assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress never goes back');
+    assert.deepEqual(
+      progress,
+      [...progress].sort((a, b) => a - b),
+      'progress never goes back',
+    );
   });
 
   it('stops at once when aborted and sends nothing more', async () => {
@@ -129,7 +146,11 @@ describe('pollUntilDone against the simulator', () => {
  * The schedule on a model clock: `sleep` moves time on at once, the task's answer depends on the
  * clock. Deterministic, so request counts and the time from the finish to its detection are exact.
  */
-function modelRun(task: { durationMs: number; progress?: (fraction: number) => number | undefined; fail?: (look: number, at: number) => GenerationError | undefined }) {
+function modelRun(task: {
+  durationMs: number;
+  progress?: (fraction: number) => number | undefined;
+  fail?: (look: number, at: number) => GenerationError | undefined;
+}) {
   let now = 0;
   let looks = 0;
   const delays: number[] = [];
@@ -139,7 +160,8 @@ function modelRun(task: { durationMs: number; progress?: (fraction: number) => n
       looks++;
       const failure = task.fail?.(looks, now);
       if (failure) throw failure;
-      if (now >= task.durationMs) return { taskId: 'model', status: 'succeeded', images: [{ url: 'https://cdn/x.png' }] };
+      if (now >= task.durationMs)
+        return { taskId: 'model', status: 'succeeded', images: [{ url: 'https://cdn/x.png' }] };
       const progress = task.progress?.(now / task.durationMs);
       return { taskId: 'model', status: 'running', ...(progress === undefined ? {} : { progress }) };
     },
@@ -189,14 +211,22 @@ describe('the schedule on a model clock', () => {
   });
 
   it('never gives up on a failed look: 20 server errors in a row, then the task is found', async () => {
-    const run = modelRun({ durationMs: 1000, fail: (look) => (look <= 20 ? new GenerationError({ kind: 'server', template: '503', httpStatus: 503 }) : undefined) });
+    const run = modelRun({
+      durationMs: 1000,
+      fail: (look) =>
+        look <= 20 ? new GenerationError({ kind: 'server', template: '503', httpStatus: 503 }) : undefined,
+    });
     const { looks } = await run.run();
     assert.equal(looks, 21);
     assert.ok(Math.max(...run.delays) <= MAX_RETRY_DELAY_MS, 'the back-off is capped at 2 s in the foreground');
   });
 
   it('an error only the user can fix (a refused key) is looked at again every minute, not given up', async () => {
-    const run = modelRun({ durationMs: 1000, fail: (look) => (look === 1 ? new GenerationError({ kind: 'auth', template: '401', httpStatus: 401 }) : undefined) });
+    const run = modelRun({
+      durationMs: 1000,
+      fail: (look) =>
+        look === 1 ? new GenerationError({ kind: 'auth', template: '401', httpStatus: 401 }) : undefined,
+    });
     await run.run();
     assert.equal(run.delays[1], NEEDS_USER_DELAY_MS);
   });
@@ -210,7 +240,10 @@ describe('the schedule on a model clock', () => {
       return at > 60_000 + BACKGROUND_MAX_DELAY_MS;
     });
     assert.ok(after.length > 5);
-    assert.ok(after.every((d) => d >= BACKGROUND_FIRST_DELAY_MS && d <= BACKGROUND_MAX_DELAY_MS), after.join());
+    assert.ok(
+      after.every((d) => d >= BACKGROUND_FIRST_DELAY_MS && d <= BACKGROUND_MAX_DELAY_MS),
+      after.join(),
+    );
     assert.ok(after.length <= 30, `${after.length} looks in the 9 background minutes`);
   });
 });

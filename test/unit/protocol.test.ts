@@ -40,13 +40,20 @@ describe('webview -> host messages', () => {
   it('accepts every message the webview sends', () => {
     for (const message of valid) {
       const parsed = webviewMessageSchema.safeParse(message);
-      assert.ok(parsed.success, `${JSON.stringify(message)}: ${parsed.success ? '' : JSON.stringify(parsed.error.issues)}`);
+      assert.ok(
+        parsed.success,
+        `${JSON.stringify(message)}: ${parsed.success ? '' : JSON.stringify(parsed.error.issues)}`,
+      );
     }
   });
 
   it('the gallery offers a button for exactly the actions the protocol carries, each with its own label', () => {
     assert.deepEqual(GALLERY_BUTTONS.map((b) => b.action).sort(), [...GALLERY_ACTIONS].sort());
-    assert.equal(new Set(GALLERY_BUTTONS.map((b) => b.label)).size, GALLERY_BUTTONS.length, 'no two buttons share a label');
+    assert.equal(
+      new Set(GALLERY_BUTTONS.map((b) => b.label)).size,
+      GALLERY_BUTTONS.length,
+      'no two buttons share a label',
+    );
     assert.equal(new Set(GALLERY_BUTTONS.map((b) => b.testId)).size, GALLERY_BUTTONS.length);
     for (const { label } of GALLERY_BUTTONS) assert.ok((STRING_KEYS as readonly string[]).includes(label), label);
   });
@@ -72,27 +79,55 @@ describe('webview -> host messages', () => {
   });
 });
 
-describe('the form\'s fixed target', () => {
+describe("the form's fixed target", () => {
   const generate = (target: unknown) => ({ type: 'generate', requestId: 'g', form: { ...form(), target } });
   const fill = (target: unknown) => ({ type: 'fillForm', form: { ...form(), target } });
 
   it('carries a workspace-relative image path in generate, fillForm and formShown, and may be left out', () => {
-    const accepted = ['assets/hero.png', 'hero.PNG', 'docs/team photo.jpeg', 'site/img/a.jpg', 'web/b.webp', `a/${'x'.repeat(TARGET_PATH_MAX - 6)}.png`];
+    const accepted = [
+      'assets/hero.png',
+      'hero.PNG',
+      'docs/team photo.jpeg',
+      'site/img/a.jpg',
+      'web/b.webp',
+      `a/${'x'.repeat(TARGET_PATH_MAX - 6)}.png`,
+    ];
     for (const target of accepted) {
       assert.equal(target.length <= TARGET_PATH_MAX, true);
       assert.ok(webviewMessageSchema.safeParse(generate(target)).success, target);
       assert.ok(hostMessageSchema.safeParse(fill(target)).success, target);
       assert.ok(webviewMessageSchema.safeParse({ type: 'formShown', prompt: 'p', target }).success, target);
     }
-    assert.ok(webviewMessageSchema.safeParse({ type: 'generate', requestId: 'g', form: form() }).success, 'no target: the output folder');
+    assert.ok(
+      webviewMessageSchema.safeParse({ type: 'generate', requestId: 'g', form: form() }).success,
+      'no target: the output folder',
+    );
   });
 
   it('refuses an empty, oversized or non-image target, and one that is not a string', () => {
-    const refused: unknown[] = ['', `a/${'x'.repeat(TARGET_PATH_MAX - 5)}.png`, 'assets/hero.svg', 'assets/hero.png.exe', 'notes.md', 'assets/hero', 42, null, ['a.png']];
+    const refused: unknown[] = [
+      '',
+      `a/${'x'.repeat(TARGET_PATH_MAX - 5)}.png`,
+      'assets/hero.svg',
+      'assets/hero.png.exe',
+      'notes.md',
+      'assets/hero',
+      42,
+      null,
+      ['a.png'],
+    ];
     for (const target of refused) {
-      assert.equal(webviewMessageSchema.safeParse(generate(target)).success, false, JSON.stringify(target)?.slice(0, 40));
+      assert.equal(
+        webviewMessageSchema.safeParse(generate(target)).success,
+        false,
+        JSON.stringify(target)?.slice(0, 40),
+      );
       assert.equal(hostMessageSchema.safeParse(fill(target)).success, false, JSON.stringify(target)?.slice(0, 40));
-      assert.equal(webviewMessageSchema.safeParse({ type: 'formShown', prompt: 'p', target }).success, false, JSON.stringify(target)?.slice(0, 40));
+      assert.equal(
+        webviewMessageSchema.safeParse({ type: 'formShown', prompt: 'p', target }).success,
+        false,
+        JSON.stringify(target)?.slice(0, 40),
+      );
     }
   });
 
@@ -111,8 +146,30 @@ describe('host -> webview messages', () => {
       messages: [['is required', '必填。']],
       defaults: form({ prompt: '' }),
       history: ['a fox'],
-      tasks: [{ id: 't1', prompt: 'a fox', model: 'GEM 2.5', status: 'queued', position: 3, startedAt: 1, statusLine: 'Queued (position 3) · 4s', actions: ['stopWaiting'] }],
-      gallery: [{ id: 'file:///w/a.json', file: '/w/a.png', relPath: 'a.png', thumb: 'https://x/a.png', prompt: 'a fox', model: 'GEM 2.5', createdAt: 2, references: 0 }],
+      tasks: [
+        {
+          id: 't1',
+          prompt: 'a fox',
+          model: 'GEM 2.5',
+          status: 'queued',
+          position: 3,
+          startedAt: 1,
+          statusLine: 'Queued (position 3) · 4s',
+          actions: ['stopWaiting'],
+        },
+      ],
+      gallery: [
+        {
+          id: 'file:///w/a.json',
+          file: '/w/a.png',
+          relPath: 'a.png',
+          thumb: 'https://x/a.png',
+          prompt: 'a fox',
+          model: 'GEM 2.5',
+          createdAt: 2,
+          references: 0,
+        },
+      ],
       galleryTotal: 1,
       hasWorkspace: true,
     });
@@ -122,7 +179,9 @@ describe('host -> webview messages', () => {
   it('refuses a task in a status the runner does not have', () => {
     const parsed = hostMessageSchema.safeParse({
       type: 'tasks',
-      tasks: [{ id: 't1', prompt: 'p', model: 'GEM 2.5', status: 'exploded', startedAt: 1, statusLine: '', actions: [] }],
+      tasks: [
+        { id: 't1', prompt: 'p', model: 'GEM 2.5', status: 'exploded', startedAt: 1, statusLine: '', actions: [] },
+      ],
     });
     assert.equal(parsed.success, false);
   });
@@ -131,7 +190,10 @@ describe('host -> webview messages', () => {
 describe('the form as a request', () => {
   it('turns the form into the body the core schema accepts, leaving out empty options', () => {
     const request = requestFromForm(
-      form({ negativePrompt: ' ' }, { resolution: '2K', aspect_ratio: '16:9', storage_mode: 'Permanent', tasks_priority: ' -3 ', session_id: '' }),
+      form(
+        { negativePrompt: ' ' },
+        { resolution: '2K', aspect_ratio: '16:9', storage_mode: 'Permanent', tasks_priority: ' -3 ', session_id: '' },
+      ),
     );
     const result = validateRequest(request);
     assert.ok(result.ok, JSON.stringify(result));
@@ -145,7 +207,10 @@ describe('the form as a request', () => {
   });
 
   it('does not send an aspect ratio or image descriptions to a model that does not take them', () => {
-    const values = form({ model: 'Qwen 0925', references: [{ kind: 'url', url: 'https://example.com/a.png', text: 'the cat' }] }, { aspect_ratio: '16:9' });
+    const values = form(
+      { model: 'Qwen 0925', references: [{ kind: 'url', url: 'https://example.com/a.png', text: 'the cat' }] },
+      { aspect_ratio: '16:9' },
+    );
     assert.equal((requestFromForm(values).output_config as Record<string, unknown>).aspect_ratio, undefined);
     assert.deepEqual(previewFileInfos(values), [{ type: 'Url', url: 'https://example.com/a.png', text: undefined }]);
     assert.deepEqual(issueFields(values), []);
@@ -163,15 +228,23 @@ describe('the form as a request', () => {
     assert.deepEqual(issueFields(form({}, { tasks_priority: '1.5' })), ['tasks_priority']);
     assert.deepEqual(issueFields(form({}, { session_id: 's'.repeat(51) })), ['session_id']);
     assert.deepEqual(issueFields(form({}, { resolution: '8K' })), ['output_config.resolution']);
-    assert.deepEqual(issueFields(form({ references: [{ kind: 'url', url: 'ftp://example.com/a.png' }] })), ['file_infos[0].url']);
+    assert.deepEqual(issueFields(form({ references: [{ kind: 'url', url: 'ftp://example.com/a.png' }] })), [
+      'file_infos[0].url',
+    ]);
     assert.deepEqual(issueFields(form({ references: [{ kind: 'fileId', fileId: ' ' }] })), ['file_infos[0].file_id']);
-    assert.deepEqual(issueFields(form({ references: [{ kind: 'url', url: 'https://e.com/a.png', text: 't'.repeat(1001) }] })), ['file_infos[0].text']);
+    assert.deepEqual(
+      issueFields(form({ references: [{ kind: 'url', url: 'https://e.com/a.png', text: 't'.repeat(1001) }] })),
+      ['file_infos[0].text'],
+    );
   });
 
   it('counts local files as images (bytes are read by the host) and reports their problems', () => {
     const file = { kind: 'file' as const, uri: 'file:///w/a.png' };
     assert.deepEqual(issueFields(form({ references: [file] })), []);
-    assert.deepEqual(issueFields(form({ references: [{ ...file, problem: 'Too large: 9.0 MB (the limit is 7.0 MB).' }] })), ['file_infos[0]']);
+    assert.deepEqual(
+      issueFields(form({ references: [{ ...file, problem: 'Too large: 9.0 MB (the limit is 7.0 MB).' }] })),
+      ['file_infos[0]'],
+    );
     const eleven = Array.from({ length: 11 }, (_, i) => ({ kind: 'file' as const, uri: `file:///w/${i}.png` }));
     assert.deepEqual(issueFields(form({ references: eleven })), ['file_infos']);
   });
@@ -184,13 +257,22 @@ describe('the form as a request', () => {
   });
 
   it('says when the aspect ratio and the exact size contradict, but not for a model that takes no aspect ratio', () => {
-    assert.deepEqual(issueFields(form({}, { aspect_ratio: '16:9', resolution: '1024x1024' })), ['output_config.resolution']);
-    assert.deepEqual(issueFields(form({ model: 'Hunyuan 3.0' }, { aspect_ratio: '16:9', resolution: '1024x1024' })), []);
+    assert.deepEqual(issueFields(form({}, { aspect_ratio: '16:9', resolution: '1024x1024' })), [
+      'output_config.resolution',
+    ]);
+    assert.deepEqual(
+      issueFields(form({ model: 'Hunyuan 3.0' }, { aspect_ratio: '16:9', resolution: '1024x1024' })),
+      [],
+    );
   });
 
   it('every model of the catalogue validates with its defaults', () => {
     for (const model of MODELS) {
-      assert.deepEqual(issueFields(form({ model: modelKey(model) }, { resolution: model.resolutions[0] })), [], modelKey(model));
+      assert.deepEqual(
+        issueFields(form({ model: modelKey(model) }, { resolution: model.resolutions[0] })),
+        [],
+        modelKey(model),
+      );
     }
   });
 
@@ -201,7 +283,12 @@ describe('the form as a request', () => {
       prompt: 'paper boat',
       negative_prompt: 'text',
       enhance_prompt: 'Enabled',
-      output_config: { storage_mode: 'Temporary', aspect_ratio: '3:2', person_generation: 'Disallowed', output_compliance_check: 'Enabled' },
+      output_config: {
+        storage_mode: 'Temporary',
+        aspect_ratio: '3:2',
+        person_generation: 'Disallowed',
+        output_compliance_check: 'Enabled',
+      },
       tasks_priority: 2,
       session_id: 'aigc-7f3c',
       session_context: 'campaign',
@@ -250,11 +337,27 @@ describe('localized core messages', () => {
       form({}, { session_id: 's'.repeat(60) }),
       form({}, { session_context: 'c'.repeat(1001) }),
       form({}, { resolution: '8K', storage_mode: 'Forever', enhance_prompt: 'Maybe' }),
-      form({ references: [{ kind: 'url', url: 'ftp://x' }, { kind: 'url', url: 'data:image/gif;base64,AA' }, { kind: 'fileId', fileId: '' }] }),
-      form({ references: Array.from({ length: 11 }, (_, i) => ({ kind: 'url' as const, url: `https://e.com/${i}.png` })) }),
+      form({
+        references: [
+          { kind: 'url', url: 'ftp://x' },
+          { kind: 'url', url: 'data:image/gif;base64,AA' },
+          { kind: 'fileId', fileId: '' },
+        ],
+      }),
+      form({
+        references: Array.from({ length: 11 }, (_, i) => ({ kind: 'url' as const, url: `https://e.com/${i}.png` })),
+      }),
       form({ references: [{ kind: 'url', url: 'https://e.com/a.png', text: 't'.repeat(1001) }] }),
-      form({ model: 'Qwen 0925', references: [{ kind: 'url', url: 'https://e.com/a.png' }, { kind: 'url', url: 'https://e.com/b.png' }] }),
-      form({ references: Array.from({ length: 4 }, (_, i) => ({ kind: 'url' as const, url: `https://e.com/${i}.png` })) }),
+      form({
+        model: 'Qwen 0925',
+        references: [
+          { kind: 'url', url: 'https://e.com/a.png' },
+          { kind: 'url', url: 'https://e.com/b.png' },
+        ],
+      }),
+      form({
+        references: Array.from({ length: 4 }, (_, i) => ({ kind: 'url' as const, url: `https://e.com/${i}.png` })),
+      }),
       form({}, { aspect_ratio: '16:9', resolution: '1024x1024' }),
     ];
     const identity = CORE_MESSAGE_TEMPLATES.map((t) => [t, `«${t}»`] as [string, string]);
@@ -262,7 +365,11 @@ describe('localized core messages', () => {
       const result = validateForm(values);
       assert.equal(result.ok, false);
       for (const issue of result.ok ? [] : result.issues) {
-        assert.notEqual(localizeMessage(issue.message, identity), issue.message, `no template for "${issue.message}" (${issue.field})`);
+        assert.notEqual(
+          localizeMessage(issue.message, identity),
+          issue.message,
+          `no template for "${issue.message}" (${issue.field})`,
+        );
       }
     }
     for (const problem of ['cannot be read', 'is not a PNG, JPEG or WebP image', 'is 7.5 MB; the limit is 7.0 MB']) {

@@ -42,7 +42,11 @@ describe('local reference images become data: URLs', () => {
     ['c.webp', imageBytes('webp'), 'image/webp'],
   ] as const) {
     it(`${name} travels inline as ${mime} and passes the request schema`, async () => {
-      const info = await dataUrlStrategy.toFileInfo({ kind: 'file', path: await file(name, bytes), text: ' the subject ' });
+      const info = await dataUrlStrategy.toFileInfo({
+        kind: 'file',
+        path: await file(name, bytes),
+        text: ' the subject ',
+      });
       assert.equal(info.type, 'Url');
       assert.ok(info.url!.startsWith(`data:${mime};base64,`));
       assert.deepEqual(Buffer.from(info.url!.split(',')[1]!, 'base64'), Buffer.from(bytes));
@@ -52,7 +56,10 @@ describe('local reference images become data: URLs', () => {
     });
   }
   it('trusts the bytes, not the extension: a PNG named .jpg is sent as PNG', async () => {
-    const info = await dataUrlStrategy.toFileInfo({ kind: 'file', path: await file('liar.jpg', pngBytes(1, 1, [1, 2, 3])) });
+    const info = await dataUrlStrategy.toFileInfo({
+      kind: 'file',
+      path: await file('liar.jpg', pngBytes(1, 1, [1, 2, 3])),
+    });
     assert.ok(info.url!.startsWith('data:image/png;base64,'));
   });
   it('refuses a text file named .png, naming the file', async () => {
@@ -72,19 +79,32 @@ describe('local reference images become data: URLs', () => {
     const big = Buffer.alloc(MAX_REFERENCE_BYTES + 1);
     Buffer.from(pngBytes(1, 1, [0, 0, 0])).copy(big);
     const target = await file('huge.png', big);
-    await assert.rejects(dataUrlStrategy.toFileInfo({ kind: 'file', path: target }), /huge\.png is 7\.0 MB; the limit is 7\.0 MB/);
+    await assert.rejects(
+      dataUrlStrategy.toFileInfo({ kind: 'file', path: target }),
+      /huge\.png is 7\.0 MB; the limit is 7\.0 MB/,
+    );
     assert.equal((await inspectReferenceFile(target)).format?.format, 'png');
   });
   it('a missing file is a clear problem, not a crash', async () => {
-    assert.equal((await inspectReferenceFile(path.join(dir, 'gone.png'))).problem, 'Reference image gone.png cannot be read.');
+    assert.equal(
+      (await inspectReferenceFile(path.join(dir, 'gone.png'))).problem,
+      'Reference image gone.png cannot be read.',
+    );
   });
 });
 
 describe('URLs and VOD file ids pass through', () => {
   it('url', async () => {
-    assert.deepEqual(await dataUrlStrategy.toFileInfo({ kind: 'url', url: ' https://example.com/a.png ' }), { type: 'Url', url: 'https://example.com/a.png' });
+    assert.deepEqual(await dataUrlStrategy.toFileInfo({ kind: 'url', url: ' https://example.com/a.png ' }), {
+      type: 'Url',
+      url: 'https://example.com/a.png',
+    });
   });
   it('file id', async () => {
-    assert.deepEqual(await dataUrlStrategy.toFileInfo({ kind: 'fileId', fileId: '528589', text: 'logo' }), { type: 'File', file_id: '528589', text: 'logo' });
+    assert.deepEqual(await dataUrlStrategy.toFileInfo({ kind: 'fileId', fileId: '528589', text: 'logo' }), {
+      type: 'File',
+      file_id: '528589',
+      text: 'logo',
+    });
   });
 });

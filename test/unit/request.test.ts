@@ -39,10 +39,12 @@ describe('model catalogue', () => {
     assert.equal(parseModelKey('GEM 9'), undefined);
   });
   it('knows how many reference images each model takes (the upstream maxima)', () => {
-    assert.deepEqual(
-      Object.fromEntries(MODELS.map((m) => [`${m.name} ${m.version}`, m.maxReferences])),
-      { 'GEM 2.5': 3, 'GEM 3.0': 14, 'Qwen 0925': 1, 'Hunyuan 3.0': 3 },
-    );
+    assert.deepEqual(Object.fromEntries(MODELS.map((m) => [`${m.name} ${m.version}`, m.maxReferences])), {
+      'GEM 2.5': 3,
+      'GEM 3.0': 14,
+      'Qwen 0925': 1,
+      'Hunyuan 3.0': 3,
+    });
     assert.equal(maxReferencesOf('Qwen 0925'), 1);
     assert.equal(maxReferencesOf('Unknown 1'), 14, 'an unknown model is bounded by the largest limit');
   });
@@ -75,7 +77,12 @@ describe('per-model reference limits', () => {
   };
 
   it('accepts each model up to its limit and refuses one more, naming the model and the limit', () => {
-    for (const [model, limit] of [['GEM 2.5', 3], ['GEM 3.0', 14], ['Qwen 0925', 1], ['Hunyuan 3.0', 3]] as const) {
+    for (const [model, limit] of [
+      ['GEM 2.5', 3],
+      ['GEM 3.0', 14],
+      ['Qwen 0925', 1],
+      ['Hunyuan 3.0', 3],
+    ] as const) {
       assert.ok(validateRequest(request(model, limit)).ok, `${model} takes ${limit}`);
       const issues = issuesOf(request(model, limit + 1));
       assert.deepEqual(issues, [
@@ -87,7 +94,11 @@ describe('per-model reference limits', () => {
   it('refuses a Qwen restyle of two images with one line that names the limit', () => {
     assert.throws(
       () => buildRequestBody(request('Qwen 0925', 2)),
-      (e: unknown) => e instanceof GenerationError && e.kind === 'validation' && e.field === 'file_infos' && e.message === 'Invalid file_infos: Qwen 0925 takes at most 1 reference image',
+      (e: unknown) =>
+        e instanceof GenerationError &&
+        e.kind === 'validation' &&
+        e.field === 'file_infos' &&
+        e.message === 'Invalid file_infos: Qwen 0925 takes at most 1 reference image',
     );
   });
 
@@ -99,14 +110,24 @@ describe('per-model reference limits', () => {
 describe('aspect ratio and exact size', () => {
   it('refuses an exact size whose shape contradicts the aspect ratio, on the resolution field', () => {
     const [issue] = issuesOf({ ...base, output_config: { aspect_ratio: '16:9', resolution: '1024x1024' } });
-    assert.deepEqual(issue, { field: 'output_config.resolution', message: '1024x1024 is 1:1, not the aspect ratio 16:9' });
+    assert.deepEqual(issue, {
+      field: 'output_config.resolution',
+      message: '1024x1024 is 1:1, not the aspect ratio 16:9',
+    });
   });
 
   it('accepts a matching size, a tier with any ratio, and a size alone', () => {
     assert.ok(validateRequest({ ...base, output_config: { aspect_ratio: '16:9', resolution: '2560x1440' } }).ok);
     assert.ok(validateRequest({ ...base, output_config: { aspect_ratio: '21:9', resolution: '6198x2656' } }).ok);
     assert.ok(validateRequest({ ...base, output_config: { aspect_ratio: '9:16', resolution: '2K' } }).ok);
-    assert.ok(validateRequest({ ...base, model_name: 'Qwen', model_version: '0925', output_config: { resolution: '2560x1440' } }).ok);
+    assert.ok(
+      validateRequest({
+        ...base,
+        model_name: 'Qwen',
+        model_version: '0925',
+        output_config: { resolution: '2560x1440' },
+      }).ok,
+    );
   });
 });
 
@@ -170,9 +191,19 @@ describe('request validation', () => {
   });
 
   it('allows the aspect ratio only for GEM', () => {
-    assert.ok(validateRequest({ ...base, model_name: 'GEM', model_version: '3.0', output_config: { aspect_ratio: '21:9' } }).ok);
-    for (const [name, version] of [['Qwen', '0925'], ['Hunyuan', '3.0']]) {
-      const [issue] = issuesOf({ ...base, model_name: name, model_version: version, output_config: { aspect_ratio: '1:1' } });
+    assert.ok(
+      validateRequest({ ...base, model_name: 'GEM', model_version: '3.0', output_config: { aspect_ratio: '21:9' } }).ok,
+    );
+    for (const [name, version] of [
+      ['Qwen', '0925'],
+      ['Hunyuan', '3.0'],
+    ]) {
+      const [issue] = issuesOf({
+        ...base,
+        model_name: name,
+        model_version: version,
+        output_config: { aspect_ratio: '1:1' },
+      });
       assert.equal(issue!.field, 'output_config.aspect_ratio');
       assert.match(issue!.message, /GEM 2\.5, GEM 3\.0/);
     }
@@ -184,8 +215,16 @@ describe('request validation', () => {
       [{ output_config: { resolution: '8K' } }, 'output_config.resolution', /720P, 1080P, 2K, 4K/],
       [{ output_config: { storage_mode: 'Forever' } }, 'output_config.storage_mode', /Temporary, Permanent/],
       [{ output_config: { person_generation: 'All' } }, 'output_config.person_generation', /AllowAdult, Disallowed/],
-      [{ output_config: { input_compliance_check: 'on' } }, 'output_config.input_compliance_check', /Enabled, Disabled/],
-      [{ output_config: { output_compliance_check: true } }, 'output_config.output_compliance_check', /Enabled, Disabled/],
+      [
+        { output_config: { input_compliance_check: 'on' } },
+        'output_config.input_compliance_check',
+        /Enabled, Disabled/,
+      ],
+      [
+        { output_config: { output_compliance_check: true } },
+        'output_config.output_compliance_check',
+        /Enabled, Disabled/,
+      ],
       [{ enhance_prompt: 'yes' }, 'enhance_prompt', /Enabled, Disabled/],
     ];
     for (const [extra, field, allowed] of cases) {

@@ -24,7 +24,16 @@ describe('a target named like a Windows device or drive is recognised', () => {
     });
   }
 
-  for (const target of ['assets/hero.png', 'console.png', 'com10.png', 'lpt.png', 'nullify.jpg', 'auxiliary/aux-1.png', 'docs/con-game.webp', '一只猫.png']) {
+  for (const target of [
+    'assets/hero.png',
+    'console.png',
+    'com10.png',
+    'lpt.png',
+    'nullify.jpg',
+    'auxiliary/aux-1.png',
+    'docs/con-game.webp',
+    '一只猫.png',
+  ]) {
     it(`${JSON.stringify(target)} is an ordinary name`, () => {
       assert.equal(windowsReservedPart(target), undefined);
     });

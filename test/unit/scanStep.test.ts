@@ -21,19 +21,40 @@ const records = {
   discarded: after(submitted, { type: 'discard', reason: 'user' }),
 };
 
-const facts = (patch: Partial<ScanFacts> = {}): ScanFacts => ({ now: T0 + 1000, collectedHere: false, heldElsewhere: false, apiOrigin: ORIGIN, ...patch });
+const facts = (patch: Partial<ScanFacts> = {}): ScanFacts => ({
+  now: T0 + 1000,
+  collectedHere: false,
+  heldElsewhere: false,
+  apiOrigin: ORIGIN,
+  ...patch,
+});
 
 describe('what a window does with a task it finds in the journal', () => {
   const table: [string, TaskRecord, Partial<ScanFacts>, ScanStep][] = [
     ['a task this window collects is left to its collector', records.waiting, { collectedHere: true }, 'skip'],
     ['an ended task is listed', records.discarded, {}, 'listEnded'],
-    ['an ended task is listed even while another window holds a stale lease on it', records.discarded, { heldElsewhere: true }, 'listEnded'],
+    [
+      'an ended task is listed even while another window holds a stale lease on it',
+      records.discarded,
+      { heldElsewhere: true },
+      'listEnded',
+    ],
     ['an ended task older than a day is forgotten', records.discarded, { now: T0 + KEEP_ENDED_MS + 10 }, 'forget'],
     ['a task another window collects is listed as theirs', records.waiting, { heldElsewhere: true }, 'elsewhere'],
     ['a waiting task older than three days is ended', records.waiting, { now: T0 + 3 * DAY + 10 }, 'expire'],
     ['a task that may have been submitted waits for the user', records.uncertain, {}, 'ask'],
-    ['a collectable task without a key or gateway waits for the set-up', records.waiting, { apiOrigin: undefined }, 'waitForSetup'],
-    ['a task submitted to another gateway is not sent to this one', records.waiting, { apiOrigin: 'https://other.example' }, 'otherOrigin'],
+    [
+      'a collectable task without a key or gateway waits for the set-up',
+      records.waiting,
+      { apiOrigin: undefined },
+      'waitForSetup',
+    ],
+    [
+      'a task submitted to another gateway is not sent to this one',
+      records.waiting,
+      { apiOrigin: 'https://other.example' },
+      'otherOrigin',
+    ],
     ['a waiting task is collected here', records.waiting, {}, 'collect'],
     ['a task whose create never got an answer is collected (it will be sent)', records.submitting, {}, 'collect'],
   ];

@@ -13,7 +13,15 @@ import * as path from 'node:path';
 import { DurationBook, durationKey } from '../../src/core/durationBook';
 import { GenerationError } from '../../src/core/errors';
 import { pollUntilDone } from '../../src/core/poll';
-import { COLD_INTERVAL_MS, blindDelay, durationModel, learn, progressLooksLinear, quantile, recentSamples } from '../../src/core/schedule';
+import {
+  COLD_INTERVAL_MS,
+  blindDelay,
+  durationModel,
+  learn,
+  progressLooksLinear,
+  quantile,
+  recentSamples,
+} from '../../src/core/schedule';
 import type { GatewayAnswer } from '../../src/core/gatewayAnswer';
 import { type DurationModel, MODEL_DURATIONS, drawDurations as durations } from '../support/durations';
 
@@ -49,8 +57,10 @@ async function model(task: Task, options: { history?: number[]; interval?: numbe
   const client = {
     async query(): Promise<GatewayAnswer> {
       at.push(now);
-      if (task.visibleAt !== undefined && now < task.visibleAt) throw new GenerationError({ kind: 'notFound', template: 'TaskNotExist' });
-      if (task.outage && now >= task.outage[0] && now < task.outage[1]) throw new GenerationError({ kind: 'server', template: '503', httpStatus: 503 });
+      if (task.visibleAt !== undefined && now < task.visibleAt)
+        throw new GenerationError({ kind: 'notFound', template: 'TaskNotExist' });
+      if (task.outage && now >= task.outage[0] && now < task.outage[1])
+        throw new GenerationError({ kind: 'server', template: '503', httpStatus: 503 });
       if (now >= task.durationMs) return { taskId: 't', status: 'succeeded', images: [{ url: 'https://cdn/x.png' }] };
       const progress = PROGRESS[task.shape ?? 'none'](now / task.durationMs);
       return { taskId: 't', status: 'running', ...(progress === undefined ? {} : { progress }) };
@@ -89,10 +99,19 @@ async function compare(shape: Shape, history: 'cold' | 'warm', seed = 7) {
     }
   }
   return {
-    p50: percentile(ours.map((r) => r.latency), 50),
-    p90: percentile(ours.map((r) => r.latency), 90),
+    p50: percentile(
+      ours.map((r) => r.latency),
+      50,
+    ),
+    p90: percentile(
+      ours.map((r) => r.latency),
+      90,
+    ),
     looks: mean(ours.map((r) => r.looks)),
-    peerP50: percentile(peer.map((r) => r.latency), 50),
+    peerP50: percentile(
+      peer.map((r) => r.latency),
+      50,
+    ),
     peerLooks: mean(peer.map((r) => r.looks)),
   };
 }
@@ -138,7 +157,11 @@ describe('learning durations', () => {
     assert.equal(blindDelay({ attempt: 2, elapsed: 1250, model: m }), 10_000, 'far from the window: the longest sleep');
     const inWindow = blindDelay({ attempt: 9, elapsed: quantile(m, 0.5), model: m });
     assert.ok(inWindow >= 200 && inWindow < 1000, `dense at the median (${inWindow} ms)`);
-    assert.equal(blindDelay({ attempt: 30, elapsed: 60_000, model: m }), COLD_INTERVAL_MS, 'past the window: the cold pace');
+    assert.equal(
+      blindDelay({ attempt: 30, elapsed: 60_000, model: m }),
+      COLD_INTERVAL_MS,
+      'past the window: the cold pace',
+    );
     assert.equal(blindDelay({ attempt: 5, elapsed: 5000 }), COLD_INTERVAL_MS, 'cold');
   });
 
@@ -173,7 +196,10 @@ describe('detection without a progress signal (vs a 500 ms poller on the same ta
         const misleading = await compare(shape, history);
         assert.ok(misleading.p50 <= none.p50 + 50, `${history}: p50 ${misleading.p50} vs ${none.p50} ms`);
         assert.ok(misleading.p90 <= none.p90 + 100, `${history}: p90 ${misleading.p90} vs ${none.p90} ms`);
-        assert.ok(misleading.looks <= none.looks + 3, `${history}: ${misleading.looks.toFixed(1)} vs ${none.looks.toFixed(1)} looks`);
+        assert.ok(
+          misleading.looks <= none.looks + 3,
+          `${history}: ${misleading.looks.toFixed(1)} vs ${none.looks.toFixed(1)} looks`,
+        );
       }
     });
   }
@@ -204,11 +230,15 @@ describe('a gateway that is not there yet, or not there for a while', () => {
       const end = start + 45_000;
       const run = await model({ durationMs, outage: [start, end] }, { history: durations('GEM 3.0', 20, 2) });
       const detectedAt = durationMs + run.latency;
-      if (durationMs <= end) assert.ok(detectedAt - end <= 2000, `finished during the outage: seen ${detectedAt - end} ms after it ended`);
+      if (durationMs <= end)
+        assert.ok(detectedAt - end <= 2000, `finished during the outage: seen ${detectedAt - end} ms after it ended`);
       else assert.ok(run.latency <= 2000, `finished after the outage: seen ${run.latency} ms late`);
       const gaps = run.at.slice(1).map((t, i) => t - run.at[i]!);
       const during = gaps.filter((_, i) => run.at[i]! >= start && run.at[i]! < end);
-      assert.ok(during.every((g) => g <= 2000), `no gap over 2 s while it lasts: ${run.at.join(' ')}`);
+      assert.ok(
+        during.every((g) => g <= 2000),
+        `no gap over 2 s while it lasts: ${run.at.join(' ')}`,
+      );
     }
   });
 });

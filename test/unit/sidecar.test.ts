@@ -44,7 +44,7 @@ async function finishedTask(): Promise<Succeeded> {
   const client = new GatewayClient({ baseUrl: sim.apiOrigin, apiKey: sim.apiKey });
   const state = await pollUntilDone(client, await client.submit(body));
   assert.equal(state.status, 'succeeded');
-  return state as Succeeded;
+  return state;
 }
 
 function finishedRecord(state: Succeeded, target: Partial<TaskTarget> = {}, requestId?: string): TaskRecord {
@@ -57,7 +57,11 @@ function finishedRecord(state: Succeeded, target: Partial<TaskTarget> = {}, requ
     target: { workspaceRoot: workspace, outputFolder: 'generated-images', writeSidecar: true, ...target },
     createdAt: Date.now(),
   });
-  const submitted = advance(start, { type: 'submitted', ref: { taskId: state.taskId }, ...(requestId ? { requestId } : {}) }, Date.now());
+  const submitted = advance(
+    start,
+    { type: 'submitted', ref: { taskId: state.taskId }, ...(requestId ? { requestId } : {}) },
+    Date.now(),
+  );
   return advance(submitted, { type: 'upstream', state }, Date.now());
 }
 
@@ -115,7 +119,10 @@ describe('what a sidecar carries', () => {
     const landed = await land(finishedRecord(state));
     const sidecar = parseSidecar(await readFile(landed.images![0]!.landed!.sidecar!, 'utf8'))!;
     assert.equal(sidecar.images[0]!.url, `${signed.origin}${signed.pathname}`);
-    assert.ok(sim.requests.some((r) => r.server === 'cdn' && r.path.includes('sign=')), 'the image itself was fetched with its signature');
+    assert.ok(
+      sim.requests.some((r) => r.server === 'cdn' && r.path.includes('sign=')),
+      'the image itself was fetched with its signature',
+    );
   });
 });
 
@@ -137,14 +144,24 @@ describe('a result URL as a sidecar keeps it', () => {
       requestId: `req-${key}`,
       body: { ...body, session_id: key },
       references: [],
-      images: [{ file: 'a.png', url: `https://cdn.example/${encodeURIComponent(key)}/a.png?auth=${key}`, fileId: key, format: 'png', bytes: 1, sha256: 'x' }],
+      images: [
+        {
+          file: 'a.png',
+          url: `https://cdn.example/${encodeURIComponent(key)}/a.png?auth=${key}`,
+          fileId: key,
+          format: 'png',
+          bytes: 1,
+          sha256: 'x',
+        },
+      ],
       apiOrigin: 'https://api.example',
       submittedAt: new Date(0),
       savedAt: new Date(1),
       extensionVersion: 't',
     });
     const text = JSON.stringify(sidecar);
-    for (const form of [key, encodeURIComponent(key), encodeURI(key)]) assert.ok(!text.includes(form), `${form} in ${text}`);
+    for (const form of [key, encodeURIComponent(key), encodeURI(key)])
+      assert.ok(!text.includes(form), `${form} in ${text}`);
     assert.equal(sidecar.taskId, 'task-***');
     assert.equal(sidecar.images[0]!.url, 'https://cdn.example/***/a.png');
   });
@@ -156,7 +173,10 @@ describe('where a sidecar goes', () => {
     await writeFile(path.join(workspace, 'package.json'), mine);
     const landed = await landedAt(path.join(workspace, 'package.png'));
     assert.equal(landed.images![0]!.landed!.sidecar, path.join(workspace, 'package.png.json'));
-    assert.equal(parseSidecar(await readFile(path.join(workspace, 'package.png.json'), 'utf8'))?.taskId, landed.ref?.taskId);
+    assert.equal(
+      parseSidecar(await readFile(path.join(workspace, 'package.png.json'), 'utf8'))?.taskId,
+      landed.ref?.taskId,
+    );
     assert.equal(await readFile(path.join(workspace, 'package.json'), 'utf8'), mine);
   });
 
@@ -168,15 +188,19 @@ describe('where a sidecar goes', () => {
 });
 
 describe('what sits where a sidecar would go', () => {
-  it('a link to /dev/zero named like the image’s old-style sidecar is not read: landing stays within a few megabytes of reads', { skip: !canCountReads() && 'needs /proc/self/io' }, async () => {
-    await mkdir(path.join(workspace, 'assets'));
-    await symlink('/dev/zero', path.join(workspace, 'assets', 'hero.json'));
-    const before = await bytesReadByThisProcess();
-    const landed = await landedAt(path.join(workspace, 'assets', 'hero.png'));
-    const read = (await bytesReadByThisProcess()) - before;
-    assert.ok(read < READ_BOUND, `${read} bytes read`);
-    assert.equal(landed.images![0]!.landed!.sidecar, path.join(workspace, 'assets', 'hero.png.json'));
-  });
+  it(
+    'a link to /dev/zero named like the image’s old-style sidecar is not read: landing stays within a few megabytes of reads',
+    { skip: !canCountReads() && 'needs /proc/self/io' },
+    async () => {
+      await mkdir(path.join(workspace, 'assets'));
+      await symlink('/dev/zero', path.join(workspace, 'assets', 'hero.json'));
+      const before = await bytesReadByThisProcess();
+      const landed = await landedAt(path.join(workspace, 'assets', 'hero.png'));
+      const read = (await bytesReadByThisProcess()) - before;
+      assert.ok(read < READ_BOUND, `${read} bytes read`);
+      assert.equal(landed.images![0]!.landed!.sidecar, path.join(workspace, 'assets', 'hero.png.json'));
+    },
+  );
 
   it('a resumed landing never adopts a linked file as its sidecar, even one that names the task', async () => {
     const first = await landedAt(path.join(workspace, 'hero.png'));
@@ -194,15 +218,24 @@ describe('what sits where a sidecar would go', () => {
       timings: { submittedAt: '2026-01-01T00:00:00Z', savedAt: '2026-01-01T00:00:00Z' },
     };
     await writeFile(path.join(outside, 'planted.json'), JSON.stringify(ours));
-    for (const name of ['hero.json', 'hero.png.json']) await symlink(path.join(outside, 'planted.json'), path.join(workspace, name));
+    for (const name of ['hero.json', 'hero.png.json'])
+      await symlink(path.join(outside, 'planted.json'), path.join(workspace, name));
     // Rewound to right after the image was placed, before its sidecar was written.
-    const rewound: TaskRecord = { ...first, phase: 'landing', images: [{ ...first.images![0]!, landed: undefined, placing: { ...image, sidecar: undefined } }] };
+    const rewound: TaskRecord = {
+      ...first,
+      phase: 'landing',
+      images: [{ ...first.images![0]!, landed: undefined, placing: { ...image, sidecar: undefined } }],
+    };
     delete rewound.endedAt;
     const again = await land(rewound);
     assert.equal(again.phase, 'landed');
     assert.equal(again.images![0]!.landed!.path, image.path, 'the same image, not a second copy');
     assert.equal(again.images![0]!.landed!.sidecar, undefined, 'no link taken for its sidecar');
-    assert.equal(JSON.parse(await readFile(path.join(outside, 'planted.json'), 'utf8')).prompt, 'planted', 'the planted file is untouched');
+    assert.equal(
+      (JSON.parse(await readFile(path.join(outside, 'planted.json'), 'utf8')) as { prompt: string }).prompt,
+      'planted',
+      'the planted file is untouched',
+    );
   });
 
   it('a resumed landing finds the old-style sidecar it wrote before the upgrade and writes no second one', async () => {
@@ -211,7 +244,11 @@ describe('what sits where a sidecar would go', () => {
     const text = await readFile(image.sidecar!, 'utf8');
     await rm(image.sidecar!);
     await writeFile(path.join(workspace, 'hero.json'), text);
-    const rewound: TaskRecord = { ...first, phase: 'landing', images: [{ ...first.images![0]!, landed: undefined, placing: { ...image, sidecar: undefined } }] };
+    const rewound: TaskRecord = {
+      ...first,
+      phase: 'landing',
+      images: [{ ...first.images![0]!, landed: undefined, placing: { ...image, sidecar: undefined } }],
+    };
     delete rewound.endedAt;
     const again = await land(rewound);
     assert.equal(again.images![0]!.landed!.sidecar, path.join(workspace, 'hero.json'));

@@ -52,7 +52,10 @@ describe('reading a sidecar', () => {
   });
 
   it('takes other JSON (package.json) and missing files for what they are, not for sidecars', async () => {
-    assert.deepEqual(await readSidecarFile(await place('package.json', '{"name":"x"}')), { skipped: 'notASidecar', bytesRead: 12 });
+    assert.deepEqual(await readSidecarFile(await place('package.json', '{"name":"x"}')), {
+      skipped: 'notASidecar',
+      bytesRead: 12,
+    });
     assert.deepEqual(await readSidecarFile(path.join(dir, 'absent.json')), { skipped: 'missing', bytesRead: 0 });
   });
 

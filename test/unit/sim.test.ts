@@ -27,7 +27,11 @@ async function call(url: string, init: RequestInit & { key?: string | null } = {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   const key = init.key === undefined ? sim.apiKey : init.key;
   if (key !== null) headers.Authorization = `Bearer ${key}`;
-  const response = await fetch(url.startsWith('http') ? url : sim.apiOrigin + url, { ...init, headers, redirect: 'manual' });
+  const response = await fetch(url.startsWith('http') ? url : sim.apiOrigin + url, {
+    ...init,
+    headers,
+    redirect: 'manual',
+  });
   const text = await response.text();
   let json: Record<string, unknown> = {};
   try {
@@ -80,7 +84,11 @@ function readPng(bytes: Buffer): PngChunk[] {
     const length = bytes.readUInt32BE(offset);
     const type = bytes.toString('latin1', offset + 4, offset + 8);
     const data = bytes.subarray(offset + 8, offset + 8 + length);
-    assert.equal(bytes.readUInt32BE(offset + 8 + length), slowCrc(bytes.subarray(offset + 4, offset + 8 + length)), `CRC of ${type}`);
+    assert.equal(
+      bytes.readUInt32BE(offset + 8 + length),
+      slowCrc(bytes.subarray(offset + 4, offset + 8 + length)),
+      `CRC of ${type}`,
+    );
     chunks.push({ type, data });
     offset += 12 + length;
   }
@@ -129,7 +137,6 @@ function readWebp(bytes: Buffer): string[] {
 }
 
 const collect = (stream: { chunks(): Iterable<Buffer> }) => Buffer.concat([...stream.chunks()]);
-
 
 describe('images', () => {
   it('pngBytes is a valid PNG with correct CRCs and the requested pixels', () => {
@@ -220,7 +227,7 @@ describe('authentication', () => {
     assert.equal(request?.method, 'POST');
     assert.equal(request?.path, '/tencent-vod/v1/aigc-image');
     assert.equal(request?.headers['authorization'], `Bearer ${sim.apiKey}`);
-    assert.deepEqual(JSON.parse(request!.body), BODY);
+    assert.deepEqual(JSON.parse(request.body), BODY);
   });
 });
 
@@ -232,7 +239,11 @@ describe('create', () => {
       ['Qwen', '0925'],
       ['Hunyuan', '3.0'],
     ]) {
-      assert.equal((await create({ ...BODY, model_name: name, model_version: version })).status, 200, `${name} ${version}`);
+      assert.equal(
+        (await create({ ...BODY, model_name: name, model_version: version })).status,
+        200,
+        `${name} ${version}`,
+      );
     }
     const bad = await create({ ...BODY, model_version: '9.9' });
     assert.equal(bad.status, 400);
@@ -337,7 +348,9 @@ describe('native mode', () => {
       sim.reset();
       sim.configure({ mode, invisibleMs: 300, taskDurationMs: 5000, quiet: true });
       const reply = await create();
-      const id = String(at(reply.json, 'Response', 'TaskId') ?? at(reply.json, 'data', 'task_id') ?? reply.json.request_id);
+      const id = String(
+        at(reply.json, 'Response', 'TaskId') ?? at(reply.json, 'data', 'task_id') ?? reply.json.request_id,
+      );
       const path = mode === 'queue' ? `/queue/requests/${id}/status` : `/tencent-vod/v1/query/${id}`;
       const early = await call(path);
       if (mode === 'native') assert.equal(at(early.json, 'Response', 'Error', 'Code'), 'ResourceNotFound.TaskNotExist');
@@ -387,7 +400,11 @@ describe('queue mode', () => {
     const result = await call(base);
     assert.equal(result.status, 200);
     assert.equal(at(result.json, 'Response', 'Status'), 'FINISH');
-    assert.ok(String(at(result.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl')).startsWith(sim.cdnOrigin));
+    assert.ok(
+      String(at(result.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl')).startsWith(
+        sim.cdnOrigin,
+      ),
+    );
     assert.equal(sim.tasks.get(id)?.statusRequests, 3, 'status look-ups counted, result fetches not');
   });
 
@@ -469,11 +486,19 @@ describe('envelope mode', () => {
     assert.deepEqual(Object.keys(done.json).sort(), ['code', 'data', 'message']);
     assert.equal(at(done.json, 'data', 'status'), 'SUCCESS');
     assert.equal(at(done.json, 'data', 'data', 'Response', 'Status'), 'FINISH');
-    assert.ok(String(at(done.json, 'data', 'data', 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl')).startsWith(sim.cdnOrigin));
+    assert.ok(
+      String(
+        at(done.json, 'data', 'data', 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl'),
+      ).startsWith(sim.cdnOrigin),
+    );
 
     sim.configure({ envelopeNesting: 'bare' });
     const bare = await call(`/tencent-vod/v1/query/${id}`);
-    assert.equal(at(bare.json, 'data', 'data', 'Status'), 'FINISH', 'the other nesting: the Response contents without the wrapper');
+    assert.equal(
+      at(bare.json, 'data', 'data', 'Status'),
+      'FINISH',
+      'the other nesting: the Response contents without the wrapper',
+    );
     assert.equal(at(bare.json, 'data', 'data', 'Response'), undefined);
   });
 
@@ -485,7 +510,10 @@ describe('envelope mode', () => {
     const done = await call(`/tencent-vod/v1/query/${id}`);
     assert.equal(at(done.json, 'data', 'status'), 'FAILURE');
     assert.match(String(at(done.json, 'data', 'fail_reason')), /content policy/);
-    assert.equal(at(done.json, 'data', 'data', 'Response', 'AigcImageTask', 'ErrCodeExt'), 'InvalidParameter.VoilationContent');
+    assert.equal(
+      at(done.json, 'data', 'data', 'Response', 'AigcImageTask', 'ErrCodeExt'),
+      'InvalidParameter.VoilationContent',
+    );
   });
 
   it('errors answer with a non-zero code and the message', async () => {
@@ -596,7 +624,10 @@ describe('faults', () => {
 
   it('a FINISH failure other than the content policy, after the task ran its time', async () => {
     sim.configure({ taskDurationMs: 200 });
-    sim.fault({ route: 'create', fault: { kind: 'taskFailure', errCode: 70001, errCodeExt: 'FailedOperation', message: 'no GPU' } });
+    sim.fault({
+      route: 'create',
+      fault: { kind: 'taskFailure', errCode: 70001, errCodeExt: 'FailedOperation', message: 'no GPU' },
+    });
     const id = await nativeTaskId();
     assert.equal(sim.tasks.get(id)!.doneAt - sim.tasks.get(id)!.createdAt, 200);
     await wait(sim.tasks.get(id)!.doneAt + 20 - Date.now());
@@ -641,7 +672,9 @@ describe('faults', () => {
     assert.equal(at(done.json, 'Response', 'FinishTime'), 'N/A');
     assert.equal(at(done.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'ExpireTime'), '0000-00-00');
     assert.equal(at(done.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'StorageMode'), 0);
-    assert.ok(String(at(done.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl')).startsWith(sim.cdnOrigin));
+    assert.ok(
+      String(at(done.json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl')).startsWith(sim.cdnOrigin),
+    );
   });
 
   it('refuses a fault on a route it cannot apply to', () => {
@@ -652,9 +685,17 @@ describe('faults', () => {
 });
 
 describe('the CDN and the third origin', () => {
-  async function download(url: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string | null; bytes: Buffer; headers: Headers }> {
+  async function download(
+    url: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; type: string | null; bytes: Buffer; headers: Headers }> {
     const response = await fetch(url, { headers, redirect: 'manual' });
-    return { status: response.status, type: response.headers.get('content-type'), bytes: Buffer.from(await response.arrayBuffer()), headers: response.headers };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      bytes: Buffer.from(await response.arrayBuffer()),
+      headers: response.headers,
+    };
   }
 
   it('serves a real image in each format and records the request', async () => {
@@ -675,7 +716,17 @@ describe('the CDN and the third origin', () => {
   it('the result URL of a finished task serves that task’s image', async () => {
     sim.configure({ taskDurationMs: 0, imageFormat: 'webp' });
     const id = await nativeTaskId();
-    const url = String(at((await call(`/tencent-vod/v1/query/${id}`)).json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl'));
+    const url = String(
+      at(
+        (await call(`/tencent-vod/v1/query/${id}`)).json,
+        'Response',
+        'AigcImageTask',
+        'Output',
+        'FileInfos',
+        0,
+        'FileUrl',
+      ),
+    );
     const got = await download(url);
     assert.equal(got.status, 200);
     assert.deepEqual(got.bytes, TINY_WEBP);
@@ -695,7 +746,19 @@ describe('the CDN and the third origin', () => {
   it('signed result URLs carry an expiry and a signature in their query, and the CDN serves them', async () => {
     sim.configure({ taskDurationMs: 0, signedUrls: true });
     const id = await nativeTaskId();
-    const url = new URL(String(at((await call(`/tencent-vod/v1/query/${id}`)).json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl')));
+    const url = new URL(
+      String(
+        at(
+          (await call(`/tencent-vod/v1/query/${id}`)).json,
+          'Response',
+          'AigcImageTask',
+          'Output',
+          'FileInfos',
+          0,
+          'FileUrl',
+        ),
+      ),
+    );
     assert.match(url.searchParams.get('t') ?? '', /^[0-9a-f]+$/);
     assert.match(url.searchParams.get('sign') ?? '', /^[0-9a-f]{32}$/);
     assert.equal(url.searchParams.get('auth'), null, 'no key unless the gateway echoes it');
@@ -709,7 +772,17 @@ describe('the CDN and the third origin', () => {
     const shapes: Record<string, [number, number]> = {};
     for (const ratio of ['16:9', '9:16', '21:9', undefined]) {
       const id = await nativeTaskId({ ...BODY, ...(ratio ? { output_config: { aspect_ratio: ratio } } : {}) });
-      const url = String(at((await call(`/tencent-vod/v1/query/${id}`)).json, 'Response', 'AigcImageTask', 'Output', 'FileInfos', 0, 'FileUrl'));
+      const url = String(
+        at(
+          (await call(`/tencent-vod/v1/query/${id}`)).json,
+          'Response',
+          'AigcImageTask',
+          'Output',
+          'FileInfos',
+          0,
+          'FileUrl',
+        ),
+      );
       const ihdr = readPng((await download(url)).bytes)[0]!.data;
       shapes[ratio ?? 'none'] = [ihdr.readUInt32BE(0), ihdr.readUInt32BE(4)];
     }
@@ -776,7 +849,13 @@ describe('the CDN and the third origin', () => {
   it('a finished task lists as many FileInfos as asked, each its own image on the CDN', async () => {
     sim.configure({ taskDurationMs: 0, imagesPerTask: 3 });
     const id = await nativeTaskId();
-    const infos = at((await call(`/tencent-vod/v1/query/${id}`)).json, 'Response', 'AigcImageTask', 'Output', 'FileInfos') as { FileUrl: string }[];
+    const infos = at(
+      (await call(`/tencent-vod/v1/query/${id}`)).json,
+      'Response',
+      'AigcImageTask',
+      'Output',
+      'FileInfos',
+    ) as { FileUrl: string }[];
     assert.equal(infos.length, 3);
     assert.equal(new Set(infos.map((i) => i.FileUrl)).size, 3);
     assert.ok(infos[1]!.FileUrl.endsWith(`${id}_1.png`));
@@ -786,7 +865,13 @@ describe('the CDN and the third origin', () => {
   it('fileUrl is given as the FileUrl of every finished task, unparseable as it may be', async () => {
     sim.configure({ taskDurationMs: 0, fileUrl: 'https://xn--/x.png', imagesPerTask: 2 });
     const id = await nativeTaskId();
-    const infos = at((await call(`/tencent-vod/v1/query/${id}`)).json, 'Response', 'AigcImageTask', 'Output', 'FileInfos') as { FileUrl: string }[];
+    const infos = at(
+      (await call(`/tencent-vod/v1/query/${id}`)).json,
+      'Response',
+      'AigcImageTask',
+      'Output',
+      'FileInfos',
+    ) as { FileUrl: string }[];
     assert.deepEqual(
       infos.map((i) => i.FileUrl),
       ['https://xn--/x.png', 'https://xn--/x.png'],
@@ -800,7 +885,10 @@ describe('the CDN and the third origin', () => {
     assert.equal(response.headers.get('content-length'), String(whole.length));
     const pieces: number[] = [];
     for await (const piece of response.body as unknown as AsyncIterable<Uint8Array>) pieces.push(piece.length);
-    assert.equal(pieces.reduce((a, b) => a + b, 0), whole.length);
+    assert.equal(
+      pieces.reduce((a, b) => a + b, 0),
+      whole.length,
+    );
     assert.ok(pieces.length >= whole.length / 64 / 2, `${pieces.length} reads for ${whole.length} bytes`);
     assert.ok(Math.max(...pieces) <= 128, 'never much more than one piece at a time');
   });

@@ -19,7 +19,13 @@ const twoFaced: Saved = {
     prompt: 'something the card does not show',
     negative_prompt: 'clothes',
     enhance_prompt: 'Enabled',
-    output_config: { storage_mode: 'Permanent', resolution: '6198x2656', input_compliance_check: 'Disabled', output_compliance_check: 'Disabled', person_generation: 'AllowAdult' },
+    output_config: {
+      storage_mode: 'Permanent',
+      resolution: '6198x2656',
+      input_compliance_check: 'Disabled',
+      output_compliance_check: 'Disabled',
+      person_generation: 'AllowAdult',
+    },
   },
 };
 
@@ -32,14 +38,21 @@ describe('a variation makes what its card shows', () => {
   });
 
   it('takes nothing that bills or checks from the sidecar: only the prompt, the model, the shape and local references', () => {
-    const plan = planVariation({ ...twoFaced, model: { name: 'GEM', version: '2.5' }, request: { ...twoFaced.request, output_config: { ...twoFaced.request.output_config, aspect_ratio: '16:9' } } });
+    const plan = planVariation({
+      ...twoFaced,
+      model: { name: 'GEM', version: '2.5' },
+      request: { ...twoFaced.request, output_config: { ...twoFaced.request.output_config, aspect_ratio: '16:9' } },
+    });
     assert.deepEqual(Object.keys(plan).sort(), ['aspectRatio', 'model', 'ok', 'prompt', 'references']);
     assert.ok(plan.ok);
     assert.equal(plan.aspectRatio, '16:9');
   });
 
   it('keeps no aspect ratio for a model that takes none', () => {
-    const plan = planVariation({ ...twoFaced, request: { ...twoFaced.request, output_config: { aspect_ratio: '16:9' } } });
+    const plan = planVariation({
+      ...twoFaced,
+      request: { ...twoFaced.request, output_config: { aspect_ratio: '16:9' } },
+    });
     assert.ok(plan.ok && plan.aspectRatio === undefined);
   });
 
@@ -48,7 +61,11 @@ describe('a variation makes what its card shows', () => {
       { type: 'Url' as const, url: 'https://attacker.example/steal.png' },
       { type: 'File' as const, file_id: '5285890781234567890' },
     ]) {
-      const plan = planVariation({ ...twoFaced, request: { ...twoFaced.request, file_infos: [{ type: 'Url', url: 'data:image/png;omitted (10 bytes)' }, info] }, references: [{ path: 'assets/cat.png' }] });
+      const plan = planVariation({
+        ...twoFaced,
+        request: { ...twoFaced.request, file_infos: [{ type: 'Url', url: 'data:image/png;omitted (10 bytes)' }, info] },
+        references: [{ path: 'assets/cat.png' }],
+      });
       assert.deepEqual(plan, { ok: false, problem: 'remoteReference' });
     }
   });
@@ -56,7 +73,13 @@ describe('a variation makes what its card shows', () => {
   it('finds each local reference again by its recorded path, one per image the card counts', () => {
     const plan = planVariation({
       ...twoFaced,
-      request: { ...twoFaced.request, file_infos: [{ type: 'Url', url: 'data:image/png;omitted (10 bytes)' }, { type: 'Url', url: 'data:image/webp;omitted (20 bytes)' }] },
+      request: {
+        ...twoFaced.request,
+        file_infos: [
+          { type: 'Url', url: 'data:image/png;omitted (10 bytes)' },
+          { type: 'Url', url: 'data:image/webp;omitted (20 bytes)' },
+        ],
+      },
       references: [{ path: 'assets/cat.png', sha256: 'a' }],
     });
     assert.ok(plan.ok);
@@ -64,6 +87,9 @@ describe('a variation makes what its card shows', () => {
   });
 
   it('is not started for a model this version does not offer', () => {
-    assert.deepEqual(planVariation({ ...twoFaced, model: { name: 'GEM', version: '9.9' } }), { ok: false, problem: 'unknownModel' });
+    assert.deepEqual(planVariation({ ...twoFaced, model: { name: 'GEM', version: '9.9' } }), {
+      ok: false,
+      problem: 'unknownModel',
+    });
   });
 });

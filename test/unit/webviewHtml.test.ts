@@ -7,7 +7,10 @@ import { buildStudioHtml, contentSecurityPolicy, createNonce } from '../../src/h
 const root = join(__dirname, '..', '..', '..');
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 
-function page(nonce = createNonce(), extra: Partial<Parameters<typeof buildStudioHtml>[0]> = {}): { html: string; nonce: string } {
+function page(
+  nonce = createNonce(),
+  extra: Partial<Parameters<typeof buildStudioHtml>[0]> = {},
+): { html: string; nonce: string } {
   const html = buildStudioHtml({
     cspSource: CSP_SOURCE,
     nonce,
@@ -99,7 +102,11 @@ describe('Studio webview script', () => {
   it('builds the page with DOM calls, never from HTML strings or eval', () => {
     assert.ok(sources.length >= 3);
     for (const [file, text] of sources) {
-      assert.doesNotMatch(text, /\.innerHTML\s*=|outerHTML\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(/, file);
+      assert.doesNotMatch(
+        text,
+        /\.innerHTML\s*=|outerHTML\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(/,
+        file,
+      );
       assert.doesNotMatch(text, /setAttribute\(\s*['"]style['"]|setAttribute\(\s*['"]on[a-z]+['"]/, file);
     }
   });

@@ -18,7 +18,12 @@ import type { Log } from '../log';
 import { LAST_MODEL } from '../quickGenerate';
 import type { ReferenceAccess } from '../referenceAccess';
 import { readSettings } from '../settings';
-import { type ImageTargetProblem, reservedNameMessage, resolveImageTarget, workspaceRelativePath } from '../workspacePath';
+import {
+  type ImageTargetProblem,
+  reservedNameMessage,
+  resolveImageTarget,
+  workspaceRelativePath,
+} from '../workspacePath';
 import type { Reply } from './messageRouter';
 import { toLocalUri } from './referencesController';
 import type { StudioLocalizer } from './studioLocalizer';
@@ -115,10 +120,18 @@ export class FormController {
       references: checked.references,
       reveal: false,
       ...(target.exactPath ? { exactPath: target.exactPath } : {}),
-      ...(target.exactPath && this.references.has(target.exactPath) ? { reference: this.references.get(target.exactPath)! } : {}),
+      ...(target.exactPath && this.references.has(target.exactPath)
+        ? { reference: this.references.get(target.exactPath)! }
+        : {}),
     });
     const error = outcome.error && outcome.error.kind !== 'aborted' ? localizedMessage(outcome.error) : undefined;
-    this.port.post({ type: 'generateDone', requestId, status: outcome.status, files: outcome.files, ...(error ? { error } : {}) });
+    this.port.post({
+      type: 'generateDone',
+      requestId,
+      status: outcome.status,
+      files: outcome.files,
+      ...(error ? { error } : {}),
+    });
   }
 
   /**
@@ -128,9 +141,20 @@ export class FormController {
   private async checkTarget(target: string | undefined): Promise<{ exactPath?: string; issues: FieldIssue[] }> {
     if (target === undefined) return { issues: [] };
     const resolved = await resolveImageTarget(target);
-    if ('problem' in resolved) return { issues: [{ field: 'target', message: targetProblem(resolved.problem, target) }] };
+    if ('problem' in resolved)
+      return { issues: [{ field: 'target', message: targetProblem(resolved.problem, target) }] };
     if (await exists(resolved.uri)) {
-      return { issues: [{ field: 'target', message: vscode.l10n.t('{0} exists already: remove the target to save the image in the output folder.', target) }] };
+      return {
+        issues: [
+          {
+            field: 'target',
+            message: vscode.l10n.t(
+              '{0} exists already: remove the target to save the image in the output folder.',
+              target,
+            ),
+          },
+        ],
+      };
     }
     return { exactPath: path.resolve(resolved.uri.fsPath), issues: [] };
   }
@@ -217,7 +241,10 @@ function targetProblem(problem: ImageTargetProblem, target: string): string {
     case 'notRelative':
     case 'noFolder':
     case 'outside':
-      return vscode.l10n.t('{0} is not a file inside the workspace: remove the target to save the image in the output folder.', target);
+      return vscode.l10n.t(
+        '{0} is not a file inside the workspace: remove the target to save the image in the output folder.',
+        target,
+      );
   }
 }
 

@@ -116,7 +116,8 @@ export class GalleryController {
         this.port.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Markdown link copied') });
         return;
       case 'insert':
-        if (await insertIntoEditor(file, prompt)) this.port.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Image inserted into the editor.') });
+        if (await insertIntoEditor(file, prompt))
+          this.port.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Image inserted into the editor.') });
         return;
       case 'useAsReference':
         return this.deps.references.attachFiles([entry.imageUri]);
@@ -146,7 +147,12 @@ export class GalleryController {
       const entries = this.gallery.list();
       const highlight = this.highlight;
       this.highlight = [];
-      this.port.post({ type: 'gallery', items: this.items(entries), total: entries.length, ...(highlight.length ? { highlight } : {}) });
+      this.port.post({
+        type: 'gallery',
+        items: this.items(entries),
+        total: entries.length,
+        ...(highlight.length ? { highlight } : {}),
+      });
     }, 100);
   }
 
@@ -156,13 +162,18 @@ export class GalleryController {
     const entries: ReferenceEntry[] = [];
     for (const r of references) {
       const text = r.text ? { text: r.text } : {};
-      if (r.kind === 'file') entries.push({ ...(await this.deps.references.describe(vscode.Uri.file(r.path))), ...text });
+      if (r.kind === 'file')
+        entries.push({ ...(await this.deps.references.describe(vscode.Uri.file(r.path))), ...text });
       else if (r.kind === 'url') entries.push({ kind: 'url', url: r.url, ...text });
       else entries.push({ kind: 'fileId', fileId: r.fileId, ...text });
     }
     this.port.post({ type: 'fillForm', form: formFromRequest(savedRequest(entry), entries) });
     if (missing.length > 0) {
-      this.port.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('Reference image {0} no longer exists and was left out.', missing.join(', ')) });
+      this.port.post({
+        type: 'notice',
+        level: 'warning',
+        message: vscode.l10n.t('Reference image {0} no longer exists and was left out.', missing.join(', ')),
+      });
     }
   }
 
@@ -186,7 +197,14 @@ export class GalleryController {
       else missing.push(saved.path ?? saved.name ?? '?');
     }
     if (missing.length > 0) {
-      this.port.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Reference image {0} no longer exists; the variation was not started.', missing.join(', ')) });
+      this.port.post({
+        type: 'notice',
+        level: 'error',
+        message: vscode.l10n.t(
+          'Reference image {0} no longer exists; the variation was not started.',
+          missing.join(', '),
+        ),
+      });
       return;
     }
     const settings = readSettings();
@@ -197,12 +215,16 @@ export class GalleryController {
         model_version: plan.model.version,
         prompt: plan.prompt,
         enhance_prompt: settings.defaults.enhancePrompt,
-        output_config: { ...defaultOutputConfig(settings, plan.model), ...(plan.aspectRatio ? { aspect_ratio: plan.aspectRatio } : {}) },
+        output_config: {
+          ...defaultOutputConfig(settings, plan.model),
+          ...(plan.aspectRatio ? { aspect_ratio: plan.aspectRatio } : {}),
+        },
       },
       references,
       reveal: false,
     });
-    if (outcome.status === 'notStarted') this.port.post({ type: 'notice', level: 'warning', message: this.l10n.strings()['form.notStarted'] });
+    if (outcome.status === 'notStarted')
+      this.port.post({ type: 'notice', level: 'warning', message: this.l10n.strings()['form.notStarted'] });
   }
 }
 
@@ -211,6 +233,8 @@ function variationRefusal(problem: Extract<VariationPlan, { ok: false }>['proble
     case 'unknownModel':
       return vscode.l10n.t('This result names a model this version does not offer; the variation was not started.');
     case 'remoteReference':
-      return vscode.l10n.t('This result was made from an image on the web or in VOD, which a variation never sends: Reuse Settings shows it in the form, to send from there.');
+      return vscode.l10n.t(
+        'This result was made from an image on the web or in VOD, which a variation never sends: Reuse Settings shows it in the form, to send from there.',
+      );
   }
 }

@@ -79,7 +79,12 @@ class Answer {
 }
 
 /** Returns the function the panel gives `onDidReceiveMessage`; it settles when the handler has. */
-export function createMessageRouter({ handlers, log, reportFailure, reply }: MessageRouterDeps): (raw: unknown) => Promise<void> {
+export function createMessageRouter({
+  handlers,
+  log,
+  reportFailure,
+  reply,
+}: MessageRouterDeps): (raw: unknown) => Promise<void> {
   const dispatch = async (message: WebviewMessage, answer: Answer | undefined): Promise<void> => {
     switch (message.type) {
       case 'ready':
@@ -120,7 +125,10 @@ export function createMessageRouter({ handlers, log, reportFailure, reply }: Mes
   return async (raw: unknown) => {
     const parsed = webviewMessageSchema.safeParse(raw);
     if (!parsed.success) {
-      log.warn('studio', `ignored an invalid message from the webview: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')} ${rawText(raw)}`);
+      log.warn(
+        'studio',
+        `ignored an invalid message from the webview: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')} ${rawText(raw)}`,
+      );
       answerFor(raw)?.fail('invalid');
       return;
     }
@@ -131,7 +139,10 @@ export function createMessageRouter({ handlers, log, reportFailure, reply }: Mes
       await dispatch(message, answer);
       if (answer?.fail('unanswered')) log.error('studio', `${message.type} ended without an answer`);
     } catch (error) {
-      log.error('studio', `${message.type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      log.error(
+        'studio',
+        `${message.type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       answer?.fail('failed');
       reportFailure();
     }

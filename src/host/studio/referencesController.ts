@@ -59,9 +59,18 @@ export class ReferencesController {
     const webview = this.port.webview();
     if (!webview) throw new Error('the panel is closed');
     if (!(await this.access.mayRead(uri))) {
-      return { kind: 'file', uri: uri.toString(), path: uri.fsPath, name: path.posix.basename(uri.path), problem: this.outside() };
+      return {
+        kind: 'file',
+        uri: uri.toString(),
+        path: uri.fsPath,
+        name: path.posix.basename(uri.path),
+        problem: this.outside(),
+      };
     }
-    return describeReferenceFile(uri, webview, { localize: (problem: string) => this.l10n.localize(problem), notLocal: this.outside() });
+    return describeReferenceFile(uri, webview, {
+      localize: (problem: string) => this.l10n.localize(problem),
+      notLocal: this.outside(),
+    });
   }
 
   async attachFiles(uris: readonly vscode.Uri[]): Promise<void> {

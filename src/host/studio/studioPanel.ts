@@ -65,7 +65,12 @@ export class StudioPanel implements vscode.Disposable {
       start: (input) => this.tasks.run(input),
     });
     this.tasks = new TasksController(port, this.gallery, { tasks: deps.tasks, generations: deps.generations, log });
-    this.form = new FormController(port, this.l10n, { globalState: context.globalState, access: deps.access, log, tasks: this.tasks });
+    this.form = new FormController(port, this.l10n, {
+      globalState: context.globalState,
+      access: deps.access,
+      log,
+      tasks: this.tasks,
+    });
   }
 
   /** Reveals the panel (creating it when needed) and attaches these images, or fills the form for one image. */
@@ -74,7 +79,14 @@ export class StudioPanel implements vscode.Disposable {
       this.panel.reveal(undefined, false);
     } else {
       const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-      this.adopt(vscode.window.createWebviewPanel(STUDIO_VIEW_TYPE, STUDIO_TITLE, { viewColumn: column, preserveFocus: false }, this.options()));
+      this.adopt(
+        vscode.window.createWebviewPanel(
+          STUDIO_VIEW_TYPE,
+          STUDIO_TITLE,
+          { viewColumn: column, preserveFocus: false },
+          this.options(),
+        ),
+      );
     }
     if (attach.length > 0) void this.references.attachFiles(attach);
     if (prefill) this.form.prefill(prefill);
@@ -165,7 +177,8 @@ export class StudioPanel implements vscode.Disposable {
     this.queue = [];
     const { context, log } = this.deps;
     const webview = panel.webview;
-    const dist = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', file)).toString();
+    const dist = (file: string) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', file)).toString();
     webview.html = buildStudioHtml({
       cspSource: webview.cspSource,
       nonce: createNonce(),
@@ -179,7 +192,12 @@ export class StudioPanel implements vscode.Disposable {
     const receive = (this.receive = createMessageRouter({
       handlers: this.handlers(),
       log,
-      reportFailure: () => this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Something went wrong; see the log for details.') }),
+      reportFailure: () =>
+        this.post({
+          type: 'notice',
+          level: 'error',
+          message: vscode.l10n.t('Something went wrong; see the log for details.'),
+        }),
       reply: (completion) => this.replyTo(panel, completion),
     }));
     this.panelDisposables = [
@@ -243,7 +261,10 @@ export class StudioPanel implements vscode.Disposable {
     };
     this.ready = true;
     void this.panel.webview.postMessage(init);
-    this.deps.log.trace('studio', `init sent (${results.total} result(s)), then ${this.queue.length} queued message(s)`);
+    this.deps.log.trace(
+      'studio',
+      `init sent (${results.total} result(s)), then ${this.queue.length} queued message(s)`,
+    );
     const queued = this.queue;
     this.queue = [];
     for (const message of queued) this.post(message);

@@ -65,7 +65,10 @@ export class TasksController {
     try {
       outcome = await this.deps.generations.generate(input);
     } catch (error) {
-      this.deps.log.error('studio', `the task could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.deps.log.error(
+        'studio',
+        `the task could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       return { id: '', status: 'notStarted', files: [] };
     }
     this.changed();

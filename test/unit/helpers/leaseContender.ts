@@ -23,14 +23,18 @@ process.on('message', (message: Order | 'exit' | 'claim') => {
   }
   const order = message;
   void (async () => {
-    const journal = new TaskJournal(order.dir, { id: order.owner, pid: process.pid, host: 'test-host' }, {
-      staleMs: order.staleMs,
-      beforeClaim: () =>
-        new Promise<void>((resolve) => {
-          release = resolve;
-          process.send!('checked');
-        }),
-    });
+    const journal = new TaskJournal(
+      order.dir,
+      { id: order.owner, pid: process.pid, host: 'test-host' },
+      {
+        staleMs: order.staleMs,
+        beforeClaim: () =>
+          new Promise<void>((resolve) => {
+            release = resolve;
+            process.send!('checked');
+          }),
+      },
+    );
     const lease = await journal.tryAcquire(order.id);
     process.send!({ won: lease !== undefined, generation: lease?.generation ?? 0 });
   })();

@@ -6,7 +6,12 @@
  * run least disturbed by whatever else the machine is doing.
  */
 import { findImageLinks, promptFor } from '../../../src/core/imageLinks';
-import { hostileDocuments, hostileHeadingDocument, ordinaryDocument, ordinaryHeadingDocument } from '../../support/scanDocuments';
+import {
+  hostileDocuments,
+  hostileHeadingDocument,
+  ordinaryDocument,
+  ordinaryHeadingDocument,
+} from '../../support/scanDocuments';
 
 const RUNS = 40;
 
@@ -31,13 +36,19 @@ function promptAtEnd(text: string): () => string {
 
 function measure(size: number, name: string): { ordinaryMs: number; hostileMs: number } {
   if (name === 'heading') {
-    const [ordinaryMs, hostileMs] = fastest([promptAtEnd(ordinaryHeadingDocument(size)), promptAtEnd(hostileHeadingDocument(size))]);
+    const [ordinaryMs, hostileMs] = fastest([
+      promptAtEnd(ordinaryHeadingDocument(size)),
+      promptAtEnd(hostileHeadingDocument(size)),
+    ]);
     return { ordinaryMs: ordinaryMs!, hostileMs: hostileMs! };
   }
   const hostile = hostileDocuments(size).find((d) => d.name === name);
   if (!hostile) throw new Error(`no hostile document named ${name}`);
   const ordinary = ordinaryDocument(hostile.languageId, size);
-  const [ordinaryMs, hostileMs] = fastest([() => findImageLinks(ordinary, hostile.languageId), () => findImageLinks(hostile.text, hostile.languageId)]);
+  const [ordinaryMs, hostileMs] = fastest([
+    () => findImageLinks(ordinary, hostile.languageId),
+    () => findImageLinks(hostile.text, hostile.languageId),
+  ]);
   return { ordinaryMs: ordinaryMs!, hostileMs: hostileMs! };
 }
 
