@@ -159,3 +159,11 @@ export function journalFolder(globalStorage: string): string {
   const key = identity ? createHash('sha256').update(identity).digest('hex').slice(0, 16) : 'no-folder';
   return path.join(globalStorage, 'tasks', key);
 }
+
+/** Moves the unfinished tasks an earlier version kept in `tasks.json` into the journal, once, at start-up. */
+export async function importEarlierTasks(legacyFolder: string, journal: TaskJournal, log: Log): Promise<void> {
+  const { importLegacyStore } = await loadEngine();
+  const imported = await importLegacyStore(legacyFolder, journal, Date.now()).catch(() => []);
+  if (imported.length > 0)
+    log.info('resume', `moved ${imported.length} unfinished task(s) of an earlier version into the journal`);
+}

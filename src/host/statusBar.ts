@@ -8,7 +8,14 @@ export function createTaskStatusBar(tasks: TaskSupervisor, command: string): vsc
   const item = vscode.window.createStatusBarItem('aigcImage.tasks', vscode.StatusBarAlignment.Left, 50);
   item.name = vscode.l10n.t('AIGC Image Tasks');
   item.command = command;
+  let hadOpen = false;
   const render = () => {
+    // Lets the palette offer "Show Image Tasks" and "Cancel Image Task" only when there are some.
+    const anyOpen = tasks.pendingRecords().length > 0;
+    if (anyOpen !== hadOpen) {
+      hadOpen = anyOpen;
+      void vscode.commands.executeCommand('setContext', 'aigcImage.hasOpenTasks', anyOpen);
+    }
     const open = tasks.views().filter((v) => !isEndedStatus(v.status));
     if (open.length === 0) {
       item.hide();

@@ -58,6 +58,19 @@ export class TaskBoard<C extends { readonly record: TaskRecord }> {
     this.places = next;
   }
 
+  /** Resolves when none of these tasks is collected here any more (checked whenever `changes` fires). */
+  whenNoneCollected(ids: readonly string[], changes: (listener: () => void) => { dispose(): void }): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (ids.some((id) => this.collector(id))) return;
+        subscription?.dispose();
+        resolve();
+      };
+      const subscription: { dispose(): void } | undefined = changes(check);
+      check();
+    });
+  }
+
   /** True the first time a task waiting for the user's decision is found: it is asked about once per window. */
   firstAsk(id: string): boolean {
     if (this.asked.has(id)) return false;

@@ -23,7 +23,7 @@ import type { ReferenceAccess } from './referenceAccess';
 import { readSettings } from './settings';
 import { Disposable } from './disposable';
 import { notify } from './display';
-import { journalFolder, removeTaskTemp, scanJournal } from './journalScan';
+import { importEarlierTasks, journalFolder, removeTaskTemp, scanJournal } from './journalScan';
 import { TaskBoard } from './taskBoard';
 import { type TaskView, taskView } from './taskView';
 
@@ -47,7 +47,6 @@ export class TaskSupervisor extends Disposable {
   readonly onDidSettle = this.settledEmitter.event;
   private scanTimer: ReturnType<typeof setInterval> | undefined;
   private scanning: Promise<void> | undefined;
-  private hadOpen = false;
   private readonly owner = { id: randomUUID(), pid: process.pid, host: os.hostname() };
 
   constructor(
@@ -58,16 +57,6 @@ export class TaskSupervisor extends Disposable {
   ) {
     super();
     this.register(keys.onDidChange(() => void this.scan()));
-    // Lets the palette offer "Show Image Tasks" and "Cancel Image Task" only when there are some.
-    this.register(
-      this.changed.event(() => {
-        const open = this.pendingRecords().length > 0;
-        if (open !== this.hadOpen) {
-          this.hadOpen = open;
-          void vscode.commands.executeCommand('setContext', 'aigcImage.hasOpenTasks', open);
-        }
-      }),
-    );
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (
@@ -306,12 +295,7 @@ export class TaskSupervisor extends Disposable {
     if (this.isDisposed) return;
     if (!this.journal && !(await hasEntries(this.folder)) && !(await hasLegacyStore(this.legacyFolder))) return;
     const journal = await this.openJournal();
-    const { importLegacyStore } = await loadEngine();
-    if (startup) {
-      const imported = await importLegacyStore(this.legacyFolder, journal, Date.now()).catch(() => []);
-      if (imported.length > 0)
-        this.log.info('resume', `moved ${imported.length} unfinished task(s) of an earlier version into the journal`);
-    }
+    if (startup) await importEarlierTasks(this.legacyFolder, journal, this.log);
     const resumed = await scanJournal({
       journal,
       board: this.board,
@@ -327,24 +311,14 @@ export class TaskSupervisor extends Disposable {
       this.log.info('resume', `resuming ${resumed.length} unfinished task(s)`);
       void vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Collecting image tasks') },
-        () => this.settled(resumed.map((r) => r.id)),
+        () =>
+          this.board.whenNoneCollected(
+            resumed.map((r) => r.id),
+            this.changed.event,
+          ),
       );
     }
     this.changed.fire();
-  }
-
-  /** Resolves when none of these tasks is collected by this window any more. */
-  private settled(ids: string[]): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => {
-        if (ids.every((id) => !this.board.collector(id))) {
-          subscription.dispose();
-          resolve();
-        }
-      };
-      const subscription = this.changed.event(check);
-      check();
-    });
   }
 
   /** A task waiting for the user's decision, found in the journal: asked about once per window. */
