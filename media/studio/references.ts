@@ -3,6 +3,7 @@ import { maxReferencesOf, parseModelKey } from '../../src/core/models';
 import { type FieldIssue } from '../../src/core/request';
 import { localizeMessage } from '../../src/shared/coreMessages';
 import type { ReferenceEntry } from '../../src/shared/formValues';
+import type { StudioStrings } from '../../src/shared/studioStrings';
 import type { StudioContext } from './context';
 import { format, h, icon, setHidden, uid } from './dom';
 import { controlField } from './form';
@@ -62,67 +63,17 @@ export class ReferencesView {
       h('span', null, s['refs.browse']),
     );
 
-    const urlId = uid('url');
-    const urlErrorId = uid('error');
-    this.urlInput = h('input', {
-      id: urlId,
-      type: 'url',
-      class: 'input',
-      placeholder: s['refs.urlPlaceholder'],
-      'aria-label': s['refs.url'],
-      'aria-describedby': urlErrorId,
-      'data-testid': 'reference-url',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      onInput: () => this.showUrlError(''),
-    });
-    this.urlError = h('p', {
-      id: urlErrorId,
-      class: 'field-error',
-      'data-testid': 'field-error',
-      'data-field': 'reference-url',
-      role: 'alert',
-      hidden: true,
-    });
-    const urlAdd = h(
-      'button',
-      { type: 'submit', class: 'button button--secondary' },
-      icon('globe'),
-      h('span', null, s['refs.addUrl']),
+    const url = urlControls(
+      s,
+      () => this.showUrlError(''),
+      (e) => this.addUrl(e),
     );
-    const urlForm = h(
-      'form',
-      { class: 'inline-add', novalidate: true, onSubmit: (e: Event) => this.addUrl(e) },
-      this.urlInput,
-      urlAdd,
-    );
-
-    const fileIdId = uid('fileid');
+    this.urlInput = url.input;
+    this.urlError = url.error;
     const fileIdHintId = uid('hint');
-    this.fileIdInput = h('input', {
-      id: fileIdId,
-      type: 'text',
-      class: 'input',
-      placeholder: s['refs.fileIdPlaceholder'],
-      'aria-label': s['refs.fileId'],
-      'aria-describedby': fileIdHintId,
-      'data-testid': 'reference-file-id',
-      autocomplete: 'off',
-      spellcheck: 'false',
-    });
-    const fileIdAdd = h(
-      'button',
-      { type: 'submit', class: 'button button--secondary' },
-      icon('cloud'),
-      h('span', null, s['refs.addFileId']),
-    );
-    const fileIdForm = h(
-      'form',
-      { class: 'inline-add', novalidate: true, onSubmit: (e: Event) => this.addFileId(e) },
-      this.fileIdInput,
-      fileIdAdd,
-    );
-    this.addControls.push(browse, this.urlInput, urlAdd, this.fileIdInput, fileIdAdd);
+    const fileId = fileIdControls(s, fileIdHintId, (e) => this.addFileId(e));
+    this.fileIdInput = fileId.input;
+    this.addControls.push(browse, url.input, url.add, fileId.input, fileId.add);
 
     this.pickerSlot = h('div', { class: 'picker-slot' });
     this.element = h(
@@ -140,7 +91,7 @@ export class ReferencesView {
       this.list,
       this.note,
       this.error,
-      h('div', { class: 'ref-add' }, browse, urlForm, fileIdForm),
+      h('div', { class: 'ref-add' }, browse, url.form, fileId.form),
       this.urlError,
       h('p', { id: fileIdHintId, class: 'hint' }, s['refs.fileIdHint']),
       this.pickerSlot,
@@ -262,4 +213,60 @@ export class ReferencesView {
     setHidden(this.urlError, text === '');
     this.urlInput.setAttribute('aria-invalid', String(text !== ''));
   }
+}
+
+/** The "Add URL" form: its input, its error line and its button. */
+function urlControls(s: StudioStrings, onInput: () => void, onSubmit: (e: Event) => void) {
+  const urlErrorId = uid('error');
+  const input = h('input', {
+    id: uid('url'),
+    type: 'url',
+    class: 'input',
+    placeholder: s['refs.urlPlaceholder'],
+    'aria-label': s['refs.url'],
+    'aria-describedby': urlErrorId,
+    'data-testid': 'reference-url',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    onInput,
+  });
+  const error = h('p', {
+    id: urlErrorId,
+    class: 'field-error',
+    'data-testid': 'field-error',
+    'data-field': 'reference-url',
+    role: 'alert',
+    hidden: true,
+  });
+  const add = h(
+    'button',
+    { type: 'submit', class: 'button button--secondary' },
+    icon('globe'),
+    h('span', null, s['refs.addUrl']),
+  );
+  const form = h('form', { class: 'inline-add', novalidate: true, onSubmit }, input, add);
+  return { input, error, add, form };
+}
+
+/** The "Add File ID" form: its input (described by the hint below the section) and its button. */
+function fileIdControls(s: StudioStrings, hintId: string, onSubmit: (e: Event) => void) {
+  const input = h('input', {
+    id: uid('fileid'),
+    type: 'text',
+    class: 'input',
+    placeholder: s['refs.fileIdPlaceholder'],
+    'aria-label': s['refs.fileId'],
+    'aria-describedby': hintId,
+    'data-testid': 'reference-file-id',
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
+  const add = h(
+    'button',
+    { type: 'submit', class: 'button button--secondary' },
+    icon('cloud'),
+    h('span', null, s['refs.addFileId']),
+  );
+  const form = h('form', { class: 'inline-add', novalidate: true, onSubmit }, input, add);
+  return { input, add, form };
 }

@@ -293,31 +293,7 @@ export class GatewayClient {
       }
       throw toGenerationError(error);
     }
-    let text: string;
-    try {
-      const read = await readCapped(response, MAX_ANSWER_BYTES);
-      if (read.truncated) {
-        this.log({
-          method,
-          url,
-          status: response.status,
-          ms: Date.now() - started,
-          error: `answer larger than ${MAX_ANSWER_BYTES} bytes, not read further`,
-        });
-        throw new GenerationError({
-          kind: 'invalidResponse',
-          template: 'The image service sent an answer of more than {0} KB; it was not read.',
-          args: [MAX_ANSWER_BYTES / 1024],
-          httpStatus: response.status,
-        });
-      }
-      text = read.text;
-    } catch (error) {
-      if (error instanceof GenerationError) throw error;
-      this.log({ method, url, status: response.status, ms: Date.now() - started, error: String(error) });
-      if (signal?.aborted) throw signal.reason ?? error;
-      throw toGenerationError(error);
-    }
+    const text = await this.readAnswer(response, method, url, started, signal);
     const logged = redact(text.slice(0, MAX_LOGGED_BODY), [this.config.apiKey]);
     this.log({ method, url, status: response.status, ms: Date.now() - started, body: logged });
     if (response.status >= 300 && response.status < 400) {
@@ -349,6 +325,40 @@ export class GatewayClient {
         this.config.apiKey,
       ]);
     return parsed;
+  }
+
+  /** The answer's text, read up to MAX_ANSWER_BYTES: a larger answer is refused, not read on. */
+  private async readAnswer(
+    response: Response,
+    method: string,
+    url: string,
+    started: number,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    try {
+      const read = await readCapped(response, MAX_ANSWER_BYTES);
+      if (read.truncated) {
+        this.log({
+          method,
+          url,
+          status: response.status,
+          ms: Date.now() - started,
+          error: `answer larger than ${MAX_ANSWER_BYTES} bytes, not read further`,
+        });
+        throw new GenerationError({
+          kind: 'invalidResponse',
+          template: 'The image service sent an answer of more than {0} KB; it was not read.',
+          args: [MAX_ANSWER_BYTES / 1024],
+          httpStatus: response.status,
+        });
+      }
+      return read.text;
+    } catch (error) {
+      if (error instanceof GenerationError) throw error;
+      this.log({ method, url, status: response.status, ms: Date.now() - started, error: String(error) });
+      if (signal?.aborted) throw signal.reason ?? error;
+      throw toGenerationError(error);
+    }
   }
 
   private log(exchange: Exchange): void {

@@ -292,6 +292,7 @@ function openImage(record: TaskRecord, index: number): LandingImage | undefined 
  * phase (a late answer for a discarded task, a second "landed" for the same image), so callers
  * can race without corrupting the record; `applies` tells which events each phase accepts.
  */
+// eslint-disable-next-line max-lines-per-function -- the one reducer of every phase and event, read best as one table
 export function advance(record: TaskRecord, event: LifecycleEvent, now: number): TaskRecord {
   if (!applies(record.phase, event.type)) return record;
   const touched = { ...record, updatedAt: now };
