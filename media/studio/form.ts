@@ -294,67 +294,12 @@ export class FormView {
     options: HTMLElement,
     bar: HTMLElement,
   ): HTMLElement {
-    const headingId = uid('heading');
-    return h(
-      'form',
-      {
-        class: 'pane-section form',
-        'aria-labelledby': headingId,
-        novalidate: true,
-        onSubmit: (e: Event) => {
-          e.preventDefault();
-          this.ctx.generate();
-        },
-      },
-      h(
-        'h2',
-        { id: headingId, class: 'section-title' },
-        icon('sparkle'),
-        h('span', null, this.ctx.strings['form.heading']),
-      ),
-      this.target.element,
-      promptField,
-      negativeField,
-      modelGroup,
-      this.referencesSlot,
-      options,
-      this.generalError,
-      bar,
-    );
+    const fields = [this.target.element, promptField, negativeField, modelGroup, this.referencesSlot, options];
+    return formElement(this.ctx, [...fields, this.generalError, bar]);
   }
 
-  private field(
-    name: string,
-    id: string,
-    label: string,
-    control: HTMLElement,
-    extra: { extraHead?: HTMLElement[]; after?: HTMLElement[]; hint?: HTMLElement } = {},
-  ): HTMLElement {
-    const errorId = uid('error');
-    const error = h('p', {
-      id: errorId,
-      class: 'field-error',
-      'data-testid': 'field-error',
-      'data-field': name,
-      role: 'alert',
-      hidden: true,
-    });
-    const described = [control.getAttribute('aria-describedby'), errorId].filter(Boolean).join(' ');
-    control.setAttribute('aria-describedby', described);
-    const wrapper = h(
-      'div',
-      { class: 'field', 'data-field': name },
-      h(
-        'div',
-        { class: 'field-head' },
-        h('label', { for: id, class: 'field-label', title: label }, label),
-        ...(extra.extraHead ?? []),
-      ),
-      control,
-      ...(extra.after ?? []),
-      error,
-      extra.hint,
-    );
+  private field(name: string, id: string, label: string, control: HTMLElement, extra: FieldExtras = {}): HTMLElement {
+    const { wrapper, error } = labelledField(name, id, label, control, extra);
     this.slots.set(name, { wrapper, control, error });
     return wrapper;
   }
@@ -373,4 +318,59 @@ export class FormView {
     this.ctx.changed('text', 'prompt');
     this.prompt.setSelectionRange(text.length, text.length);
   }
+}
+
+interface FieldExtras {
+  extraHead?: HTMLElement[];
+  after?: HTMLElement[];
+  hint?: HTMLElement;
+}
+
+/** A labelled control with its error line, which the control's description names. */
+function labelledField(name: string, id: string, label: string, control: HTMLElement, extra: FieldExtras) {
+  const errorId = uid('error');
+  const error = h('p', {
+    id: errorId,
+    class: 'field-error',
+    'data-testid': 'field-error',
+    'data-field': name,
+    role: 'alert',
+    hidden: true,
+  });
+  const described = [control.getAttribute('aria-describedby'), errorId].filter(Boolean).join(' ');
+  control.setAttribute('aria-describedby', described);
+  const wrapper = h(
+    'div',
+    { class: 'field', 'data-field': name },
+    h(
+      'div',
+      { class: 'field-head' },
+      h('label', { for: id, class: 'field-label', title: label }, label),
+      ...(extra.extraHead ?? []),
+    ),
+    control,
+    ...(extra.after ?? []),
+    error,
+    extra.hint,
+  );
+  return { wrapper, error };
+}
+
+/** The form: its heading, then its parts in order; submitting it generates. */
+function formElement(ctx: StudioContext, parts: HTMLElement[]): HTMLElement {
+  const headingId = uid('heading');
+  return h(
+    'form',
+    {
+      class: 'pane-section form',
+      'aria-labelledby': headingId,
+      novalidate: true,
+      onSubmit: (e: Event) => {
+        e.preventDefault();
+        ctx.generate();
+      },
+    },
+    h('h2', { id: headingId, class: 'section-title' }, icon('sparkle'), h('span', null, ctx.strings['form.heading'])),
+    ...parts,
+  );
 }

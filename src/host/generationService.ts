@@ -9,34 +9,30 @@ import * as vscode from 'vscode';
 import { Disposable } from './disposable';
 import type { TaskCollector } from '../core/collector';
 import { GenerationError, toGenerationError } from '../core/errors';
-import { RESERVED_NAME, windowsReservedPart } from '../core/naming';
 import {
   type DocumentLink,
-  type ReferenceNote,
   type TaskRecord,
-  type TaskTarget,
   isCollectable,
   isEndedStatus,
   isTerminal,
   needsUser,
-  newRecord,
 } from '../core/lifecycle';
 import type { ReferenceSource } from '../core/references';
-import type { CreateTaskBody, FileInfo } from '../core/request';
+import type { CreateTaskBody } from '../core/request';
 import type { GenerationStatus } from '../shared/hostMessages';
 import type { ApiKeyStore } from './apiKey';
 import { connect } from './connection';
 import { showGenerationError } from './errorUi';
-import { loadEngine } from './loadEngine';
 import type { Log } from './log';
 import type { ReferenceAccess } from './referenceAccess';
 import { followLink } from './linkFollower';
 import { showSavedResult } from './resultActions';
-import { readOutputSettings, readSettings } from './settings';
+import { readSettings } from './settings';
+import { TaskPreparation } from './taskPreparation';
 import type { TaskSupervisor } from './taskSupervisor';
 import { type TaskView, noteError, noteText } from './taskView';
 import { asSentence } from '../core/displayText';
-import { ask, display, notify } from './display';
+import { display, notify } from './display';
 
 export interface GenerationInput {
   kind: 'generate' | 'restyle';
@@ -76,7 +72,7 @@ export interface GenerationResult {
 }
 
 export class GenerationService extends Disposable {
-  private chosenFolder: vscode.WorkspaceFolder | undefined;
+  private readonly preparation: TaskPreparation;
   /** Tasks followed in a notification (now or before): their end is reported there, not again when they settle. */
   private readonly followed = new Set<string>();
   /** Landed tasks whose document reference was (being) pointed at their file, by task id: once per window. */
@@ -86,9 +82,10 @@ export class GenerationService extends Disposable {
     private readonly log: Log,
     private readonly keys: ApiKeyStore,
     private readonly tasks: TaskSupervisor,
-    private readonly access: ReferenceAccess,
+    access: ReferenceAccess,
   ) {
     super();
+    this.preparation = new TaskPreparation(access);
     this.register(
       tasks.onDidSettle((collector) => {
         void this.followLink(collector.record);
@@ -106,7 +103,7 @@ export class GenerationService extends Disposable {
     const id = randomUUID();
     let prepared: { record: TaskRecord; body: CreateTaskBody };
     try {
-      prepared = await this.prepare(id, input, connection.client.apiOrigin);
+      prepared = await this.preparation.prepare(id, input, connection.client.apiOrigin);
     } catch (error) {
       const e = toGenerationError(error);
       if (e.kind === 'aborted') return { id: '', status: 'notStarted', files: [] };
@@ -312,152 +309,6 @@ export class GenerationService extends Disposable {
     } else if (needsUser(record.phase)) {
       void this.askUser(record);
     }
-  }
-
-  // --- preparing a task ----------------------------------------------------------------
-
-  /** Validates and builds the body (with data: URLs) and the record to journal (without them). */
-  private async prepare(
-    id: string,
-    input: GenerationInput,
-    apiOrigin: string,
-  ): Promise<{ record: TaskRecord; body: CreateTaskBody }> {
-    const localFiles = input.references.filter(
-      (r): r is Extract<ReferenceSource, { kind: 'file' }> => r.kind === 'file',
-    );
-    if (localFiles.length > 0 && !vscode.workspace.isTrusted) {
-      const send = vscode.l10n.t('Send');
-      const choice = await ask(
-        'warning',
-        vscode.l10n.t(
-          'This workspace is not trusted. Send {0} image file(s) from it to {1}?',
-          localFiles.length,
-          apiOrigin,
-        ),
-        {},
-        send,
-      );
-      if (choice !== send) throw new GenerationError({ kind: 'aborted', template: 'Cancelled.' });
-    }
-    const sessionId =
-      typeof input.request.session_id === 'string' && input.request.session_id
-        ? input.request.session_id
-        : `aigc-${randomUUID()}`;
-    const { buildRequestBody, fileToDataUrl, withoutInlineImages } = await loadEngine();
-    const references: ReferenceNote[] = [];
-    const fileInfos: FileInfo[] = [];
-    for (const source of input.references) {
-      const text = source.text?.trim() ? { text: source.text.trim() } : {};
-      if (source.kind === 'file') {
-        // The last word on what leaves the machine, whoever asked (Studio, Explorer, a sidecar, a tool).
-        if (!(await this.access.mayRead(vscode.Uri.file(source.path)))) {
-          throw new GenerationError({
-            kind: 'referenceImage',
-            field: 'file_infos',
-            template: 'Reference image {0} is outside the workspace: attach it with Browse… to send it.',
-            args: [path.basename(source.path)],
-          });
-        }
-        const inline = await fileToDataUrl(source.path);
-        fileInfos.push({ type: 'Url', url: inline.url, ...text });
-        references.push({ path: source.path, sha256: inline.sha256 });
-      } else if (source.kind === 'url') {
-        fileInfos.push({ type: 'Url', url: source.url.trim(), ...text });
-        references.push({});
-      } else {
-        fileInfos.push({ type: 'File', file_id: source.fileId.trim(), ...text });
-        references.push({});
-      }
-    }
-    const body = buildRequestBody({ ...input.request, session_id: sessionId, file_infos: fileInfos });
-    const target = await this.chooseTarget(
-      input,
-      localFiles.map((f) => f.path),
-    );
-    const record = newRecord({
-      id,
-      kind: input.kind,
-      body: withoutInlineImages(body),
-      references,
-      apiOrigin,
-      target,
-      createdAt: Date.now(),
-    });
-    return { record, body };
-  }
-
-  private async chooseTarget(input: GenerationInput, sourcePaths: string[]): Promise<TaskTarget> {
-    if (input.exactPath) {
-      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(input.exactPath));
-      if (!folder)
-        throw new GenerationError({
-          kind: 'fileSystem',
-          code: 'outsideWorkspace',
-          template: 'The image {0} would be outside the workspace.',
-          args: [input.exactPath],
-        });
-      // Every exact target passes here (the agent tool, the quick fix, the Studio), before anything is billed.
-      const relative = path.relative(folder.uri.fsPath, input.exactPath);
-      const reserved = windowsReservedPart(relative);
-      if (reserved) {
-        throw new GenerationError({
-          kind: 'validation',
-          field: 'target',
-          template: RESERVED_NAME.template,
-          args: [relative.split(path.sep).join('/'), reserved],
-        });
-      }
-      const output = readOutputSettings(folder.uri);
-      return {
-        workspaceRoot: folder.uri.fsPath,
-        outputFolder: output.outputFolder,
-        exactPath: input.exactPath,
-        ...(input.reference ? { reference: input.reference } : {}),
-        writeSidecar: output.writeSidecar,
-      };
-    }
-    const firstSource = sourcePaths[0];
-    const sourceFolder = firstSource ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(firstSource)) : undefined;
-    const folder = sourceFolder ?? (await this.pickWorkspaceFolder());
-    const output = readOutputSettings(folder?.uri ?? (firstSource ? vscode.Uri.file(firstSource) : undefined));
-    if (input.kind === 'restyle' && output.restyleOutput === 'besideSource' && firstSource) {
-      return {
-        workspaceRoot: folder?.uri.fsPath,
-        outputFolder: output.outputFolder,
-        targetDir: path.dirname(firstSource),
-        writeSidecar: output.writeSidecar,
-      };
-    }
-    if (folder && folder.uri.scheme === 'file') {
-      return { workspaceRoot: folder.uri.fsPath, outputFolder: output.outputFolder, writeSidecar: output.writeSidecar };
-    }
-    const picked = await vscode.window.showOpenDialog({
-      canSelectFiles: false,
-      canSelectFolders: true,
-      canSelectMany: false,
-      openLabel: vscode.l10n.t('Save Images Here'),
-      title: vscode.l10n.t('No folder is open: choose where to save generated images'),
-    });
-    if (!picked?.[0]) throw new GenerationError({ kind: 'aborted', template: 'Cancelled.' });
-    return {
-      outputFolder: output.outputFolder,
-      targetDir: picked[0].fsPath,
-      chosen: true,
-      writeSidecar: output.writeSidecar,
-    };
-  }
-
-  private async pickWorkspaceFolder(): Promise<vscode.WorkspaceFolder | undefined> {
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    if (folders.length <= 1) return folders[0];
-    if (this.chosenFolder && folders.includes(this.chosenFolder)) return this.chosenFolder;
-    const picked = await vscode.window.showWorkspaceFolderPick({
-      placeHolder: vscode.l10n.t('Which folder should generated images be saved in?'),
-      ignoreFocusOut: true,
-    });
-    if (!picked) throw new GenerationError({ kind: 'aborted', template: 'Cancelled.' });
-    this.chosenFolder = picked;
-    return picked;
   }
 }
 
