@@ -5,33 +5,25 @@ import type { SimControl } from '../sim/control';
 import {
   EXTENSION_ID,
   api,
-  connect,
   exists,
   listImages,
   readJson,
-  simulator,
   today,
   waitFor,
   workspaceRoot,
+  useSimulator,
 } from './support';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47];
 
 describe('AIGC Image Studio in VS Code', () => {
+  const suite = useSimulator();
   let sim: SimControl;
   let key: string;
 
-  before(async () => {
-    sim = await simulator();
-    key = (await connect()).apiKey;
-    await (
-      await api()
-    ).resumed;
-  });
-
-  beforeEach(async () => {
-    await sim.reset();
-    await sim.configure({ mode: 'native', taskDurationMs: 600, quiet: true });
+  beforeEach(() => {
+    sim = suite.sim();
+    key = suite.key();
   });
 
   const posts = async () => (await sim.requests()).filter((r) => r.server === 'api' && r.method === 'POST');

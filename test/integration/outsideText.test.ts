@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationResult as TaskOutcome } from '../../src/host/generationService';
 import type { SimControl } from '../sim/control';
-import { api, connect, invokeTool, simulator, waitFor } from './support';
+import { api, invokeTool, useSimulator, waitFor } from './support';
 
 /** VS Code's own pattern for links in notification text (`parseLinkedText`). */
 const VSCODE_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/i;
@@ -15,20 +15,13 @@ const LINKED_MESSAGE =
   'Balance low. [Renew your plan](command:workbench.action.files.newUntitledFile "Open billing page")';
 
 describe('text from outside is display text', () => {
+  const suite = useSimulator();
   let sim: SimControl;
   let key: string;
 
-  before(async () => {
-    sim = await simulator();
-    key = (await connect()).apiKey;
-    await (
-      await api()
-    ).resumed;
-  });
-
-  beforeEach(async () => {
-    await sim.reset();
-    await sim.configure({ mode: 'native', taskDurationMs: 600, quiet: true });
+  beforeEach(() => {
+    sim = suite.sim();
+    key = suite.key();
   });
 
   for (const mode of ['native', 'queue', 'envelope'] as const) {

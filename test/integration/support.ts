@@ -90,3 +90,24 @@ export async function invokeTool(input: Record<string, unknown>, token?: vscode.
   );
   return result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('\n');
 }
+
+/**
+ * A suite against the simulator: connected (the key in secret storage, the extension resumed)
+ * before its first test, reset to a quick native gateway before each.
+ */
+export function useSimulator(): { sim: () => SimControl; key: () => string } {
+  let sim: SimControl | undefined;
+  let key: string | undefined;
+  before(async () => {
+    sim = await simulator();
+    key = (await connect()).apiKey;
+    await (
+      await api()
+    ).resumed;
+  });
+  beforeEach(async () => {
+    await sim!.reset();
+    await sim!.configure({ mode: 'native', taskDurationMs: 600, quiet: true });
+  });
+  return { sim: () => sim!, key: () => key! };
+}
