@@ -50,6 +50,15 @@ async function lint() {
   };
 }
 
+/**
+ * The bound on one unit test file, so a test that waits forever fails instead of holding the run.
+ * Node 20 applies `--test-timeout` to each file as a whole (later versions to each test), so it is sized
+ * on the slowest file: collector.test.js, about 100 s of waiting on the simulator's clock (5.6 s
+ * for its slowest test), and nearly the same on a loaded machine since it waits rather than
+ * computes. Tests that wait for a state have a timeout of their own as well.
+ */
+const UNIT_FILE_TIMEOUT_MS = 300_000;
+
 /** node:test over the compiled unit tests; counts come from the TAP summary it writes. */
 async function unit() {
   const dir = path.join(root, 'out', 'test', 'unit');
@@ -62,6 +71,7 @@ async function unit() {
     '--expose-gc',
     '--test',
     '--test-concurrency=1',
+    `--test-timeout=${UNIT_FILE_TIMEOUT_MS}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',

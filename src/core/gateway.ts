@@ -245,7 +245,17 @@ export class GatewayClient {
 
   private async requestState(url: string, taskId: string, signal?: AbortSignal): Promise<NormalisedAnswer> {
     const raw = await this.request('GET', url, signal);
-    return normaliseAnswer(raw, taskId);
+    return this.withoutKey(normaliseAnswer(raw, taskId));
+  }
+
+  /**
+   * A failed task's code and message are the gateway's words, shown in the task's note and kept
+   * in the journal: like its error answers, they may echo the key it was sent.
+   */
+  private withoutKey(answer: NormalisedAnswer): NormalisedAnswer {
+    if (answer.status !== 'failed') return answer;
+    const secrets = [this.config.apiKey];
+    return { ...answer, code: redact(answer.code, secrets), message: redact(answer.message, secrets) };
   }
 
   /** Every URL the key is attached to passes here: built from settings or handed out by the gateway. */

@@ -17,6 +17,22 @@ import { studioChecks } from './studioChecks.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
 const artifacts = path.join(root, 'out', 'artifacts', 'e2e');
+/**
+ * Every wait inside a scenario has a bound of its own (Playwright's, or `until`'s); this one is
+ * the backstop for a step that has none, so a hung scenario fails by name and the others still
+ * run. A scenario that needs longer says so with `timeoutMs`.
+ */
+const SCENARIO_LIMIT_MS = 5 * 60_000;
+
+/** The scenario's run, failed when it has not finished within its limit. */
+function bounded(scenario, context) {
+  const limitMs = scenario.timeoutMs ?? SCENARIO_LIMIT_MS;
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not finish within ${limitMs / 1000} s`)), limitMs);
+  });
+  return Promise.race([scenario.run(context), late]).finally(() => clearTimeout(timer));
+}
 
 async function main() {
   const harness = await import(pathToFileURL(path.join(root, 'test', 'harness', 'codeServer.mjs')).href);
@@ -68,7 +84,7 @@ async function main() {
     for (const scenario of [...scenarios, ...studioChecks, panelBenchmark].filter((s) => !grep || grep.test(s.name))) {
       const t0 = Date.now();
       try {
-        await scenario.run(context);
+        await bounded(scenario, context);
         results.push({ name: scenario.name, ok: true, ms: Date.now() - t0 });
         console.log(`  ✓ ${scenario.name} (${Date.now() - t0} ms)`);
       } catch (error) {

@@ -14,14 +14,7 @@ import { GatewayClient } from '../../src/core/gateway';
 import { DurationBook, durationKey } from '../../src/core/durationBook';
 import { TaskJournal } from '../../src/core/journal';
 import { tempPathFor } from '../../src/core/landing';
-import {
-  type LifecycleEvent,
-  type TaskRecord,
-  UNUSABLE_URL_TRIES,
-  advance,
-  newRecord,
-  waitsForCollectNow,
-} from '../../src/core/lifecycle';
+import { type LifecycleEvent, type TaskRecord, UNUSABLE_URL_TRIES, advance, isTerminal, newRecord, waitsForCollectNow } from '../../src/core/lifecycle';
 import { dateFolder } from '../../src/core/naming';
 import type { CreateTaskBody } from '../../src/core/request';
 import { type SimMode, startSimulator } from '../sim/simulator';
@@ -110,6 +103,25 @@ async function collect(
   return { record, collector, files: collector.files() };
 }
 
+/**
+ * Stops a collection at its first problem, or when the test runs out of time: a task that
+ * should have ended at once is then reported as the problem it is waiting on, instead of being
+ * looked at until the suite gives up.
+ */
+function stopAtFirstProblem(signal: AbortSignal): (c: TaskCollector) => void {
+  return (c) => {
+    const timer = setInterval(() => {
+      if (isTerminal(c.record.phase) || c.stopped) clearInterval(timer);
+      else if (c.record.problem) stop();
+    }, 10);
+    const stop = () => {
+      clearInterval(timer);
+      c.stop();
+    };
+    signal.addEventListener('abort', stop, { once: true });
+  };
+}
+
 function outputDir(): string {
   return path.join(workspace, 'generated-images', dateFolder(new Date()));
 }
@@ -173,6 +185,14 @@ for (const mode of MODES) {
       assertLandedOnce(result);
     });
 
+    it('a connection reset on every look for a while is outlasted: the task is never refused and lands', async () => {
+      sim.fault({ route: mode === 'queue' ? 'status' : 'query', fault: { kind: 'reset' }, forMs: 1500 });
+      const log: string[] = [];
+      const result = await collect(record('reset while waiting'), { deps: { log: (_level, line) => log.push(line) } });
+      assertLandedOnce(result);
+      assert.ok(log.some((line) => /Could not reach the image service/.test(line)), `the resets were seen: ${log.join('\n')}`);
+    });
+
     it('an error inside an HTTP 200 answer to a query is retried, not fatal', async () => {
       sim.fault({
         route: mode === 'queue' ? 'status' : 'query',
@@ -200,6 +220,15 @@ for (const mode of MODES) {
       const result = await collect(record('model crash'));
       assert.equal(result.record.phase, 'refused');
       assert.equal(result.record.outcome?.code, 'InternalError');
+      assert.deepEqual(filesIn(outputDir()), []);
+    });
+
+    it('a FINISH with an error code and an empty ErrCodeExt is refused with that code; nothing lands', { timeout: 30_000 }, async (t) => {
+      sim.fault({ route: 'create', fault: { kind: 'taskFailure', errCode: 70000, errCodeExt: '', message: 'the model crashed' } });
+      const result = await collect(record('error code only'), { during: stopAtFirstProblem(t.signal) });
+      assert.equal(result.record.phase, 'refused', `the task is ${result.record.phase}: ${JSON.stringify(result.record.problem)}`);
+      assert.equal(result.record.outcome?.code, '70000');
+      assert.deepEqual(result.record.outcome?.args, ['the model crashed', '70000']);
       assert.deepEqual(filesIn(outputDir()), []);
     });
 

@@ -258,42 +258,60 @@ describe('leases across processes (forced races)', () => {
     }
   });
   after(() => {
-    for (const child of contenders) child.send('exit');
+    for (const child of contenders) if (child.connected) child.send('exit');
   });
 
   /**
    * Sends the same order to every contender; once all of them have looked at the lease and
-   * decided to claim it, lets them all claim at once. Collects their answers.
+   * decided to claim it, lets them all claim at once. Collects their answers. A contender that
+   * answers without claiming (broken lease logic can decide early) has nothing left to wait
+   * for, and one that dies fails the round: either way the race ends, wrong, instead of waiting
+   * forever for a check that never comes.
    */
   async function race(order: object): Promise<{ won: boolean; generation: number }[]> {
     const checked: Promise<void>[] = [];
     const answers = contenders.map(
       (child, i) =>
-        new Promise<{ won: boolean; generation: number }>((resolve) => {
+        new Promise<{ won: boolean; generation: number }>((resolve, reject) => {
           let sawChecked: () => void = () => undefined;
           checked.push(new Promise<void>((r) => (sawChecked = r)));
+          const settle = () => {
+            child.off('message', listen);
+            child.off('exit', died);
+            sawChecked();
+          };
           const listen = (message: unknown) => {
             if (message === 'checked') return sawChecked();
-            child.off('message', listen);
+            settle();
             resolve(message as { won: boolean; generation: number });
           };
+          const died = (code: number | null, signal: string | null) => {
+            settle();
+            reject(new Error(`contender ${i} died (${signal ?? `exit code ${code}`}) before it answered`));
+          };
+          if (!child.connected) return died(child.exitCode, child.signalCode);
           child.on('message', listen);
+          child.once('exit', died);
           child.send({ ...order, owner: `host-${i}` });
         }),
     );
     await Promise.all(checked);
-    for (const child of contenders) child.send('claim');
-    return Promise.all(answers);
+    for (const child of contenders) if (child.connected) child.send('claim');
+    // Every contender is heard out before a death fails the round, so none is left answering into the next test.
+    const settled = await Promise.allSettled(answers);
+    const death = settled.find((s) => s.status === 'rejected');
+    if (death) throw death.reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<{ won: boolean; generation: number }>).value);
   }
 
-  it('of four hosts wanting a new task at the same moment, exactly one gets it (30 rounds)', async () => {
+  it('of four hosts wanting a new task at the same moment, exactly one gets it (30 rounds)', { timeout: 30_000 }, async () => {
     for (let round = 0; round < 30; round++) {
       const answers = await race({ dir, id: `new-${round}` });
       assert.equal(answers.filter((a) => a.won).length, 1, `round ${round}: ${JSON.stringify(answers)}`);
     }
   });
 
-  it('of four hosts taking over a dead host’s task at the same moment, exactly one gets it (30 rounds)', async () => {
+  it('of four hosts taking over a dead host’s task at the same moment, exactly one gets it (30 rounds)', { timeout: 30_000 }, async () => {
     for (let round = 0; round < 30; round++) {
       const id = `stale-${round}`;
       // A lease left by a host on another machine that stopped beating long ago.

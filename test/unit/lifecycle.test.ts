@@ -132,6 +132,18 @@ describe('the task state machine', () => {
     assert.equal(r.upstream?.progress, 40);
   });
 
+  it('no problem ends a waiting or landing task, whatever it is: a reset, an outage, a refused key, a full disk', () => {
+    const kinds = ['network', 'server', 'rateLimited', 'auth', 'notFound', 'invalidResponse', 'download', 'fileSystem', 'unexpected'];
+    for (const phase of ['waiting', 'landing'] as const) {
+      for (const kind of kinds) {
+        const after = advance(inPhase(phase), { type: 'problem', note: { kind, template: 'x', at: T0 } }, T0 + 9);
+        assert.equal(after.phase, phase, `${phase} + a ${kind} problem`);
+        assert.equal(after.problem?.kind, kind, 'the problem is shown while it lasts');
+        assert.ok(isCollectable(after.phase));
+      }
+    }
+  });
+
   it('waiting: a finish with images lands; a failed task is refused with its code', () => {
     const landing = advance(
       inPhase('waiting'),
