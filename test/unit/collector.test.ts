@@ -14,7 +14,15 @@ import { GatewayClient } from '../../src/core/gateway';
 import { DurationBook, durationKey } from '../../src/core/durationBook';
 import { TaskJournal } from '../../src/core/journal';
 import { tempPathFor } from '../../src/core/landing';
-import { type LifecycleEvent, type TaskRecord, UNUSABLE_URL_TRIES, advance, isTerminal, newRecord, waitsForCollectNow } from '../../src/core/lifecycle';
+import {
+  type LifecycleEvent,
+  type TaskRecord,
+  UNUSABLE_URL_TRIES,
+  advance,
+  isTerminal,
+  newRecord,
+  waitsForCollectNow,
+} from '../../src/core/lifecycle';
 import { dateFolder } from '../../src/core/naming';
 import type { CreateTaskBody } from '../../src/core/request';
 import { type SimMode, startSimulator } from '../sim/simulator';
@@ -190,7 +198,10 @@ for (const mode of MODES) {
       const log: string[] = [];
       const result = await collect(record('reset while waiting'), { deps: { log: (_level, line) => log.push(line) } });
       assertLandedOnce(result);
-      assert.ok(log.some((line) => /Could not reach the image service/.test(line)), `the resets were seen: ${log.join('\n')}`);
+      assert.ok(
+        log.some((line) => /Could not reach the image service/.test(line)),
+        `the resets were seen: ${log.join('\n')}`,
+      );
     });
 
     it('an error inside an HTTP 200 answer to a query is retried, not fatal', async () => {
@@ -223,14 +234,25 @@ for (const mode of MODES) {
       assert.deepEqual(filesIn(outputDir()), []);
     });
 
-    it('a FINISH with an error code and an empty ErrCodeExt is refused with that code; nothing lands', { timeout: 30_000 }, async (t) => {
-      sim.fault({ route: 'create', fault: { kind: 'taskFailure', errCode: 70000, errCodeExt: '', message: 'the model crashed' } });
-      const result = await collect(record('error code only'), { during: stopAtFirstProblem(t.signal) });
-      assert.equal(result.record.phase, 'refused', `the task is ${result.record.phase}: ${JSON.stringify(result.record.problem)}`);
-      assert.equal(result.record.outcome?.code, '70000');
-      assert.deepEqual(result.record.outcome?.args, ['the model crashed', '70000']);
-      assert.deepEqual(filesIn(outputDir()), []);
-    });
+    it(
+      'a FINISH with an error code and an empty ErrCodeExt is refused with that code; nothing lands',
+      { timeout: 30_000 },
+      async (t) => {
+        sim.fault({
+          route: 'create',
+          fault: { kind: 'taskFailure', errCode: 70000, errCodeExt: '', message: 'the model crashed' },
+        });
+        const result = await collect(record('error code only'), { during: stopAtFirstProblem(t.signal) });
+        assert.equal(
+          result.record.phase,
+          'refused',
+          `the task is ${result.record.phase}: ${JSON.stringify(result.record.problem)}`,
+        );
+        assert.equal(result.record.outcome?.code, '70000');
+        assert.deepEqual(result.record.outcome?.args, ['the model crashed', '70000']);
+        assert.deepEqual(filesIn(outputDir()), []);
+      },
+    );
 
     it('an error inside an HTTP 200 answer to the create is refused before anything is billed', async () => {
       sim.fault({

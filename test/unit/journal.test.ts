@@ -304,31 +304,39 @@ describe('leases across processes (forced races)', () => {
     return settled.map((s) => (s as PromiseFulfilledResult<{ won: boolean; generation: number }>).value);
   }
 
-  it('of four hosts wanting a new task at the same moment, exactly one gets it (30 rounds)', { timeout: 30_000 }, async () => {
-    for (let round = 0; round < 30; round++) {
-      const answers = await race({ dir, id: `new-${round}` });
-      assert.equal(answers.filter((a) => a.won).length, 1, `round ${round}: ${JSON.stringify(answers)}`);
-    }
-  });
+  it(
+    'of four hosts wanting a new task at the same moment, exactly one gets it (30 rounds)',
+    { timeout: 30_000 },
+    async () => {
+      for (let round = 0; round < 30; round++) {
+        const answers = await race({ dir, id: `new-${round}` });
+        assert.equal(answers.filter((a) => a.won).length, 1, `round ${round}: ${JSON.stringify(answers)}`);
+      }
+    },
+  );
 
-  it('of four hosts taking over a dead host’s task at the same moment, exactly one gets it (30 rounds)', { timeout: 30_000 }, async () => {
-    for (let round = 0; round < 30; round++) {
-      const id = `stale-${round}`;
-      // A lease left by a host on another machine that stopped beating long ago.
-      writeFileSync(path.join(dir, `${id}.lease.1`), JSON.stringify({ owner: 'gone', pid: 1, host: 'elsewhere' }));
-      const past = new Date(Date.now() - 60_000);
-      utimesSync(path.join(dir, `${id}.lease.1`), past, past);
-      const answers = await race({ dir, id, staleMs: 20_000 });
-      const winners = answers.filter((a) => a.won);
-      assert.equal(winners.length, 1, `round ${round}: ${JSON.stringify(answers)}`);
-      assert.equal(winners[0]!.generation, 2);
-      assert.deepEqual(
-        readdirSync(dir).filter((n) => n.startsWith(`${id}.lease.`)),
-        [`${id}.lease.2`],
-        'the stale generation is gone, one current lease remains',
-      );
-    }
-  });
+  it(
+    'of four hosts taking over a dead host’s task at the same moment, exactly one gets it (30 rounds)',
+    { timeout: 30_000 },
+    async () => {
+      for (let round = 0; round < 30; round++) {
+        const id = `stale-${round}`;
+        // A lease left by a host on another machine that stopped beating long ago.
+        writeFileSync(path.join(dir, `${id}.lease.1`), JSON.stringify({ owner: 'gone', pid: 1, host: 'elsewhere' }));
+        const past = new Date(Date.now() - 60_000);
+        utimesSync(path.join(dir, `${id}.lease.1`), past, past);
+        const answers = await race({ dir, id, staleMs: 20_000 });
+        const winners = answers.filter((a) => a.won);
+        assert.equal(winners.length, 1, `round ${round}: ${JSON.stringify(answers)}`);
+        assert.equal(winners[0]!.generation, 2);
+        assert.deepEqual(
+          readdirSync(dir).filter((n) => n.startsWith(`${id}.lease.`)),
+          [`${id}.lease.2`],
+          'the stale generation is gone, one current lease remains',
+        );
+      }
+    },
+  );
 });
 
 describe('records of earlier versions', () => {

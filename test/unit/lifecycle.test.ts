@@ -133,7 +133,17 @@ describe('the task state machine', () => {
   });
 
   it('no problem ends a waiting or landing task, whatever it is: a reset, an outage, a refused key, a full disk', () => {
-    const kinds = ['network', 'server', 'rateLimited', 'auth', 'notFound', 'invalidResponse', 'download', 'fileSystem', 'unexpected'];
+    const kinds = [
+      'network',
+      'server',
+      'rateLimited',
+      'auth',
+      'notFound',
+      'invalidResponse',
+      'download',
+      'fileSystem',
+      'unexpected',
+    ];
     for (const phase of ['waiting', 'landing'] as const) {
       for (const kind of kinds) {
         const after = advance(inPhase(phase), { type: 'problem', note: { kind, template: 'x', at: T0 } }, T0 + 9);
