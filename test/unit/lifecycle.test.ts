@@ -7,10 +7,8 @@ import { describe, it } from 'node:test';
 import {
   TASK_PHASES,
   type LifecycleEvent,
-  type TaskPhase,
   MAX_IMAGES_PER_TASK,
   RETENTION_MS,
-  type TaskRecord,
   actionsOf,
   advance,
   applies,
@@ -18,61 +16,10 @@ import {
   isPastRetention,
   isTerminal,
   needsUser,
-  newRecord,
   statusOf,
   waitsForCollectNow,
 } from '../../src/core/lifecycle';
-import type { GatewayAnswer } from '../../src/core/gatewayAnswer';
-
-const T0 = 1_700_000_000_000;
-const note = { kind: 'server', template: 'x', at: T0 };
-
-function record(patch: Partial<TaskRecord> = {}): TaskRecord {
-  return {
-    ...newRecord({
-      id: 'r1',
-      kind: 'generate',
-      body: { model_name: 'GEM', model_version: '2.5', prompt: 'a fox' },
-      references: [],
-      apiOrigin: 'https://gw.example',
-      target: { workspaceRoot: '/w', outputFolder: 'generated-images', writeSidecar: true },
-      createdAt: T0,
-    }),
-    ...patch,
-  };
-}
-
-const image = (url: string) => ({ url });
-const succeeded = (urls: string[], finishedAt?: string): GatewayAnswer => ({
-  taskId: 't',
-  status: 'succeeded',
-  images: urls.map(image),
-  ...(finishedAt ? { finishedAt } : {}),
-});
-const landedFile = (path: string) => ({ path, bytes: 10, format: 'png', sha256: 'h' });
-
-/** A record in each phase, reached through events only (never by writing `phase`). */
-function inPhase(phase: TaskPhase): TaskRecord {
-  const submitted = advance(record(), { type: 'submitted', ref: { taskId: 't' } }, T0 + 1);
-  switch (phase) {
-    case 'submitting':
-      return record();
-    case 'uncertain':
-      return advance(record(), { type: 'submitUnknown', note }, T0 + 1);
-    case 'waiting':
-      return submitted;
-    case 'landing':
-      return advance(submitted, { type: 'upstream', state: succeeded(['https://cdn/a.png']) }, T0 + 2);
-    case 'blocked':
-      return advance(inPhase('landing'), { type: 'needsFolder', note }, T0 + 3);
-    case 'landed':
-      return advance(inPhase('landing'), { type: 'imageLanded', index: 0, file: landedFile('/w/a.png') }, T0 + 3);
-    case 'refused':
-      return advance(record(), { type: 'submitRefused', note }, T0 + 1);
-    case 'discarded':
-      return advance(submitted, { type: 'discard', reason: 'user' }, T0 + 2);
-  }
-}
+import { T0, inPhase, landedFile, note, record, succeeded } from './helpers/records';
 
 describe('the task state machine', () => {
   it('reaches every phase through events, and each is what it claims', () => {
