@@ -12,7 +12,16 @@ import tseslint from 'typescript-eslint';
  * The src/core modules the Studio webview may import: they run in a browser, so they (and whatever
  * they import) use neither Node nor vscode. media/tsconfig.json type-checks them without Node's types.
  */
-export const BROWSER_CORE = ['models', 'errors', 'request', 'lifecycle', 'gatewayAnswer', 'displayText'];
+export const BROWSER_CORE = [
+  'models',
+  'errors',
+  'request',
+  'lifecycle',
+  'gatewayAnswer',
+  'displayText',
+  'finish',
+  'finishSchema',
+];
 
 /** Node's modules by their bare names; the `node:` ones are matched by a pattern in forbidPackages. */
 const NODE_BUILTINS = builtinModules.filter((name) => !name.startsWith('node:'));

@@ -19,6 +19,7 @@
  * for the user's Collect Now instead of asking again (waitsForCollectNow).
  */
 import { oneLine } from './errors';
+import type { FinishSpec, FinishedFile } from './finish';
 import type { CreateTaskBody } from './request';
 import type { ResultImage, TaskRef, GatewayAnswer } from './gatewayAnswer';
 
@@ -91,6 +92,10 @@ export interface LandingImage extends ResultImage {
   unusable?: number;
   /** Not fetched: the task's other images already used what one task may bring (MAX_TASK_BYTES). */
   leftOut?: boolean;
+  /** The finished file derived from `landed` (when the target asks for one). */
+  finished?: FinishedFile;
+  /** Deriving the finished file failed (a corrupt image, no image library): the original stays, said once. */
+  unfinished?: Note;
 }
 
 /** A local reference image as the record keeps it (the request body stores no bytes). */
@@ -130,6 +135,12 @@ export interface TaskTarget {
   /** With `exactPath`: the document reference that names it. */
   reference?: DocumentLink;
   writeSidecar: boolean;
+  /**
+   * A finished file to derive from each landed image (exact size, format, transparency). With
+   * `finish`, the original lands in the output folder and the finished file at `finish.path`
+   * (or beside the original).
+   */
+  finish?: FinishSpec;
 }
 
 export interface TaskRecord {

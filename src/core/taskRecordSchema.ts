@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import * as z from 'zod/mini';
+import { finishSpecSchema, finishedFileSchema } from './finishSchema';
 import {
   TASK_PHASES,
   type LandedFile,
@@ -68,6 +69,8 @@ const landingImage = z.looseObject({
   notImage: z.optional(count),
   unusable: z.optional(count),
   leftOut: z.optional(z.boolean()),
+  finished: z.optional(finishedFileSchema),
+  unfinished: z.optional(note),
 } satisfies ShapeOf<LandingImage>);
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -118,6 +121,7 @@ const target = z.looseObject({
   exactPath: z.optional(absolutePath),
   reference: z.optional(z.looseObject({ document: absolutePath, start: count, end: count, written: z.string() })),
   writeSidecar: z.boolean(),
+  finish: z.optional(finishSpecSchema),
 } satisfies ShapeOf<TaskTarget>);
 
 const recordShape = {

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { Disposable } from './disposable';
 import type { TaskCollector } from '../core/collector';
 import { GenerationError, toGenerationError } from '../core/errors';
+import type { FinishSpec, FinishedFile } from '../core/finish';
 import {
   type DocumentLink,
   type TaskRecord,
@@ -45,6 +46,8 @@ export interface GenerationInput {
   exactPath?: string;
   /** With `exactPath`: the document reference naming it, pointed at the file if it lands under another name (after a reload too). */
   reference?: DocumentLink;
+  /** What to make of each image once it has landed (exact size, format, transparency); see core/finish.ts. */
+  finish?: FinishSpec;
   /** Stops the foreground wait (the task goes on in the background), e.g. a chat request cancelled. */
   stopWaiting?: vscode.CancellationToken;
 }
@@ -67,6 +70,10 @@ export interface GenerationResult {
   id: string;
   status: GenerationStatus;
   files: string[];
+  /** The finished files derived from `files` (when `finish` was asked), in the same order. */
+  finished?: FinishedFile[];
+  /** Why an image could not be finished (its original is in `files`). */
+  unfinished?: string[];
   taskId?: string;
   error?: GenerationError;
 }
