@@ -262,3 +262,38 @@ export const SIZE_PRESETS: readonly { label: string; width: number; height: numb
   { label: 'App icon', width: 1024, height: 1024 },
   { label: 'Phone portrait', width: 1080, height: 1920 },
 ];
+
+/** What the image worker reports of a file it made. */
+export interface FinishReport {
+  width: number;
+  height: number;
+  format: OutputFormat;
+  hasAlpha: boolean;
+  bytes: number;
+  crop: CropBox;
+  quality?: number;
+  upscale?: number;
+  transparency?: TransparencyCheck;
+  keyIgnored?: boolean;
+}
+
+/** What an image file is, read from its bytes. */
+export interface ImageFacts {
+  width: number;
+  height: number;
+  /** The format as libvips names it (`png`, `jpeg`, `webp`, `avif`/`heif`, `gif`, …). */
+  format: string;
+  hasAlpha: boolean;
+}
+
+/**
+ * The image library behind the finished files (sharp, in a worker thread, loaded on first use).
+ * Core code depends on this interface only, so it stays free of native modules and tests can
+ * run it against the real worker.
+ */
+export interface ImageFinisher {
+  /** Makes `spec` of the image at `input` and writes it to `output`, a path that must not exist yet. */
+  finish(input: string, spec: FinishSpec, output: string): Promise<FinishReport>;
+  /** Size, format and alpha of the image at `input`. */
+  probe(input: string): Promise<ImageFacts>;
+}
