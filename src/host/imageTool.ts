@@ -12,13 +12,22 @@ import { imageSize } from '../core/imageFormat';
 import { type ModelSpec, parseModelKey } from '../core/models';
 import { windowsReservedPart } from '../core/naming';
 import type { NotedRequest } from '../core/requestNotes';
-import { IMAGE_TOOL_NAME, type ImageToolInput, imageToolInputSchema } from '../shared/imageToolInput';
+import type { FinishSpec } from '../core/finish';
+import { finishedAnswerLines } from '../shared/imageToolAnswer';
+import {
+  IMAGE_TOOL_NAME,
+  type ImageToolInput,
+  finishSpecOf,
+  imageToolInputSchema,
+  toolInputProblem,
+} from '../shared/imageToolInput';
 import type { ApiKeyStore } from './apiKey';
 import { setupMessage } from './connection';
 import { display, secretsInUse } from './display';
 import type { GenerationResult, GenerationService } from './generationService';
 import type { Log } from './log';
 import { describeRequest } from './requestSummary';
+import { madeDescription } from './finishDescription';
 import { type Settings, defaultOutputConfig, readSettings } from './settings';
 import { type ImageTargetProblem, resolveImageTarget, resolveWorkspacePath } from './workspacePath';
 
@@ -36,7 +45,9 @@ function pathProblem(problem: ImageTargetProblem, relative: string): string {
     case 'noFolder':
       return forModel('No folder is open, so there is nowhere in the project to save an image.');
     case 'notImage':
-      return forModel('Target path must end in .png, .jpg, .jpeg or .webp.');
+      return forModel(
+        'Target path must end in .png, .jpg, .jpeg or .webp (or .avif with width and height, format or transparent).',
+      );
     case 'notRelative':
     case 'outside':
       return forModel('"{0}" must be a path relative to the workspace, inside it.', relative);
@@ -86,6 +97,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     // Input the tool would refuse sends nothing; the rest is shown as it would be sent.
     const valid = imageToolInputSchema.safeParse(input);
     const { model, request } = toolRequest(valid.success ? valid.data : {}, settings);
+    const finish = valid.success ? finishSpecOf(valid.data) : undefined;
     const host = hostOf(settings.baseUrl);
     const lines = [
       `**${vscode.l10n.t('Prompt')}:** ${escapeMarkdown(input.prompt ?? '')}`,
@@ -99,6 +111,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
           ]
         : []),
       `**${vscode.l10n.t('Saved to')}:** ${input.targetPath ? `\`${escapeMarkdown(input.targetPath)}\`` : vscode.l10n.t('the output folder')}`,
+      ...(finish ? [`**${vscode.l10n.t('Makes')}:** ${madeDescription(finish)}`] : []),
       `**${vscode.l10n.t('Image service')}:** ${host || vscode.l10n.t('not set up')}`,
       '',
       vscode.l10n.t('Each image is billed by the image service.'),
@@ -117,17 +130,10 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     token: vscode.CancellationToken,
   ): Promise<vscode.LanguageModelToolResult> {
     const text = (value: string) => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(value)]);
+    // Refused here, before anything is billed: an argument dropped silently would be believed applied.
+    const problem = toolInputProblem(options.input);
     const parsed = imageToolInputSchema.safeParse(options.input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return text(
-        forModel(
-          'Invalid input {0}: {1}. Change it and call the tool again.',
-          issue.path.join('.') || 'input',
-          issue.message,
-        ),
-      );
-    }
+    if (problem || !parsed.success) return text(problem ?? 'Invalid input.');
     const input = parsed.data;
     const { model, request } = toolRequest(input, readSettings());
     const references = [];
@@ -137,9 +143,10 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
         return text(forModel('Reference image: {0}', pathProblem(resolved.problem, reference)));
       references.push({ kind: 'file' as const, path: resolved.uri.fsPath });
     }
-    let exactPath: string | undefined;
+    const asked = finishSpecOf(input);
+    let target: string | undefined;
     if (input.targetPath) {
-      const resolved = await resolveImageTarget(input.targetPath);
+      const resolved = await resolveImageTarget(input.targetPath, { finished: asked !== undefined });
       if ('problem' in resolved) {
         return text(
           resolved.problem === 'notImage'
@@ -147,8 +154,11 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
             : forModel('Target path: {0}', pathProblem(resolved.problem, input.targetPath)),
         );
       }
-      exactPath = resolved.uri.fsPath;
+      target = resolved.uri.fsPath;
     }
+    // A finished file takes the target; the paid original then lands untouched in the output folder.
+    const finish: FinishSpec | undefined = asked && { ...asked, ...(target ? { path: target } : {}) };
+    const exactPath = finish ? undefined : target;
     this.deps.log.info(
       'tool',
       `${IMAGE_TOOL_NAME}: ${model.label}, ${references.length} reference(s), target ${input.targetPath ?? '(output folder)'}`,
@@ -159,6 +169,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
       reveal: false,
       stopWaiting: token,
       ...(exactPath ? { exactPath } : {}),
+      ...(finish ? { finish } : {}),
       request,
     });
     return text(await this.describe(result, input));
@@ -173,33 +184,8 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
       ? quotedForModel(formatTemplate(result.error.template, result.error.args), { secrets: secretsInUse() })
       : '«»';
     switch (result.status) {
-      case 'landed': {
-        const lines = [];
-        for (const file of result.files) {
-          const relative = vscode.workspace.asRelativePath(file, false);
-          const facts = await describeImage(file);
-          lines.push(forModel('Saved {0} ({1}).', display(relative), facts));
-          lines.push(
-            `![${input.prompt
-              .replace(/[[\]\r\n]+/g, ' ')
-              .trim()
-              .slice(0, 80)}](${encodeURI(relative)})`,
-          );
-        }
-        if (
-          input.targetPath &&
-          result.files[0] &&
-          vscode.workspace.asRelativePath(result.files[0], false) !== input.targetPath.replace(/^\.\//, '')
-        ) {
-          lines.push(
-            forModel(
-              'The image service returned another format or the name was taken, so the file is named differently from {0}: refer to the path above.',
-              display(input.targetPath),
-            ),
-          );
-        }
-        return lines.join('\n');
-      }
+      case 'landed':
+        return landedAnswer(result, input);
       case 'notStarted':
         return forModel(
           'AIGC Image Studio is not set up: {0} Ask the user to run "AIGC Image: Set API Key" and set aigcImage.baseUrl, then call the tool again.',
@@ -229,6 +215,42 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
         return forModel('The user cancelled the image.');
     }
   }
+}
+
+/**
+ * Where the images are and what they are. With a finished file, its measured size, format and
+ * alpha come first and the original is named as such; an original alone is described from its bytes.
+ */
+async function landedAnswer(result: GenerationResult, input: ImageToolInput): Promise<string> {
+  const relative = (file: string) => vscode.workspace.asRelativePath(file, false);
+  const link = (file: string) =>
+    `![${input.prompt
+      .replace(/[[\]\r\n]+/g, ' ')
+      .trim()
+      .slice(0, 80)}](${encodeURI(relative(file))})`;
+  const finished = result.finished ?? [];
+  const lines = finishedAnswerLines({
+    files: result.files,
+    finished,
+    unfinished: result.unfinished?.map((reason) => display(reason)),
+    transparentAsked: input.transparent === true,
+    shown: (file) => display(relative(file)),
+    link,
+  });
+  // Originals without a finished file of their own are the result as they are.
+  for (const file of result.files.slice(finished.length)) {
+    lines.push(forModel('Saved {0} ({1}).', display(relative(file)), await describeImage(file)), link(file));
+  }
+  const first = finished[0]?.path ?? result.files[0];
+  if (input.targetPath && first && relative(first) !== input.targetPath.replace(/^\.\//, '')) {
+    lines.push(
+      forModel(
+        'The image service returned another format or the name was taken, so the file is named differently from {0}: refer to the path above.',
+        display(input.targetPath),
+      ),
+    );
+  }
+  return lines.join('\n');
 }
 
 /** What the language model reads back: English, whatever the UI language (models read it best). */

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { formatOfPath } from '../core/finish';
 import { IMAGE_FILE_NAME } from '../core/models';
 import { RESERVED_NAME, isReallyInside, isUncPath, windowsReservedPart } from '../core/naming';
 
@@ -36,17 +37,22 @@ export function resolveWorkspacePath(relative: string): { uri: vscode.Uri } | { 
 }
 
 /**
- * Where an image may be saved by name: a PNG, JPEG or WebP file name inside a local workspace
+ * Where an image may be saved by name: a PNG, JPEG or WebP file name (AVIF too for a finished file) inside a local workspace
  * folder also after symbolic links are followed, so a link in the workspace cannot lead the
  * write out of it, and no part of it a name Windows keeps for a device or a drive.
  */
 export async function resolveImageTarget(
   relative: string,
+  options: { finished?: boolean } = {},
 ): Promise<{ uri: vscode.Uri } | { problem: ImageTargetProblem }> {
   const resolved = resolveWorkspacePath(relative);
   if ('problem' in resolved) return resolved;
   if (windowsReservedPart(relative.trim())) return { problem: 'reservedName' };
-  if (!IMAGE_FILE_NAME.test(resolved.uri.path)) return { problem: 'notImage' };
+  // A finished file is encoded here, so it may take a format no model returns (AVIF).
+  const named = options.finished
+    ? formatOfPath(resolved.uri.path) !== undefined
+    : IMAGE_FILE_NAME.test(resolved.uri.path);
+  if (!named) return { problem: 'notImage' };
   const folder = vscode.workspace.getWorkspaceFolder(resolved.uri);
   if (!folder || folder.uri.scheme !== 'file' || !(await isReallyInside(folder.uri.fsPath, resolved.uri.fsPath)))
     return { problem: 'outside' };

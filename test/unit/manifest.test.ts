@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ASPECT_RATIOS, MODELS, RESOLUTIONS, modelKey } from '../../src/core/models';
 import { DEFAULT_QUERY_PATH } from '../../src/core/gateway';
+import { MAX_FINISHED_SIDE, OUTPUT_FORMATS } from '../../src/core/finish';
 import {
   SETTING_DEFAULTS,
   SETTING_SCOPES,
@@ -22,7 +23,11 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'pack
       toolReferenceName: string;
       canBeReferencedInPrompt: boolean;
       modelDescription: string;
-      inputSchema: { properties: Record<string, { enum?: string[] }>; required: string[] };
+      inputSchema: {
+        properties: Record<string, { enum?: string[]; minimum?: number; maximum?: number }>;
+        required: string[];
+        additionalProperties?: boolean;
+      };
     }[];
   };
   capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
@@ -59,6 +64,15 @@ describe('the manifest', () => {
     assert.deepEqual(schema.properties.model!.enum, MODELS.map(modelKey));
     assert.deepEqual(schema.properties.aspectRatio!.enum, [...ASPECT_RATIOS]);
     assert.deepEqual(schema.properties.resolution!.enum, [...RESOLUTIONS]);
+    assert.deepEqual(schema.properties.format!.enum, [...OUTPUT_FORMATS]);
+    for (const side of ['width', 'height'])
+      assert.deepEqual([schema.properties[side]!.minimum, schema.properties[side]!.maximum], [1, MAX_FINISHED_SIDE]);
+  });
+
+  it('tells the model that an argument the tool does not know is refused, as the tool does', () => {
+    const schema = manifest.contributes.languageModelTools[0]!.inputSchema;
+    assert.equal(schema.additionalProperties, false);
+    assert.equal(imageToolInputSchema.safeParse({ prompt: 'x', unknownArgument: 1 }).success, false);
   });
 
   it('keeps the settings that decide where files go out of Restricted Mode', () => {
