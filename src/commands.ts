@@ -20,6 +20,9 @@ import type { StudioPrefill } from './host/studio/formController';
 import type { TaskSupervisor } from './host/taskSupervisor';
 import type { TaskView } from './host/taskView';
 import { notify } from './host/display';
+import type { AssetCommandDeps } from './host/assetSets';
+import { lazy } from './host/lazy';
+import type { ImageFinisher } from './core/finish';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -30,6 +33,8 @@ export interface CommandDeps {
   access: ReferenceAccess;
   /** Opens (or reveals) the Studio panel, attaching these images, or filled in for one image. */
   openStudio?: (attach: vscode.Uri[], prefill?: StudioPrefill) => void;
+  /** The image finisher, loaded on first use (the asset exports need it). */
+  finisher?: () => Promise<ImageFinisher>;
 }
 
 /** Explorer passes (clicked, selection); the editor title passes (uri). Anything else is ignored. */
@@ -265,6 +270,34 @@ function taskAction(deps: CommandDeps): Handler {
   };
 }
 
+/** The asset exports' code loads with the first export, not at activation. */
+const loadAssetSets = lazy(() => import('./host/assetSets.js'));
+
+function assetDeps(deps: CommandDeps): AssetCommandDeps {
+  return {
+    log: deps.log,
+    extensionVersion: deps.tasks.extensionVersion(),
+    ...(deps.finisher ? { finisher: deps.finisher } : {}),
+  };
+}
+
+/** From the Explorer (clicked, selection) or with an image's Uri (the Studio's gallery card). */
+function exportWebIcons(deps: CommandDeps): Handler {
+  return async (clicked?: unknown, selection?: unknown) => {
+    const assets = await loadAssetSets();
+    const image = await assets.imageToExport(clicked, selection);
+    return image ? assets.exportWebIcons(assetDeps(deps), image) : undefined;
+  };
+}
+
+function exportAssets(deps: CommandDeps): Handler {
+  return async (clicked?: unknown, selection?: unknown) => {
+    const assets = await loadAssetSets();
+    const image = await assets.imageToExport(clicked, selection);
+    return image ? assets.exportAssets(assetDeps(deps), image) : undefined;
+  };
+}
+
 /** Every command the extension registers, by id: the manifest's `contributes.commands` and the internal ones. */
 export function createCommands(): Record<string, CommandFactory> {
   return {
@@ -279,6 +312,8 @@ export function createCommands(): Record<string, CommandFactory> {
     'aigcImage.cancelTask': cancelTask,
     'aigcImage.showTasks': showTasks,
     'aigcImage.taskAction': taskAction,
+    'aigcImage.exportWebIcons': exportWebIcons,
+    'aigcImage.exportAssets': exportAssets,
   };
 }
 
