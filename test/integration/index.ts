@@ -40,6 +40,7 @@ export async function run(): Promise<void> {
             'panel.test.js',
             'waysIn.test.js',
             'toolFinish.test.js',
+            'assets.test.js',
             'outsideText.test.js',
             'reload.test.js',
           ];
