@@ -133,7 +133,10 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     // Refused here, before anything is billed: an argument dropped silently would be believed applied.
     const problem = toolInputProblem(options.input);
     const parsed = imageToolInputSchema.safeParse(options.input);
-    if (problem || !parsed.success) return text(problem ?? 'Invalid input.');
+    if (problem || !parsed.success) {
+      this.deps.log.info('tool', `${IMAGE_TOOL_NAME}: input refused, nothing sent: ${problem ?? 'invalid input'}`);
+      return text(problem ?? 'Invalid input.');
+    }
     const input = parsed.data;
     const { model, request } = toolRequest(input, readSettings());
     const references = [];
@@ -161,7 +164,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     const exactPath = finish ? undefined : target;
     this.deps.log.info(
       'tool',
-      `${IMAGE_TOOL_NAME}: ${model.label}, ${references.length} reference(s), target ${input.targetPath ?? '(output folder)'}`,
+      `${IMAGE_TOOL_NAME}: ${model.label}, ${references.length} reference(s), target ${input.targetPath ?? '(output folder)'}${finish ? `, finish ${JSON.stringify({ ...finish, path: undefined })}` : ''}`,
     );
     const result = await this.deps.generations.generate({
       kind: references.length ? 'restyle' : 'generate',
