@@ -51,7 +51,10 @@ export class TaskPreparation {
       typeof input.request.session_id === 'string' && input.request.session_id
         ? input.request.session_id
         : `aigc-${randomUUID()}`;
-    const { buildRequestBody, fileToDataUrl, withoutInlineImages } = await loadEngine();
+    const { applyFinish, buildRequestBody, fileToDataUrl, withoutInlineImages } = await loadEngine();
+    // A finished file changes what is asked (shape, tier, a key colour) and is checked before anything else.
+    const finished = input.finish ? applyFinish(input.request, input.finish) : undefined;
+    const request = finished?.request ?? input.request;
     const references: ReferenceNote[] = [];
     const fileInfos: FileInfo[] = [];
     for (const source of input.references) {
@@ -77,9 +80,9 @@ export class TaskPreparation {
         references.push({});
       }
     }
-    const body = buildRequestBody({ ...input.request, session_id: sessionId, file_infos: fileInfos });
+    const body = buildRequestBody({ ...request, session_id: sessionId, file_infos: fileInfos });
     const target = await this.chooseTarget(
-      input,
+      { ...input, finish: finished?.finish },
       localFiles.map((f) => f.path),
     );
     const record = newRecord({
@@ -95,17 +98,24 @@ export class TaskPreparation {
   }
 
   private async chooseTarget(input: GenerationInput, sourcePaths: string[]): Promise<TaskTarget> {
-    if (input.exactPath) {
-      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(input.exactPath));
+    const target = await this.baseTarget(input, sourcePaths);
+    return input.finish ? { ...target, finish: input.finish } : target;
+  }
+
+  private async baseTarget(input: GenerationInput, sourcePaths: string[]): Promise<TaskTarget> {
+    // A finished file at an exact path: the original goes to the output folder, the finished file there.
+    const exact = input.finish?.path ?? input.exactPath;
+    if (exact) {
+      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(exact));
       if (!folder)
         throw new GenerationError({
           kind: 'fileSystem',
           code: 'outsideWorkspace',
           template: 'The image {0} would be outside the workspace.',
-          args: [input.exactPath],
+          args: [exact],
         });
       // Every exact target passes here (the agent tool, the quick fix, the Studio), before anything is billed.
-      const relative = path.relative(folder.uri.fsPath, input.exactPath);
+      const relative = path.relative(folder.uri.fsPath, exact);
       const reserved = windowsReservedPart(relative);
       if (reserved) {
         throw new GenerationError({
@@ -119,7 +129,7 @@ export class TaskPreparation {
       return {
         workspaceRoot: folder.uri.fsPath,
         outputFolder: output.outputFolder,
-        exactPath: input.exactPath,
+        ...(input.finish?.path ? {} : { exactPath: exact }),
         ...(input.reference ? { reference: input.reference } : {}),
         writeSidecar: output.writeSidecar,
       };
