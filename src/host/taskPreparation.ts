@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GenerationError } from '../core/errors';
+import type { FinishSpec } from '../core/finish';
 import { type ReferenceNote, type TaskRecord, type TaskTarget, newRecord } from '../core/lifecycle';
 import { RESERVED_NAME, windowsReservedPart } from '../core/naming';
 import type { ReferenceSource } from '../core/references';
@@ -16,7 +17,13 @@ import { ask } from './display';
 import type { GenerationInput } from './generationService';
 import { loadEngine } from './loadEngine';
 import type { ReferenceAccess } from './referenceAccess';
-import { readOutputSettings } from './settings';
+import { readOutputSettings, readSettings } from './settings';
+
+/** The spec with the quality setting of its format, unless the caller chose one. */
+function withQuality(spec: FinishSpec): FinishSpec {
+  if (spec.quality !== undefined || !spec.format || spec.format === 'png') return spec;
+  return { ...spec, quality: readSettings().quality[spec.format] };
+}
 
 export class TaskPreparation {
   /** The workspace folder the user picked for results (asked once per window when there are several). */
@@ -53,7 +60,7 @@ export class TaskPreparation {
         : `aigc-${randomUUID()}`;
     const { applyFinish, buildRequestBody, fileToDataUrl, withoutInlineImages } = await loadEngine();
     // A finished file changes what is asked (shape, tier, a key colour) and is checked before anything else.
-    const finished = input.finish ? applyFinish(input.request, input.finish) : undefined;
+    const finished = input.finish ? applyFinish(input.request, withQuality(input.finish)) : undefined;
     const request = finished?.request ?? input.request;
     const references: ReferenceNote[] = [];
     const fileInfos: FileInfo[] = [];
