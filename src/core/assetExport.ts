@@ -3,7 +3,7 @@
  * a temporary name and linked into place (never over a file, never half a file), each with its
  * derived sidecar. The source is only read. Stopping between files keeps what was made.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rmdir, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
@@ -206,7 +206,7 @@ async function makeFavicon(source: Source, dir: string, deps: ExportDeps): Promi
     width: largest,
     height: largest,
     hasAlpha: true,
-    entries: entries.map((e) => ({ size: e.size, bytes: e.bytes.length, sha256: sha256Bytes(e.bytes) })),
+    entries: entries.map((e) => e.size),
   };
   const upscale = upscaleOf(centredCrop(source.facts, { width: largest, height: largest }), {
     width: largest,
@@ -214,10 +214,6 @@ async function makeFavicon(source: Source, dir: string, deps: ExportDeps): Promi
   });
   await writeSidecar(source, made, { size: { width: largest, height: largest }, upscale }, deps);
   return { path: target, width: largest, height: largest, format: 'ico', ...(upscale > 1 ? { upscale } : {}) };
-}
-
-function sha256Bytes(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** A new folder beside the source, never one that exists: `hero-icons`, else `hero-icons-2`, … */

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { type CropBox, type OutputFormat, RESAMPLE_FILTER, type PixelSize } from './finish';
-import { SIDECAR_KIND, SIDECAR_VERSION, type Sidecar } from './sidecar';
+import { SIDECAR_KIND, SIDECAR_VERSION, type Sidecar, type SidecarDerivation } from './sidecar';
 
 /** What was made, as measured on the written file. */
 export interface MadeImage {
@@ -18,8 +18,8 @@ export interface MadeImage {
   width: number;
   height: number;
   hasAlpha: boolean;
-  /** An ICO's PNG entries. */
-  entries?: { size: number; bytes: number; sha256: string }[];
+  /** An ICO's entries: the sizes packed into it. */
+  entries?: number[];
 }
 
 export interface DerivedSidecarInput {
@@ -42,7 +42,13 @@ function inherited(sidecar: Sidecar | undefined): Record<string, unknown> {
 
 export function derivedSidecarText(input: DerivedSidecarInput): string {
   const { made } = input;
-  const sourceImage = input.sourceSidecar?.images.find((image) => image.file === path.basename(input.source));
+  const derivation: SidecarDerivation = {
+    derivedFrom: {
+      file: path.relative(path.dirname(made.file), input.source).split(path.sep).join('/'),
+      sha256: input.sourceSha256,
+    },
+    finish: { filter: RESAMPLE_FILTER, ...input.finish, ...(made.entries ? { entries: made.entries } : {}) },
+  };
   const body = {
     kind: SIDECAR_KIND,
     version: SIDECAR_VERSION,
@@ -50,21 +56,17 @@ export function derivedSidecarText(input: DerivedSidecarInput): string {
     images: [
       {
         file: path.basename(made.file),
-        ...(sourceImage ? { url: sourceImage.url } : {}),
+        // A derived file's "where from" is its source, as the task's finished files record it.
+        url: derivation.derivedFrom.file,
         format: made.format,
         bytes: made.bytes,
         sha256: made.sha256,
         width: made.width,
         height: made.height,
         hasAlpha: made.hasAlpha,
-        ...(made.entries ? { entries: made.entries } : {}),
       },
     ],
-    derivedFrom: {
-      file: path.relative(path.dirname(made.file), input.source).split(path.sep).join('/'),
-      sha256: input.sourceSha256,
-    },
-    finish: { filter: RESAMPLE_FILTER, ...input.finish },
+    ...derivation,
     timings: {
       ...(input.sourceSidecar ? { submittedAt: input.sourceSidecar.timings.submittedAt } : {}),
       savedAt: input.savedAt.toISOString(),

@@ -20,12 +20,12 @@ export interface FinishedAnswer {
 }
 
 /** "1200×630 PNG with an alpha channel". */
-export function describeFinished(file: Pick<FinishedFile, 'width' | 'height' | 'format' | 'hasAlpha'>): string {
+export function factsForModel(file: Pick<FinishedFile, 'width' | 'height' | 'format' | 'hasAlpha'>): string {
   return `${file.width}×${file.height} ${OUTPUT_EXTENSIONS[file.format].toUpperCase()}, ${file.hasAlpha ? 'with an alpha channel' : 'no alpha channel'}`;
 }
 
 function finishedLines(file: FinishedFile, original: string | undefined, answer: FinishedAnswer): string[] {
-  const lines = [`Saved ${answer.shown(file.path)} (${describeFinished(file)}).`, answer.link(file.path)];
+  const lines = [`Saved ${answer.shown(file.path)} (${factsForModel(file)}).`, answer.link(file.path)];
   if (original) lines.push(`Made from the model's original image, kept at ${answer.shown(original)}.`);
   if (file.upscale !== undefined && file.upscale > 1)
     lines.push(`Enlarged ${file.upscale}× — the model's image was smaller than asked.`);

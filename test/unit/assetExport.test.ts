@@ -13,6 +13,7 @@ import type { CropBox, PixelSize } from '../../src/core/finish';
 import { readIcoEntries } from '../../src/core/ico';
 import { imageSize } from '../../src/core/imageFormat';
 import { sha256Of } from '../../src/core/landing';
+import { buildSidecar, parseSidecar, sidecarText } from '../../src/core/sidecar';
 import { SharpFinisher } from './helpers/sharpFinisher';
 
 let root: string;
@@ -37,8 +38,8 @@ const sizeOf = async (file: string) => imageSize(new Uint8Array(await readFile(f
 /** The parts of a derived sidecar these tests read. */
 interface DerivedSidecar {
   derivedFrom: { file: string; sha256: string };
-  finish: { size: PixelSize; filter: string; crop: CropBox };
-  images: { width: number; height: number; format: string; entries?: { size: number }[] }[];
+  finish: { size: PixelSize; filter: string; crop: CropBox; entries?: number[] };
+  images: { url: string; width: number; height: number; format: string }[];
 }
 const sidecarOf = async (file: string) => JSON.parse(await readFile(`${file}.json`, 'utf8')) as DerivedSidecar;
 
@@ -78,10 +79,8 @@ describe('Export as Web Icons', () => {
     assert.equal(touch.finish.filter, 'lanczos3');
     assert.deepEqual([touch.images[0]!.width, touch.images[0]!.height, touch.images[0]!.format], [180, 180, 'png']);
     const ico = await sidecarOf(path.join(folder, 'favicon.ico'));
-    assert.deepEqual(
-      ico.images[0]!.entries?.map((e) => e.size),
-      [16, 32, 48],
-    );
+    assert.deepEqual(ico.finish.entries, [16, 32, 48]);
+    assert.equal(ico.images[0]!.url, '../logo.png', 'where it came from: its source');
     assert.equal((await readdir(folder)).filter((n) => n.startsWith('.')).length, 0, 'no temporary file is left');
   });
 
@@ -158,5 +157,28 @@ describe('Export Assets at sizes', () => {
     assert.deepEqual(imageSize(card), { width: 1200, height: 630 });
     assert.equal(card[0], 0xff, 'a JPEG, like its source');
     assert.equal((await sidecarOf(path.join(dir, 'photo-64x64.jpg'))).derivedFrom.file, 'photo.jpg');
+  });
+
+  it('a generated image hands its prompt and model down to the copy, whose sidecar reads as one', async () => {
+    const source = await imageIn('fox.png', 300, 200);
+    const body = { model_name: 'GEM', model_version: '2.5', prompt: 'a red fox in snow' };
+    const original = buildSidecar({
+      taskId: 'task-1',
+      body,
+      references: [],
+      images: [
+        { file: 'fox.png', url: 'https://cdn.example/fox.png', format: 'png', bytes: 1, sha256: '0'.repeat(64) },
+      ],
+      apiOrigin: 'https://api.example',
+      submittedAt: new Date(0),
+      savedAt: new Date(1000),
+      extensionVersion: '0.0.0-test',
+    });
+    await writeFile(`${source}.json`, sidecarText(original));
+    const [copy] = (await exportSizes(source, [{ width: 64, height: 64 }], deps())).files;
+    const read = parseSidecar(await readFile(`${copy!.path}.json`, 'utf8'));
+    assert.equal(read?.prompt, 'a red fox in snow');
+    assert.equal(read?.taskId, 'task-1');
+    assert.deepEqual(read?.derivedFrom, { file: 'fox.png', sha256: await sha256Of(source) });
   });
 });
