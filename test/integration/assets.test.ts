@@ -3,6 +3,9 @@
  * finisher: what the Explorer's "Export as Web Icons" leaves beside the image, read from bytes.
  */
 import * as assert from 'node:assert/strict';
+import { mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportResult } from '../../src/core/assetExport';
 import { readIcoEntries } from '../../src/core/ico';
@@ -78,5 +81,19 @@ describe('asset sets from an image in the workspace', () => {
     assert.equal(result, undefined);
     assert.equal(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'export', 'damaged-icons')), false);
     assert.deepEqual([...(await bytesOf(image))], [...damaged]);
+  });
+
+  it('an image reached through a link out of the workspace is refused, and nothing is written beside the link', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'aigc-outside-'));
+    await writeFile(
+      path.join(outside, 'private.png'),
+      await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'hero.png')),
+    );
+    const link = vscode.Uri.joinPath(workspaceRoot(), 'assets', 'export', 'linked.png');
+    await symlink(path.join(outside, 'private.png'), link.fsPath);
+    const result = await vscode.commands.executeCommand<ExportResult | undefined>('aigcImage.exportWebIcons', link);
+    assert.equal(result, undefined);
+    assert.equal(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'export', 'linked-icons')), false);
+    assert.deepEqual(await readdir(outside), ['private.png']);
   });
 });
