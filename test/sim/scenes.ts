@@ -8,6 +8,7 @@
  * the same image, so a repeated or resumed download gets the same bytes.
  */
 import * as zlib from 'node:zlib';
+import { type Canvas, clampByte, hsl, paintCheckerboard, paintKey, paintScenery, sceneryFor } from './backdrops';
 import type { Rgb } from './images';
 import { type Placement, SUBJECT_KINDS, type SubjectKind, distanceTo } from './shapes';
 
@@ -54,25 +55,9 @@ function randomFrom(seed: string): () => number {
   };
 }
 
-/** Per-pixel noise in [0, 1), the same for the same pixel and channel. */
-function grain(x: number, y: number, channel: number): number {
-  let h = Math.imul(x, 0x27d4eb2d) ^ Math.imul(y, 0x165667b1) ^ Math.imul(channel + 1, 0x9e3779b9);
-  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
-}
-
 export function hexToRgb(hex: string): Rgb {
   const n = parseInt(hex.replace(/^#/, ''), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-function hsl(hue: number, s: number, l: number): Rgb {
-  const f = (n: number) => {
-    const k = (n + hue / 30) % 12;
-    return Math.round(255 * (l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
-  };
-  return [f(0), f(8), f(4)];
 }
 
 const distance = (a: Rgb, b: Rgb) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
@@ -83,9 +68,15 @@ const towardWhite = (c: Rgb, k: number): Rgb => [
   c[2] + (255 - c[2]) * k,
 ];
 
-/** Darkest, plain and highlighted: the range shading takes a subject colour through. */
+/** The range shading takes a subject colour through: every light level with every strength of highlight. */
 function shadesOf(colour: Rgb): Rgb[] {
-  return [scaled(colour, DARKEST), scaled(colour, BRIGHTEST), towardWhite(scaled(colour, BRIGHTEST), HIGHLIGHT)];
+  const shades: Rgb[] = [];
+  for (let light = 0; light <= 8; light++) {
+    const lit = scaled(colour, DARKEST + ((BRIGHTEST - DARKEST) * light) / 8);
+    for (let spot = 0; spot <= 4; spot++)
+      shades.push(towardWhite(lit, (HIGHLIGHT * spot) / 4).map((v) => Math.min(255, v)) as unknown as Rgb);
+  }
+  return shades;
 }
 
 /** A saturated colour whose every shade stays far from the key (any hue when there is none). */
@@ -113,60 +104,46 @@ function placementFor(random: () => number, width: number, height: number): Plac
   };
 }
 
-/** The subject's shaded colour at a pixel: lit from the top left, darker towards its rim. */
-function shade(colour: Rgb, p: Placement, x: number, y: number, inside: number): Rgb {
+/** Writes the subject's shaded colour at a pixel into `out`: lit from the top left, darker towards its rim. */
+function shade(colour: Rgb, p: Placement, x: number, y: number, inside: number, out: number[]): void {
   const nx = (x - p.cx) / p.r;
   const ny = (y - p.cy) / p.r;
   const slope = Math.max(0, Math.min(1, (nx + ny) * 0.35 + 0.5));
   const rim = 0.8 + 0.2 * Math.max(0, Math.min(1, inside / (0.25 * p.r)));
-  const lit = scaled(colour, (BRIGHTEST - (BRIGHTEST - DARKEST / 0.8) * slope) * rim);
-  const spot = Math.exp(-((nx + 0.35) ** 2 + (ny + 0.4) ** 2) / 0.05) * HIGHLIGHT;
-  return towardWhite(lit, spot);
+  const light = (BRIGHTEST - (BRIGHTEST - DARKEST / 0.8) * slope) * rim;
+  const q = ((nx + 0.35) ** 2 + (ny + 0.4) ** 2) / 0.05;
+  // Past e^-12 the highlight is below a millionth: skip the exp on most of the subject.
+  const spot = q < 12 ? Math.exp(-q) * HIGHLIGHT : 0;
+  for (let c = 0; c < 3; c++) {
+    const lit = colour[c]! * light;
+    out[c] = lit + (255 - lit) * spot;
+  }
 }
 
-interface Scenery {
-  top: Rgb;
-  horizon: Rgb;
-  ground: Rgb;
-  groundY: number;
-  phase: number;
+/** Paints the subject over the backdrop, blending edge pixels by their coverage, and records that coverage. */
+function paintSubject(canvas: Canvas & { mask: Float32Array }, subject: SubjectKind, p: Placement, colour: Rgb): void {
+  const { rgba, mask, width, height } = canvas;
+  const distanceAt = distanceTo(subject, p);
+  // Every kind fits within 1.05 r of its centre; beyond that (plus the edge pixel) nothing is covered.
+  const reach = p.r * 1.05 + 1;
+  const x0 = Math.max(0, Math.floor(p.cx - reach));
+  const x1 = Math.min(width - 1, Math.ceil(p.cx + reach));
+  const y0 = Math.max(0, Math.floor(p.cy - reach));
+  const y1 = Math.min(height - 1, Math.ceil(p.cy + reach));
+  const front = [0, 0, 0];
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const d = distanceAt(x + 0.5, y + 0.5);
+      if (d >= 0.5) continue;
+      // A pixel's coverage by an edge through it, from the edge's distance to its centre.
+      const cover = d <= -0.5 ? 1 : 0.5 - d;
+      const i = y * width + x;
+      mask[i] = cover;
+      shade(colour, p, x + 0.5, y + 0.5, -d, front);
+      for (let c = 0; c < 3; c++) rgba[i * 4 + c] = clampByte(rgba[i * 4 + c]! * (1 - cover) + front[c]! * cover);
+    }
+  }
 }
-
-function sceneryFor(random: () => number, p: Placement, height: number): Scenery {
-  const hue = random() * 360;
-  return {
-    top: hsl(hue, 0.55, 0.35),
-    horizon: hsl((hue + 25) % 360, 0.5, 0.75),
-    ground: hsl((hue + 160 + random() * 40) % 360, 0.35, 0.4),
-    groundY: Math.min(height - 1, p.cy + p.r * 0.95),
-    phase: random() * Math.PI * 2,
-  };
-}
-
-/** Sky above the ground line, ground below, soft clouds and grain, and the subject's shadow. */
-function sceneryAt(s: Scenery, p: Placement, x: number, y: number, height: number, out: number[]): void {
-  const sky = y < s.groundY;
-  const t = sky ? y / Math.max(1, s.groundY) : 1;
-  const base = sky
-    ? [0, 1, 2].map((c) => s.top[c]! + (s.horizon[c]! - s.top[c]!) * t)
-    : [0, 1, 2].map((c) => s.ground[c]! * (0.85 + 0.15 * ((y - s.groundY) / Math.max(1, height - s.groundY))));
-  const cloud = sky ? 10 * Math.sin(x / (p.r * 0.9) + s.phase) * Math.sin(y / (p.r * 0.5) + s.phase * 2) : 0;
-  const sx = (x - (p.cx + p.r * 0.2)) / (p.r * 1.05);
-  const sy = (y - s.groundY) / (p.r * 0.22);
-  const shadow = 1 - 0.5 * Math.exp(-2 * (sx * sx + sy * sy));
-  for (let c = 0; c < 3; c++) out[c] = (base[c]! + cloud + (grain(x, y, c) - 0.5) * 8) * shadow;
-}
-
-function keyAt(key: Rgb, noise: number, x: number, y: number, out: number[]): void {
-  for (let c = 0; c < 3; c++) out[c] = noise > 0 ? key[c]! + Math.round((grain(x, y, c) * 2 - 1) * noise) : key[c]!;
-}
-
-function checkerAt(cell: number, x: number, y: number, out: number[]): void {
-  const light = (Math.floor(x / cell) + Math.floor(y / cell)) % 2 === 0;
-  out[0] = out[1] = out[2] = light ? 255 : 204;
-}
-
-const clampByte = (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
 
 export function renderScene(params: SceneParams): Scene {
   const { width, height, backdrop } = params;
@@ -174,38 +151,19 @@ export function renderScene(params: SceneParams): Scene {
   const kindPick = random();
   const subject = params.subject ?? SUBJECT_KINDS[Math.floor(kindPick * SUBJECT_KINDS.length)]!;
   const placement = placementFor(random, width, height);
-  const key = backdrop.kind === 'key' ? hexToRgb(backdrop.colour) : undefined;
-  const colour = subjectColour(random, key);
-  const scenery = sceneryFor(random, placement, height);
-  const cell = Math.max(4, Math.round(Math.max(width, height) / 40));
-  const noise = backdrop.kind === 'key' ? Math.max(0, backdrop.noise ?? 0) : 0;
-  const distanceAt = distanceTo(subject, placement);
-  // Every kind fits within 1.05 r of its centre; beyond that (plus the edge pixel) nothing is covered.
-  const reach = placement.r * 1.05 + 1;
-
-  const rgba = new Uint8Array(width * height * 4);
-  const mask = new Float32Array(width * height);
-  const back = [0, 0, 0];
-  for (let y = 0; y < height; y++) {
-    const py = y + 0.5;
-    const rowNear = Math.abs(py - placement.cy) <= reach;
-    for (let x = 0; x < width; x++) {
-      const px = x + 0.5;
-      const i = y * width + x;
-      if (backdrop.kind === 'key') keyAt(key!, noise, x, y, back);
-      else if (backdrop.kind === 'checkerboard') checkerAt(cell, x, y, back);
-      else sceneryAt(scenery, placement, px, py, height, back);
-      const d = rowNear && Math.abs(px - placement.cx) <= reach ? distanceAt(px, py) : Infinity;
-      // A pixel's coverage by an edge through it, from the edge's distance to its centre.
-      const cover = d >= 0.5 ? 0 : d <= -0.5 ? 1 : 0.5 - d;
-      mask[i] = cover;
-      const front = cover > 0 ? shade(colour, placement, px, py, -d) : undefined;
-      for (let c = 0; c < 3; c++) {
-        const value = front ? back[c]! * (1 - cover) + front[c]! * cover : back[c]!;
-        rgba[i * 4 + c] = clampByte(value);
-      }
-      rgba[i * 4 + 3] = 255;
-    }
+  const colour = subjectColour(random, backdrop.kind === 'key' ? hexToRgb(backdrop.colour) : undefined);
+  const canvas = { rgba: new Uint8Array(width * height * 4), mask: new Float32Array(width * height), width, height };
+  switch (backdrop.kind) {
+    case 'key':
+      paintKey(canvas, hexToRgb(backdrop.colour), Math.max(0, backdrop.noise ?? 0));
+      break;
+    case 'checkerboard':
+      paintCheckerboard(canvas);
+      break;
+    case 'scenery':
+      paintScenery(canvas, sceneryFor(random, placement, height), placement);
+      break;
   }
-  return { rgba, width, height, mask, subject, colour };
+  paintSubject(canvas, subject, placement, colour);
+  return { ...canvas, subject, colour };
 }
