@@ -88,7 +88,12 @@ export function checkBorder(image: RgbaImage, key: string): BorderVerdict {
   const near = at.filter((p) => distance(data[p * 4]!, data[p * 4 + 1]!, data[p * 4 + 2]!, measured) <= FLAT_DISTANCE);
   const flatShare = near.length / Math.max(1, at.length);
   const keyDistance = distance(...measured, parseKey(key));
-  return { flat: flatShare >= FLAT_SHARE && keyDistance <= KEY_DISTANCE, measured: hexOf(measured), flatShare, keyDistance };
+  return {
+    flat: flatShare >= FLAT_SHARE && keyDistance <= KEY_DISTANCE,
+    measured: hexOf(measured),
+    flatShare,
+    keyDistance,
+  };
 }
 
 /** Distances are kept as fixed-point 16-bit numbers: a 4096² image's take 32 MB, not 64. */
@@ -205,8 +210,7 @@ export function transparencyCheck(image: RgbaImage, key: string): TransparencyCh
 }
 
 export type KeyOutResult =
-  | { verdict: 'keyed'; key: string; check: TransparencyCheck }
-  | { verdict: 'keyIgnored'; border: BorderVerdict };
+  { verdict: 'keyed'; key: string; check: TransparencyCheck } | { verdict: 'keyIgnored'; border: BorderVerdict };
 
 /**
  * Keys `image` out in place (its alpha and edge colours change) when its border is the flat key

@@ -4,7 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkBorder, keyOut, plainThreshold, type RgbaImage, transparencyCheck, trimBounds } from '../../src/core/keyOut';
+import {
+  checkBorder,
+  keyOut,
+  plainThreshold,
+  type RgbaImage,
+  transparencyCheck,
+  trimBounds,
+} from '../../src/core/keyOut';
 
 type Rgb = [number, number, number];
 
