@@ -43,6 +43,8 @@ export type ErrorKind =
   | 'config'
   /** a path is unsafe or a file could not be written */
   | 'fileSystem'
+  /** a finished file could not be made from an original (the original is kept) */
+  | 'processing'
   /** a bug or an error nobody foresaw: the message says what failed, never "could not reach" */
   | 'unexpected';
 
