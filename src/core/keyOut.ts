@@ -102,24 +102,43 @@ const FIXED = 128;
 function distances(image: RgbaImage, key: Rgb): Uint16Array {
   const { data } = image;
   const out = new Uint16Array(image.width * image.height);
-  for (let p = 0; p < out.length; p++) {
-    out[p] = Math.round(distance(data[p * 4]!, data[p * 4 + 1]!, data[p * 4 + 2]!, key) * FIXED);
+  // The hot loop of the key-out: the key's coordinates are taken once, the pixel's inline.
+  const [ky, kcb, kcr] = [luma(...key), cb(...key), cr(...key)];
+  for (let p = 0, i = 0; p < out.length; p++, i += 4) {
+    const r = data[i]!;
+    const g = data[i + 1]!;
+    const b = data[i + 2]!;
+    const dy = (0.299 * r + 0.587 * g + 0.114 * b - ky) * LUMA_WEIGHT;
+    const dcb = -0.168736 * r - 0.331264 * g + 0.5 * b - kcb;
+    const dcr = 0.5 * r - 0.418688 * g - 0.081312 * b - kcr;
+    out[p] = Math.sqrt(dy * dy + dcb * dcb + dcr * dcr) * FIXED + 0.5;
   }
   return out;
 }
 
-/** Each value replaced by the largest within `radius` along one axis (a separable max filter). */
-function maxAlong(values: Uint16Array, width: number, height: number, radius: number, vertical: boolean): Uint16Array {
-  const out = new Uint16Array(values.length);
-  const [lines, length] = vertical ? [width, height] : [height, width];
-  const at = (line: number, i: number) => (vertical ? i * width + line : line * width + i);
-  for (let line = 0; line < lines; line++) {
-    for (let i = 0; i < length; i++) {
+/** The largest value within a (2·radius+1)² square around each pixel (a separable max filter, row by row for the cache). */
+function localMax(values: Uint16Array, width: number, height: number, radius: number): Uint16Array {
+  const rows = new Uint16Array(values.length);
+  for (let y = 0; y < height; y++) {
+    const start = y * width;
+    for (let x = 0; x < width; x++) {
       let max = 0;
-      for (let j = Math.max(0, i - radius); j <= Math.min(length - 1, i + radius); j++) {
-        max = Math.max(max, values[at(line, j)]!);
+      for (let j = Math.max(0, x - radius); j <= Math.min(width - 1, x + radius); j++) {
+        const v = values[start + j]!;
+        if (v > max) max = v;
       }
-      out[at(line, i)] = max;
+      rows[start + x] = max;
+    }
+  }
+  const out = new Uint16Array(values.length);
+  for (let y = 0; y < height; y++) {
+    const start = y * width;
+    for (let k = Math.max(0, y - radius); k <= Math.min(height - 1, y + radius); k++) {
+      const from = k * width;
+      for (let x = 0; x < width; x++) {
+        const v = rows[from + x]!;
+        if (v > out[start + x]!) out[start + x] = v;
+      }
     }
   }
   return out;
@@ -133,7 +152,7 @@ function maxAlong(values: Uint16Array, width: number, height: number, radius: nu
 function keyAlpha(image: RgbaImage, key: Rgb): void {
   const { data, width, height } = image;
   const near = distances(image, key);
-  const subject = maxAlong(maxAlong(near, width, height, NEIGHBOURHOOD, false), width, height, NEIGHBOURHOOD, true);
+  const subject = localMax(near, width, height, NEIGHBOURHOOD);
   const inner = INNER * FIXED;
   for (let p = 0; p < near.length; p++) {
     const d = near[p]!;
@@ -169,26 +188,32 @@ function keyCast(r: number, g: number, b: number, key: Rgb): number {
  * Removes the key's colour from a pixel: first unmixes the blend (an edge pixel is
  * a·subject + (1−a)·key), then takes out any key chroma left, keeping the luma.
  */
-function despillPixel(data: RgbaImage['data'], i: number, key: Rgb): void {
+function despillPixel(data: RgbaImage['data'], i: number, key: Rgb, keyGrey: number): void {
   const a = data[i + 3]! / 255;
   if (a <= 0) return;
-  const rgb = [0, 1, 2].map((c) => Math.min(255, Math.max(0, (data[i + c]! - (1 - a) * key[c]!) / a)));
-  const [r, g, b] = rgb as [number, number, number];
+  const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
+  let r = clamp((data[i]! - (1 - a) * key[0]) / a);
+  let g = clamp((data[i + 1]! - (1 - a) * key[1]) / a);
+  let b = clamp((data[i + 2]! - (1 - a) * key[2]) / a);
   const cast = keyCast(r, g, b, key);
   if (cast > 0) {
     // Subtracting the key's chroma with its luma put back leaves the pixel's own brightness.
-    const grey = luma(...key);
-    for (let c = 0; c < 3; c++) rgb[c] = rgb[c]! - cast * (key[c]! - grey);
+    r -= cast * (key[0] - keyGrey);
+    g -= cast * (key[1] - keyGrey);
+    b -= cast * (key[2] - keyGrey);
   }
-  for (let c = 0; c < 3; c++) data[i + c] = Math.min(255, Math.max(0, Math.round(rgb[c]!)));
+  data[i] = clamp(Math.round(r));
+  data[i + 1] = clamp(Math.round(g));
+  data[i + 2] = clamp(Math.round(b));
 }
 
 /** Despills every partly transparent pixel and every subject-edge pixel. */
 function despill(image: RgbaImage, key: Rgb): void {
   const { data, width, height } = image;
+  const grey = luma(...key);
   for (let p = 0; p < width * height; p++) {
     const alpha = data[p * 4 + 3]!;
-    if ((alpha > 0 && alpha < 255) || isSubjectEdge(data, width, height, p)) despillPixel(data, p * 4, key);
+    if ((alpha > 0 && alpha < 255) || isSubjectEdge(data, width, height, p)) despillPixel(data, p * 4, key, grey);
   }
 }
 
