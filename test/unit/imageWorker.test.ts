@@ -54,6 +54,25 @@ async function isProcessingError(promise: Promise<unknown>, code: string): Promi
   });
 }
 
+/** PNG's CRC-32 (ISO 3309), so a patched header is still a well-formed chunk. */
+function crc32(bytes: Uint8Array): number {
+  let crc = ~0;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return ~crc >>> 0;
+}
+
+/** A PNG whose header claims `width`×`height` (a decompression bomb's first bytes). */
+function withClaimedSize(png: Buffer, width: number, height: number): Buffer {
+  const out = Buffer.from(png);
+  out.writeUInt32BE(width, 16);
+  out.writeUInt32BE(height, 20);
+  out.writeUInt32BE(crc32(out.subarray(12, 29)), 29);
+  return out;
+}
+
 const exists = (p: string) =>
   readFile(p).then(
     () => true,
@@ -169,6 +188,31 @@ describe('damaged input and existing files', () => {
     await isProcessingError(engine.probe(file('notes.png')), 'corruptImage');
     await isProcessingError(engine.finish(file('notes.png'), {}, file('n.png')), 'corruptImage');
     assert.equal(await exists(file('n.png')), false);
+  });
+
+  it('refuses an image that claims more pixels than any model makes, before decoding it', async () => {
+    const small = await readFile(await scene('bomb-source.png', 8, 8, '#3060a0'));
+    // 144 megapixels: under the library's own limit (268), over ours (67).
+    await writeFile(file('bomb.png'), withClaimedSize(small, 12_000, 12_000));
+    const refused = engine.finish(file('bomb.png'), { format: 'webp' }, file('bomb.webp'));
+    await assert.rejects(refused, (error: unknown) => {
+      assert.ok(error instanceof GenerationError);
+      assert.equal(error.code, 'corruptImage');
+      assert.match(error.details ?? '', /pixel limit/);
+      return true;
+    });
+    assert.equal(await exists(file('bomb.webp')), false);
+  });
+
+  it('leaves the original’s camera and location metadata out of the finished file', async () => {
+    const tagged = file('tagged.jpg');
+    await sharp({ create: { width: 200, height: 100, channels: 3, background: '#3060a0' } })
+      .withExif({ IFD0: { Copyright: 'someone', Artist: 'a camera owner' } })
+      .jpeg()
+      .toFile(tagged);
+    assert.ok((await sharp(tagged).metadata()).exif, 'the input carries EXIF');
+    await engine.finish(tagged, { size: { width: 100, height: 50 } }, file('tagged-out.jpg'));
+    assert.equal((await sharp(file('tagged-out.jpg')).metadata()).exif, undefined);
   });
 
   it('never overwrites a file that is already there', async () => {
