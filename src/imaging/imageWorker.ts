@@ -56,8 +56,7 @@ export class ImageWorker implements ImageFinisher {
   private idleTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private disposed = false;
-  /** Workers started so far: a restart after a crash or an idle end shows here. */
-  started = 0;
+  private startedCount = 0;
 
   constructor(private readonly options: ImageWorkerOptions) {}
 
@@ -72,6 +71,11 @@ export class ImageWorker implements ImageFinisher {
   /** Which sharp build the worker loaded, and its libvips version. */
   async library(): Promise<LibraryFacts> {
     return libraryFactsSchema.parse(await this.run({ job: 'library' }));
+  }
+
+  /** Workers started so far: a restart after a crash or an idle end shows here. */
+  get started(): number {
+    return this.startedCount;
   }
 
   /** Whether a worker thread is alive now. */
@@ -126,7 +130,7 @@ export class ImageWorker implements ImageFinisher {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.options.script, { workerData: { build: this.options.build ?? 'auto' } });
-    this.started++;
+    this.startedCount++;
     worker.on('message', (message: unknown) => this.onReply(message));
     worker.on('error', () => {
       // An uncaught error ends the thread; 'exit' follows and settles the job in flight.
