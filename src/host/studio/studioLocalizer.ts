@@ -77,6 +77,14 @@ function coreMessageLines(): Record<CoreMessageTemplate, string> {
     'cannot be read': vscode.l10n.t('Cannot be read.'),
     'is not a PNG, JPEG or WebP image': vscode.l10n.t('Not a PNG, JPEG or WebP image.'),
     'is {0} MB; the limit is {1} MB': vscode.l10n.t('Too large: {0} MB (the limit is {1} MB).', '{0}', '{1}'),
+    'needs both a width and a height': vscode.l10n.t('Exact size needs both a width and a height.'),
+    'must be a whole number of pixels from 1 to {0}': vscode.l10n.t(
+      'Exact size: each side is a whole number of pixels from 1 to {0}.',
+      '{0}',
+    ),
+    'JPEG cannot be transparent: choose PNG, WebP or AVIF': vscode.l10n.t(
+      'Format: JPEG cannot be transparent; choose PNG, WebP or AVIF, or untick Transparent background.',
+    ),
   };
 }
 
