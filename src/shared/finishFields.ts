@@ -95,4 +95,3 @@ export function finishFieldsFrom(size?: PixelSize, format?: OutputFormat): FormF
     ...(format ? { format } : {}),
   };
 }
-

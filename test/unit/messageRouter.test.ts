@@ -25,6 +25,12 @@ const SAMPLES: { [T in WebviewMessage['type']]: Extract<WebviewMessage, { type: 
   references: { type: 'references', paths: ['/w/cat.png'] },
   runCommand: { type: 'runCommand', command: 'showLog' },
   formShown: { type: 'formShown', prompt: 'A red fox in the snow', target: 'assets/fox.png' },
+  recrop: {
+    type: 'recrop',
+    requestId: 'c1',
+    item: 'file:///w/a.json',
+    crop: { left: 100, top: 45, width: 1200, height: 630 },
+  },
 };
 
 /** A router whose handlers record what reached them (or throw, for the types in `failing`). */

@@ -56,7 +56,11 @@ export class CropController {
       const file = await placeRecropped(
         made,
         report,
-        { file: finished.imageUri.fsPath, sidecar: finished.sidecar as unknown as Record<string, unknown>, sha256: finished.derived.sha256 },
+        {
+          file: finished.imageUri.fsPath,
+          sidecar: finished.sidecar as unknown as Record<string, unknown>,
+          sha256: finished.derived.sha256,
+        },
         {
           trash: (f) => Promise.resolve(vscode.workspace.fs.delete(vscode.Uri.file(f), { useTrash: true })),
           now: () => new Date(),
