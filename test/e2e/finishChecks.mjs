@@ -68,7 +68,7 @@ export const finishChecks = [
       assert.equal(await frame.locator('[data-testid=finish-width]').inputValue(), '1200');
       assert.equal(await frame.locator('[data-testid=finish-height]').inputValue(), '630');
       await until('the line saying what is asked of GEM', async () =>
-        /GEM for 16:9 at 1080P, then crops to 1200×630/.test(
+        /GEM for 16:9 at 720P, then crops to 1200×630/.test(
           (await frame.locator('[data-testid=finish-asks]').textContent()) ?? '',
         )
           ? true
