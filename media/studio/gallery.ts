@@ -4,7 +4,7 @@ import type { GalleryAction, GalleryItem } from '../../src/shared/galleryItem';
 import type { StudioContext } from './context';
 import { format, h, icon, preserveFocus, relativeTime, scrollBehavior, scrollParent, setHidden, uid } from './dom';
 import { CropDialog, type Recrop } from './cropDialog';
-import { GALLERY_BUTTONS as ACTIONS, FINISHED_BUTTONS, type GalleryButton } from './galleryButtons';
+import { cardButtons } from './cardButtons';
 import { post } from './host';
 
 const PAGE = 48;
@@ -259,41 +259,12 @@ export class GalleryView {
       h(
         'div',
         { class: 'gallery-actions', role: 'toolbar', 'aria-label': item.prompt, onKeydown: rovingToolbar },
-        ...this.buttons(item),
+        ...cardButtons(this.ctx.strings, item, {
+          act: (action) => this.act(item, action),
+          adjustCrop: () => this.adjustCrop(item),
+        }),
       ),
     );
-  }
-
-  /** The card's toolbar: every result's actions, and for a finished file its original and its crop. */
-  private buttons(item: GalleryItem): HTMLButtonElement[] {
-    const s = this.ctx.strings;
-    const button = (label: string, testId: string, name: string, run: () => void) =>
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'icon-button',
-          'data-testid': testId,
-          // Shown above the toolbar on hover and on keyboard focus (studio.css), not only as a tooltip.
-          'data-label': label,
-          'aria-label': label,
-          tabindex: -1,
-          onClick: run,
-        },
-        icon(name),
-      );
-    const action = ({ action: a, icon: name, label, testId }: GalleryButton) =>
-      button(s[label], testId, name, () => this.act(item, a));
-    const finished = item.finished;
-    const buttons = [
-      ...ACTIONS.map(action),
-      ...(finished ? FINISHED_BUTTONS.map(action) : []),
-      ...(finished?.crop
-        ? [button(s['gallery.adjustCrop'], 'gallery-adjust-crop', 'screen-full', () => this.adjustCrop(item))]
-        : []),
-    ];
-    buttons[0]!.tabIndex = 0;
-    return buttons;
   }
 
   private adjustCrop(item: GalleryItem): void {
