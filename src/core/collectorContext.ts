@@ -7,6 +7,7 @@
 import type { MinimumPace } from './download';
 import type { DurationBook } from './durationBook';
 import type { GenerationError } from './errors';
+import type { ImageFinisher } from './finish';
 import type { GatewayClient } from './gateway';
 import type { TaskJournal } from './journal';
 import type { LifecycleEvent, TaskRecord } from './lifecycle';
@@ -31,6 +32,8 @@ export interface CollectorDeps {
   maxTaskBytes?: number;
   /** The slowest a download may be (tests make it small, so a trickle is seen in milliseconds). */
   pace?: MinimumPace;
+  /** The image library that makes finished files (exact size, format, transparency); see finishing.ts. */
+  finisher?: ImageFinisher;
   /** Durations this model took on this gateway before, and where to add this one's. */
   durations?: Pick<DurationBook, 'durations' | 'record'>;
 }

@@ -43,6 +43,8 @@ export type ErrorKind =
   | 'config'
   /** a path is unsafe or a file could not be written */
   | 'fileSystem'
+  /** making a finished file failed (a corrupt image, no image library): the original stays */
+  | 'processing'
   /** a bug or an error nobody foresaw: the message says what failed, never "could not reach" */
   | 'unexpected';
 

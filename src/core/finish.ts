@@ -61,8 +61,8 @@ export interface CropBox {
 
 /** How the background is taken out: the key colour the model was asked to paint it. */
 export interface TransparencySpec {
-  /** `#rrggbb`. */
-  key: string;
+  /** `#rrggbb`; absent, it is chosen from the prompt before the request is sent (keyColourFor). */
+  key?: string;
   /** Trim to the subject with this many pixels of padding (before resizing); absent: keep the frame. */
   trimPadding?: number;
 }

@@ -29,7 +29,7 @@ export const finishSpecSchema = z.looseObject({
   format: z.optional(outputFormatSchema),
   quality: z.optional(qualitySchema),
   transparent: z.optional(
-    z.object({ key: keyColourSchema, trimPadding: z.optional(z.int().check(z.gte(0), z.lte(1024))) }),
+    z.object({ key: z.optional(keyColourSchema), trimPadding: z.optional(z.int().check(z.gte(0), z.lte(1024))) }),
   ),
   crop: z.optional(cropBoxSchema),
   path: z.optional(z.string()),

@@ -22,7 +22,10 @@ export function imageStepOf(event: LifecycleEvent, after: TaskRecord): ImageStep
     case 'placing':
     case 'imageLanded':
       return { type: event.type, index: event.index, file: event.file, at: after.updatedAt };
+    case 'imageFinished':
+      return { type: event.type, index: event.index, file: event.file, at: after.updatedAt };
     case 'imageLeftOut':
+    case 'imageUnfinished':
       return { type: event.type, index: event.index, note: event.note, at: after.updatedAt };
     default:
       return undefined;

@@ -37,7 +37,7 @@ import {
   resultBaseName,
   sidecarPathFor,
 } from './naming';
-import { type SidecarReference, buildSidecar, sidecarText, withoutSecrets } from './sidecar';
+import { type SidecarInput, type SidecarReference, buildSidecar, sidecarText, withoutSecrets } from './sidecar';
 import { readSidecarFile, suspicion } from './sidecarFile';
 
 export interface LandingDeps {
@@ -290,11 +290,7 @@ async function finishImage(
 function sidecarFor(record: TaskRecord, index: number, file: LandedFile, deps: LandingDeps) {
   const image = record.images![index]!;
   return buildSidecar({
-    secrets: secretsOf(deps),
-    taskId: record.ref?.taskId ?? record.id,
-    requestId: record.requestId,
-    body: record.body,
-    references: sidecarReferences(record),
+    ...sidecarBaseFor(record, deps),
     images: [
       {
         file: path.basename(file.path),
@@ -307,16 +303,30 @@ function sidecarFor(record: TaskRecord, index: number, file: LandedFile, deps: L
         sha256: file.sha256,
       },
     ],
+  });
+}
+
+/** What every sidecar of a task says (the request, the references, the times), its images aside. */
+export function sidecarBaseFor(
+  record: TaskRecord,
+  deps: Pick<LandingDeps, 'authorization' | 'apiOrigin' | 'now' | 'extensionVersion'>,
+): Omit<SidecarInput, 'images'> {
+  return {
+    secrets: secretsOf(deps),
+    taskId: record.ref?.taskId ?? record.id,
+    requestId: record.requestId,
+    body: record.body,
+    references: sidecarReferences(record),
     apiOrigin: deps.apiOrigin,
     submittedAt: new Date(record.submittedAt ?? record.createdAt),
     finishedAt: record.finishedAt ? new Date(record.finishedAt) : undefined,
     savedAt: new Date((deps.now ?? Date.now)()),
     extensionVersion: deps.extensionVersion,
-  });
+  };
 }
 
 /** True when `file` is a sidecar of this task: a regular file (never a link), of a sidecar's size. */
-async function isOurSidecar(file: string, taskIds: readonly string[], deps: LandingDeps): Promise<boolean> {
+export async function isOurSidecar(file: string, taskIds: readonly string[], deps: LandingDeps): Promise<boolean> {
   const read = await readSidecarFile(file);
   const why = suspicion(read);
   if (why) deps.log?.('warn', `${file} was not read as a sidecar: ${why}`);
@@ -324,7 +334,7 @@ async function isOurSidecar(file: string, taskIds: readonly string[], deps: Land
 }
 
 /** The key, which nothing this writes into the workspace may contain (a gateway may echo it). */
-function secretsOf(deps: LandingDeps): string[] {
+function secretsOf(deps: Pick<LandingDeps, 'authorization'>): string[] {
   const key = deps.authorization?.replace(/^Bearer\s+/i, '').trim();
   return key ? [key] : [];
 }
@@ -334,7 +344,7 @@ function secretsOf(deps: LandingDeps): string[] {
  * place, so the name appears whole or not at all (a reader, another window or a crash never meets
  * half a file) and never replaces one. False when the name is taken.
  */
-async function placeWhole(temp: string, target: string, text: string): Promise<boolean> {
+export async function placeWhole(temp: string, target: string, text: string): Promise<boolean> {
   await writeFile(temp, text, 'utf8');
   try {
     return await linkExclusive(temp, target);

@@ -204,6 +204,10 @@ export type LifecycleEvent =
   | { type: 'unusableUrl'; index: number; note: Note }
   /** An image is not fetched: the task's byte limit is reached. */
   | { type: 'imageLeftOut'; index: number; note: Note }
+  /** The finished file derived from landed image `index` is on disk with its sidecar. */
+  | { type: 'imageFinished'; index: number; file: FinishedFile }
+  /** Deriving the finished file of image `index` failed; its original stays. */
+  | { type: 'imageUnfinished'; index: number; note: Note }
   /** The user asked to try now (Collect Now): unusable addresses get another round of fresh queries. */
   | { type: 'retry' }
   /** The output folder was refused: the user has to choose another. */
@@ -264,8 +268,12 @@ function imagesFrom(
 }
 
 /** Nothing is left to fetch: every image is on disk or left out. */
-function allSettled(images: readonly LandingImage[]): boolean {
-  return images.every((i) => i.landed || i.leftOut);
+/**
+ * Every image is on disk or left out — and, when the target asks for finished files, each landed
+ * image has one or a note saying why not (its original stays either way).
+ */
+function allSettled(images: readonly LandingImage[], finishing = false): boolean {
+  return images.every((i) => i.leftOut || (i.landed && (!finishing || i.finished || i.unfinished)));
 }
 
 /** The landed task, saying how many images were left out when some were. */
@@ -358,7 +366,7 @@ export function advance(record: TaskRecord, event: LifecycleEvent, now: number):
       const images = [...record.images!];
       const { placing: _placing, ...rest } = image;
       images[event.index] = { ...rest, landed: event.file };
-      if (allSettled(images)) return landed(touched, images, now);
+      if (allSettled(images, !!record.target.finish)) return landed(touched, images, now);
       const next: TaskRecord = { ...touched, images };
       delete next.problem;
       return next;
@@ -369,8 +377,18 @@ export function advance(record: TaskRecord, event: LifecycleEvent, now: number):
       const images = [...record.images!];
       const { placing: _placing, ...rest } = image;
       images[event.index] = { ...rest, leftOut: true };
-      if (allSettled(images)) return landed(touched, images, now);
+      if (allSettled(images, !!record.target.finish)) return landed(touched, images, now);
       return { ...touched, images, problem: event.note };
+    }
+    case 'imageFinished':
+    case 'imageUnfinished': {
+      const image = record.images?.[event.index];
+      if (!image?.landed || image.finished || image.unfinished) return record;
+      const images = [...record.images!];
+      images[event.index] =
+        event.type === 'imageFinished' ? { ...image, finished: event.file } : { ...image, unfinished: event.note };
+      if (allSettled(images, true)) return landed(touched, images, now);
+      return { ...touched, images };
     }
     case 'notAnImage': {
       const image = openImage(record, event.index);
@@ -492,6 +510,8 @@ const ACCEPTS: Record<TaskPhase, readonly LifecycleEvent['type'][]> = {
     'placing',
     'imageLanded',
     'imageLeftOut',
+    'imageFinished',
+    'imageUnfinished',
     'notAnImage',
     'unusableUrl',
     'retry',

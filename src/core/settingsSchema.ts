@@ -16,6 +16,7 @@ import {
   modelKey,
 } from './models';
 import { isUncPath } from './naming';
+import { DEFAULT_QUALITY } from './finish';
 
 export const TIMEOUT_SECONDS = { min: 30, max: 86_400, default: 600 } as const;
 export const OUTPUT_FOLDER_DEFAULT = 'generated-images';
@@ -32,6 +33,9 @@ const outputFolder = z.string().check(
   ),
 );
 
+/** An encoder's quality, 1–100 (sharp's scale). */
+const quality = z.int().check(z.gte(1), z.lte(100));
+
 export const settingsSchema = z.object({
   timeoutSeconds: z.number().check(z.gte(TIMEOUT_SECONDS.min), z.lte(TIMEOUT_SECONDS.max)),
   defaultModel: z.enum(MODELS.map(modelKey) as [string, ...string[]]),
@@ -45,6 +49,9 @@ export const settingsSchema = z.object({
   'defaults.inputComplianceCheck': optionalChoice(SWITCH_VALUES),
   'defaults.outputComplianceCheck': optionalChoice(SWITCH_VALUES),
   'defaults.enhancePrompt': optionalChoice(SWITCH_VALUES),
+  'quality.jpeg': quality,
+  'quality.webp': quality,
+  'quality.avif': quality,
 });
 
 export type CheckedSettings = z.infer<typeof settingsSchema>;
@@ -68,6 +75,9 @@ export const SETTING_DEFAULTS: CheckedSettings = {
   'defaults.inputComplianceCheck': '',
   'defaults.outputComplianceCheck': '',
   'defaults.enhancePrompt': '',
+  'quality.jpeg': DEFAULT_QUALITY.jpeg,
+  'quality.webp': DEFAULT_QUALITY.webp,
+  'quality.avif': DEFAULT_QUALITY.avif,
 };
 
 /**
@@ -82,7 +92,7 @@ export const SETTING_DEFAULTS: CheckedSettings = {
  *
  * Left to the workspace, because they neither bill nor check: `defaults.aspectRatio` (the
  * shape; a project may want its heroes 16:9), `timeoutSeconds` (only how long the notification
- * waits), and where results go (`outputFolder`, `restyleOutput`, `writeSidecar`, which are held
+ * waits), the encoders' quality (a project's own trade of size for fidelity, free of charge), and where results go (`outputFolder`, `restyleOutput`, `writeSidecar`, which are held
  * to the workspace and, for the first two, not applied in Restricted Mode).
  */
 export const SETTING_SCOPES: Record<SettingName, 'application' | 'window' | 'resource'> = {
@@ -98,6 +108,9 @@ export const SETTING_SCOPES: Record<SettingName, 'application' | 'window' | 'res
   'defaults.inputComplianceCheck': 'application',
   'defaults.outputComplianceCheck': 'application',
   'defaults.enhancePrompt': 'application',
+  'quality.jpeg': 'resource',
+  'quality.webp': 'resource',
+  'quality.avif': 'resource',
 };
 
 /** The settings a workspace cannot set: read from the user's settings only. */

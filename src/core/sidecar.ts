@@ -17,6 +17,7 @@
 import * as z from 'zod/mini';
 import { withoutInlineImages } from './references';
 import type { CreateTaskBody } from './request';
+import type { CropBox, PixelSize, TransparencyCheck } from './finish';
 
 export const SIDECAR_KIND = 'aigc-image-studio/result';
 export const SIDECAR_VERSION = 1;
@@ -34,6 +35,7 @@ export interface SidecarReference {
 
 export interface SidecarImage {
   file: string;
+  /** Where the image came from: the result URL, or for a derived file the original's name. */
   url: string;
   fileId?: string;
   expiresAt?: string;
@@ -41,6 +43,31 @@ export interface SidecarImage {
   format: string;
   bytes: number;
   sha256: string;
+  width?: number;
+  height?: number;
+  hasAlpha?: boolean;
+}
+
+/**
+ * How a derived file (a finished asset, an icon) was made from its original, so it can be made
+ * again without paying: the original by name (relative to the sidecar's folder) and hash, and the
+ * crop box, filter, format and quality.
+ */
+export interface SidecarDerivation {
+  derivedFrom: { file: string; sha256: string };
+  finish: {
+    crop: CropBox;
+    filter: string;
+    format: string;
+    quality?: number;
+    size: PixelSize;
+    transparent?: { key?: string; trimPadding?: number };
+    upscale?: number;
+    transparency?: TransparencyCheck;
+    keyIgnored?: boolean;
+    /** For a set (favicon.ico): the sizes packed into the file. */
+    entries?: number[];
+  };
 }
 
 const sidecarSchema = z.looseObject({
@@ -72,6 +99,15 @@ const sidecarSchema = z.looseObject({
     durationMs: z.optional(z.number()),
   }),
   generator: z.optional(z.string()),
+  derivedFrom: z.optional(z.looseObject({ file: z.string(), sha256: z.string() })),
+  finish: z.optional(
+    z.looseObject({
+      crop: z.object({ left: z.number(), top: z.number(), width: z.number(), height: z.number() }),
+      filter: z.string(),
+      format: z.string(),
+      size: z.object({ width: z.number(), height: z.number() }),
+    }),
+  ),
 });
 
 export interface Sidecar {
@@ -88,6 +124,8 @@ export interface Sidecar {
   apiOrigin?: string;
   timings: { submittedAt: string; finishedAt?: string; savedAt: string; durationMs?: number };
   generator?: string;
+  derivedFrom?: SidecarDerivation['derivedFrom'];
+  finish?: SidecarDerivation['finish'];
 }
 
 export interface SidecarInput {
@@ -103,6 +141,8 @@ export interface SidecarInput {
   finishedAt?: Date;
   savedAt: Date;
   extensionVersion: string;
+  /** For a derived file: how it was made from its original. */
+  derivation?: SidecarDerivation;
 }
 
 export function buildSidecar(input: SidecarInput): Sidecar {
@@ -131,6 +171,7 @@ function assemble(input: SidecarInput): Sidecar {
       durationMs: input.savedAt.getTime() - input.submittedAt.getTime(),
     },
     generator: `AIGC Image Studio ${input.extensionVersion}`,
+    ...(input.derivation ?? {}),
   };
 }
 

@@ -170,9 +170,14 @@ const imageStep = z.union([
   z.object({ type: z.literal('placing'), index: count, file: landedFile, at: time }),
   z.object({ type: z.literal('imageLanded'), index: count, file: landedFile, at: time }),
   z.object({ type: z.literal('imageLeftOut'), index: count, note, at: time }),
+  z.object({ type: z.literal('imageFinished'), index: count, file: finishedFileSchema, at: time }),
+  z.object({ type: z.literal('imageUnfinished'), index: count, note, at: time }),
 ]);
 
-export type ImageStep = Extract<LifecycleEvent, { type: 'placing' | 'imageLanded' | 'imageLeftOut' }> & { at: number };
+export type ImageStep = Extract<
+  LifecycleEvent,
+  { type: 'placing' | 'imageLanded' | 'imageLeftOut' | 'imageFinished' | 'imageUnfinished' }
+> & { at: number };
 
 export function readImageStep(raw: unknown): { ok: true; step: ImageStep } | { ok: false; reason: string } {
   const parsed = imageStep.safeParse(raw);

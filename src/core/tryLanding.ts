@@ -7,6 +7,7 @@
 import type { CollectorContext } from './collectorContext';
 import { downloadFailureOf } from './download';
 import { type GenerationError, toGenerationError } from './errors';
+import { type FinishingDeps, finishImages, needsFinishing } from './finishing';
 import { LandingError, landImages } from './landing';
 import { type Note, UNUSABLE_URL_TRIES, waitsForCollectNow } from './lifecycle';
 import { noteFrom } from './noteFrom';
@@ -49,11 +50,25 @@ export async function tryLanding(ctx: CollectorContext, attempt: LandingTry): Pr
       now: ctx.now,
       log: (level, message) => ctx.log(level, message),
     });
+    if (needsFinishing(ctx.record())) await finishImages(ctx.record(), finishingDeps(ctx, attempt));
     attempt.failures.inRow = 0;
     logLanded(ctx);
   } catch (error) {
     await afterFailure(ctx, attempt, error);
   }
+}
+
+function finishingDeps(ctx: CollectorContext, attempt: LandingTry): FinishingDeps {
+  return {
+    apply: (event) => ctx.apply(event),
+    apiOrigin: ctx.deps.client.apiOrigin,
+    authorization: ctx.deps.authorization,
+    extensionVersion: ctx.deps.extensionVersion,
+    stillOurs: () => attempt.stillOurs(),
+    now: ctx.now,
+    log: (level, message) => ctx.log(level, message),
+    finisher: ctx.deps.finisher,
+  };
 }
 
 async function afterFailure(ctx: CollectorContext, attempt: LandingTry, error: unknown): Promise<void> {
@@ -127,7 +142,10 @@ function logLanded(ctx: CollectorContext): void {
   const record = ctx.record();
   const images = record.images ?? [];
   if (record.phase === 'landed') {
-    const files = images.flatMap((image) => (image.landed ? [image.landed.path] : []));
+    const files = images.flatMap((image) => [
+      ...(image.landed ? [image.landed.path] : []),
+      ...(image.finished ? [image.finished.path] : []),
+    ]);
     ctx.log('info', `task ${record.ref?.taskId} saved ${files.join(', ')}`);
   }
   const leftOut = images.flatMap((image, index) => (image.leftOut ? [index + 1] : []));

@@ -10,3 +10,4 @@ export { TaskJournal, importLegacyStore, transact } from '../core/journal';
 export { landingDir, removeTempFiles } from '../core/landing';
 export { dataUrlStrategy, fileToDataUrl, restoreInlineImages, withoutInlineImages } from '../core/references';
 export { buildRequestBody } from '../core/request';
+export { applyFinish } from '../core/finishRequest';

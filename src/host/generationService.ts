@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from './disposable';
+import { finishRemarks, finishedFiles, unfinishedReasons } from './finishRemarks';
 import type { TaskCollector } from '../core/collector';
 import { GenerationError, toGenerationError } from '../core/errors';
 import type { FinishSpec, FinishedFile } from '../core/finish';
@@ -216,12 +217,21 @@ export class GenerationService extends Disposable {
   /** What the user is told when the foreground wait ends, and what the caller gets. */
   private async report(collector: TaskCollector, reveal: boolean): Promise<GenerationResult> {
     const record = collector.record;
-    const base = { id: record.id, files: collector.files(), ...(record.ref ? { taskId: record.ref.taskId } : {}) };
+    const finished = finishedFiles(record);
+    const unfinished = unfinishedReasons(record);
+    const base = {
+      id: record.id,
+      files: collector.files(),
+      ...(finished.length > 0 ? { finished } : {}),
+      ...(unfinished.length > 0 ? { unfinished } : {}),
+      ...(record.ref ? { taskId: record.ref.taskId } : {}),
+    };
     switch (record.phase) {
       case 'landed':
         // The caller (a quick fix, the Studio) gets its result once the document names the saved file.
         await this.followLink(record);
-        if (reveal) void showSavedResult(base.files, record.body.prompt, record.target.workspaceRoot);
+        if (reveal) void showSavedResult(shownFiles(record), record.body.prompt, record.target.workspaceRoot);
+        for (const remark of finishRemarks(record)) void notify('warning', remark);
         // A key kept in settings.json is offered a move to secret storage once it has proved itself,
         // not at start-up: the first thing a user sees is the product.
         void this.keys.offerMigration();
@@ -299,7 +309,8 @@ export class GenerationService extends Disposable {
     const record = collector.record;
     const prompt = display(record.body.prompt, 40);
     if (record.phase === 'landed') {
-      const files = collector.files();
+      const files = shownFiles(record);
+      for (const remark of finishRemarks(record)) void notify('warning', remark);
       const open = vscode.l10n.t('Open');
       const choice = await notify(
         'info',
@@ -317,6 +328,14 @@ export class GenerationService extends Disposable {
       void this.askUser(record);
     }
   }
+}
+
+/** The files a user is shown: the finished ones first, then the originals. */
+function shownFiles(record: TaskRecord): string[] {
+  return [
+    ...finishedFiles(record).map((file) => file.path),
+    ...(record.images ?? []).flatMap((image) => (image.landed ? [image.landed.path] : [])),
+  ];
 }
 
 function shown(file: string | undefined, root: string | undefined): string {

@@ -35,6 +35,8 @@ export interface Settings {
     enhancePrompt?: 'Enabled' | 'Disabled';
   };
   timeoutMs: number;
+  /** The encoders' quality for finished files (1–100). */
+  quality: { jpeg: number; webp: number; avif: number };
 }
 
 /** Per-folder settings: where results go. */
@@ -100,6 +102,9 @@ const GENERAL: readonly SettingName[] = [
   'defaults.inputComplianceCheck',
   'defaults.outputComplianceCheck',
   'defaults.enhancePrompt',
+  'quality.jpeg',
+  'quality.webp',
+  'quality.avif',
 ];
 
 export function readSettings(): Settings {
@@ -128,6 +133,7 @@ export function readSettings(): Settings {
       enhancePrompt: nonEmpty(s['defaults.enhancePrompt']),
     },
     timeoutMs: s.timeoutSeconds * 1000,
+    quality: { jpeg: s['quality.jpeg'], webp: s['quality.webp'], avif: s['quality.avif'] },
   };
 }
 

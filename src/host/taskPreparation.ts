@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GenerationError } from '../core/errors';
+import type { FinishSpec } from '../core/finish';
 import { type ReferenceNote, type TaskRecord, type TaskTarget, newRecord } from '../core/lifecycle';
 import { RESERVED_NAME, windowsReservedPart } from '../core/naming';
 import type { ReferenceSource } from '../core/references';
@@ -16,7 +17,13 @@ import { ask } from './display';
 import type { GenerationInput } from './generationService';
 import { loadEngine } from './loadEngine';
 import type { ReferenceAccess } from './referenceAccess';
-import { readOutputSettings } from './settings';
+import { readOutputSettings, readSettings } from './settings';
+
+/** The spec with the quality setting of its format, unless the caller chose one. */
+function withQuality(spec: FinishSpec): FinishSpec {
+  if (spec.quality !== undefined || !spec.format || spec.format === 'png') return spec;
+  return { ...spec, quality: readSettings().quality[spec.format] };
+}
 
 export class TaskPreparation {
   /** The workspace folder the user picked for results (asked once per window when there are several). */
@@ -51,7 +58,10 @@ export class TaskPreparation {
       typeof input.request.session_id === 'string' && input.request.session_id
         ? input.request.session_id
         : `aigc-${randomUUID()}`;
-    const { buildRequestBody, fileToDataUrl, withoutInlineImages } = await loadEngine();
+    const { applyFinish, buildRequestBody, fileToDataUrl, withoutInlineImages } = await loadEngine();
+    // A finished file changes what is asked (shape, tier, a key colour) and is checked before anything else.
+    const finished = input.finish ? applyFinish(input.request, withQuality(input.finish)) : undefined;
+    const request = finished?.request ?? input.request;
     const references: ReferenceNote[] = [];
     const fileInfos: FileInfo[] = [];
     for (const source of input.references) {
@@ -77,9 +87,9 @@ export class TaskPreparation {
         references.push({});
       }
     }
-    const body = buildRequestBody({ ...input.request, session_id: sessionId, file_infos: fileInfos });
+    const body = buildRequestBody({ ...request, session_id: sessionId, file_infos: fileInfos });
     const target = await this.chooseTarget(
-      input,
+      { ...input, finish: finished?.finish },
       localFiles.map((f) => f.path),
     );
     const record = newRecord({
@@ -95,17 +105,24 @@ export class TaskPreparation {
   }
 
   private async chooseTarget(input: GenerationInput, sourcePaths: string[]): Promise<TaskTarget> {
-    if (input.exactPath) {
-      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(input.exactPath));
+    const target = await this.baseTarget(input, sourcePaths);
+    return input.finish ? { ...target, finish: input.finish } : target;
+  }
+
+  private async baseTarget(input: GenerationInput, sourcePaths: string[]): Promise<TaskTarget> {
+    // A finished file at an exact path: the original goes to the output folder, the finished file there.
+    const exact = input.finish?.path ?? input.exactPath;
+    if (exact) {
+      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(exact));
       if (!folder)
         throw new GenerationError({
           kind: 'fileSystem',
           code: 'outsideWorkspace',
           template: 'The image {0} would be outside the workspace.',
-          args: [input.exactPath],
+          args: [exact],
         });
       // Every exact target passes here (the agent tool, the quick fix, the Studio), before anything is billed.
-      const relative = path.relative(folder.uri.fsPath, input.exactPath);
+      const relative = path.relative(folder.uri.fsPath, exact);
       const reserved = windowsReservedPart(relative);
       if (reserved) {
         throw new GenerationError({
@@ -119,7 +136,7 @@ export class TaskPreparation {
       return {
         workspaceRoot: folder.uri.fsPath,
         outputFolder: output.outputFolder,
-        exactPath: input.exactPath,
+        ...(input.finish?.path ? {} : { exactPath: exact }),
         ...(input.reference ? { reference: input.reference } : {}),
         writeSidecar: output.writeSidecar,
       };
