@@ -22,7 +22,10 @@ const derivedSchema = z.looseObject({
     format: outputFormatSchema,
     size: z.optional(pixelSizeSchema),
     transparent: z.optional(
-      z.looseObject({ key: keyColourSchema, trimPadding: z.optional(z.int().check(z.gte(0), z.lte(1024))) }),
+      z.looseObject({
+        key: z.optional(keyColourSchema),
+        trimPadding: z.optional(z.int().check(z.gte(0), z.lte(1024))),
+      }),
     ),
     quality: z.optional(qualitySchema),
     keyIgnored: z.optional(z.boolean()),
@@ -82,7 +85,7 @@ export function derivedOf(sidecar: unknown): Derived | undefined {
       ...(finish.transparent
         ? {
             transparent: {
-              key: finish.transparent.key,
+              ...(finish.transparent.key !== undefined ? { key: finish.transparent.key } : {}),
               ...(finish.transparent.trimPadding !== undefined ? { trimPadding: finish.transparent.trimPadding } : {}),
             },
           }

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { buildSidecar } from '../../src/core/sidecar';
 import { type Groupable, derivedOf, groupDerived } from '../../src/shared/derivedResult';
 
 const SHA = 'a'.repeat(64);
@@ -80,5 +81,44 @@ describe('derived results in the gallery', () => {
     );
     assert.equal(derivedOf(derivedSidecar('fox.png', { format: 'gif' })), undefined);
     assert.equal(derivedOf({ images: [] }), undefined);
+  });
+
+  it('reads the sidecar the landing writes for a finished file, a transparent one whose key was left to the prompt too', () => {
+    const sidecar = buildSidecar({
+      taskId: 't-1',
+      body: { model_name: 'GEM', model_version: '2.5', prompt: 'a red lantern' },
+      references: [],
+      images: [
+        {
+          file: 'lantern-512x512-transparent.png',
+          url: 'lantern.png',
+          format: 'png',
+          bytes: 10,
+          sha256: SHA,
+          width: 512,
+          height: 512,
+          hasAlpha: true,
+        },
+      ],
+      apiOrigin: 'http://127.0.0.1:1',
+      submittedAt: new Date(0),
+      savedAt: new Date(1),
+      extensionVersion: '1.0.0',
+      derivation: {
+        derivedFrom: { file: 'lantern.png', sha256: 'c'.repeat(64) },
+        finish: {
+          crop: { left: 0, top: 0, width: 1024, height: 1024 },
+          filter: 'lanczos3',
+          format: 'png',
+          size: { width: 512, height: 512 },
+          transparent: { trimPadding: 16 },
+        },
+      },
+    });
+    const derived = derivedOf(JSON.parse(JSON.stringify(sidecar)));
+    assert.equal(derived?.originalFile, 'lantern.png');
+    assert.equal(derived?.hasAlpha, true);
+    assert.equal(derived?.keyIgnored, false);
+    assert.deepEqual(derived?.spec.transparent, { trimPadding: 16 });
   });
 });

@@ -5,6 +5,7 @@
  * Constructed on the first command that needs it.
  */
 import * as vscode from 'vscode';
+import { GenerationError } from '../../core/errors';
 import type { ImageFinisher } from '../../core/finish';
 import type { GalleryAction } from '../../shared/galleryItem';
 import type { HostMessage } from '../../shared/hostMessages';
@@ -283,7 +284,13 @@ export class StudioPanel implements vscode.Disposable {
   }
 }
 
-/** Without the image library (a build without it) a crop cannot be made: said, not silently skipped. */
+/** Without the image library a crop cannot be made again: said as the landing says it, not silently skipped. */
 function noFinisher(): Promise<ImageFinisher> {
-  return Promise.reject(new Error('the image library is not part of this build'));
+  return Promise.reject(
+    new GenerationError({
+      kind: 'processing',
+      code: 'libraryUnavailable',
+      template: 'The image library could not be loaded, so the crop was not changed.',
+    }),
+  );
 }
