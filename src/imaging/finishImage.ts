@@ -8,6 +8,7 @@ import { rm, stat, writeFile } from 'node:fs/promises';
 import {
   type CropBox,
   DEFAULT_QUALITY,
+  KEY_COLOURS,
   type FinishReport,
   type FinishSpec,
   type ImageFacts,
@@ -77,7 +78,8 @@ async function keyedFrame(sharp: Sharp, input: string, spec: FinishSpec): Promis
     open(sharp, input).ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
   );
   const image: RgbaImage = { data, width: info.width, height: info.height };
-  const result = keyOut(image, transparent.key);
+  // The request carries the key it asked for; a spec made without one keys on the default (green).
+  const result = keyOut(image, transparent.key ?? KEY_COLOURS[0].hex);
   if (result.verdict === 'keyIgnored') {
     return { source: () => open(sharp, input), width: info.width, height: info.height, keyIgnored: true };
   }
