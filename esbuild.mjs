@@ -1,4 +1,4 @@
-// Bundles the extension host code (node, cjs) and the Studio webview (browser).
+// Bundles the extension host code (node, cjs), the image worker (node, cjs) and the Studio webview (browser).
 import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -49,6 +49,17 @@ const contexts = await Promise.all([
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+  }),
+  // The image worker thread: its own file, so the host starts it by path; sharp stays a package
+  // in node_modules (native binaries and .wasm files cannot be bundled).
+  esbuild.context({
+    ...common,
+    entryPoints: ['src/imaging/worker.ts'],
+    outfile: 'dist/imageWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['sharp'],
   }),
   esbuild.context({
     ...common,

@@ -37,14 +37,23 @@ const NO_VSCODE = {
   name: 'vscode',
   message: 'src/core is pure: only src/host, src/extension.ts and src/commands.ts talk to VS Code.',
 };
+const NO_VSCODE_IN_WORKER = {
+  name: 'vscode',
+  message: 'src/imaging runs in a worker thread, where there is no vscode API.',
+};
 const BROWSER_SAFE = 'This file runs in the Studio webview (a browser): no Node modules, no vscode.';
 
 /** Which folder may not import which (`import-x/no-restricted-paths`), with the reason each exists. */
 const ZONES = [
   {
     target: './src/core',
+    from: ['./src/host', './src/imaging', './src/extension.ts', './src/commands.ts', './src/shared', './media'],
+    message: 'src/core is the bottom layer: it imports nothing from host, imaging, shared or the webview.',
+  },
+  {
+    target: './src/imaging',
     from: ['./src/host', './src/extension.ts', './src/commands.ts', './src/shared', './media'],
-    message: 'src/core is the bottom layer: it imports nothing from host, shared or the webview.',
+    message: 'src/imaging runs in a worker thread without VS Code: it imports only src/core.',
   },
   {
     target: BROWSER_CORE.map((name) => `./src/core/${name}.ts`),
@@ -169,6 +178,10 @@ export default defineConfig(
   {
     files: ['src/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE] }] },
+  },
+  {
+    files: ['src/imaging/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE_IN_WORKER] }] },
   },
   {
     files: [...BROWSER_CORE.map((name) => `src/core/${name}.ts`), 'src/shared/**/*.ts', 'media/**/*.ts'],

@@ -22,7 +22,6 @@ import type { TaskView } from './host/taskView';
 import { notify } from './host/display';
 import type { AssetCommandDeps } from './host/assetSets';
 import { lazy } from './host/lazy';
-import type { ImageFinisher } from './core/finish';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -33,8 +32,6 @@ export interface CommandDeps {
   access: ReferenceAccess;
   /** Opens (or reveals) the Studio panel, attaching these images, or filled in for one image. */
   openStudio?: (attach: vscode.Uri[], prefill?: StudioPrefill) => void;
-  /** The image finisher, loaded on first use (the asset exports need it). */
-  finisher?: () => Promise<ImageFinisher>;
 }
 
 /** Explorer passes (clicked, selection); the editor title passes (uri). Anything else is ignored. */
@@ -277,7 +274,7 @@ function assetDeps(deps: CommandDeps): AssetCommandDeps {
   return {
     log: deps.log,
     extensionVersion: deps.tasks.extensionVersion(),
-    ...(deps.finisher ? { finisher: deps.finisher } : {}),
+    extensionPath: deps.context.extensionPath,
   };
 }
 

@@ -120,6 +120,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   };
 }
 
-export function deactivate(): void {
+export async function deactivate(): Promise<void> {
   // Disposables in context.subscriptions stop every wait; journalled tasks resume in the next window.
+  // The image engine is no subscription (activation never loads it): its worker thread is ended here.
+  const { disposeImageFinisher } = await import('./host/imaging.js');
+  await disposeImageFinisher();
 }

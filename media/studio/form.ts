@@ -4,6 +4,7 @@ import type { FieldIssue } from '../../src/core/request';
 import type { OptionField } from '../../src/shared/formValues';
 import type { NoticeAction, StudioContext } from './context';
 import { format, h, icon, isMac, setHidden, uid } from './dom';
+import { FinishFieldsView } from './finishFields';
 import { OptionFields } from './optionFields';
 import { PromptHistory } from './promptHistory';
 import { TargetView } from './target';
@@ -45,6 +46,7 @@ export class FormView {
   private readonly model: HTMLSelectElement;
   private readonly slots = new Map<string, Slot>();
   private readonly options: OptionFields;
+  private readonly finish: FinishFieldsView;
   private readonly history: PromptHistory;
   private readonly counter = h('span', { class: 'counter', 'aria-hidden': 'true' });
   private readonly generateButton: HTMLButtonElement;
@@ -72,6 +74,9 @@ export class FormView {
       { class: 'option-grid option-grid--model' },
       this.options.build('aspect_ratio'),
       this.options.build('resolution'),
+    );
+    this.finish = new FinishFieldsView(ctx, (name, id, label, control, extra) =>
+      this.field(name, id, label, control, extra),
     );
     const options = this.optionsFieldset();
     this.generateLabel = h('span', null, s['form.generate']);
@@ -106,6 +111,7 @@ export class FormView {
       promptField,
       negativeField,
       h('div', { class: 'model-group' }, modelField, modelOptions),
+      this.finish.element,
       options,
       bar,
     );
@@ -124,6 +130,12 @@ export class FormView {
     this.options.sync();
     this.updateCounter();
     this.options.applyModel();
+    this.finish.sync();
+  }
+
+  /** The model or its options changed: what the exact size asks of the model changes with them. */
+  refreshFinish(): void {
+    this.finish.update();
   }
 
   showTarget(target: string | undefined): void {
@@ -291,10 +303,11 @@ export class FormView {
     promptField: HTMLElement,
     negativeField: HTMLElement,
     modelGroup: HTMLElement,
+    finish: HTMLElement,
     options: HTMLElement,
     bar: HTMLElement,
   ): HTMLElement {
-    const fields = [this.target.element, promptField, negativeField, modelGroup, this.referencesSlot, options];
+    const fields = [this.target.element, promptField, negativeField, modelGroup, finish, this.referencesSlot, options];
     return formElement(this.ctx, [...fields, this.generalError, bar]);
   }
 

@@ -3,7 +3,8 @@ import { parseModelKey } from '../../src/core/models';
 import type { GalleryAction, GalleryItem } from '../../src/shared/galleryItem';
 import type { StudioContext } from './context';
 import { format, h, icon, preserveFocus, relativeTime, scrollBehavior, scrollParent, setHidden, uid } from './dom';
-import { GALLERY_BUTTONS as ACTIONS } from './galleryButtons';
+import { CropDialog, type Recrop } from './cropDialog';
+import { cardButtons } from './cardButtons';
 import { post } from './host';
 
 const PAGE = 48;
@@ -27,6 +28,7 @@ export class GalleryView {
     private readonly ctx: StudioContext,
     initialFilter: string,
     private readonly onFilter: (filter: string) => void,
+    private readonly recrop: Recrop,
   ) {
     const s = ctx.strings;
     const headingId = uid('heading');
@@ -191,7 +193,14 @@ export class GalleryView {
   private card(item: GalleryItem): HTMLLIElement {
     const s = this.ctx.strings;
     const modelLabel = parseModelKey(item.model)?.label ?? item.model;
-    const img = h('img', { src: item.thumb, alt: item.prompt, loading: 'lazy', decoding: 'async', draggable: 'false' });
+    const finished = item.finished;
+    const img = h('img', {
+      src: finished?.thumb ?? item.thumb,
+      alt: item.prompt,
+      loading: 'lazy',
+      decoding: 'async',
+      draggable: 'false',
+    });
     img.addEventListener('error', () => img.replaceWith(icon('file-media', 'gallery-broken')), { once: true });
     const time = h(
       'time',
@@ -218,10 +227,11 @@ export class GalleryView {
         'button',
         {
           type: 'button',
-          class: 'gallery-thumb',
+          // Transparent pixels are drawn over a checkerboard: on a flat panel they would not show.
+          class: finished?.hasAlpha ? 'gallery-thumb gallery-thumb--transparent' : 'gallery-thumb',
           'data-testid': 'gallery-thumb',
-          title: item.relPath,
-          'aria-label': `${s['gallery.open']}: ${item.relPath}`,
+          title: finished?.relPath ?? item.relPath,
+          'aria-label': `${s['gallery.open']}: ${finished?.relPath ?? item.relPath}`,
           onClick: () => this.act(item, 'open'),
         },
         img,
@@ -239,28 +249,34 @@ export class GalleryView {
             ? h('span', { class: 'gallery-refs' }, icon('file-media'), format(s['gallery.references'], item.references))
             : null,
         ),
+        finished
+          ? h('p', { class: 'badge gallery-finished', 'data-testid': 'gallery-finished' }, finishedBadge(s, finished))
+          : null,
+        finished?.keyIgnored
+          ? h('p', { class: 'gallery-note', 'data-testid': 'gallery-key-ignored' }, s['gallery.keyIgnored'])
+          : null,
       ),
       h(
         'div',
         { class: 'gallery-actions', role: 'toolbar', 'aria-label': item.prompt, onKeydown: rovingToolbar },
-        ...ACTIONS.map(({ action, icon: name, label, testId }, index) =>
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'icon-button',
-              'data-testid': testId,
-              // Shown above the toolbar on hover and on keyboard focus (studio.css), not only as a tooltip.
-              'data-label': s[label],
-              'aria-label': s[label],
-              tabindex: index === 0 ? 0 : -1,
-              onClick: () => this.act(item, action),
-            },
-            icon(name),
-          ),
-        ),
+        ...cardButtons(this.ctx.strings, item, {
+          act: (action) => this.act(item, action),
+          adjustCrop: () => this.adjustCrop(item),
+        }),
       ),
     );
+  }
+
+  private adjustCrop(item: GalleryItem): void {
+    const finished = item.finished;
+    if (!finished?.crop) return;
+    const opener = document.activeElement as HTMLElement | null;
+    new CropDialog(this.ctx.strings, { ...item, finished }, this.recrop, (message) => {
+      if (message) this.ctx.notify('info', message);
+      // The card may have been redrawn with the new file: its Adjust crop button, else the opener.
+      const again = this.cards.get(item.id)?.querySelector<HTMLElement>('[data-testid="gallery-adjust-crop"]');
+      (again ?? opener)?.focus();
+    }).open();
   }
 
   private act(item: GalleryItem, action: GalleryAction): void {
@@ -295,5 +311,15 @@ function rovingToolbar(e: KeyboardEvent): void {
 }
 
 function version(item: GalleryItem): string {
-  return `${item.createdAt}|${item.thumb}|${item.prompt.length}`;
+  const finished = item.finished;
+  const crop = finished?.crop ? Object.values(finished.crop).join(',') : '';
+  return `${item.createdAt}|${item.thumb}|${item.prompt.length}|${finished?.thumb ?? ''}|${crop}`;
+}
+
+const FORMAT_NAMES = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF' } as const;
+
+/** "1200×630 JPEG", "1024×1024 PNG · transparent". */
+function finishedBadge(s: StudioContext['strings'], finished: NonNullable<GalleryItem['finished']>): string {
+  const text = format(s['gallery.badge'], finished.width, finished.height, FORMAT_NAMES[finished.format]);
+  return finished.hasAlpha ? format(s['gallery.badgeTransparent'], text) : text;
 }

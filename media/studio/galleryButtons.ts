@@ -17,4 +17,10 @@ export const GALLERY_BUTTONS: readonly GalleryButton[] = [
   { action: 'useAsReference', icon: 'file-media', label: 'gallery.useAsReference', testId: 'gallery-use-as-reference' },
   { action: 'reuseSettings', icon: 'edit', label: 'gallery.reuseSettings', testId: 'gallery-reuse-settings' },
   { action: 'variation', icon: 'debug-rerun', label: 'gallery.variation', testId: 'gallery-variation' },
+  { action: 'exportAssets', icon: 'package', label: 'gallery.exportAssets', testId: 'gallery-export-assets' },
+];
+
+/** Only a result with a finished file offers these: the card shows the finished file, they reach the original. */
+export const FINISHED_BUTTONS: readonly GalleryButton[] = [
+  { action: 'openOriginal', icon: 'file-media', label: 'gallery.openOriginal', testId: 'gallery-open-original' },
 ];

@@ -8,6 +8,7 @@
 import type { MessageTable } from '../../src/shared/coreMessages';
 import type { FormValues, ReferenceEntry } from '../../src/shared/formValues';
 import type { HostMessage } from '../../src/shared/hostMessages';
+import { RECROP_REQUEST } from '../../src/shared/studioRequests';
 import type { StudioStrings } from '../../src/shared/studioStrings';
 import type { StudioContext } from './context';
 import { format, h, icon } from './dom';
@@ -65,8 +66,11 @@ export class Studio implements StudioContext {
       this.state.update({ picker }),
     );
     this.tasksView = new TasksView(this, this.state.dismissed, (dismissed) => this.state.update({ dismissed }));
-    this.galleryView = new GalleryView(this, this.state.galleryFilter, (galleryFilter) =>
-      this.state.update({ galleryFilter }),
+    this.galleryView = new GalleryView(
+      this,
+      this.state.galleryFilter,
+      (galleryFilter) => this.state.update({ galleryFilter }),
+      (item, crop) => this.requests.request(RECROP_REQUEST, { item, crop }).answer,
     );
     this.intake = this.createIntake();
     this.validation = this.createValidation();
@@ -137,6 +141,7 @@ export class Studio implements StudioContext {
 
   changed(part: 'text' | 'model' | 'options' | 'references' | 'referenceText', field?: string): void {
     this.validation.edited(field);
+    if (part === 'model' || part === 'options') this.formView.refreshFinish();
     if (part === 'model' || part === 'references') this.refsView.render();
     if (part === 'references') {
       this.pickerView.refreshSelection();

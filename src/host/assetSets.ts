@@ -10,18 +10,19 @@ import type * as AssetExport from '../core/assetExport';
 import type { ExportDeps, ExportResult } from '../core/assetExport';
 import { SIZED_SETS, iconLinkLines, manifestIconLines, parseSizeList } from '../core/assetSets';
 import { isGenerationError } from '../core/errors';
-import type { ImageFinisher, PixelSize } from '../core/finish';
+import type { PixelSize } from '../core/finish';
 import { isReallyInside } from '../core/naming';
 import { display, notify } from './display';
 import { localizedMessage } from './errorUi';
+import { imageFinisher } from './imaging';
 import { lazy } from './lazy';
 import type { Log } from './log';
 
 export interface AssetCommandDeps {
   log: Log;
   extensionVersion: string;
-  /** The shared image finisher, loaded on first use; absent when this build has none. */
-  finisher?: () => Promise<ImageFinisher>;
+  /** Where the extension is installed: the image engine's worker script is found from it. */
+  extensionPath: string;
 }
 
 /** Images an asset set can be made from (what the image library reads). */
@@ -67,7 +68,7 @@ async function runExport(
     return undefined;
   }
   try {
-    const finisher = await finisherOf(deps);
+    const finisher = imageFinisher(deps.extensionPath);
     const module = await loadExport();
     return await vscode.window.withProgress(
       {
@@ -92,11 +93,6 @@ async function runExport(
     void notify('error', vscode.l10n.t('Nothing more was exported from {0}; it is unchanged. {1}', name, why));
     return undefined;
   }
-}
-
-async function finisherOf(deps: AssetCommandDeps): Promise<ImageFinisher> {
-  if (!deps.finisher) throw new Error(vscode.l10n.t('The image library is not part of this build.'));
-  return deps.finisher();
 }
 
 /** How a result's files are summed up: what was made, what was cropped or enlarged, whether it stopped early. */

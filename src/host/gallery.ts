@@ -20,6 +20,7 @@ import {
   readSidecarFile,
   suspicion,
 } from '../core/sidecarFile';
+import { type Derived, derivedOf, groupDerived } from '../shared/derivedResult';
 import type { GalleryItem } from '../shared/galleryItem';
 import type { Log } from './log';
 import { readOutputSettings } from './settings';
@@ -39,6 +40,10 @@ export interface GalleryEntry {
   sidecarMtime: number;
   /** Named as earlier versions named sidecars (`hero.json`): a `hero.png.json` beside it wins. */
   legacy?: boolean;
+  /** A finished file's: what it was made from, and how. */
+  derived?: Derived;
+  /** In `list()`: the newest finished file made from this original. */
+  finished?: GalleryEntry;
 }
 
 /** Sidecars written outside the output folders (restyles saved beside their source). */
@@ -93,15 +98,24 @@ export class Gallery extends Disposable {
     if (this.signature() !== before) this.changed.fire();
   }
 
-  /** Newest first; one entry per image, its current sidecar preferred over an earlier version's. */
+  /**
+   * Newest first; one entry per image, its current sidecar preferred over an earlier version's,
+   * and a finished file with its original (`finished`), not as a second paid result.
+   */
   list(): GalleryEntry[] {
     const entries = [...this.entries.values()].map((entry) => ({
       entry,
       image: entry.imageUri.toString(),
       legacy: entry.legacy,
     }));
-    return onePerImage(entries)
-      .map(({ entry }) => entry)
+    const current = onePerImage(entries).map(({ entry }) => ({
+      entry,
+      image: entry.imageUri.path,
+      createdAt: entry.createdAt,
+      ...(entry.derived ? { derived: entry.derived } : {}),
+    }));
+    return groupDerived(current)
+      .map(({ entry, finished }) => (finished ? { ...entry.entry, finished: finished.entry } : entry.entry))
       .sort((a, b) => b.createdAt - a.createdAt);
   }
 
@@ -142,6 +156,7 @@ export class Gallery extends Disposable {
       createdAt: entry.createdAt,
       references,
       kind: references > 0 ? 'restyle' : 'generate',
+      ...(entry.finished?.derived ? { finished: finishedItem(entry.finished, entry.finished.derived, webview) } : {}),
     };
   }
 
@@ -317,6 +332,7 @@ export async function readEntry(
     return undefined;
   }
   const saved = Date.parse(sidecar.timings.savedAt);
+  const derived = derivedOf(sidecar);
   return {
     id: sidecarUri.toString(),
     sidecarUri,
@@ -325,6 +341,25 @@ export async function readEntry(
     createdAt: Number.isFinite(saved) ? saved : mtime,
     sidecarMtime: read.mtimeMs,
     ...(image.legacy ? { legacy: true } : {}),
+    ...(derived ? { derived } : {}),
+  };
+}
+
+/** A finished file as its original's card shows it. */
+function finishedItem(entry: GalleryEntry, derived: Derived, webview: vscode.Webview): GalleryItem['finished'] {
+  const image = entry.sidecar.images[0] as { width?: unknown; height?: unknown } | undefined;
+  const width = typeof image?.width === 'number' ? image.width : (derived.size?.width ?? derived.crop.width);
+  const height = typeof image?.height === 'number' ? image.height : (derived.size?.height ?? derived.crop.height);
+  return {
+    file: entry.imageUri.fsPath,
+    relPath: vscode.workspace.asRelativePath(entry.imageUri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
+    thumb: webview.asWebviewUri(entry.imageUri).toString(),
+    width,
+    height,
+    format: derived.format,
+    hasAlpha: derived.hasAlpha,
+    ...(derived.keyIgnored ? { keyIgnored: true } : {}),
+    crop: derived.crop,
   };
 }
 

@@ -30,6 +30,10 @@ export const CORE_MESSAGE_TEMPLATES = [
   'cannot be read',
   'is not a PNG, JPEG or WebP image',
   'is {0} MB; the limit is {1} MB',
+  // The finish fields' (finishFields.ts FINISH_MESSAGES).
+  'needs both a width and a height',
+  'must be a whole number of pixels from 1 to {0}',
+  'JPEG cannot be transparent: choose PNG, WebP or AVIF',
 ] as const;
 export type CoreMessageTemplate = (typeof CORE_MESSAGE_TEMPLATES)[number];
 

@@ -5,6 +5,7 @@
  */
 import { parseModelKey } from '../core/models';
 import { type FieldIssue, type ValidationResult, validateRequest } from '../core/request';
+import { finishIssues } from './finishFields';
 import type { FormValues, ReferenceEntry } from './formValues';
 
 /** Stands in for a local file's bytes when the webview validates (the host reads the file). */
@@ -77,8 +78,9 @@ export function validateForm(form: FormValues): ValidationResult {
   const fileIssues: FieldIssue[] = form.references.flatMap((entry, index) =>
     entry.kind === 'file' && entry.problem ? [{ field: `file_infos[${index}]`, message: entry.problem }] : [],
   );
-  if (fileIssues.length === 0) return result;
-  return { ok: false, issues: [...(result.ok ? [] : result.issues), ...fileIssues] };
+  const extra = [...fileIssues, ...finishIssues(form.finish)];
+  if (extra.length === 0) return result;
+  return { ok: false, issues: [...(result.ok ? [] : result.issues), ...extra] };
 }
 
 /** The form a saved request stands for (reuse settings). The session id is left out: a repeat would be refused. */

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { IMAGE_FILE_NAME } from '../core/models';
+import { formFinishSchema } from './finishFields';
 import { longText, shortText } from './payloadBounds';
 
 /** Form controls that map onto request options, named after the request field. */
@@ -77,5 +78,7 @@ export const formValuesSchema = z.object({
   references: z.array(referenceEntrySchema).check(z.maxLength(100)),
   /** Save exactly here instead of the output folder (a quick fix's missing image); absent: the output folder. */
   target: z.optional(targetPathSchema),
+  /** What to make of the image once it has landed (exact size, format, transparency); absent: the model's output only. */
+  finish: z.optional(formFinishSchema),
 });
 export type FormValues = z.infer<typeof formValuesSchema>;

@@ -1,5 +1,6 @@
 /** One saved result as the Studio's gallery shows it, and what the user can do with it. */
 import * as z from 'zod/mini';
+import { cropBoxSchema, outputFormatSchema, pixelSizeSchema } from '../core/finishSchema';
 import { itemId } from './payloadBounds';
 
 export const GALLERY_ACTIONS = [
@@ -10,6 +11,8 @@ export const GALLERY_ACTIONS = [
   'useAsReference',
   'reuseSettings',
   'variation',
+  'openOriginal',
+  'exportAssets',
 ] as const;
 export type GalleryAction = (typeof GALLERY_ACTIONS)[number];
 
@@ -30,5 +33,22 @@ export const galleryItemSchema = z.object({
   createdAt: z.number(),
   references: z.number(),
   kind: z.optional(z.enum(['generate', 'restyle'])),
+  /** The finished file made from this result (the card shows it; the original stays a button away). */
+  finished: z.optional(
+    z.object({
+      file: z.string(),
+      relPath: z.string(),
+      thumb: z.string(),
+      width: z.number(),
+      height: z.number(),
+      format: outputFormatSchema,
+      hasAlpha: z.boolean(),
+      /** Transparency was asked for, but the model painted no flat background: the file is opaque. */
+      keyIgnored: z.optional(z.boolean()),
+      crop: z.optional(cropBoxSchema),
+      /** The original's pixels, for the crop frame. */
+      original: z.optional(pixelSizeSchema),
+    }),
+  ),
 });
 export type GalleryItem = z.infer<typeof galleryItemSchema>;

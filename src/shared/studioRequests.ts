@@ -7,6 +7,7 @@
  * No timers: a request ends with one of the two, or is rejected when its panel goes away.
  */
 import * as z from 'zod/mini';
+import { cropBoxSchema } from '../core/finishSchema';
 import { formValuesSchema, referenceEntrySchema } from './formValues';
 import { itemId, shortText } from './payloadBounds';
 
@@ -42,16 +43,30 @@ export const INSPECT_REQUEST = requestType(
   { items: z.array(referenceEntrySchema), rejected: z.array(z.string()) },
 );
 
-export type StudioRequest = typeof GENERATE_REQUEST | typeof INSPECT_REQUEST;
+/**
+ * Make a result's finished file again from its original with this crop box (Adjust crop): saved,
+ * or the one line saying why not.
+ */
+export const RECROP_REQUEST = requestType(
+  'recrop',
+  { item: itemId, crop: cropBoxSchema },
+  { ok: z.boolean(), message: z.optional(z.string()) },
+);
+
+export type StudioRequest = typeof GENERATE_REQUEST | typeof INSPECT_REQUEST | typeof RECROP_REQUEST;
 export type RequestMethod = StudioRequest['method'];
-export const REQUEST_METHODS = [GENERATE_REQUEST.method, INSPECT_REQUEST.method] as const;
+export const REQUEST_METHODS = [GENERATE_REQUEST.method, INSPECT_REQUEST.method, RECROP_REQUEST.method] as const;
 export type RequestTypeOf<M extends RequestMethod> = Extract<StudioRequest, { method: M }>;
 export type RequestMessage<T extends StudioRequest> = z.infer<T['message']>;
 export type ParamsOf<T extends StudioRequest> = Omit<RequestMessage<T>, 'type' | 'requestId'>;
 export type ResponseOf<T extends StudioRequest> = z.infer<T['response']>;
 
 /** A request the host answered. */
-export const replySchema = z.discriminatedUnion('method', [GENERATE_REQUEST.reply, INSPECT_REQUEST.reply]);
+export const replySchema = z.discriminatedUnion('method', [
+  GENERATE_REQUEST.reply,
+  INSPECT_REQUEST.reply,
+  RECROP_REQUEST.reply,
+]);
 
 /**
  * Why the host could not answer a request: its handler failed, ended without an answer, or the

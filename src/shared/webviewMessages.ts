@@ -8,7 +8,7 @@ import { TASK_ACTIONS } from '../core/lifecycle';
 import { targetPathSchema } from './formValues';
 import { GALLERY_ACTIONS } from './galleryItem';
 import { itemId, longText, shortText } from './payloadBounds';
-import { GENERATE_REQUEST, INSPECT_REQUEST } from './studioRequests';
+import { GENERATE_REQUEST, INSPECT_REQUEST, RECROP_REQUEST } from './studioRequests';
 
 /** The extension's set-up commands the panel's status line links to. */
 export const HOST_COMMANDS = ['setApiKey', 'openSettings', 'showLog'] as const;
@@ -37,5 +37,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('runCommand'), command: z.enum(HOST_COMMANDS) }),
   /** The form after the host filled it, or after the user removed its fixed target: the prompt and target it shows (the host's view of them). */
   z.object({ type: z.literal('formShown'), prompt: longText, target: z.optional(targetPathSchema) }),
+  /** A request: make a result's finished file again with another crop box; answered by a `reply`. */
+  RECROP_REQUEST.message,
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;

@@ -5,7 +5,7 @@
 // from AIGC_SUITE_RESULT (the same file when run through `npm run bench`).
 // Figures only: a missed goal is reported, never failed.
 //
-// Usage: node test/bench/run.mjs [latency] [detection] [e2e] [download] [footprint] [images] [scan]   (default: all)
+// Usage: node test/bench/run.mjs [latency] [detection] [e2e] [download] [footprint] [images] [scan] [finish]   (default: all)
 // Env:   AIGC_OUT_DIR   compiled tree to load (default out)
 //        AIGC_BENCH_TASKS   tasks per duration per client in §1 (default 16)
 import { spawn } from 'node:child_process';
@@ -36,6 +36,7 @@ const SECTIONS = {
   footprint: { script: 'footprint.mjs', timeoutMs: 300_000, title: '4 footprint' },
   images: { script: 'imageLibraries.mjs', timeoutMs: 1_800_000, title: '7 image libraries' },
   scan: { script: 'scan.mjs', timeoutMs: 600_000, title: '8 reference scan' },
+  finish: { script: 'finish.mjs', timeoutMs: 900_000, title: '9 finishing' },
 };
 
 function machine() {
@@ -530,6 +531,71 @@ function imageRows(d, verdicts) {
   return rows;
 }
 
+/** §9: our engine (worker thread, key-out with checks) against a plain sharp pipeline on the main thread. */
+function finishRows(d, verdicts) {
+  const title = SECTIONS.finish.title;
+  const rows = [
+    [
+      title,
+      'ours / plain sharp',
+      'in order',
+      'ImageWorker / sharp, main thread',
+      '',
+      '',
+      `median of ${d.reps} runs after a warm-up`,
+    ],
+  ];
+  for (const [job, label] of Object.entries(d.labels)) {
+    const { ours, sharp } = d.jobs[job];
+    rows.push([
+      title,
+      label,
+      'time',
+      `${ms(ours.median)} / ${ms(sharp.median)}`,
+      '',
+      '',
+      `ours ${num(ours.median / sharp.median, 2)}× sharp`,
+    ]);
+    rows.push([
+      title,
+      label,
+      'peak RSS',
+      `${mb(ours.peakRss)} / ${mb(sharp.peakRss)}`,
+      '',
+      '',
+      `ours ${num(ours.peakRss / sharp.peakRss, 2)}× sharp`,
+    ]);
+  }
+  const keyed = (r) => r.report.transparency;
+  const [ours, plain] = [keyed(d.jobs.keyout.ours), keyed(d.jobs.keyout.sharp)];
+  rows.push([
+    title,
+    'key-out 2048²',
+    'transparent; edge pixels near the key',
+    `${num(ours.transparentShare * 100)} %; ${num(ours.edgeKeyShare * 100)} % / ${num(plain.transparentShare * 100)} %; ${num(plain.edgeKeyShare * 100)} %`,
+    '',
+    '',
+    'plain: the naive threshold',
+  ]);
+  rows.push([
+    title,
+    'event-loop delay p99 during 4K',
+    'main thread',
+    `${ms(d.eld.ours.p99 - d.eld.ours.resolutionMs)} / ${ms(d.eld.sharp.p99 - d.eld.sharp.resolutionMs)}`,
+    '',
+    '',
+    `beyond the ${d.eld.ours.resolutionMs} ms timer`,
+  ]);
+  verdicts.push({
+    goal: 'Finishing (figures for BENCHMARKS.md)',
+    info: true,
+    detail: Object.entries(d.labels)
+      .map(([job, label]) => `${label}: ours ${num(d.jobs[job].ours.median / d.jobs[job].sharp.median, 2)}× sharp`)
+      .join('; '),
+  });
+  return rows;
+}
+
 /** §8: each hostile document against an ordinary one of its language, and the provider's event-loop delay. */
 function scanRows(d, verdicts) {
   const title = SECTIONS.scan.title;
@@ -649,6 +715,7 @@ const builders = {
   footprint: footprintRows,
   images: imageRows,
   scan: scanRows,
+  finish: finishRows,
 };
 let failed = 0;
 for (const name of names) {

@@ -37,7 +37,8 @@ let baseUrl = process.env.AIGC_BASE_URL;
 let apiKey = process.env.AIGC_API_KEY;
 if (!baseUrl || !apiKey) {
   const { startSimulator } = await import(pathToFileURL(path.join(root, 'out', 'test', 'sim', 'simulator.js')).href);
-  sim = await startSimulator({ taskDurationMs: 6000, queueMs: 1500, quiet: false });
+  // Real pixel sizes, so what the demo saves and finishes looks like a model's output.
+  sim = await startSimulator({ taskDurationMs: 6000, queueMs: 1500, realSizes: true, quiet: false });
   baseUrl = sim.apiOrigin;
   apiKey = sim.apiKey;
   console.log(`Gateway simulator: ${sim.apiOrigin} (results served from ${sim.cdnOrigin})`);

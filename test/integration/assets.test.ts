@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportResult } from '../../src/core/assetExport';
-import { readIcoEntries } from '../../src/core/ico';
+import { readIcoEntries } from '../support/icoEntries';
 import { imageSize } from '../../src/core/imageFormat';
 import { exists, workspaceRoot } from './support';
 

@@ -4,7 +4,10 @@
  *   node out/test/sim/cli.js [--mode native|queue|envelope] [--port N] [--duration ms]
  *                            [--queue ms] [--key K] [--format png|jpeg|webp] [--quiet] [--control]
  *                            [--progress linear|none|zero|stuck99|jumps|constant50] [--invisible ms]
- *                            [--malformed]
+ *                            [--malformed] [--real-sizes] [--key-noise levels]
+ *
+ * --real-sizes serves images at the pixel sizes each model answers with (sizes.ts) rather than
+ * small ones; --key-noise jitters a painted key colour by that many levels.
  *
  * The API port can also come from AIGC_SIM_PORT. With --control the HTTP control
  * server (controlServer.ts) starts too, so another process can inject faults.
@@ -14,7 +17,7 @@ import type { ImageFormat } from './images';
 import { type SimMode, type SimOptions, type SimProgress, startSimulator } from './simulator';
 
 const USAGE =
-  'usage: cli.js [--mode native|queue|envelope] [--port N] [--duration ms] [--queue ms] [--key K] [--format png|jpeg|webp] [--quiet] [--control] [--progress linear|none|zero|stuck99|jumps|constant50] [--invisible ms] [--malformed]';
+  'usage: cli.js [--mode native|queue|envelope] [--port N] [--duration ms] [--queue ms] [--key K] [--format png|jpeg|webp] [--quiet] [--control] [--progress linear|none|zero|stuck99|jumps|constant50] [--invisible ms] [--malformed] [--real-sizes] [--key-noise levels]';
 
 interface CliArgs {
   options: Partial<SimOptions>;
@@ -89,6 +92,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       case '--malformed':
         options.malformedFields = true;
         break;
+      case '--real-sizes':
+        options.realSizes = true;
+        break;
+      case '--key-noise':
+        options.keyNoise = count(flag, value());
+        break;
       case '--quiet':
         options.quiet = true;
         break;
@@ -112,7 +121,7 @@ async function main(): Promise<void> {
   const control = args.control ? await startControlServer(sim) : undefined;
   const o = sim.options;
   console.log(
-    `AIGC gateway simulator — mode ${o.mode}, tasks take ${o.queueMs} ms queued + ${o.taskDurationMs} ms, ${o.imageFormat} results`,
+    `AIGC gateway simulator — mode ${o.mode}, tasks take ${o.queueMs} ms queued + ${o.taskDurationMs} ms, ${o.imageFormat} results${o.realSizes ? ' at real sizes' : ''}`,
   );
   console.log(`  API (base URL): ${sim.apiOrigin}`);
   console.log(`  CDN:            ${sim.cdnOrigin}`);

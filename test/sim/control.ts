@@ -1,4 +1,5 @@
 /** Client of controlServer.ts: the simulator's API, asynchronously, from another process. */
+import type { SceneParams } from './scenes';
 import type { Fault, RecordedRequest, SimOptions, SimTask } from './simulator';
 
 export interface SimInfo {
@@ -42,6 +43,11 @@ export class SimControl {
 
   tasks(): Promise<SimTask[]> {
     return this.call('GET', '/tasks');
+  }
+
+  /** What a task's image showed: renderScene(it) gives its pixels and the subject's true coverage. */
+  sceneOf(taskId: string, index = 0): Promise<SceneParams> {
+    return this.call('GET', `/scene?task=${encodeURIComponent(taskId)}&image=${index}`);
   }
 
   async cdnSawAuthorization(): Promise<boolean> {

@@ -41,6 +41,14 @@ export async function startControlServer(sim: Simulator): Promise<ControlServer>
     try {
       const body = req.method === 'POST' ? await readBody(req) : '';
       const input = body ? (JSON.parse(body) as unknown) : undefined;
+      const url = new URL(req.url ?? '/', 'http://control');
+      if (req.method === 'GET' && url.pathname === '/scene') {
+        const task = url.searchParams.get('task');
+        const index = Number(url.searchParams.get('image') ?? '0');
+        if (!task || !Number.isInteger(index) || index < 0)
+          return send(400, { error: 'GET /scene needs ?task=<task id> and optionally &image=<n>' });
+        return send(200, sim.sceneOf(task, index));
+      }
       switch (`${req.method} ${req.url}`) {
         case 'GET /info':
           return send(200, {

@@ -7,10 +7,14 @@
  * ICC profile removed to keep them small; both were checked by decoding them back
  * in Chromium and with `file`.
  *
+ * The images a task shows are scenes (scenes.ts, encoded by sceneImages.ts); these plain ones
+ * remain for tests that need bytes without a simulator.
+ *
  * `paddedImage` grows an image to a requested size with chunks every decoder must
  * skip, and streams it: a 50 MB download test must not cost 50 MB of memory here.
  */
 import * as zlib from 'node:zlib';
+import { type PixelSize, SQUARE } from './sizes';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
@@ -95,27 +99,7 @@ export function colourFor(name: string): Rgb {
   return [64 + (h & 0x7f), 64 + ((h >>> 8) & 0x7f), 64 + ((h >>> 16) & 0x7f)];
 }
 
-export interface PixelSize {
-  width: number;
-  height: number;
-}
-
-/** A square result, when the request named no aspect ratio. */
-export const SQUARE: PixelSize = { width: 64, height: 64 };
-
-/**
- * The shape of a result for `output_config.aspect_ratio` ("16:9", "9:16", "21:9", …): the longer
- * side 128 pixels, as a model answers a wide or tall request with a wide or tall image.
- */
-export function sizeForAspect(aspectRatio: unknown): PixelSize {
-  const m = typeof aspectRatio === 'string' ? /^(\d{1,2}):(\d{1,2})$/.exec(aspectRatio) : null;
-  const w = m ? Number(m[1]) : 0;
-  const h = m ? Number(m[2]) : 0;
-  if (!w || !h) return SQUARE;
-  return w >= h ? { width: 128, height: Math.round((128 * h) / w) } : { width: Math.round((128 * w) / h), height: 128 };
-}
-
-/** The unpadded image the CDN serves for a result (PNG in the task's shape; JPEG and WebP are 16×16). */
+/** A plain image without a scene: a solid PNG of `size`, or the tiny 16×16 JPEG and WebP. */
 export function imageBytes(format: ImageFormat, rgb?: Rgb, size: PixelSize = SQUARE): Buffer {
   switch (format) {
     case 'png':
@@ -204,9 +188,8 @@ function jpegPadding(total: number): Iterable<Buffer> {
   };
 }
 
-/** Image padded to `totalBytes`; smaller than the image itself (or too small a gap) gives the plain image. */
-export function paddedImage(format: ImageFormat, totalBytes: number, rgb?: Rgb, size: PixelSize = SQUARE): ImageStream {
-  const base = imageBytes(format, rgb, size);
+/** `base` (an image of `format`) padded to `totalBytes`; smaller than the image (or too small a gap) gives it plain. */
+export function paddedImage(format: ImageFormat, totalBytes: number, base: Buffer = imageBytes(format)): ImageStream {
   const plain: ImageStream = { size: base.length, chunks: () => [base] };
   const gap = Math.floor(totalBytes) - base.length;
   switch (format) {
@@ -224,8 +207,8 @@ export function paddedImage(format: ImageFormat, totalBytes: number, rgb?: Rgb, 
     }
     case 'jpeg': {
       if (gap < 4) return plain;
-      // JFIF wants APP0 straight after SOI, so the comments go after APP0.
-      const afterApp0 = 4 + base.readUInt16BE(4);
+      // JFIF wants APP0 straight after SOI, so the comments go after APP0 when there is one.
+      const afterApp0 = base.readUInt16BE(2) === 0xffe0 ? 4 + base.readUInt16BE(4) : 2;
       return {
         size: base.length + gap,
         *chunks() {

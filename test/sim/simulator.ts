@@ -11,16 +11,12 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import {
-  CONTENT_TYPES,
-  EXTENSIONS,
-  type ImageFormat,
-  colourFor,
-  formatFromExtension,
-  imageBytes,
-  paddedImage,
-  sizeForAspect,
-} from './images';
+import { CONTENT_TYPES, EXTENSIONS, type ImageFormat, formatFromExtension, paddedImage } from './images';
+import { keyColourAsked } from './keyColour';
+import { SceneImageCache } from './sceneImages';
+import type { Backdrop, SceneParams } from './scenes';
+import { kindNamedIn } from './shapes';
+import { resultSize } from './sizes';
 
 export type SimMode = 'native' | 'queue' | 'envelope';
 
@@ -73,6 +69,14 @@ export interface SimOptions {
    * (from 0) at `<task id>_<n>`.
    */
   imagesPerTask: number;
+  /**
+   * Images at the pixel sizes each model really answers with (sizes.ts: 1920×1080 for GEM 16:9
+   * 1080P, about a megapixel from Hunyuan, …) instead of small ones (long side 128). Read when a
+   * task is created.
+   */
+  realSizes: boolean;
+  /** Levels (0–255) of per-pixel jitter on a painted key colour, as some models add; 0 paints it exact. */
+  keyNoise: number;
   /** Given as every finished task's `FileUrl` instead of its CDN address: a gateway's broken link (`https://xn--/x.png`). */
   fileUrl?: string;
   quiet: boolean;
@@ -96,6 +100,11 @@ export type FaultKind =
   | { kind: 'bodyError'; code?: string; message?: string }
   /** (create) the task runs its time and then FINISHes with this error (not a content-policy one unless you say so). */
   | { kind: 'taskFailure'; errCode?: number; errCodeExt?: string; message?: string }
+  /**
+   * (create) the model ignores a prompt's request for a flat key-colour background and paints its
+   * usual scenery, or (`checkerboard`) a drawn grey-and-white checkerboard as if that were transparency.
+   */
+  | { kind: 'ignoresKeyColour'; paints?: 'scenery' | 'checkerboard' }
   /** An answer (API: HTTP 200 JSON that never closes its string; CDN: an HTTP 500 page) of `bytes` bytes, streamed. */
   | { kind: 'huge'; bytes: number };
 
@@ -147,6 +156,8 @@ export interface SimTask {
   format: ImageFormat;
   storageMode: 'Temporary' | 'Permanent';
   failure?: SimTaskFailure;
+  /** What its images show, decided at create; each image adds its own seed (its file name). */
+  scene: Omit<SceneParams, 'seed'>;
 }
 
 export interface Simulator {
@@ -163,6 +174,11 @@ export interface Simulator {
   cdnSawAuthorization(): boolean;
   /** Bytes of 'huge' fault answers written so far. */
   hugeBytesSent(): number;
+  /**
+   * What a task's `index`-th image shows (or, for a name that is no task, what the CDN serves at
+   * `/files/<name>.*`): give it to renderScene for the pixels and the subject's true coverage.
+   */
+  sceneOf(taskId: string, index?: number): SceneParams;
   /** Forgets requests, tasks, faults and the CDN flag, and restores the options given at start. */
   reset(): void;
   close(): Promise<void>;
@@ -188,6 +204,8 @@ export const DEFAULT_OPTIONS: Readonly<SimOptions> = {
   keyEcho: [],
   signedUrls: false,
   imagesPerTask: 1,
+  realSizes: false,
+  keyNoise: 0,
   quiet: false,
 };
 
@@ -218,6 +236,7 @@ const API_FAULTS = new Set<FaultKind['kind']>([
   'violation',
   'bodyError',
   'taskFailure',
+  'ignoresKeyColour',
   'huge',
 ]);
 const CDN_FAULTS = new Set<FaultKind['kind']>([
@@ -235,6 +254,9 @@ const CDN_FAULTS = new Set<FaultKind['kind']>([
   'huge',
 ]);
 
+/** Faults that change the task a create makes, so they apply there only. */
+const CREATE_FAULTS = new Set<FaultKind['kind']>(['violation', 'taskFailure', 'ignoresKeyColour']);
+
 type ApiRoute =
   | { route: 'create' }
   | { route: 'query'; id: string }
@@ -244,6 +266,13 @@ type ApiRoute =
   | { route: 'unknown' };
 
 type Phase = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** Faults taken by a create that shape the task it makes. */
+interface CreateFaults {
+  violation: boolean;
+  failure?: Extract<FaultKind, { kind: 'taskFailure' }>;
+  keyIgnored?: Extract<FaultKind, { kind: 'ignoresKeyColour' }>;
+}
 
 interface Answer {
   status: number;
@@ -366,6 +395,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
   /** Bumped by reset so a delayed (slow-fault) answer from an earlier test cannot create a task in the next one. */
   let epoch = 0;
   const timers = new Set<NodeJS.Timeout>();
+  const images = new SceneImageCache();
   let apiOrigin = '';
   let cdnOrigin = '';
   let thirdOrigin = '';
@@ -392,6 +422,19 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     if (!slot) return undefined;
     if (slot.until === undefined) slot.left--;
     return slot.fault;
+  }
+
+  // ---- what images show ---------------------------------------------------
+
+  /**
+   * The scene at a CDN file name: a task's (the name is its id, `_<n>` for its n-th image), seeded
+   * by the name so each image differs; any other name is a scenery square.
+   */
+  function sceneNamed(name: string): SceneParams {
+    const task = tasks.get(name.replace(/_\d+$/, ''));
+    if (task) return { ...task.scene, seed: name };
+    const { width, height } = resultSize(undefined, {}, options.realSizes);
+    return { width, height, seed: name, backdrop: { kind: 'scenery' } };
   }
 
   // ---- task clock -------------------------------------------------------
@@ -655,12 +698,22 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     return undefined;
   }
 
-  function create(
-    raw: string,
-    violation: boolean,
-    origin: string,
-    failure?: Extract<FaultKind, { kind: 'taskFailure' }>,
-  ): Answer {
+  /** What the model will paint for a create body: its size, subject and backdrop. */
+  function sceneForCreate(body: Record<string, unknown>, keyIgnored: CreateFaults['keyIgnored']): SimTask['scene'] {
+    const prompt = str(body.prompt) ?? '';
+    const { width, height } = resultSize(body.model_name, outputConfigOf(body), options.realSizes);
+    const key = keyColourAsked(prompt);
+    const backdrop: Backdrop =
+      key && !keyIgnored
+        ? { kind: 'key', colour: key, noise: options.keyNoise }
+        : key && keyIgnored?.paints === 'checkerboard'
+          ? { kind: 'checkerboard' }
+          : { kind: 'scenery' };
+    const subject = kindNamedIn(prompt);
+    return { width, height, backdrop, ...(subject ? { subject } : {}) };
+  }
+
+  function create(raw: string, { violation, failure, keyIgnored }: CreateFaults, origin: string): Answer {
     let body: unknown;
     try {
       body = JSON.parse(raw) as unknown;
@@ -712,6 +765,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
               message: failure.message ?? 'The model failed to generate an image.',
             }
           : undefined,
+      scene: sceneForCreate(record, keyIgnored),
     };
     tasks.set(task.id, task);
     if (sessionId) sessions.set(sessionId, task.id);
@@ -759,17 +813,11 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     return task && now - task.createdAt >= options.invisibleMs ? task : undefined;
   }
 
-  function handleApi(
-    route: ApiRoute,
-    raw: string,
-    violation: boolean,
-    origin: string,
-    failure?: Extract<FaultKind, { kind: 'taskFailure' }>,
-  ): Answer {
+  function handleApi(route: ApiRoute, raw: string, faults: CreateFaults, origin: string): Answer {
     const now = Date.now();
     switch (route.route) {
       case 'create':
-        return create(raw, violation, origin, failure);
+        return create(raw, faults, origin);
       case 'query': {
         const task = visible(route.id, now);
         if (!task) return notFound(route.id);
@@ -924,10 +972,12 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
 
     let violation = false;
     let failure: Extract<FaultKind, { kind: 'taskFailure' }> | undefined;
+    let keyIgnored: Extract<FaultKind, { kind: 'ignoresKeyColour' }> | undefined;
     const fault = takeFault(route.route);
     if (fault) {
       if (fault.kind === 'violation') violation = route.route === 'create';
       else if (fault.kind === 'taskFailure') failure = fault;
+      else if (fault.kind === 'ignoresKeyColour') keyIgnored = fault;
       else if (fault.kind === 'bodyError') {
         sendJson(res, bodyError(fault));
         return;
@@ -952,7 +1002,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
       });
       return;
     }
-    sendJson(res, handleApi(route, body, violation, origin, failure));
+    sendJson(res, handleApi(route, body, { violation, failure, keyIgnored }, origin));
   }
 
   function sendImage(
@@ -1023,9 +1073,8 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
       return;
     }
     const name = safeDecode(m[1]!);
-    const rgb = colourFor(name);
-    // A result is shaped as its task asked (the name is the task id, `_<n>` for its n-th image); any other file is square.
-    const size = sizeForAspect(outputConfigOf(tasks.get(name.replace(/_\d+$/, ''))?.body).aspect_ratio);
+    // Painted only when something is sent: most faults answer without an image.
+    const image = () => images.get(sceneNamed(name), format);
 
     // The third origin only stands in for "somewhere else": no faults there, or a redirect would loop.
     const fault = server === 'cdn' ? takeFault('cdn') : undefined;
@@ -1045,26 +1094,26 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
           return;
         }
         case 'truncated': {
-          const bytes = imageBytes(format, rgb, size);
+          const bytes = await image();
           res.writeHead(200, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': bytes.length * 2 + 1000 });
           res.write(bytes.subarray(0, Math.ceil(bytes.length / 2)), () => req.socket.end());
           return;
         }
         case 'oversized':
-          sendImage(req, res, paddedImage(format, fault.bytes, rgb, size), format);
+          sendImage(req, res, paddedImage(format, fault.bytes, await image()), format);
           return;
         case 'trickle':
-          trickle(res, imageBytes(format, rgb, size), format, fault);
+          trickle(res, await image(), format, fault);
           return;
         default:
           break;
       }
     }
-    const plain =
-      options.imageBytes !== undefined && options.imageBytes > 0 ? undefined : imageBytes(format, rgb, size);
-    const stream = plain
-      ? { size: plain.length, chunks: () => [plain] }
-      : paddedImage(format, options.imageBytes!, rgb, size);
+    const plain = await image();
+    const stream =
+      options.imageBytes !== undefined && options.imageBytes > 0
+        ? paddedImage(format, options.imageBytes, plain)
+        : { size: plain.length, chunks: () => [plain] };
     sendImage(req, res, stream, format);
   }
 
@@ -1121,7 +1170,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     fault(f: Fault) {
       const allowed = f.route === 'cdn' ? CDN_FAULTS : API_FAULTS;
       if (!allowed.has(f.fault.kind)) throw new Error(`fault ${f.fault.kind} does not apply to route ${f.route}`);
-      if ((f.fault.kind === 'violation' || f.fault.kind === 'taskFailure') && f.route !== 'create')
+      if (CREATE_FAULTS.has(f.fault.kind) && f.route !== 'create')
         throw new Error(`fault ${f.fault.kind} applies to route create only`);
       if (f.forMs !== undefined) {
         faults.push({ route: f.route, fault: f.fault, left: Infinity, until: Date.now() + f.forMs });
@@ -1136,6 +1185,9 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
     cdnSawAuthorization() {
       return cdnAuth;
     },
+    sceneOf(taskId: string, index = 0) {
+      return sceneNamed(index === 0 ? taskId : `${taskId}_${index}`);
+    },
     hugeBytesSent() {
       return hugeBytesSent;
     },
@@ -1147,6 +1199,7 @@ export async function startSimulator(opts: Partial<SimOptions> = {}, listen: Sim
       faults = [];
       cdnAuth = false;
       hugeBytesSent = 0;
+      images.clear();
       options = { ...initial };
     },
     async close() {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { exportSizes, exportWebIcons } from '../../src/core/assetExport';
 import type { CropBox, PixelSize } from '../../src/core/finish';
-import { readIcoEntries } from '../../src/core/ico';
+import { readIcoEntries } from '../support/icoEntries';
 import { imageSize } from '../../src/core/imageFormat';
 import { sha256Of } from '../../src/core/landing';
 import { buildSidecar, parseSidecar, sidecarText } from '../../src/core/sidecar';

@@ -51,6 +51,24 @@ const crossings: Record<string, Crossing> = {
     from: 'vscode',
     says: /src\/core is pure/,
   },
+  'the pure core cannot reach into the image engine': {
+    rule: PATHS,
+    file: 'src/core/x.ts',
+    from: '../imaging/imageWorker',
+    says: /src\/core is the bottom layer/,
+  },
+  'the image engine cannot reach into the VS Code side': {
+    rule: PATHS,
+    file: 'src/imaging/x.ts',
+    from: '../host/log',
+    says: /src\/imaging runs in a worker thread/,
+  },
+  'the image engine cannot use the vscode API': {
+    rule: PACKAGES,
+    file: 'src/imaging/x.ts',
+    from: 'vscode',
+    says: /src\/imaging runs in a worker thread/,
+  },
   'a core file the webview runs cannot pull in Node-only core code': {
     rule: PATHS,
     file: 'src/core/lifecycle.ts',
@@ -152,6 +170,10 @@ describe('imports along the layers pass the lint', () => {
       ['node:path', 'vscode', '../core/gateway', '../shared/protocol', './log'],
     ],
     'activation builds the VS Code side': ['src/extension.ts', ['vscode', './commands', './host/log']],
+    'the image engine uses Node, sharp and the core': [
+      'src/imaging/x.ts',
+      ['node:worker_threads', 'sharp', '../core/finish', '../core/keyOut', './messages'],
+    ],
     'the core uses Node and other core files': ['src/core/x.ts', ['node:fs/promises', './gateway', './models']],
     'the webview uses the protocol and the browser-safe core': [
       'media/studio/x.ts',

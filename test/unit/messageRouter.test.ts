@@ -25,6 +25,12 @@ const SAMPLES: { [T in WebviewMessage['type']]: Extract<WebviewMessage, { type: 
   references: { type: 'references', paths: ['/w/cat.png'] },
   runCommand: { type: 'runCommand', command: 'showLog' },
   formShown: { type: 'formShown', prompt: 'A red fox in the snow', target: 'assets/fox.png' },
+  recrop: {
+    type: 'recrop',
+    requestId: 'c1',
+    item: 'file:///w/a.json',
+    crop: { left: 100, top: 45, width: 1200, height: 630 },
+  },
 };
 
 /** A router whose handlers record what reached them (or throw, for the types in `failing`). */
@@ -68,6 +74,10 @@ describe('Studio message router', () => {
       { type: 'galleryAction', item: 'x', action: 'delete' },
       { type: 'runCommand', command: 'workbench.action.terminal.new' },
       { type: 'taskAction', taskId: 'x', action: 'delete' },
+      // A crop box must be whole pixels of positive size at a non-negative place.
+      { type: 'recrop', requestId: 'c2', item: 'x', crop: { left: -1, top: 0, width: 100, height: 50 } },
+      { type: 'recrop', requestId: 'c3', item: 'x', crop: { left: 0, top: 0, width: 0, height: 50 } },
+      { type: 'recrop', requestId: 'c4', item: 'x', crop: { left: 0.5, top: 0, width: 100, height: 50 } },
     ];
     for (const raw of invalid) {
       const { route, received, lines, failures } = harness();

@@ -9,7 +9,7 @@ import { GALLERY_ACTIONS } from '../../src/shared/galleryItem';
 import { hostMessageSchema } from '../../src/shared/hostMessages';
 import { STRING_KEYS } from '../../src/shared/studioStrings';
 import { webviewMessageSchema } from '../../src/shared/webviewMessages';
-import { GALLERY_BUTTONS } from '../../media/studio/galleryButtons';
+import { FINISHED_BUTTONS, GALLERY_BUTTONS as EVERY_RESULT } from '../../media/studio/galleryButtons';
 
 function form(patch: Partial<FormValues> = {}, options: FormValues['options'] = {}): FormValues {
   return { prompt: 'a lighthouse at dusk', negativePrompt: '', model: 'GEM 2.5', options, references: [], ...patch };
@@ -48,6 +48,7 @@ describe('webview -> host messages', () => {
   });
 
   it('the gallery offers a button for exactly the actions the protocol carries, each with its own label', () => {
+    const GALLERY_BUTTONS = [...EVERY_RESULT, ...FINISHED_BUTTONS];
     assert.deepEqual(GALLERY_BUTTONS.map((b) => b.action).sort(), [...GALLERY_ACTIONS].sort());
     assert.equal(
       new Set(GALLERY_BUTTONS.map((b) => b.label)).size,

@@ -6,11 +6,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { OutputFormat, PixelSize } from '../../core/finish';
 import type { DocumentLink } from '../../core/lifecycle';
 import { modelKey, parseModelKey } from '../../core/models';
 import { type ReferenceSource, inspectReferenceFile } from '../../core/references';
 import type { FieldIssue } from '../../core/request';
 import { referenceText, requestFromForm, validateForm } from '../../shared/formRequest';
+import { finishFieldsFrom, finishSpecFor } from '../../shared/finishFields';
 import type { FormValues, ReferenceEntry } from '../../shared/formValues';
 import { localizedMessage } from '../errorUi';
 import { exists } from '../fileStat';
@@ -43,6 +45,10 @@ export interface StudioPrefill {
   target: string;
   /** Where a document names the target: it follows the file if the image lands under another name. */
   reference?: DocumentLink;
+  /** The exact size the document asks for (an `<img>`'s width and height): the Exact size fields. */
+  size?: PixelSize;
+  /** The format the target's extension names: the Format field. */
+  format?: OutputFormat;
 }
 
 export interface FormControllerDeps {
@@ -81,6 +87,7 @@ export class FormController {
       prompt: prefill.prompt,
       options: { ...defaults.options, ...(prefill.aspectRatio ? { aspect_ratio: prefill.aspectRatio } : {}) },
       target: workspaceRelativePath(vscode.Uri.file(target)),
+      ...(prefill.size || prefill.format ? { finish: finishFieldsFrom(prefill.size, prefill.format) } : {}),
     };
     this.port.post({ type: 'fillForm', form });
   }
@@ -114,11 +121,14 @@ export class FormController {
     }
     reply({ ok: true, issues: [] });
     await this.remember(form);
+    // The key colour is chosen here from the prompt: the webview only says "transparent".
+    const finish = finishSpecFor(form.finish, form.prompt);
     const outcome = await this.deps.tasks.run({
       kind: checked.references.some((r) => r.kind === 'file') ? 'restyle' : 'generate',
       request: requestFromForm(form),
       references: checked.references,
       reveal: false,
+      ...(finish ? { finish } : {}),
       ...(target.exactPath ? { exactPath: target.exactPath } : {}),
       ...(target.exactPath && this.references.has(target.exactPath)
         ? { reference: this.references.get(target.exactPath)! }

@@ -92,27 +92,42 @@ export class GalleryController {
     this.schedule();
   }
 
-  /** The id of the result whose image is `file`, when the gallery lists it. */
+  /** The id of the result whose image (or finished file) is `file`, when the gallery lists it. */
   idOf(file: string): string | undefined {
-    return this.gallery?.list().find((entry) => entry.imageUri.fsPath === file)?.id;
+    return this.gallery
+      ?.list()
+      .find((entry) => entry.imageUri.fsPath === file || entry.finished?.imageUri.fsPath === file)?.id;
+  }
+
+  /** A result as the gallery lists it (with its finished file): only these can be acted on. */
+  listed(id: string): GalleryEntry | undefined {
+    return this.gallery?.list().find((entry) => entry.id === id);
   }
 
   async act(id: string, action: GalleryAction): Promise<void> {
-    const entry = this.gallery?.get(id);
+    const entry = this.listed(id);
     if (!entry || !(await exists(entry.imageUri))) {
       this.port.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('This image is no longer on disk.') });
       void this.gallery?.refresh();
       return;
     }
-    const file = entry.imageUri.fsPath;
+    // The finished file is what the card shows and what a document wants; the original stays a button away.
+    const finished = entry.finished && (await exists(entry.finished.imageUri)) ? entry.finished.imageUri : undefined;
+    const shown = finished ?? entry.imageUri;
+    const file = shown.fsPath;
     const prompt = entry.sidecar.prompt;
     switch (action) {
       case 'open':
         return openImage(file);
+      case 'openOriginal':
+        return openImage(entry.imageUri.fsPath);
+      case 'exportAssets':
+        await vscode.commands.executeCommand('aigcImage.exportAssets', entry.imageUri);
+        return;
       case 'reveal':
         return revealInExplorer(file);
       case 'copyLink':
-        await copyMarkdownLink(file, prompt, vscode.workspace.getWorkspaceFolder(entry.imageUri)?.uri.fsPath);
+        await copyMarkdownLink(file, prompt, vscode.workspace.getWorkspaceFolder(shown)?.uri.fsPath);
         this.port.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Markdown link copied') });
         return;
       case 'insert':
@@ -120,7 +135,7 @@ export class GalleryController {
           this.port.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Image inserted into the editor.') });
         return;
       case 'useAsReference':
-        return this.deps.references.attachFiles([entry.imageUri]);
+        return this.deps.references.attachFiles([shown]);
       case 'reuseSettings':
         return this.reuse(entry);
       case 'variation':

@@ -5,6 +5,8 @@
  * Constructed on the first command that needs it.
  */
 import * as vscode from 'vscode';
+import { GenerationError } from '../../core/errors';
+import type { ImageFinisher } from '../../core/finish';
 import type { GalleryAction } from '../../shared/galleryItem';
 import type { HostMessage } from '../../shared/hostMessages';
 import type { Completion } from '../../shared/studioRequests';
@@ -14,6 +16,7 @@ import type { ReferenceAccess } from '../referenceAccess';
 import type { TaskSupervisor } from '../taskSupervisor';
 import { buildStudioHtml, createNonce } from '../webviewHtml';
 import { FormController, type StudioPrefill } from './formController';
+import { CropController } from './cropController';
 import { GalleryController } from './galleryController';
 import { type WebviewHandlers, createMessageRouter } from './messageRouter';
 import { ReferencesController } from './referencesController';
@@ -34,6 +37,8 @@ export interface StudioDeps {
   tasks: TaskSupervisor;
   generations: GenerationService;
   access: ReferenceAccess;
+  /** The image library behind "Adjust crop…" (host/imaging.ts, loaded on first use). */
+  finisher?: () => Promise<ImageFinisher>;
 }
 
 export class StudioPanel implements vscode.Disposable {
@@ -48,6 +53,7 @@ export class StudioPanel implements vscode.Disposable {
   private readonly gallery: GalleryController;
   private readonly tasks: TasksController;
   private readonly form: FormController;
+  private readonly crop: CropController;
 
   constructor(private readonly deps: StudioDeps) {
     const port: StudioPort = {
@@ -70,6 +76,12 @@ export class StudioPanel implements vscode.Disposable {
       access: deps.access,
       log,
       tasks: this.tasks,
+    });
+    this.crop = new CropController({
+      log,
+      listed: (id) => this.gallery.listed(id),
+      finisher: deps.finisher ?? noFinisher,
+      saved: () => this.gallery.refresh(),
     });
   }
 
@@ -152,6 +164,7 @@ export class StudioPanel implements vscode.Disposable {
       references: (m) => this.references.reported(m.paths),
       runCommand: (m) => runSetupCommand(m.command),
       formShown: (m) => this.form.shown(m.prompt, m.target),
+      recrop: (m, reply) => this.crop.recrop(m.item, m.crop, reply),
     };
   }
 
@@ -269,4 +282,15 @@ export class StudioPanel implements vscode.Disposable {
     this.queue = [];
     for (const message of queued) this.post(message);
   }
+}
+
+/** Without the image library a crop cannot be made again: said as the landing says it, not silently skipped. */
+function noFinisher(): Promise<ImageFinisher> {
+  return Promise.reject(
+    new GenerationError({
+      kind: 'processing',
+      code: 'libraryUnavailable',
+      template: 'The image library could not be loaded, so the crop was not changed.',
+    }),
+  );
 }

@@ -72,7 +72,8 @@ export class TasksController {
       return { id: '', status: 'notStarted', files: [] };
     }
     this.changed();
-    await this.collect(outcome.id, outcome.files);
+    // A finished file saved at a document's target lies outside the output folder: listed at once too.
+    await this.collect(outcome.id, [...outcome.files, ...(outcome.finished ?? []).map((f) => f.path)]);
     return outcome;
   }
 

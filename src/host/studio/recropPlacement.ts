@@ -1,0 +1,126 @@
+/**
+ * Where a finished file made again with another crop goes. The earlier finished file is replaced
+ * only while it is still the one we wrote (its sha256 as its sidecar records it): then it goes to
+ * the trash, never deleted outright, and the new file takes its name. A file someone edited since
+ * is left alone and the new one gets a free name. Nothing is ever written over an existing file:
+ * names are taken with a hard link, which fails when the name is taken. No `vscode` import (the
+ * trash is passed in), so it is tested in plain Node on a real file system.
+ */
+import { createHash } from 'node:crypto';
+import { link, readFile, unlink, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { type FinishReport, OUTPUT_EXTENSIONS } from '../../core/finish';
+import { sidecarPathFor } from '../../core/naming';
+
+export interface Replaced {
+  /** The earlier finished file, its sidecar, and the hash it had when written. */
+  file: string;
+  sidecar: Record<string, unknown>;
+  sha256: string;
+}
+
+export interface PlacementDeps {
+  /** Moves a file to the user's trash (vscode.workspace.fs.delete with useTrash on the host). */
+  trash(file: string): Promise<void>;
+  now(): Date;
+}
+
+async function sha256Of(file: string): Promise<string | undefined> {
+  try {
+    return createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Gives `source` the name `target` unless that name is taken; true when it did. */
+async function takeName(source: string, target: string): Promise<boolean> {
+  try {
+    await link(source, target);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/** `name.ext`, then `name-2.ext`, `name-3.ext`…: the first free one gets `source`. */
+async function takeFreeName(source: string, wanted: string): Promise<string> {
+  const extension = path.extname(wanted);
+  const base = wanted.slice(0, wanted.length - extension.length);
+  for (let n = 1; n < 10_000; n += 1) {
+    const candidate = n === 1 ? wanted : `${base}-${n}${extension}`;
+    if (await takeName(source, candidate)) return candidate;
+  }
+  throw new Error(`no free name beside ${wanted}`);
+}
+
+/** The derived sidecar of the new file: the earlier one with the new crop, hash, size and time. */
+function newSidecar(
+  replaced: Replaced,
+  file: string,
+  report: FinishReport,
+  bytes: Buffer,
+  savedAt: Date,
+): Record<string, unknown> {
+  const old = replaced.sidecar;
+  const images = Array.isArray(old.images) ? (old.images as Record<string, unknown>[]) : [];
+  const finish = typeof old.finish === 'object' && old.finish !== null ? old.finish : {};
+  const { upscale: _upscale, transparency: _transparency, ...kept } = finish as Record<string, unknown>;
+  const timings = typeof old.timings === 'object' && old.timings !== null ? old.timings : {};
+  return {
+    ...old,
+    images: [
+      {
+        ...images[0],
+        file: path.basename(file),
+        format: report.format,
+        bytes: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        width: report.width,
+        height: report.height,
+        hasAlpha: report.hasAlpha,
+      },
+    ],
+    finish: {
+      ...kept,
+      crop: report.crop,
+      format: report.format,
+      ...(report.quality !== undefined ? { quality: report.quality } : {}),
+      ...(report.upscale !== undefined && report.upscale > 1 ? { upscale: report.upscale } : {}),
+      ...(report.transparency ? { transparency: report.transparency } : {}),
+    },
+    timings: { ...timings, savedAt: savedAt.toISOString() },
+  };
+}
+
+/**
+ * Puts the file the worker wrote at `made` in place of `replaced` (or beside it under a free
+ * name), with its derived sidecar; returns the new file's path. `made` is removed either way.
+ */
+export async function placeRecropped(
+  made: string,
+  report: FinishReport,
+  replaced: Replaced,
+  deps: PlacementDeps,
+): Promise<string> {
+  try {
+    const wanted = path.join(
+      path.dirname(replaced.file),
+      `${path.basename(replaced.file, path.extname(replaced.file))}.${OUTPUT_EXTENSIONS[report.format]}`,
+    );
+    if ((await sha256Of(replaced.file)) === replaced.sha256) {
+      await deps.trash(replaced.file);
+      await deps.trash(sidecarPathFor(replaced.file)).catch(() => undefined);
+    }
+    const file = await takeFreeName(made, wanted);
+    const bytes = await readFile(file);
+    const sidecar = newSidecar(replaced, file, report, bytes, deps.now());
+    await writeFile(sidecarPathFor(file), `${JSON.stringify(sidecar, null, 2)}\n`, { flag: 'wx' });
+    return file;
+  } finally {
+    await unlink(made).catch(() => undefined);
+  }
+}
