@@ -64,7 +64,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   let studio: StudioPanel | undefined;
   const loadStudio = lazy(() =>
     import('./host/studio/studioPanel.js').then(({ StudioPanel }) => {
-      const panel = new StudioPanel({ context, log, tasks, generations, access });
+      const panel = new StudioPanel({
+        context,
+        log,
+        tasks,
+        generations,
+        access,
+        finisher: async () => (await import('./host/imaging.js')).imageFinisher(context.extensionUri),
+      });
       context.subscriptions.push(panel);
       studio = panel;
       return panel;

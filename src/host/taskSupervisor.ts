@@ -22,6 +22,7 @@ import type { Log } from './log';
 import type { ReferenceAccess } from './referenceAccess';
 import { readSettings } from './settings';
 import { Disposable } from './disposable';
+import { imageFinisher } from './imaging';
 import { notify } from './display';
 import { importEarlierTasks, journalFolder, removeTaskTemp, scanJournal } from './journalScan';
 import { TaskBoard } from './taskBoard';
@@ -283,6 +284,8 @@ export class TaskSupervisor extends Disposable {
       },
       log: (level: 'info' | 'warn' | 'error', message: string) => this.log[level]('task', message),
       durations: this.durations,
+      // Loaded on the first image that needs it, not now.
+      finisher: imageFinisher(this.context.extensionUri),
     };
   }
 

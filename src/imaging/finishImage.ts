@@ -150,6 +150,8 @@ export async function finishImage(
   const format = finishedFormat(spec, formatOf(facts));
   const quality = format === 'png' ? undefined : (spec.quality ?? DEFAULT_QUALITY[format]);
   let pipeline = frame.source().extract(crop);
+  // Kept opaque means no alpha channel at all: hasAlpha must not claim what the background is not.
+  if (frame.keyIgnored) pipeline = pipeline.removeAlpha();
   if (spec.size)
     pipeline = pipeline.resize(spec.size.width, spec.size.height, { kernel: RESAMPLE_FILTER, fit: 'fill' });
   const { data, info } = await decoding(input, () =>
