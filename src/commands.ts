@@ -9,6 +9,7 @@ import {
   GENERATE_MISSING_COMMAND,
   type MissingImage,
   generateMissingImage,
+  sizeArgument,
   referencedFile,
   studioPrefillFor,
 } from './host/missingImages';
@@ -62,6 +63,7 @@ function parseMissingImage(arg: unknown): MissingImage | undefined {
   // The target must be the file the reference names, inside the workspace.
   const resolved = referencedFile(document, written);
   if (!resolved || resolved.fsPath !== target || !vscode.workspace.getWorkspaceFolder(resolved)) return undefined;
+  const size = sizeArgument(a.size);
   return {
     document,
     target,
@@ -70,6 +72,7 @@ function parseMissingImage(arg: unknown): MissingImage | undefined {
     end: a.end,
     prompt: text(a.prompt) ?? '',
     ...(text(a.aspectRatio) ? { aspectRatio: text(a.aspectRatio) } : {}),
+    ...(size ? { size } : {}),
     ...(a.direct === true ? { direct: true } : {}),
   };
 }

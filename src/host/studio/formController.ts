@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { OutputFormat, PixelSize } from '../../core/finish';
 import type { DocumentLink } from '../../core/lifecycle';
 import { modelKey, parseModelKey } from '../../core/models';
 import { type ReferenceSource, inspectReferenceFile } from '../../core/references';
@@ -39,6 +40,10 @@ export interface StudioPrefill {
   prompt: string;
   /** From an `<img>`'s width and height; the form keeps it, and it is sent to the models that take one. */
   aspectRatio?: string;
+  /** The exact size the document gives the image: the finished file is made at it. */
+  size?: PixelSize;
+  /** The format the target's name asks for (`og.jpg`: JPEG). */
+  format?: OutputFormat;
   /** The file to save at (absolute, inside a workspace folder). */
   target: string;
   /** Where a document names the target: it follows the file if the image lands under another name. */
