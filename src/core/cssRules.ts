@@ -8,23 +8,36 @@
 import { type StatedSize, declaredSize } from './statedSizes';
 import { RunEnd, SPACE, type TextSpan, until } from './textRuns';
 
-const SEMICOLON = 59;
-const LEFT_BRACE = 123;
-const RIGHT_BRACE = 125;
-const LESS_THAN = 60;
-const GREATER_THAN = 62;
-
 /** Only a background is drawn in its element's box; a cursor, mask or list marker is not. */
 const BACKGROUND = /^background(?:-image)?\s*:/i;
 /** Enough of a declaration's start to hold `background-image :`. */
 const PROPERTY_LENGTH = 32;
 
+/** The last place of one character before an offset, asked at increasing offsets: each place is found once, by `indexOf`. */
+class LastBefore {
+  private last = -1;
+  private next: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly char: string,
+  ) {
+    this.next = text.indexOf(char);
+  }
+
+  before(at: number): number {
+    while (this.next >= 0 && this.next < at) {
+      this.last = this.next;
+      this.next = this.text.indexOf(this.char, this.next + 1);
+    }
+    return this.last;
+  }
+}
+
 export class CssRules {
-  /** Every character before this has been looked at for the delimiters below. */
-  private scanned = 0;
-  private lastDelimiter = -1;
-  private lastBrace = -1;
-  private lastAngle = -1;
+  private readonly semicolon: LastBefore;
+  private readonly braces: LastBefore[];
+  private readonly angles: LastBefore[];
   private readonly declarationStart: RunEnd;
   private readonly declarationEnd: RunEnd;
   private readonly nextBrace: RunEnd;
@@ -32,6 +45,9 @@ export class CssRules {
   private box: { after: number; size: StatedSize } | undefined;
 
   constructor(private readonly text: string) {
+    this.semicolon = new LastBefore(text, ';');
+    this.braces = [new LastBefore(text, '{'), new LastBefore(text, '}')];
+    this.angles = [new LastBefore(text, '<'), new LastBefore(text, '>')];
     this.declarationStart = new RunEnd(text, SPACE);
     this.declarationEnd = new RunEnd(text, until(';{}<>'));
     this.nextBrace = new RunEnd(text, until('{}'));
@@ -44,30 +60,24 @@ export class CssRules {
    * background.
    */
   declarationAt(at: number, after: number): { span: TextSpan; size: StatedSize } {
-    this.advanceTo(at);
-    const start = this.declarationStart.at(this.lastDelimiter + 1);
+    const brace = Math.max(...this.braces.map((b) => b.before(at)));
+    const angle = Math.max(...this.angles.map((a) => a.before(at)));
+    const start = this.declarationStart.at(Math.max(this.semicolon.before(at), brace, angle) + 1);
     const span = { start, end: this.declarationEnd.at(after) };
     const property = this.text.slice(start, Math.min(at, start + PROPERTY_LENGTH));
-    return { span, size: BACKGROUND.test(property) ? this.boxAt(at) : {} };
+    return { span, size: BACKGROUND.test(property) ? this.boxAt(at, brace, angle) : {} };
   }
 
-  /** The size stated in the body of the rule around `at`: the text between its braces, when no markup is in it. */
-  private boxAt(at: number): StatedSize {
-    const opening = this.lastBrace;
-    if (opening < 0 || this.lastAngle > opening) return {};
+  /**
+   * The size stated in the body of the rule around `at` (its last brace before is `opening`):
+   * the text between its braces, when no markup is in it.
+   */
+  private boxAt(at: number, opening: number, angle: number): StatedSize {
+    if (opening < 0 || angle > opening) return {};
     const closing = this.nextBrace.at(at);
     if (closing >= this.text.length || this.nextAngle.at(at) < closing) return {};
     if (this.box?.after !== opening)
       this.box = { after: opening, size: declaredSize(this.text.slice(opening + 1, closing)) };
     return this.box.size;
-  }
-
-  private advanceTo(at: number): void {
-    for (; this.scanned < at; this.scanned++) {
-      const c = this.text.charCodeAt(this.scanned);
-      if (c === SEMICOLON) this.lastDelimiter = this.scanned;
-      else if (c === LEFT_BRACE || c === RIGHT_BRACE) this.lastDelimiter = this.lastBrace = this.scanned;
-      else if (c === LESS_THAN || c === GREATER_THAN) this.lastDelimiter = this.lastAngle = this.scanned;
-    }
   }
 }

@@ -15,6 +15,8 @@ export interface StatedSize {
 
 /** Longer than `8192.000px !important`: not a size, whatever it is. */
 const MAX_VALUE_LENGTH = 24;
+/** `aspect-ratio` with some space around it. */
+const MAX_NAME_LENGTH = 32;
 
 const ATTRIBUTE_PIXELS = /^(\d+)(?:px)?$/i;
 const CSS_PIXELS = /^(\d+(?:\.\d+)?)px$/i;
@@ -61,16 +63,26 @@ export function declaredSize(declarations: string): StatedSize {
   let width: number | undefined;
   let height: number | undefined;
   let ratio: number | undefined;
-  for (const declaration of declarations.split(';')) {
-    const colon = declaration.indexOf(':');
-    if (colon < 0) continue;
-    const name = declaration.slice(0, colon).trim().toLowerCase();
-    const value = declaration.slice(colon + 1);
-    if (name === 'width') width = cssPixels(value);
-    else if (name === 'height') height = cssPixels(value);
-    else if (name === 'aspect-ratio') ratio = ratioOf(value);
+  // Found once each: in a body of `;` with one `:` at its end, a search from every `;` would read to the end each time.
+  let nextColon = -1;
+  for (let from = 0; from < declarations.length;) {
+    const end = nextOr(declarations, ';', from, declarations.length);
+    if (nextColon < from) nextColon = nextOr(declarations, ':', from, declarations.length);
+    const colon = Math.min(nextColon, end);
+    // Only a short name can be one of the three; a value is read only for them.
+    const name = colon - from <= MAX_NAME_LENGTH ? declarations.slice(from, colon).trim().toLowerCase() : '';
+    if (name === 'width') width = cssPixels(declarations.slice(colon + 1, end));
+    else if (name === 'height') height = cssPixels(declarations.slice(colon + 1, end));
+    else if (name === 'aspect-ratio') ratio = ratioOf(declarations.slice(colon + 1, end));
+    from = end + 1;
   }
   if (ratio !== undefined && width !== undefined && height === undefined) height = side(width / ratio);
   if (ratio !== undefined && height !== undefined && width === undefined) width = side(height * ratio);
   return { ...(width !== undefined ? { width } : {}), ...(height !== undefined ? { height } : {}) };
+}
+
+/** The first `char` in [from, limit), else `limit`. */
+function nextOr(text: string, char: string, from: number, limit: number): number {
+  const at = text.indexOf(char, from);
+  return at < 0 || at > limit ? limit : at;
 }

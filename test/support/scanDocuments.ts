@@ -170,6 +170,12 @@ export function hostileDocuments(length: number): HostileDocument[] {
       'backgrounds in a rule that never closes',
       `.a{${repeatTo('background:url(a.png) ', length - 3)}`,
     ),
+    make(
+      'css',
+      'rescan',
+      'a background in a rule of ; with one : at its end',
+      `.a{background:url(a.png);${repeatTo(';', length - 28)}:}`,
+    ),
     // A reference every line, not every few characters: the cost to catch is reading back to the `;`.
     make('css', 'rescan', 'url( after one delimiter', `;${repeatTo(` url(a.png)${' '.repeat(53)}`, length - 1)}`),
     make(
