@@ -9,13 +9,13 @@ import {
   GENERATE_MISSING_COMMAND,
   type MissingImage,
   generateMissingImage,
-  sizeArgument,
   referencedFile,
   studioPrefillFor,
 } from './host/missingImages';
 import { gatherQuickInput, parseQuickOptions } from './host/quickGenerate';
 import { readOutputSettings } from './host/settings';
 import { type TaskAction, isEndedStatus } from './core/lifecycle';
+import { sizeArgument } from './core/missingImageFinish';
 import type { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPrefill } from './host/studio/formController';
 import type { TaskSupervisor } from './host/taskSupervisor';

@@ -6,6 +6,7 @@
  * command and the Studio it fills in.
  */
 import { type FinishSpec, type OutputFormat, type PixelSize, formatOfPath } from './finish';
+import { pixelSizeSchema } from './finishSchema';
 
 /** How a format is written in a title: the names people know it by. */
 export const FORMAT_NAMES: Record<OutputFormat, string> = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF' };
@@ -25,4 +26,13 @@ export function finishLabel(spec: Pick<FinishSpec, 'size' | 'format'>): string {
   const format = spec.format ? FORMAT_NAMES[spec.format] : '';
   const size = spec.size ? `${spec.size.width}×${spec.size.height}` : '';
   return [size, format].filter(Boolean).join(' ');
+}
+
+/**
+ * The size passed to the quick fix's command, checked: a command can be run with anything (a
+ * command link in any rendered text), and the size decides what is made and paid for.
+ */
+export function sizeArgument(value: unknown): PixelSize | undefined {
+  const parsed = pixelSizeSchema.safeParse(value);
+  return parsed.success ? { width: parsed.data.width, height: parsed.data.height } : undefined;
 }

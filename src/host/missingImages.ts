@@ -12,7 +12,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type PixelSize, requestShapeFor } from '../core/finish';
-import { pixelSizeSchema } from '../core/finishSchema';
 import {
   IMAGE_LINK_LANGUAGES,
   aspectRatioFor,
@@ -52,12 +51,6 @@ export interface MissingImage {
   size?: PixelSize;
   /** Straight away with the default model, instead of in the Studio filled in. */
   direct?: boolean;
-}
-
-/** A size passed to the command, checked: a command can be run with anything. */
-export function sizeArgument(value: unknown): PixelSize | undefined {
-  const parsed = pixelSizeSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
 }
 
 /** The file a reference names: relative to the document, or to its workspace folder for a leading "/". */

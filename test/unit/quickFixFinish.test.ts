@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FinishedFile } from '../../src/core/finish';
 import type { TaskRecord } from '../../src/core/lifecycle';
-import { finishLabel, missingImageFinish } from '../../src/core/missingImageFinish';
+import { finishLabel, missingImageFinish, sizeArgument } from '../../src/core/missingImageFinish';
 import { referenceMove } from '../../src/core/referenceMove';
 import { inPhase, landedFile } from './helpers/records';
 
@@ -30,6 +30,20 @@ describe('what the quick fix asks to be made', () => {
 
   it('nothing to finish for a name of another format (saved as the model made it)', () => {
     assert.equal(missingImageFinish('/w/anim.gif', OG), undefined);
+  });
+
+  it('a size passed to the command is used only when it is one a finished file can have', () => {
+    assert.deepEqual(sizeArgument({ width: 1200, height: 630, extra: 'ignored' }), OG);
+    for (const forged of [
+      { width: 0, height: 630 },
+      { width: 1e9, height: 630 },
+      { width: 1200.5, height: 630 },
+      { width: '1200', height: '630' },
+      { width: 1200 },
+      'big',
+      null,
+    ])
+      assert.equal(sizeArgument(forged), undefined, JSON.stringify(forged));
   });
 
   it('titles say what will be made', () => {
