@@ -35,7 +35,14 @@ export async function run(): Promise<void> {
       ? ['hostile.test.js']
       : phase === 2
         ? ['reload.test.js']
-        : ['extension.test.js', 'panel.test.js', 'waysIn.test.js', 'outsideText.test.js', 'reload.test.js'];
+        : [
+            'extension.test.js',
+            'panel.test.js',
+            'waysIn.test.js',
+            'finishedAssets.test.js',
+            'outsideText.test.js',
+            'reload.test.js',
+          ];
   for (const file of files) {
     const full = path.join(__dirname, file);
     if (existsSync(full)) mocha.addFile(full);
