@@ -49,10 +49,6 @@ export interface StudioPrefill {
   target: string;
   /** Where a document names the target: it follows the file if the image lands under another name. */
   reference?: DocumentLink;
-  /** The exact size the document asks for (an `<img>`'s width and height): the Exact size fields. */
-  size?: PixelSize;
-  /** The format the target's extension names: the Format field. */
-  format?: OutputFormat;
 }
 
 export interface FormControllerDeps {
