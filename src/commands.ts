@@ -15,6 +15,7 @@ import {
 import { gatherQuickInput, parseQuickOptions } from './host/quickGenerate';
 import { readOutputSettings } from './host/settings';
 import { type TaskAction, isEndedStatus } from './core/lifecycle';
+import { sizeArgument } from './core/missingImageFinish';
 import type { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPrefill } from './host/studio/formController';
 import type { TaskSupervisor } from './host/taskSupervisor';
@@ -64,6 +65,7 @@ function parseMissingImage(arg: unknown): MissingImage | undefined {
   // The target must be the file the reference names, inside the workspace.
   const resolved = referencedFile(document, written);
   if (!resolved || resolved.fsPath !== target || !vscode.workspace.getWorkspaceFolder(resolved)) return undefined;
+  const size = sizeArgument(a.size);
   return {
     document,
     target,
@@ -72,6 +74,7 @@ function parseMissingImage(arg: unknown): MissingImage | undefined {
     end: a.end,
     prompt: text(a.prompt) ?? '',
     ...(text(a.aspectRatio) ? { aspectRatio: text(a.aspectRatio) } : {}),
+    ...(size ? { size } : {}),
     ...(a.direct === true ? { direct: true } : {}),
   };
 }

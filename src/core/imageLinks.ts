@@ -7,10 +7,12 @@
  * range (`scanWindow.ts`). Pure: offsets into the text, no file system.
  */
 import { Headings } from './headings';
+import type { PixelSize } from './finish';
 import { ASPECT_RATIOS, type AspectRatio, IMAGE_FILE_NAME } from './models';
 import { scanImports } from './importLinks';
 import { type Emit, scanCss, scanHtml, scanMarkdown } from './linkScanners';
 import { SCAN_LIMITS, scanWindow } from './scanWindow';
+import type { TextSpan } from './textRuns';
 
 export type LinkSyntax = 'markdown' | 'html' | 'css' | 'import';
 
@@ -20,7 +22,10 @@ export interface ImageLink {
   start: number;
   end: number;
   path: string;
+  /** The whole reference (`![alt](path)`, the `<img …>` tag, the CSS declaration, the import): the fix is offered anywhere in it. */
+  span: TextSpan;
   alt?: string;
+  /** The pixel size the document gives the image (1 to MAX_FINISHED_SIDE), where it gives one. */
   width?: number;
   height?: number;
 }
@@ -74,7 +79,7 @@ export function findImageLinks(text: string, languageId: string): ImageLink[] {
   const found: ImageLink[] = [];
   const syntaxes = SYNTAXES[languageId] ?? [];
   for (const syntax of (Object.keys(SCANNERS) as LinkSyntax[]).filter((s) => syntaxes.includes(s))) {
-    SCANNERS[syntax](text, (path, start, extra = {}) => {
+    SCANNERS[syntax](text, (path, start, extra) => {
       if (isLocalImagePath(path)) found.push({ syntax, path, start, end: start + path.length, ...extra });
     });
   }
@@ -82,16 +87,28 @@ export function findImageLinks(text: string, languageId: string): ImageLink[] {
 }
 
 /**
- * The references a request about [start, end) can act on: those that touch the range, found
- * in its lines and a few around them (see `scanWindow`), at most `referencesPerRequest`.
+ * The references a request about [start, end) can act on: those whose whole construct touches
+ * the range, found in its lines and a few around them (see `scanWindow`), at most
+ * `referencesPerRequest`.
  */
 export function linksInRange(text: string, languageId: string, start: number, end: number): ImageLink[] {
   const window = scanWindow(text, start, end);
   if (!window) return [];
+  const moved = (offset: number) => offset + window.start;
   return findImageLinks(text.slice(window.start, window.end), languageId)
-    .map((r) => ({ ...r, start: r.start + window.start, end: r.end + window.start }))
-    .filter((r) => r.start <= end && start <= r.end)
+    .map((r) => ({
+      ...r,
+      start: moved(r.start),
+      end: moved(r.end),
+      span: { start: moved(r.span.start), end: moved(r.span.end) },
+    }))
+    .filter((r) => r.span.start <= end && start <= r.span.end)
     .slice(0, SCAN_LIMITS.referencesPerRequest);
+}
+
+/** The exact pixel size the document asks of the image: both sides stated, or none. */
+export function statedSizeOf(reference: Pick<ImageLink, 'width' | 'height'>): PixelSize | undefined {
+  return reference.width && reference.height ? { width: reference.width, height: reference.height } : undefined;
 }
 
 /**

@@ -26,7 +26,8 @@ export function scanImports(text: string, emit: Emit): void {
   for (let m = words.exec(text); m; m = words.exec(text)) {
     const afterWord = m.index + m[0].length;
     const found = (m[0] === 'import' ? fromClause(afterWord) : undefined) ?? callAt(afterWord);
-    if (found) emit(text.slice(found.start, found.stop), found.start);
+    if (found)
+      emit(text.slice(found.start, found.stop), found.start, { span: { start: m.index, end: found.stop + 1 } });
     words.lastIndex = found ? found.stop + 1 : m.index + 1;
   }
 

@@ -21,6 +21,10 @@ type Rgb = readonly [number, number, number];
 
 /** How much luma counts against chroma: light and shade on the backdrop are not the subject. */
 const LUMA_WEIGHT = 0.35;
+/** How dark (a shadow) or light the backdrop's key may be and still be the backdrop: 60 %–110 % of the key. */
+const SHADE = { min: 0.6, max: 1.1 };
+/** A pixel this close to the shaded key is the backdrop in shade. */
+const SHADED_KEY = 28;
 /** Border pixels this close to the border's median count as the same flat colour. */
 const FLAT_DISTANCE = 18;
 /** The share of border pixels that must be that colour. */
@@ -99,19 +103,31 @@ export function checkBorder(image: RgbaImage, key: string): BorderVerdict {
 /** Distances are kept as fixed-point 16-bit numbers: a 4096² image's take 32 MB, not 64. */
 const FIXED = 128;
 
+/**
+ * Each pixel's distance to the key as the backdrop can show it: the key itself, or the key in
+ * shade or light (a model casts a soft shadow on the flat colour). The key is scaled by the
+ * pixel's own projection on it, held to SHADE, so a darker green is still the green backdrop
+ * while black, or a colour of another hue, is not.
+ */
 function distances(image: RgbaImage, key: Rgb): Uint16Array {
   const { data } = image;
   const out = new Uint16Array(image.width * image.height);
   // The hot loop of the key-out: the key's coordinates are taken once, the pixel's inline.
   const [ky, kcb, kcr] = [luma(...key), cb(...key), cr(...key)];
+  const [kr, kg, kb] = key;
+  const norm = kr * kr + kg * kg + kb * kb || 1;
   for (let p = 0, i = 0; p < out.length; p++, i += 4) {
     const r = data[i]!;
     const g = data[i + 1]!;
     const b = data[i + 2]!;
-    const dy = (0.299 * r + 0.587 * g + 0.114 * b - ky) * LUMA_WEIGHT;
-    const dcb = -0.168736 * r - 0.331264 * g + 0.5 * b - kcb;
-    const dcr = 0.5 * r - 0.418688 * g - 0.081312 * b - kcr;
-    out[p] = Math.sqrt(dy * dy + dcb * dcb + dcr * dcr) * FIXED + 0.5;
+    const y = 0.299 * r + 0.587 * g + 0.114 * b;
+    const pcb = -0.168736 * r - 0.331264 * g + 0.5 * b;
+    const pcr = 0.5 * r - 0.418688 * g - 0.081312 * b;
+    const t = Math.min(SHADE.max, Math.max(SHADE.min, (r * kr + g * kg + b * kb) / norm));
+    const shaded = Math.hypot((y - t * ky) * LUMA_WEIGHT, pcb - t * kcb, pcr - t * kcr);
+    // Only a pixel that is the key in shade is measured against the shaded key: a blend of the
+    // subject and the key is off that line and keeps its plain distance, so its alpha stays true.
+    out[p] = (shaded < SHADED_KEY ? shaded : Math.hypot((y - ky) * LUMA_WEIGHT, pcb - kcb, pcr - kcr)) * FIXED + 0.5;
   }
   return out;
 }

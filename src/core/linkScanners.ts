@@ -9,17 +9,22 @@
  *   Markdown  !\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)
  *   HTML      <img\b[^>]*>  with src, alt, width and height in it
  *   CSS       url\(\s*(['"]?)([^'")\s]+)\1\s*\)
+ *
+ * Each also reports the whole construct around the path, and the pixel size the document gives
+ * the image where it gives one (`statedSizes.ts`, `cssRules.ts`).
  */
-import { CharClass, RunEnd, SPACE, isSpace, until } from './textRuns';
+import { CssRules } from './cssRules';
+import { type StatedSize, attributePixels, declaredSize } from './statedSizes';
+import { CharClass, RunEnd, SPACE, type TextSpan, isSpace, until } from './textRuns';
 
-export interface Found {
+export interface Found extends StatedSize {
+  /** The whole construct (`![alt](path)`, the `<img …>` tag, the CSS declaration, the import): where the fix is offered. */
+  span: TextSpan;
   alt?: string;
-  width?: number;
-  height?: number;
 }
 
-/** Called with a candidate path and the offset where it is written. */
-export type Emit = (path: string, start: number, found?: Found) => void;
+/** Called with a candidate path, the offset where it is written, and what surrounds it. */
+export type Emit = (path: string, start: number, found: Found) => void;
 
 const QUOTE = 34;
 const APOSTROPHE = 39;
@@ -57,7 +62,7 @@ export function scanMarkdown(text: string, emit: Emit): void {
     const end = stop > start ? closing(stop) : undefined;
     if (end === undefined) return Math.max(altStop + 1, stop > start ? sharedPathFailure(start, stop) : 0);
     const alt = text.slice(at + 2, altStop);
-    emit(text.slice(start, stop), start, alt ? { alt } : {});
+    emit(text.slice(start, stop), start, { span: { start: at, end }, ...(alt ? { alt } : {}) });
     return end;
   }
 
@@ -92,7 +97,10 @@ function markdownClosing(text: string): (pathStop: number) => number | undefined
   };
 }
 
-/** `<img src=… alt=… width=… height=…>`, the value quoted, bare or (JSX) in braces. */
+/**
+ * `<img src=… alt=… width=… height=…>`, the value quoted, bare or (JSX) in braces; a size in its
+ * `style` wins over the attribute, as in a browser, when it is in pixels.
+ */
 export function scanHtml(text: string, emit: Emit): void {
   const tags = /<img\b/gi;
   for (let m = tags.exec(text); m; m = tags.exec(text)) {
@@ -104,9 +112,11 @@ export function scanHtml(text: string, emit: Emit): void {
     const src = attribute(tag, 'src');
     if (!src) continue;
     const alt = attribute(tag, 'alt')?.value;
-    const width = size(tag, 'width');
-    const height = size(tag, 'height');
+    const styled = declaredSize(attribute(tag, 'style')?.value ?? '');
+    const width = styled.width ?? attributePixels(attribute(tag, 'width')?.value);
+    const height = styled.height ?? attributePixels(attribute(tag, 'height')?.value);
     emit(src.value, m.index + src.offset, {
+      span: { start: m.index, end: close + 1 },
       ...(alt ? { alt } : {}),
       ...(width ? { width } : {}),
       ...(height ? { height } : {}),
@@ -114,35 +124,32 @@ export function scanHtml(text: string, emit: Emit): void {
   }
 }
 
+type AttributeName = 'src' | 'alt' | 'style' | 'width' | 'height';
+
 /**
  * One attribute of one tag. A regular expression is safe here: it runs once per attribute over
  * its own tag, and none of its alternatives can fail slowly more than once per quote character.
+ * A size may also be a JSX number (`width={1200}`).
  */
+const QUOTED_OR_BARE = `"([^"]*)"|'([^']*)'|\\{\\s*["'\`]([^"'\`]*)["'\`]\\s*\\}|([^\\s>"']+)`;
+const JSX_NUMBER = '\\{\\s*(\\d+)\\s*\\}';
 const ATTRIBUTES = Object.fromEntries(
-  ['src', 'alt', 'width', 'height'].map((name) => [
-    name,
-    new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|\\{\\s*["'\`]([^"'\`]*)["'\`]\\s*\\}|([^\\s>"']+))`, 'i'),
-  ]),
-);
+  (['src', 'alt', 'style', 'width', 'height'] as const).map((name) => {
+    const values = name === 'width' || name === 'height' ? `${JSX_NUMBER}|${QUOTED_OR_BARE}` : QUOTED_OR_BARE;
+    return [name, new RegExp(`\\b${name}\\s*=\\s*(?:${values})`, 'i')];
+  }),
+) as Record<AttributeName, RegExp>;
 
-function attribute(
-  tag: string,
-  name: 'src' | 'alt' | 'width' | 'height',
-): { value: string; offset: number } | undefined {
-  const m = ATTRIBUTES[name]!.exec(tag);
+function attribute(tag: string, name: AttributeName): { value: string; offset: number } | undefined {
+  const m = ATTRIBUTES[name].exec(tag);
   if (!m) return undefined;
-  const value = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
+  const value = m.slice(1).find((group) => group !== undefined) ?? '';
   return { value, offset: m.index + m[0].lastIndexOf(value) };
 }
 
-function size(tag: string, name: 'width' | 'height'): number | undefined {
-  const value = attribute(tag, name)?.value;
-  const n = value ? Number.parseInt(value, 10) : NaN;
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-}
-
-/** `url(path)`, `url('path')`, `url("path")`. */
+/** `url(path)`, `url('path')`, `url("path")`; a background's with the size of its rule's box. */
 export function scanCss(text: string, emit: Emit): void {
+  const rules = new CssRules(text);
   const spaceBeforePath = new RunEnd(text, SPACE);
   const pathEnd = new RunEnd(text, CSS_PATH);
   const spaceAfterPath = new RunEnd(text, SPACE);
@@ -161,7 +168,8 @@ export function scanCss(text: string, emit: Emit): void {
     // A `url(` inside this path starts a bare path that ends where this one does, before a
     // character that is not `)`: it fails alike.
     if (text.charCodeAt(paren) !== RIGHT_PAREN) return Math.max(at + 1, stop - 4);
-    emit(text.slice(start, stop), start);
+    const { span, size } = rules.declarationAt(at, paren + 1);
+    emit(text.slice(start, stop), start, { span, ...size });
     return paren + 1;
   }
 }

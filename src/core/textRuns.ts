@@ -8,6 +8,12 @@
 
 export type CharTest = (code: number) => boolean;
 
+/** A stretch of a text, by offsets: [start, end). */
+export interface TextSpan {
+  start: number;
+  end: number;
+}
+
 /** A set of characters, with a table for ASCII so that a run is measured at the speed of a loop. */
 export class CharClass {
   readonly ascii: Uint8Array;

@@ -19,6 +19,7 @@ import {
   isTerminal,
   needsUser,
 } from '../core/lifecycle';
+import { referenceMove } from '../core/referenceMove';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody } from '../core/request';
 import type { GenerationStatus } from '../shared/hostMessages';
@@ -148,15 +149,14 @@ export class GenerationService extends Disposable {
 
   /** A landed task that a document names under another name: the reference follows the file, once. */
   private followLink(record: TaskRecord): Promise<void> {
-    const { reference, exactPath } = record.target;
-    const saved = record.images?.[0]?.landed?.path;
-    if (record.phase !== 'landed' || !reference || !exactPath || !saved) return Promise.resolve();
+    const move = referenceMove(record);
+    if (!move) return Promise.resolve();
     let following = this.referencesFollowed.get(record.id);
     if (!following) {
-      following = followLink(reference, exactPath, saved, this.log).catch((error: unknown) =>
+      following = followLink(move, this.log).catch((error: unknown) =>
         this.log.warn(
           'task',
-          `the reference in ${reference.document} could not be updated: ${error instanceof Error ? error.message : String(error)}`,
+          `the reference in ${move.reference.document} could not be updated: ${error instanceof Error ? error.message : String(error)}`,
         ),
       );
       this.referencesFollowed.set(record.id, following);

@@ -1,8 +1,12 @@
 /**
- * A document named an image that did not exist (the missing-image quick fix), and the image
- * landed under another name: its true extension (a PNG asked for as `.jpg`), or `-2` beside a
- * file made meanwhile. The reference is pointed at the saved file — where it was written when the
- * task started or, if the text moved since, at its one occurrence in the document.
+ * A document named an image that did not exist (the missing-image quick fix), and the file made
+ * for it landed under another name: the finished file at `-2` beside one made meanwhile, or, for
+ * a task without a finished file (one started by an earlier version), the image under its true
+ * extension (a PNG asked for as `.jpg`).
+ * Which file that is, is `referenceMove`'s decision (core/referenceMove.ts): the finished file
+ * when one was asked for, never the original in the output folder. The reference is pointed at
+ * it — where it was written when the task started or, if the text moved since, at its one
+ * occurrence in the document.
  *
  * It runs in the window that collected the task, whenever that is: at once, in the background
  * after the foreground wait ended, or after a reload. A document without unsaved changes is saved
@@ -12,10 +16,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DocumentLink } from '../core/lifecycle';
+import type { ReferenceMove } from '../core/referenceMove';
 import type { Log } from './log';
 import { notify } from './display';
 
-export async function followLink(reference: DocumentLink, asked: string, saved: string, log: Log): Promise<void> {
+export async function followLink({ reference, asked, saved }: ReferenceMove, log: Log): Promise<void> {
   if (path.resolve(saved) === path.resolve(asked)) return;
   const uri = vscode.Uri.file(reference.document);
   // Only a document of this workspace is edited (the record comes from the shared task journal).

@@ -1,16 +1,29 @@
 /**
- * "Generate image for assets/hero.png…": a quick fix on an image reference (Markdown, HTML,
- * CSS/SCSS, JSX/TSX, Vue, Svelte) to a workspace file that does not exist. The prompt comes
- * from the alt text or the nearest heading, the aspect ratio from width/height. "…" opens the
- * Studio filled in with them and that path as its target; "… with <default model>" starts at
- * once. The image is saved at exactly that path, and when the model returns another format the
- * reference is updated to the true extension (one undoable edit) — never PNG bytes in a `.jpg`.
+ * "Generate 1200×630 JPEG for og.jpg…": a quick fix on an image reference (Markdown, HTML,
+ * CSS/SCSS, JSX/TSX, Vue, Svelte) to a workspace file that does not exist, offered with the
+ * cursor anywhere on the reference. The prompt comes from the alt text or the nearest heading,
+ * the exact size from the size the document gives the image, the format from the name. "…"
+ * opens the Studio filled in with them and that path as its target; "… with <default model>"
+ * starts at once. The paid original lands in the output folder; the finished file (that size,
+ * that format) is made from it at exactly the path the document names, so the document needs no
+ * edit — unless the name was taken meanwhile and the file became `og-2.jpg`, which the reference
+ * then follows (one undoable edit).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { IMAGE_LINK_LANGUAGES, aspectRatioFor, promptFor, linksInRange, type ImageLink } from '../core/imageLinks';
+import { type PixelSize, requestShapeFor } from '../core/finish';
+import {
+  IMAGE_LINK_LANGUAGES,
+  aspectRatioFor,
+  promptFor,
+  linksInRange,
+  statedSizeOf,
+  type ImageLink,
+} from '../core/imageLinks';
 import type { DocumentLink } from '../core/lifecycle';
+import { finishLabel, missingImageFinish } from '../core/missingImageFinish';
 import { findModel, modelKey } from '../core/models';
+import type { OutputConfig } from '../core/request';
 import { SCAN_LIMITS } from '../core/scanWindow';
 import { exists } from './fileStat';
 import type { GenerationResult, GenerationService } from './generationService';
@@ -34,6 +47,8 @@ export interface MissingImage {
   target: string;
   prompt: string;
   aspectRatio?: string;
+  /** The exact size the document gives the image (its format always comes from `target`'s name). */
+  size?: PixelSize;
   /** Straight away with the default model, instead of in the Studio filled in. */
   direct?: boolean;
 }
@@ -91,6 +106,7 @@ export class MissingImageFixes implements vscode.CodeActionProvider {
   ): vscode.CodeAction[] {
     const shown = vscode.workspace.asRelativePath(target, false);
     const aspectRatio = aspectRatioFor(reference.width, reference.height);
+    const size = statedSizeOf(reference);
     const args: MissingImage = {
       document: document.uri,
       start: reference.start,
@@ -99,12 +115,21 @@ export class MissingImageFixes implements vscode.CodeActionProvider {
       target: target.fsPath,
       prompt: promptFor(reference, text),
       ...(aspectRatio ? { aspectRatio } : {}),
+      ...(size ? { size } : {}),
     };
-    const ask = new vscode.CodeAction(vscode.l10n.t('Generate image for {0}…', shown), vscode.CodeActionKind.QuickFix);
+    const finish = missingImageFinish(target.fsPath, size);
+    const made = finish?.size ? finishLabel(finish) : undefined;
+    const ask = new vscode.CodeAction(
+      made ? vscode.l10n.t('Generate {0} for {1}…', made, shown) : vscode.l10n.t('Generate image for {0}…', shown),
+      vscode.CodeActionKind.QuickFix,
+    );
     ask.command = { command: GENERATE_MISSING_COMMAND, title: ask.title, arguments: [args] };
     ask.isPreferred = true;
+    const summary = directSummary(args);
     const direct = new vscode.CodeAction(
-      vscode.l10n.t('Generate image for {0} with {1}', shown, directSummary(aspectRatio)),
+      made
+        ? vscode.l10n.t('Generate {0} for {1} with {2}', made, shown, summary)
+        : vscode.l10n.t('Generate image for {0} with {1}', shown, summary),
       vscode.CodeActionKind.QuickFix,
     );
     direct.command = { command: GENERATE_MISSING_COMMAND, title: direct.title, arguments: [{ ...args, direct: true }] };
@@ -113,29 +138,47 @@ export class MissingImageFixes implements vscode.CodeActionProvider {
 }
 
 /**
- * "Gemini 2.5 (GEM) · 16:9 · Permanent storage in your VOD library": what "… with <model>" sends
- * at once (generateMissingImage with `direct`), so its title shows what costs money or turns a
- * check off before the click bills it.
+ * "Gemini 2.5 (GEM) · 16:9 · 1080P · Permanent storage in your VOD library": what "… with
+ * <model>" sends at once (generateMissingImage with `direct`), so its title shows what costs
+ * money or turns a check off before the click bills it. For an exact size that is the shape the
+ * generation service asks for it (`requestShapeFor`), computed here only to be shown.
  */
-function directSummary(aspectRatio: string | undefined): string {
+function directSummary(missing: Pick<MissingImage, 'aspectRatio' | 'size'>): string {
   const settings = readSettings();
   const model = settings.defaultModel;
   const output = defaultOutputConfig(settings, model);
-  const shape =
-    aspectRatio && model.supportsAspectRatio
+  const { aspectRatio, size } = missing;
+  const shape = size
+    ? requestShapeFor(model, size)
+    : aspectRatio && model.supportsAspectRatio
       ? { aspect_ratio: aspectRatio as NonNullable<typeof output.aspect_ratio> }
       : {};
   return describeRequest(model, {
-    output_config: { ...output, ...shape },
+    output_config: { ...(size ? withoutShape(output) : output), ...shape },
     enhance_prompt: settings.defaults.enhancePrompt,
   });
 }
 
-/** The Studio's form for the missing image: its prompt, aspect ratio and path; the reference follows the saved file. */
+/**
+ * The output settings without an aspect ratio or resolution: for an exact size the document
+ * decides the shape, and the generation service asks for the one that covers it with the least
+ * waste; a default ratio of the user's (1:1 for a 1200×630 card) would only be cropped away.
+ */
+function withoutShape(output: OutputConfig | undefined): OutputConfig {
+  const rest = { ...output };
+  delete rest.aspect_ratio;
+  delete rest.resolution;
+  return rest;
+}
+
+/** The Studio's form for the missing image: its prompt, aspect ratio, size, format and path; the reference follows the saved file. */
 export function studioPrefillFor(missing: MissingImage): StudioPrefill {
+  const finish = missingImageFinish(missing.target, missing.size);
   return {
     prompt: missing.prompt,
     ...(missing.aspectRatio ? { aspectRatio: missing.aspectRatio } : {}),
+    ...(finish?.size ? { size: finish.size } : {}),
+    ...(finish?.format ? { format: finish.format } : {}),
     target: missing.target,
     reference: documentReference(missing),
   };
@@ -147,8 +190,9 @@ function documentReference(missing: MissingImage): DocumentLink {
 }
 
 /**
- * Generates the missing image at its path, with the default model when `direct` (otherwise,
- * without the Studio, it asks for the prompt and the model); then the reference follows the file.
+ * Generates the missing image, with the default model when `direct` (otherwise, without the
+ * Studio, it asks for the prompt and the model): the finished file at its path, or, for a name
+ * of another format, the image as the model made it there.
  */
 export async function generateMissingImage(
   generations: GenerationService,
@@ -165,21 +209,22 @@ export async function generateMissingImage(
       : { promptSuggestion: missing.prompt },
   );
   if (!input) return undefined;
-  // The width and height of an <img> become the aspect ratio, for the models that take one.
+  const finish = missingImageFinish(missing.target, missing.size);
+  const output = input.request.output_config as OutputConfig | undefined;
   const model = findModel(String(input.request.model_name), String(input.request.model_version));
-  if (missing.aspectRatio && model?.supportsAspectRatio) {
-    input.request.output_config = {
-      ...(input.request.output_config as Record<string, unknown> | undefined),
-      aspect_ratio: missing.aspectRatio,
-    };
+  if (finish?.size) {
+    input.request.output_config = withoutShape(output);
+  } else if (missing.aspectRatio && model?.supportsAspectRatio) {
+    // Without an exact size, the width and height of an <img> still give the shape, for the models that take one.
+    input.request.output_config = { ...output, aspect_ratio: missing.aspectRatio };
   }
   const result = await generations.generate({
     ...input,
     reveal: false,
-    exactPath: missing.target,
+    ...(finish ? { finish } : { exactPath: missing.target }),
     reference: documentReference(missing),
   });
-  const saved = result.files[0];
+  const saved = result.finished?.[0]?.path ?? result.files[0];
   if (result.status === 'landed' && saved) {
     void notify('info', vscode.l10n.t('Image saved: {0}', vscode.workspace.asRelativePath(saved, false)));
   }

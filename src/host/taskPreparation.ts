@@ -60,7 +60,10 @@ export class TaskPreparation {
         : `aigc-${randomUUID()}`;
     const { applyFinish, buildRequestBody, fileToDataUrl, withoutInlineImages } = await loadEngine();
     // A finished file changes what is asked (shape, tier, a key colour) and is checked before anything else.
-    const finished = input.finish ? applyFinish(input.request, withQuality(input.finish)) : undefined;
+    // With a finish, an exact path is where the finished file goes; the original lands in the output folder.
+    const finish =
+      input.finish && input.exactPath && !input.finish.path ? { ...input.finish, path: input.exactPath } : input.finish;
+    const finished = finish ? applyFinish(input.request, withQuality(finish)) : undefined;
     const request = finished?.request ?? input.request;
     const references: ReferenceNote[] = [];
     const fileInfos: FileInfo[] = [];

@@ -5,7 +5,7 @@
 // from AIGC_SUITE_RESULT (the same file when run through `npm run bench`).
 // Figures only: a missed goal is reported, never failed.
 //
-// Usage: node test/bench/run.mjs [latency] [detection] [e2e] [download] [footprint] [images] [scan] [finish]   (default: all)
+// Usage: node test/bench/run.mjs [latency] [detection] [e2e] [download] [footprint] [images] [scan] [finish] [transparency]   (default: all)
 // Env:   AIGC_OUT_DIR   compiled tree to load (default out)
 //        AIGC_BENCH_TASKS   tasks per duration per client in §1 (default 16)
 import { spawn } from 'node:child_process';
@@ -37,6 +37,7 @@ const SECTIONS = {
   images: { script: 'imageLibraries.mjs', timeoutMs: 1_800_000, title: '7 image libraries' },
   scan: { script: 'scan.mjs', timeoutMs: 600_000, title: '8 reference scan' },
   finish: { script: 'finish.mjs', timeoutMs: 900_000, title: '9 finishing' },
+  transparency: { script: 'transparency.mjs', timeoutMs: 600_000, title: '10 transparency' },
 };
 
 function machine() {
@@ -532,6 +533,37 @@ function imageRows(d, verdicts) {
 }
 
 /** §9: our engine (worker thread, key-out with checks) against a plain sharp pipeline on the main thread. */
+function transparencyRows(d, verdicts) {
+  const title = SECTIONS.transparency.title;
+  const pair = (metric, ours, plain, digits = 4) => [
+    title,
+    `${d.scenes} keyed scenes`,
+    metric,
+    num(ours, digits),
+    '',
+    num(plain, digits),
+    'plain threshold in the 6th column',
+  ];
+  verdicts.push({
+    goal: 'key-out beats a plain threshold on IoU and leaves no key colour at the edges',
+    met: d.ours.iou > d.plain.iou && d.ours.edgeKeyShare < d.plain.edgeKeyShare,
+    detail: `IoU ${num(d.ours.iou, 4)} vs ${num(d.plain.iou, 4)}; edge key share ${num(d.ours.edgeKeyShare, 4)} vs ${num(d.plain.edgeKeyShare, 4)}`,
+  });
+  verdicts.push({
+    goal: 'a model that ignored the key colour is never made transparent',
+    met: d.ignored.oursRefused === d.ignored.scenes,
+    detail: `${d.ignored.oursRefused} of ${d.ignored.scenes} refused`,
+  });
+  return [
+    pair('mean IoU (alpha ≥ 128 vs mask ≥ 0.5)', d.ours.iou, d.plain.iou),
+    pair('lowest IoU', d.ours.minIou, d.plain.minIou),
+    pair('mean IoU with a cast shadow', d.shadowed.ours, d.shadowed.plain),
+    pair('mean |alpha − mask| on soft edges', d.ours.softEdgeError, d.plain.softEdgeError, 3),
+    pair('edge pixels carrying the key colour', d.ours.edgeKeyShare, d.plain.edgeKeyShare),
+    [title, `${d.ignored.scenes} scenes, key ignored`, 'kept opaque', `${d.ignored.oursRefused}`, '', '0', ''],
+  ];
+}
+
 function finishRows(d, verdicts) {
   const title = SECTIONS.finish.title;
   const rows = [
@@ -716,6 +748,7 @@ const builders = {
   images: imageRows,
   scan: scanRows,
   finish: finishRows,
+  transparency: transparencyRows,
 };
 let failed = 0;
 for (const name of names) {

@@ -39,6 +39,7 @@ export async function run(): Promise<void> {
             'extension.test.js',
             'panel.test.js',
             'waysIn.test.js',
+            'finishedAssets.test.js',
             'toolFinish.test.js',
             'assets.test.js',
             'outsideText.test.js',

@@ -165,39 +165,4 @@ describe('ways in: the agent tool and the missing-image quick fix', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await waitFor('the Studio to close', async () => ((await api()).studio.isOpen() ? undefined : true));
   });
-
-  it('when the model returns another format, the file takes its true extension and the reference is updated (undoably)', async () => {
-    await sim.configure({ imageFormat: 'png' });
-    const doc = vscode.Uri.joinPath(workspaceRoot(), 'docs', 'page.html');
-    await vscode.workspace.fs.writeFile(
-      doc,
-      new TextEncoder().encode(
-        '<h1>Team</h1>\n<img src="../assets/fix/team.jpg" alt="Our team at work" width="1600" height="900">\n',
-      ),
-    );
-    const document = await vscode.workspace.openTextDocument(doc);
-    const editor = await vscode.window.showTextDocument(document);
-    const at = document.positionAt(document.getText().indexOf('team.jpg'));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-      'vscode.executeCodeActionProvider',
-      doc,
-      new vscode.Range(at, at),
-    );
-    const fix = actions.find((a) => a.title.includes('team.jpg with'))!;
-    await vscode.commands.executeCommand(fix.command!.command, ...((fix.command!.arguments ?? []) as unknown[]));
-    assert.ok(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'fix', 'team.png')), 'saved as .png');
-    assert.ok(
-      !(await exists(vscode.Uri.joinPath(workspaceRoot(), 'assets', 'fix', 'team.jpg'))),
-      'no PNG bytes in a .jpg',
-    );
-    assert.match(editor.document.getText(), /src="\.\.\/assets\/fix\/team\.png"/);
-    const [create] = (await sim.requests()).filter((r) => r.method === 'POST');
-    assert.equal(
-      (JSON.parse(create!.body) as { output_config: { aspect_ratio?: string } }).output_config.aspect_ratio,
-      '16:9',
-      'width × height became the aspect ratio',
-    );
-    await vscode.commands.executeCommand('undo');
-    assert.match(editor.document.getText(), /team\.jpg/, 'the edit is undoable');
-  });
 });

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { imageSize } from '../../src/core/imageFormat';
-import { aspectRatioFor, findImageLinks, isLocalImagePath, promptFor } from '../../src/core/imageLinks';
+import { MAX_FINISHED_SIDE } from '../../src/core/finish';
+import { aspectRatioFor, findImageLinks, isLocalImagePath, linksInRange, promptFor } from '../../src/core/imageLinks';
 import { TINY_JPEG, TINY_WEBP, pngBytes } from '../sim/images';
 import { prng } from '../support/durations';
 
@@ -97,6 +98,60 @@ describe('image references', () => {
   });
 });
 
+describe('where the fix is offered: anywhere on the reference', () => {
+  /** The paths of the references a request with the cursor at `marker`'s first character can act on. */
+  function offeredAt(text: string, language: string, marker: string) {
+    const at = text.indexOf(marker);
+    assert.ok(at >= 0, `${marker} in ${text}`);
+    return linksInRange(text, language, at, at).map((r) => r.path);
+  }
+
+  const markdown = '# Foxes\n\nSee ![A red fox in the snow](img/fox.png "The fox") here.\n';
+  for (const marker of ['![', 'red fox', 'img/fox', '"The fox"', ') here'])
+    it(`Markdown: with the cursor on ${marker}`, () => {
+      assert.deepEqual(offeredAt(markdown, 'markdown', marker), ['img/fox.png']);
+    });
+
+  const html = '<p>Team</p>\n<img\n  src="og.jpg"\n  alt="Our team"\n  width="1200"\n  height="630"\n>\n<p>After</p>\n';
+  for (const marker of ['<img', 'alt=', 'width=', 'height=', '>\n<p>After'])
+    it(`an <img> over several lines: with the cursor on ${JSON.stringify(marker)}`, () => {
+      assert.deepEqual(offeredAt(html, 'html', marker), ['og.jpg']);
+    });
+
+  const jsx = 'export const Card = () => (\n  <img src="./og.jpg" width={1200} height={630} />\n);\n';
+  for (const marker of ['<img', 'height={'])
+    it(`a JSX element: with the cursor on ${marker}`, () => {
+      assert.deepEqual(offeredAt(jsx, 'typescriptreact', marker), ['./og.jpg']);
+    });
+
+  const css = '.card {\n  color: red;\n  background: #fff url("og.jpg") center / cover;\n  width: 1200px;\n}\n';
+  for (const marker of ['background:', '#fff', 'center'])
+    it(`a CSS declaration: with the cursor on ${marker}`, () => {
+      assert.deepEqual(offeredAt(css, 'css', marker), ['og.jpg']);
+    });
+
+  it('an import: with the cursor on import', () => {
+    assert.deepEqual(offeredAt("import hero from './hero.png';\n", 'typescript', 'import'), ['./hero.png']);
+  });
+
+  it('nowhere off the reference: the heading, the text before it, another declaration', () => {
+    assert.deepEqual(offeredAt(markdown, 'markdown', 'Foxes'), []);
+    assert.deepEqual(offeredAt(markdown, 'markdown', 'See'), []);
+    assert.deepEqual(offeredAt(html, 'html', 'After'), []);
+    assert.deepEqual(offeredAt(css, 'css', 'color'), []);
+    assert.deepEqual(offeredAt(css, 'css', 'width'), []);
+  });
+
+  it('the path keeps its own offsets, which the document edit replaces', () => {
+    const [reference] = linksInRange(html, 'html', html.indexOf('<img'), html.indexOf('<img'));
+    assert.equal(html.slice(reference!.start, reference!.end), 'og.jpg');
+    assert.equal(
+      html.slice(reference!.span.start, reference!.span.end),
+      html.slice(html.indexOf('<img'), html.indexOf('>\n<p>After') + 1),
+    );
+  });
+});
+
 describe('image size from its bytes', () => {
   it('reads PNG, JPEG and WebP dimensions', () => {
     assert.deepEqual(imageSize(pngBytes(320, 200)), { width: 320, height: 200 });
@@ -173,6 +228,7 @@ describe('the scanners find what the regular expressions they replaced found', (
     "require('c.webp')",
     '<img src="a.png" alt="A" width="64" height="64">',
     '<img src={"b.jpg"}>',
+    '<img src="a.png" width={64} height="64px">',
     '\n# Heading\n',
     '<h1>Head</h1>',
   ];
@@ -214,6 +270,7 @@ describe('the scanners find what the regular expressions they replaced found', (
       '`',
       'x',
       '=',
+      'width={64}',
       '<img src="a.png">',
     ],
     css: ['url(', '(', ')', ' ', '\n', '"', "'", 'a.png', 'x', 'url(x', 'url("', 'url( a.png)', 'url(a.png)'],
@@ -246,13 +303,22 @@ describe('the scanners find what the regular expressions they replaced found', (
   };
 
   function oracleAttribute(tag: string, name: string) {
+    // A size may also be a JSX number, `width={64}`.
+    const number = name === 'width' || name === 'height' ? String.raw`\{\s*(\d+)\s*\}|` : '';
     const m = new RegExp(
-      `\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|\\{\\s*["'\`]([^"'\`]*)["'\`]\\s*\\}|([^\\s>"']+))`,
+      `\\b${name}\\s*=\\s*(?:${number}"([^"]*)"|'([^']*)'|\\{\\s*["'\`]([^"'\`]*)["'\`]\\s*\\}|([^\\s>"']+))`,
       'i',
     ).exec(tag);
     if (!m) return undefined;
-    const value = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
+    const value = m.slice(1).find((group) => group !== undefined) ?? '';
     return { value, offset: m.index + m[0].lastIndexOf(value) };
+  }
+
+  /** A size in pixels: digits (browsers also read `64px`), from 1 to the largest side a finished file has. */
+  function oracleSize(value: string | undefined) {
+    const m = /^(\d+)(?:px)?$/i.exec(value?.trim() ?? '');
+    const n = m ? Number(m[1]) : NaN;
+    return n >= 1 && n <= MAX_FINISHED_SIDE ? n : undefined;
   }
 
   function oracle(text: string, syntaxes: string[]) {
@@ -260,29 +326,30 @@ describe('the scanners find what the regular expressions they replaced found', (
     const add = (syntax: string, path: string, start: number, extra: Record<string, unknown> = {}) => {
       if (isLocalImagePath(path)) found.push({ syntax, path, start, ...extra });
     };
+    /** The whole match is the construct the fix is offered on. */
+    const span = (m: RegExpMatchArray) => ({ span: { start: m.index!, end: m.index! + m[0].length } });
     if (syntaxes.includes('markdown'))
       for (const m of text.matchAll(ORACLE.markdown))
-        add('markdown', m[2]!, m.indices![2]![0], m[1] ? { alt: m[1] } : {});
+        add('markdown', m[2]!, m.indices![2]![0], { ...span(m), ...(m[1] ? { alt: m[1] } : {}) });
     if (syntaxes.includes('html')) {
       for (const m of text.matchAll(/<img\b[^>]*>/gi)) {
         const src = oracleAttribute(m[0], 'src');
         if (!src) continue;
         const alt = oracleAttribute(m[0], 'alt')?.value;
-        const size = (name: string) => {
-          const n = Number.parseInt(oracleAttribute(m[0], name)?.value ?? '', 10);
-          return Number.isFinite(n) && n > 0 ? n : undefined;
-        };
+        const size = (name: string) => oracleSize(oracleAttribute(m[0], name)?.value);
         const [width, height] = [size('width'), size('height')];
         add('html', src.value, m.index + src.offset, {
+          ...span(m),
           ...(alt ? { alt } : {}),
           ...(width ? { width } : {}),
           ...(height ? { height } : {}),
         });
       }
     }
+    // A CSS declaration has no expression to compare with; its span is checked by the cases above.
     if (syntaxes.includes('css')) for (const m of text.matchAll(ORACLE.css)) add('css', m[2]!, m.indices![2]![0]);
     if (syntaxes.includes('import'))
-      for (const m of text.matchAll(ORACLE.import)) add('import', m[2]!, m.indices![2]![0]);
+      for (const m of text.matchAll(ORACLE.import)) add('import', m[2]!, m.indices![2]![0], span(m));
     return found.sort((a, b) => (a.start as number) - (b.start as number));
   }
 
@@ -312,7 +379,9 @@ describe('the scanners find what the regular expressions they replaced found', (
       let references = 0;
       for (const text of snippets(language.length * 7919, 4000, syntaxes)) {
         const expected = oracle(text, syntaxes);
-        const actual = findImageLinks(text, language).map(({ end, ...rest }) => rest);
+        const actual = findImageLinks(text, language).map(({ end, span, ...rest }) =>
+          rest.syntax === 'css' ? rest : { ...rest, span },
+        );
         assert.deepEqual(actual, expected, JSON.stringify(text));
         references += expected.length;
       }

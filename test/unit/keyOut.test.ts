@@ -71,6 +71,21 @@ function iou(image: RgbaImage, coverage: Float32Array): number {
 }
 
 describe('taking a flat key-colour background out', () => {
+  it('takes out the soft shadow a model casts on the key colour, not only the flat colour', () => {
+    const painted = paintedGreen(11);
+    // A shadow under and right of the disc, up to 40 % darker, fading out before the border.
+    const shaded = (x: number, y: number): Rgb => {
+      const [r, g, b] = painted(x, y);
+      const d = Math.hypot(x - 150, y - 170) / 90;
+      const dark = d >= 1 ? 0 : 0.4 * (1 - d);
+      return [r * (1 - dark), g * (1 - dark), b * (1 - dark)];
+    };
+    const { image, coverage } = discScene(256, RED, shaded);
+    const result = keyOut(image, '#00ff00');
+    assert.equal(result.verdict, 'keyed');
+    assert.ok(iou(image, coverage) > 0.98, `IoU ${iou(image, coverage)}`);
+  });
+
   it('cuts the subject out along its true outline', () => {
     const { image, coverage } = discScene(256, RED, paintedGreen());
     const result = keyOut(image, '#00ff00');

@@ -82,7 +82,7 @@ describe('what the quick fix reads for one request', () => {
       ]) {
         const whole = findImageLinks(text, language);
         for (let cursor = 0; cursor <= text.length; cursor += 97) {
-          const expected = whole.filter((r) => r.start <= cursor && cursor <= r.end);
+          const expected = whole.filter((r) => r.span.start <= cursor && cursor <= r.span.end);
           assert.deepEqual(linksInRange(text, language, cursor, cursor), expected, `${language} at ${cursor}`);
         }
       }

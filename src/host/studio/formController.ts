@@ -41,14 +41,14 @@ export interface StudioPrefill {
   prompt: string;
   /** From an `<img>`'s width and height; the form keeps it, and it is sent to the models that take one. */
   aspectRatio?: string;
+  /** The exact size the document gives the image: the finished file is made at it. */
+  size?: PixelSize;
+  /** The format the target's name asks for (`og.jpg`: JPEG). */
+  format?: OutputFormat;
   /** The file to save at (absolute, inside a workspace folder). */
   target: string;
   /** Where a document names the target: it follows the file if the image lands under another name. */
   reference?: DocumentLink;
-  /** The exact size the document asks for (an `<img>`'s width and height): the Exact size fields. */
-  size?: PixelSize;
-  /** The format the target's extension names: the Format field. */
-  format?: OutputFormat;
 }
 
 export interface FormControllerDeps {
