@@ -297,3 +297,12 @@ export interface ImageFinisher {
   /** Size, format and alpha of the image at `input`. */
   probe(input: string): Promise<ImageFacts>;
 }
+
+/**
+ * The prompt as the user wrote it: without the key-colour sentence a transparent background adds
+ * (it is part of what was sent, and of the sidecar, but not of a file name or a task's title).
+ */
+export function userPromptOf(prompt: string): string {
+  const at = prompt.indexOf('\n\nPaint the subject on a perfectly flat, uniform solid #');
+  return at < 0 ? prompt : prompt.slice(0, at);
+}

@@ -27,6 +27,7 @@ import {
   noFreeName,
 } from './download';
 import { GenerationError, toGenerationError } from './errors';
+import { userPromptOf } from './finish';
 import { type LandedFile, type LifecycleEvent, MAX_TASK_BYTES, type TaskRecord } from './lifecycle';
 import {
   candidateName,
@@ -205,7 +206,7 @@ async function landOne(record: TaskRecord, index: number, dir: string, deps: Lan
   const base = exact
     ? `${path.basename(exact, path.extname(exact))}${count > 1 ? `-${index + 1}` : ''}`
     : resultBaseName(
-        record.body.prompt,
+        userPromptOf(record.body.prompt),
         withoutSecrets(record.ref?.taskId ?? record.id, secretsOf(deps)),
         index,
         count,

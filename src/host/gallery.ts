@@ -8,6 +8,7 @@
 import { lstat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { userPromptOf } from '../core/finish';
 import { Disposable } from './disposable';
 import type { ReferenceSource } from '../core/references';
 import { isReallyInside, isUncPath, legacySidecarPathFor, sidecarPathFor } from '../core/naming';
@@ -148,9 +149,9 @@ export class Gallery extends Disposable {
       relPath: vscode.workspace.asRelativePath(entry.imageUri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
       thumb: webview.asWebviewUri(entry.imageUri).toString(),
       prompt:
-        sidecar.prompt.length > GALLERY_PROMPT_CHARS
-          ? `${sidecar.prompt.slice(0, GALLERY_PROMPT_CHARS - 1)}…`
-          : sidecar.prompt,
+        userPromptOf(sidecar.prompt).length > GALLERY_PROMPT_CHARS
+          ? `${userPromptOf(sidecar.prompt).slice(0, GALLERY_PROMPT_CHARS - 1)}…`
+          : userPromptOf(sidecar.prompt),
       ...(sidecar.negativePrompt ? { negativePrompt: sidecar.negativePrompt } : {}),
       model: `${sidecar.model.name} ${sidecar.model.version}`,
       createdAt: entry.createdAt,

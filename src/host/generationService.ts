@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { userPromptOf } from '../core/finish';
 import { Disposable } from './disposable';
 import { finishRemarks, finishedFiles, unfinishedReasons } from './finishRemarks';
 import type { TaskCollector } from '../core/collector';
@@ -172,7 +173,7 @@ export class GenerationService extends Disposable {
       await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
-          title: vscode.l10n.t('Generating image: {0}', display(collector.record.body.prompt, 40)),
+          title: vscode.l10n.t('Generating image: {0}', display(userPromptOf(collector.record.body.prompt), 40)),
           cancellable: true,
         },
         (progress, token) =>
@@ -230,7 +231,8 @@ export class GenerationService extends Disposable {
       case 'landed':
         // The caller (a quick fix, the Studio) gets its result once the document names the saved file.
         await this.followLink(record);
-        if (reveal) void showSavedResult(shownFiles(record), record.body.prompt, record.target.workspaceRoot);
+        if (reveal)
+          void showSavedResult(shownFiles(record), userPromptOf(record.body.prompt), record.target.workspaceRoot);
         for (const remark of finishRemarks(record)) void notify('warning', remark);
         // A key kept in settings.json is offered a move to secret storage once it has proved itself,
         // not at start-up: the first thing a user sees is the product.
@@ -257,7 +259,7 @@ export class GenerationService extends Disposable {
   private async explainBackground(collector: TaskCollector): Promise<void> {
     const record = collector.record;
     const taskId = record.ref?.taskId ?? '';
-    const prompt = display(record.body.prompt, 40);
+    const prompt = display(userPromptOf(record.body.prompt), 40);
     const discard = vscode.l10n.t('Discard');
     const past = Date.now() >= collector.backgroundAfter;
     this.log.info(
@@ -280,7 +282,7 @@ export class GenerationService extends Disposable {
 
   /** Asks what to do with a task that may have been submitted, or could not be saved. */
   async askUser(record: TaskRecord): Promise<void> {
-    const prompt = display(record.body.prompt, 40);
+    const prompt = display(userPromptOf(record.body.prompt), 40);
     const reason = noteText(record.problem) ?? '';
     const [message, primary, decide] =
       record.phase === 'uncertain'
@@ -307,7 +309,7 @@ export class GenerationService extends Disposable {
   /** A task collected in the background ended: say so once. */
   private async reportInBackground(collector: TaskCollector): Promise<void> {
     const record = collector.record;
-    const prompt = display(record.body.prompt, 40);
+    const prompt = display(userPromptOf(record.body.prompt), 40);
     if (record.phase === 'landed') {
       const files = shownFiles(record);
       for (const remark of finishRemarks(record)) void notify('warning', remark);
@@ -321,7 +323,8 @@ export class GenerationService extends Disposable {
         ),
         open,
       );
-      if (choice === open && files[0]) await showSavedResult(files, record.body.prompt, record.target.workspaceRoot);
+      if (choice === open && files[0])
+        await showSavedResult(files, userPromptOf(record.body.prompt), record.target.workspaceRoot);
     } else if (record.phase === 'refused') {
       void showGenerationError(collector.lastError ?? noteError(record.outcome!), this.log);
     } else if (needsUser(record.phase)) {

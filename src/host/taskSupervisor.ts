@@ -21,8 +21,9 @@ import { loadEngine } from './loadEngine';
 import type { Log } from './log';
 import type { ReferenceAccess } from './referenceAccess';
 import { readSettings } from './settings';
+import type { ImageFinisher } from '../core/finish';
 import { Disposable } from './disposable';
-import { imageFinisher } from './imaging';
+import { lazy } from './lazy';
 import { notify } from './display';
 import { importEarlierTasks, journalFolder, removeTaskTemp, scanJournal } from './journalScan';
 import { TaskBoard } from './taskBoard';
@@ -267,25 +268,15 @@ export class TaskSupervisor extends Disposable {
   }
 
   private collectorDeps(connection: Connection, journal: TaskJournal, body?: CreateTaskBody) {
-    let firstBody = body;
     return {
       journal,
       client: connection.client,
       authorization: connection.authorization,
       extensionVersion: this.extensionVersion(),
-      bodyFor: async (r: TaskRecord) => {
-        // The body just built carries its inline images; after a reload they are read from the files again.
-        const given = firstBody;
-        firstBody = undefined;
-        if (given) return given;
-        await this.access.checkAgain(r.references.flatMap((ref) => (ref.path ? [ref.path] : [])));
-        const { restoreInlineImages } = await loadEngine();
-        return restoreInlineImages(r.body, r.references);
-      },
+      bodyFor: bodyReader(body, this.access),
       log: (level: 'info' | 'warn' | 'error', message: string) => this.log[level]('task', message),
       durations: this.durations,
-      // Loaded on the first image that needs it, not now.
-      finisher: imageFinisher(this.context.extensionUri),
+      finisher: lazyFinisher(this.context.extensionUri),
     };
   }
 
@@ -348,4 +339,29 @@ async function hasLegacyStore(dir: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The create body of a task: the one just built (it carries its inline images) the first time;
+ * after a reload, read again from the reference files, each checked against the workspace again.
+ */
+function bodyReader(first: CreateTaskBody | undefined, access: ReferenceAccess) {
+  let given = first;
+  return async (r: TaskRecord): Promise<CreateTaskBody> => {
+    const body = given;
+    given = undefined;
+    if (body) return body;
+    await access.checkAgain(r.references.flatMap((ref) => (ref.path ? [ref.path] : [])));
+    const { restoreInlineImages } = await loadEngine();
+    return restoreInlineImages(r.body, r.references);
+  };
+}
+
+/** The image engine, imported on the first image a task finishes: activation loads none of it. */
+function lazyFinisher(extension: vscode.Uri): ImageFinisher {
+  const engine = lazy(() => import('./imaging.js').then(({ imageFinisher }) => imageFinisher(extension)));
+  return {
+    finish: async (input, spec, output) => (await engine()).finish(input, spec, output),
+    probe: async (input) => (await engine()).probe(input),
+  };
 }

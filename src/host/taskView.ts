@@ -4,6 +4,7 @@
  * message or task id may come from a document, a sidecar or a gateway.
  */
 import * as vscode from 'vscode';
+import { userPromptOf } from '../core/finish';
 import { GenerationError } from '../core/errors';
 import {
   type Note,
@@ -51,7 +52,7 @@ export function taskView(record: TaskRecord, place: TaskPlace<{ readonly foregro
   return {
     id: record.id,
     kind: record.kind,
-    prompt: display(record.body.prompt, 400),
+    prompt: display(userPromptOf(record.body.prompt), 400),
     model:
       findModel(record.body.model_name, record.body.model_version)?.label ??
       display(modelKey({ name: record.body.model_name as never, version: record.body.model_version }), 80),

@@ -17,6 +17,7 @@ import {
   nearestAspect,
   requestShapeFor,
   upscaleOf,
+  userPromptOf,
 } from '../../src/core/finish';
 import { applyFinish, checkFinish } from '../../src/core/finishRequest';
 import { advance } from '../../src/core/lifecycle';
@@ -99,6 +100,7 @@ describe('a finish spec before anything is sent', () => {
     assert.match(String(applied.request.prompt), /^a red fox\n\nPaint the subject on .*solid #00ff00 background/s);
     assert.deepEqual(applied.request.output_config, { resolution: '4K', aspect_ratio: '16:9' });
     assert.equal(applied.finish.transparent?.key, '#00ff00');
+    assert.equal(userPromptOf(String(applied.request.prompt)), 'a red fox', 'names and titles show the user’s words');
   });
 
   it('refuses a transparent JPEG, a quality for PNG and a size out of range, naming the field', () => {
