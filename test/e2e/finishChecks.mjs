@@ -105,56 +105,15 @@ export const finishChecks = [
   },
   {
     name: 'keyboard only: an exact size generates a finished file the gallery shows at that size, and Adjust crop moves the frame with the arrow keys and saves with Enter',
-    async run({ page, shot }) {
+    async run({ page, shot, sim }) {
       await page.setViewportSize({ width: 1440, height: 900 });
-      const frame = await freshStudio(page);
-      await frame.locator('[data-testid=model]').selectOption('GEM 2.5');
-      const prompt = frame.locator('[data-testid=prompt]');
-      await prompt.focus();
-      await page.keyboard.type('A wide mountain panorama, social card');
-      await frame.locator('[data-testid=finish-width]').focus();
-      await page.keyboard.type('1200');
-      await press(page, 'Tab');
-      await page.keyboard.type('630');
-      await prompt.focus();
-      await press(page, 'Control+Enter');
-
-      const card = frame.locator('[data-testid=gallery-item]', { hasText: 'A wide mountain panorama' }).first();
-      const badge = card.locator('[data-testid=gallery-finished]');
-      await badge.waitFor({ timeout: 60_000 });
-      assert.match((await badge.textContent()) ?? '', /^1200×630 (PNG|JPEG|WebP)$/);
-      await shot('31-finished-card');
-
-      await card.locator('[data-testid=gallery-adjust-crop]').focus();
-      await press(page, 'Enter');
-      const frameBox = frame.locator('[data-testid=crop-frame]');
-      await frameBox.waitFor();
-      assert.equal(await focusedTestId(frame), 'crop-frame', 'the crop frame takes the focus');
-      const before = (await frameBox.getAttribute('aria-label')) ?? '';
-      const [, left, top] = /at (\d+), (\d+)/.exec(before) ?? [];
-      assert.match(before, /^Crop: 1200 by 630 at \d+, \d+; arrow keys move it$/);
-      await press(page, 'Shift+ArrowLeft', 'ArrowLeft');
-      const after = (await frameBox.getAttribute('aria-label')) ?? '';
-      const [, movedLeft, movedTop] = /at (\d+), (\d+)/.exec(after) ?? [];
-      assert.ok(Number(movedLeft) < Number(left), `the frame moved left (${before} → ${after})`);
-      assert.equal(movedTop, top, 'and not up or down');
-      assert.equal(
-        (await frame.locator('[data-testid=crop-position]').textContent())?.trim(),
-        after,
-        'the new position is announced',
-      );
-      await shot('32-crop-moved');
-      await press(page, 'Enter');
-      await frame.locator('[data-testid=crop-dialog]').waitFor({ state: 'detached', timeout: 30_000 });
-      await until('the card to show the new crop', async () => {
-        await card.locator('[data-testid=gallery-adjust-crop]').focus();
-        await press(page, 'Enter');
-        const label = (await frameBox.getAttribute('aria-label', { timeout: 10_000 })) ?? '';
-        await press(page, 'Escape');
-        return label === after ? true : undefined;
-      });
-      await frame.locator('[data-testid=crop-dialog]').waitFor({ state: 'detached' });
-      assert.equal(await focusedTestId(frame), 'gallery-adjust-crop', 'Escape gives the focus back to the card');
+      // A model's real size (GEM's 16:9 at 720P: 1280×720), so the 1200×630 frame has room to move.
+      sim.configure({ realSizes: true });
+      try {
+        await cropByKeyboard(page, shot);
+      } finally {
+        sim.configure({ realSizes: false });
+      }
     },
   },
   {
@@ -195,3 +154,57 @@ export const finishChecks = [
     },
   },
 ];
+
+/** Keyboard only: an exact size, Generate, the finished card, Adjust crop moved by arrows and saved with Enter. */
+async function cropByKeyboard(page, shot) {
+  const frame = await freshStudio(page);
+  await frame.locator('[data-testid=model]').selectOption('GEM 2.5');
+  const prompt = frame.locator('[data-testid=prompt]');
+  await prompt.focus();
+  await page.keyboard.type('A wide mountain panorama, social card');
+  await frame.locator('[data-testid=finish-width]').focus();
+  await page.keyboard.type('1200');
+  await press(page, 'Tab');
+  await page.keyboard.type('630');
+  await prompt.focus();
+  await press(page, 'Control+Enter');
+
+  const card = frame.locator('[data-testid=gallery-item]', { hasText: 'A wide mountain panorama' }).first();
+  const badge = card.locator('[data-testid=gallery-finished]');
+  await badge.waitFor({ timeout: 60_000 });
+  assert.match((await badge.textContent()) ?? '', /^1200×630 (PNG|JPEG|WebP)$/);
+  await shot('31-finished-card');
+
+  await card.locator('[data-testid=gallery-adjust-crop]').focus();
+  await press(page, 'Enter');
+  const frameBox = frame.locator('[data-testid=crop-frame]');
+  await frameBox.waitFor();
+  assert.equal(await focusedTestId(frame), 'crop-frame', 'the crop frame takes the focus');
+  const before = (await frameBox.getAttribute('aria-label')) ?? '';
+  const [, left, top] = /at (\d+), (\d+)/.exec(before) ?? [];
+  // The frame is the part of the original kept: 1200×630's shape in the model's 1280×720 pixels.
+  assert.match(before, /^Crop: 1280 by 672 at \d+, \d+; arrow keys move it$/);
+  // The frame spans the width, so it moves up and down: Shift+↓ is ten pixels, ↓ one.
+  await press(page, 'Shift+ArrowDown', 'ArrowDown');
+  const after = (await frameBox.getAttribute('aria-label')) ?? '';
+  const [, movedLeft, movedTop] = /at (\d+), (\d+)/.exec(after) ?? [];
+  assert.equal(Number(movedTop), Number(top) + 11, `the frame moved down by 11 (${before} → ${after})`);
+  assert.equal(movedLeft, left, 'and not sideways');
+  assert.equal(
+    (await frame.locator('[data-testid=crop-position]').textContent())?.trim(),
+    after,
+    'the new position is announced',
+  );
+  await shot('32-crop-moved');
+  await press(page, 'Enter');
+  await frame.locator('[data-testid=crop-dialog]').waitFor({ state: 'detached', timeout: 30_000 });
+  await until('the card to show the new crop', async () => {
+    await card.locator('[data-testid=gallery-adjust-crop]').focus();
+    await press(page, 'Enter');
+    const label = (await frameBox.getAttribute('aria-label', { timeout: 10_000 })) ?? '';
+    await press(page, 'Escape');
+    return label === after ? true : undefined;
+  });
+  await frame.locator('[data-testid=crop-dialog]').waitFor({ state: 'detached' });
+  assert.equal(await focusedTestId(frame), 'gallery-adjust-crop', 'Escape gives the focus back to the card');
+}

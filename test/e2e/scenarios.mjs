@@ -391,23 +391,26 @@ async function studioForMissing(page, workspace, pathText, label) {
 }
 
 scenarios.push({
-  name: 'Ctrl+. → "Generate image for assets/night/lantern.png…" → the Studio filled in (prompt, 16:9, target) → Generate → saved exactly there',
+  name: 'Ctrl+. → "Generate 1600×900 PNG for assets/night/lantern.png…" → the Studio filled in (prompt, exact size, target) → Generate → a finished PNG of exactly that size saved there',
   async run({ page, workspace, shot }) {
     const frame = await studioForMissing(
       page,
       workspace,
       'lantern.png',
-      'Generate image for assets/night/lantern.png…',
+      'Generate 1600×900 PNG for assets/night/lantern.png…',
     );
     assert.equal(
       await frame.locator('[data-testid=prompt]').inputValue(),
       'A paper lantern glowing at dusk',
       'the alt text is the prompt',
     );
-    assert.equal(
-      await frame.locator('[data-testid=option-aspect_ratio]').inputValue(),
-      '16:9',
-      'width × height is the aspect ratio',
+    assert.deepEqual(
+      [
+        await frame.locator('[data-testid=finish-width]').inputValue(),
+        await frame.locator('[data-testid=finish-height]').inputValue(),
+      ],
+      ['1600', '900'],
+      'the <img> width × height is the exact size',
     );
     assert.equal((await frame.locator('[data-testid=target]').innerText()).trim(), 'Saves to assets/night/lantern.png');
     const remove = frame.locator('[data-testid=target-remove]');
@@ -420,11 +423,14 @@ scenarios.push({
     const target = path.join(workspace, 'assets', 'night', 'lantern.png');
     await until('assets/night/lantern.png on disk', () => existsSync(target));
     assert.ok(isPng(target));
+    const bytes = readFileSync(target);
+    assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [1600, 900], 'exactly the <img> size');
     const sidecar = await until('its sidecar', () =>
       existsSync(`${target}.json`) ? JSON.parse(readFileSync(`${target}.json`, 'utf8')) : undefined,
     );
     assert.equal(sidecar.prompt, 'A paper lantern glowing at dusk');
-    assert.equal(sidecar.request.output_config.aspect_ratio, '16:9');
+    assert.equal(sidecar.request.output_config.aspect_ratio, '16:9', 'the model was asked for the nearest shape');
+    assert.match(sidecar.derivedFrom.file, /generated-images\//, 'made from the original in the output folder');
     // Saved: the form lets go of the target, so a second Generate cannot aim at a file that exists.
     await frame.locator('[data-testid=target]').waitFor({ state: 'hidden' });
     await frame.locator('.form-status', { hasText: 'Saved lantern.png' }).waitFor();
@@ -457,22 +463,17 @@ scenarios.push({
 });
 
 scenarios.push({
-  name: "the Studio filled in for a missing .jpg: the model's PNG is saved as kite.png and the reference in the page follows",
+  name: "the Studio filled in for a missing .jpg: the model's PNG is made into a JPEG at kite.jpg and the page is left as it was",
   async run({ page, workspace }) {
-    const frame = await studioForMissing(page, workspace, 'kite.jpg', 'Generate image for assets/night/kite.jpg…');
+    const frame = await studioForMissing(page, workspace, 'kite.jpg', 'Generate JPEG for assets/night/kite.jpg…');
     assert.equal(await frame.locator('[data-testid=prompt]').inputValue(), 'A red kite over the dunes');
     await frame.locator('[data-testid=generate]').click();
-    const saved = path.join(workspace, 'assets', 'night', 'kite.png');
-    await until('assets/night/kite.png on disk', () => existsSync(saved));
-    assert.ok(isPng(saved), 'PNG bytes under .png');
-    assert.equal(existsSync(path.join(workspace, 'assets', 'night', 'kite.jpg')), false, 'no PNG bytes in a .jpg');
-    // The Studio may share the page's editor group: bring the page back to read it.
-    await openFile(page, 'lights.md');
-    // All of the editor's lines: the reference may wrap.
-    await page
-      .locator('.monaco-editor .view-lines', { hasText: '../assets/night/kite.png' })
-      .first()
-      .waitFor({ timeout: 20_000 });
+    const saved = path.join(workspace, 'assets', 'night', 'kite.jpg');
+    await until('assets/night/kite.jpg on disk', () => existsSync(saved) && existsSync(`${saved}.json`));
+    const bytes = readFileSync(saved);
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'JPEG bytes under .jpg');
+    assert.equal(existsSync(path.join(workspace, 'assets', 'night', 'kite.png')), false, 'no second name');
+    assert.ok(readFileSync(path.join(workspace, 'docs', 'lights.md'), 'utf8').includes('../assets/night/kite.jpg)'));
   },
 });
 

@@ -123,7 +123,7 @@ describe('tasks across extension hosts', () => {
       followDoc(),
       new vscode.Range(at, at),
     );
-    const fix = actions.find((a) => a.title.startsWith('Generate image for assets/reload/lighthouse.jpg with'));
+    const fix = actions.find((a) => a.title.startsWith('Generate JPEG for assets/reload/lighthouse.jpg with'));
     assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     void vscode.commands.executeCommand(fix.command!.command, ...((fix.command!.arguments ?? []) as unknown[]));
     const record = await waitFor("the quick fix's task to be recorded as submitted", () =>
@@ -158,7 +158,7 @@ describe('tasks across extension hosts', () => {
     await landedOnce(INTERRUPTED, interrupted);
   });
 
-  it("phase 2: the quick fix's image lands as .png after the reload, once, and the document names it", async function () {
+  it("phase 2: the quick fix's JPEG is finished after the reload, once, at the path the document names", async function () {
     if (!(await isAfterReload())) this.skip();
     this.timeout(120_000);
     const { followed } = (await readJson(marker())) as { followed: string };
@@ -168,17 +168,16 @@ describe('tasks across extension hosts', () => {
       90_000,
     );
     const folder = vscode.Uri.joinPath(workspaceRoot(), 'assets', 'reload');
-    assert.equal(record.images?.[0]?.landed?.path, vscode.Uri.joinPath(folder, 'lighthouse.png').fsPath);
-    assert.deepEqual(
-      (await listImages(folder)).sort(),
-      ['lighthouse.png'],
-      'one copy, under its true extension, no PNG bytes in a .jpg',
-    );
-    // Whichever window collected it saved the document: the file on disk names the image.
-    const text = await waitFor('the document on disk to name lighthouse.png', async () => {
-      const now = new TextDecoder().decode(await vscode.workspace.fs.readFile(followDoc()));
-      return now.includes('lighthouse.png') ? now : undefined;
-    });
-    assert.equal(text, `# Coast\n\n![${FOLLOWED}](../assets/reload/lighthouse.png)\n`);
+    const target = vscode.Uri.joinPath(folder, 'lighthouse.jpg');
+    assert.equal(record.images?.[0]?.finished?.path, target.fsPath);
+    assert.deepEqual((await listImages(folder)).sort(), ['lighthouse.jpg'], 'one finished copy, at the path asked');
+    const bytes = await vscode.workspace.fs.readFile(target);
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'JPEG bytes in the .jpg');
+    // The paid original stays in the output folder, with its sidecar.
+    const original = record.images?.[0]?.landed?.path ?? '';
+    assert.ok(original.includes('generated-images'), original);
+    await vscode.workspace.fs.stat(vscode.Uri.file(`${original}.json`));
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(followDoc()));
+    assert.equal(text, `# Coast\n\n![${FOLLOWED}](../assets/reload/lighthouse.jpg)\n`, 'the document is left alone');
   });
 });
