@@ -44,7 +44,11 @@ export function taskView(record: TaskRecord, place: TaskPlace<{ readonly foregro
   const collector = place?.collector;
   const foreground = collector?.foreground ?? false;
   const elsewhere = !collector && place?.elsewhere === true;
-  const files = (record.images ?? []).flatMap((i) => (i.landed ? [i.landed.path] : []));
+  // The finished file first (what the user asked for), then the original it was made from.
+  const files = (record.images ?? []).flatMap((i) => [
+    ...(i.finished ? [i.finished.path] : []),
+    ...(i.landed ? [i.landed.path] : []),
+  ]);
   const actions = actionsOf(record, foreground).filter(
     (a) => !elsewhere || a === 'discard' || a === 'collectNow' || a === 'cancel',
   );

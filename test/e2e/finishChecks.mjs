@@ -139,6 +139,7 @@ export const finishChecks = [
       ]) {
         await setTheme(page, theme, kind);
         assert.ok(await checkerboardBehind(card), `a checkerboard behind the transparent image (${kind})`);
+        await shot(`33-transparent-card-${kind}`);
         await card.locator('[data-testid=gallery-adjust-crop]').click();
         await frame.locator('[data-testid=crop-frame]').waitFor();
         await shot(`33-transparent-${kind}`);
@@ -184,12 +185,17 @@ async function cropByKeyboard(page, shot) {
   const [, left, top] = /at (\d+), (\d+)/.exec(before) ?? [];
   // The frame is the part of the original kept: 1200×630's shape in the model's 1280×720 pixels.
   assert.match(before, /^Crop: 1280 by 672 at \d+, \d+; arrow keys move it$/);
-  // The frame spans the width, so it moves up and down: Shift+↓ is ten pixels, ↓ one.
-  await press(page, 'Shift+ArrowDown', 'ArrowDown');
+  // The frame spans the width, so it moves up and down: ↓ a small step, Shift+↓ ten of them, never past the edge.
+  await press(page, 'ArrowDown');
+  const stepped = (await frameBox.getAttribute('aria-label')) ?? '';
+  const [, steppedLeft, steppedTop] = /at (\d+), (\d+)/.exec(stepped) ?? [];
+  assert.ok(Number(steppedTop) > Number(top), `↓ moved the frame down (${before} → ${stepped})`);
+  assert.equal(steppedLeft, left, 'and not sideways');
+  await press(page, 'Shift+ArrowDown', 'Shift+ArrowDown');
   const after = (await frameBox.getAttribute('aria-label')) ?? '';
   const [, movedLeft, movedTop] = /at (\d+), (\d+)/.exec(after) ?? [];
-  assert.equal(Number(movedTop), Number(top) + 11, `the frame moved down by 11 (${before} → ${after})`);
-  assert.equal(movedLeft, left, 'and not sideways');
+  assert.equal(Number(movedTop), 720 - 672, `Shift+↓ stops at the original's bottom edge (${after})`);
+  assert.equal(movedLeft, left);
   assert.equal(
     (await frame.locator('[data-testid=crop-position]').textContent())?.trim(),
     after,

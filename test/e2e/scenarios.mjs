@@ -465,7 +465,7 @@ scenarios.push({
 scenarios.push({
   name: "the Studio filled in for a missing .jpg: the model's PNG is made into a JPEG at kite.jpg and the page is left as it was",
   async run({ page, workspace }) {
-    const frame = await studioForMissing(page, workspace, 'kite.jpg', 'Generate JPEG for assets/night/kite.jpg…');
+    const frame = await studioForMissing(page, workspace, 'kite.jpg', 'Generate image for assets/night/kite.jpg…');
     assert.equal(await frame.locator('[data-testid=prompt]').inputValue(), 'A red kite over the dunes');
     await frame.locator('[data-testid=generate]').click();
     const saved = path.join(workspace, 'assets', 'night', 'kite.jpg');

@@ -110,7 +110,7 @@ describe('tasks across extension hosts', () => {
   it('phase 1: a quick fix for a missing .jpg is submitted, then its host goes away mid-task', async function () {
     if (await isAfterReload()) this.skip();
     const sim = await simulator();
-    // The simulator makes PNGs: the image will take its true extension, and the reference must follow it.
+    // The simulator makes PNGs: the finished file at the .jpg is a JPEG made from the PNG original.
     await sim.configure({ taskDurationMs: 20_000, imageFormat: 'png' });
     await vscode.workspace.fs.writeFile(
       followDoc(),
@@ -123,7 +123,7 @@ describe('tasks across extension hosts', () => {
       followDoc(),
       new vscode.Range(at, at),
     );
-    const fix = actions.find((a) => a.title.startsWith('Generate JPEG for assets/reload/lighthouse.jpg with'));
+    const fix = actions.find((a) => a.title.startsWith('Generate image for assets/reload/lighthouse.jpg with'));
     assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     void vscode.commands.executeCommand(fix.command!.command, ...((fix.command!.arguments ?? []) as unknown[]));
     const record = await waitFor("the quick fix's task to be recorded as submitted", () =>

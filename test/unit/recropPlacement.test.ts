@@ -94,6 +94,19 @@ describe('saving an adjusted crop', () => {
     assert.equal((await sidecarAt(file)).images[0]?.file, 'fox-1200x630-2.jpg');
   });
 
+  it('where there is no trash (a remote file system), keeps the earlier file and saves the new one beside it', async () => {
+    const { finished, made, replaced } = await setUp('old bytes', 'old bytes');
+    const noTrash = {
+      ...deps(),
+      trash: () => Promise.reject(new Error('Unable to delete file via trash because provider does not support it')),
+    };
+    const file = await placeRecropped(made, REPORT, replaced, noTrash);
+    assert.equal(file, path.join(dir, 'fox-1200x630-2.jpg'));
+    assert.equal(await readFile(finished, 'utf8'), 'old bytes');
+    assert.equal(await readFile(file, 'utf8'), 'new bytes');
+    assert.equal((await sidecarAt(file)).images[0]?.file, 'fox-1200x630-2.jpg');
+  });
+
   it('leaves no temporary file behind', async () => {
     const { made, replaced } = await setUp('old bytes', 'old bytes');
     await placeRecropped(made, REPORT, replaced, deps());

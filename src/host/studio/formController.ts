@@ -139,7 +139,8 @@ export class FormController {
       type: 'generateDone',
       requestId,
       status: outcome.status,
-      files: outcome.files,
+      // The finished files first: "Saved og.jpg" names what the user asked for, not the original.
+      files: [...(outcome.finished ?? []).map((file) => file.path), ...outcome.files],
       ...(error ? { error } : {}),
     });
   }

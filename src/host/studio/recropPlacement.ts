@@ -111,8 +111,15 @@ export async function placeRecropped(
       path.dirname(replaced.file),
       `${path.basename(replaced.file, path.extname(replaced.file))}.${OUTPUT_EXTENSIONS[report.format]}`,
     );
-    if ((await sha256Of(replaced.file)) === replaced.sha256) {
-      await deps.trash(replaced.file);
+    // Where there is no trash (a remote or browser-backed file system), nothing is deleted outright:
+    // the earlier file stays and the new crop takes a free name beside it.
+    if (
+      (await sha256Of(replaced.file)) === replaced.sha256 &&
+      (await deps.trash(replaced.file).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await deps.trash(sidecarPathFor(replaced.file)).catch(() => undefined);
     }
     const file = await takeFreeName(made, wanted);
