@@ -5,8 +5,7 @@
  * the paid original lands in the output folder first. Pure, shared by the quick fix's titles, its
  * command and the Studio it fills in.
  */
-import { type FinishSpec, type OutputFormat, type PixelSize, formatOfPath } from './finish';
-import { pixelSizeSchema } from './finishSchema';
+import { type FinishSpec, MAX_FINISHED_SIDE, type OutputFormat, type PixelSize, formatOfPath } from './finish';
 
 /** How a format is written in a title: the names people know it by. */
 export const FORMAT_NAMES: Record<OutputFormat, string> = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF' };
@@ -33,6 +32,10 @@ export function finishLabel(spec: Pick<FinishSpec, 'size' | 'format'>): string {
  * command link in any rendered text), and the size decides what is made and paid for.
  */
 export function sizeArgument(value: unknown): PixelSize | undefined {
-  const parsed = pixelSizeSchema.safeParse(value);
-  return parsed.success ? { width: parsed.data.width, height: parsed.data.height } : undefined;
+  // A plain check, not the zod schema: this runs in the quick fix, which loads at activation.
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { width, height } = value as { width?: unknown; height?: unknown };
+  const side = (n: unknown): n is number =>
+    Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_FINISHED_SIDE;
+  return side(width) && side(height) ? { width, height } : undefined;
 }

@@ -49,4 +49,12 @@ describe('what activation loads', () => {
       [],
     );
   });
+
+  it('loads no schema library either: zod is evaluated with the first generation, not by the quick fix or the commands', async () => {
+    const evaluated = await evaluatedAtActivation();
+    assert.deepEqual(
+      evaluated.filter((file) => /node_modules\/zod\//.test(file)),
+      [],
+    );
+  });
 });
