@@ -132,7 +132,8 @@ export class GalleryView {
 
   /** Brings the result saved as `file` into view and focuses it (the status line's "Show result"). */
   reveal(file: string): void {
-    const card = [...this.cards.values()].find((c) => c.dataset.file === file);
+    // "Show Result" names the finished file when there is one: its card is its original's.
+    const card = [...this.cards.values()].find((c) => c.dataset.file === file || c.dataset.finishedFile === file);
     const thumb = card?.querySelector<HTMLElement>('.gallery-thumb');
     if (!card || !thumb) return;
     card.scrollIntoView({ block: 'center', behavior: scrollBehavior() });
@@ -219,6 +220,7 @@ export class GalleryView {
         'data-testid': 'gallery-item',
         'data-id': item.id,
         'data-file': item.file,
+        ...(item.finished ? { 'data-finished-file': item.finished.file } : {}),
         'data-version': version(item),
         'data-focus-key': item.id,
         'aria-labelledby': promptId,

@@ -180,7 +180,10 @@ async function cropByKeyboard(page, shot) {
   await press(page, 'Enter');
   const frameBox = frame.locator('[data-testid=crop-frame]');
   await frameBox.waitFor();
-  assert.equal(await focusedTestId(frame), 'crop-frame', 'the crop frame takes the focus');
+  // The frame takes the focus once the original has loaded and the frame is placed over it.
+  await until('the crop frame to take the focus', async () =>
+    (await focusedTestId(frame)) === 'crop-frame' ? true : undefined,
+  );
   const before = (await frameBox.getAttribute('aria-label')) ?? '';
   const [, left, top] = /at (\d+), (\d+)/.exec(before) ?? [];
   // The frame is the part of the original kept: 1200×630's shape in the model's 1280×720 pixels.
@@ -212,5 +215,8 @@ async function cropByKeyboard(page, shot) {
     return label === after ? true : undefined;
   });
   await frame.locator('[data-testid=crop-dialog]').waitFor({ state: 'detached' });
-  assert.equal(await focusedTestId(frame), 'gallery-adjust-crop', 'Escape gives the focus back to the card');
+  // Escape gives the focus back to the card's Adjust crop button.
+  await until('the focus to return to the card', async () =>
+    (await focusedTestId(frame)) === 'gallery-adjust-crop' ? true : undefined,
+  );
 }
