@@ -3,13 +3,15 @@
  * only while it is still the one we wrote (its sha256 as its sidecar records it): then it goes to
  * the trash, never deleted outright, and the new file takes its name. A file someone edited since
  * is left alone and the new one gets a free name. Nothing is ever written over an existing file:
- * names are taken with a hard link, which fails when the name is taken. No `vscode` import (the
+ * the name is taken as the landing takes one (placeWithoutOverwrite). No `vscode` import (the
  * trash is passed in), so it is tested in plain Node on a real file system.
  */
 import { createHash } from 'node:crypto';
-import { link, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { type FinishReport, OUTPUT_EXTENSIONS } from '../../core/finish';
+import { placeWithoutOverwrite } from '../../core/download';
+import { sha256Of } from '../../core/landing';
 import { sidecarPathFor } from '../../core/naming';
 
 export interface Replaced {
@@ -23,38 +25,6 @@ export interface PlacementDeps {
   /** Moves a file to the user's trash (vscode.workspace.fs.delete with useTrash on the host). */
   trash(file: string): Promise<void>;
   now(): Date;
-}
-
-async function sha256Of(file: string): Promise<string | undefined> {
-  try {
-    return createHash('sha256')
-      .update(await readFile(file))
-      .digest('hex');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Gives `source` the name `target` unless that name is taken; true when it did. */
-async function takeName(source: string, target: string): Promise<boolean> {
-  try {
-    await link(source, target);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-}
-
-/** `name.ext`, then `name-2.ext`, `name-3.ext`…: the first free one gets `source`. */
-async function takeFreeName(source: string, wanted: string): Promise<string> {
-  const extension = path.extname(wanted);
-  const base = wanted.slice(0, wanted.length - extension.length);
-  for (let n = 1; n < 10_000; n += 1) {
-    const candidate = n === 1 ? wanted : `${base}-${n}${extension}`;
-    if (await takeName(source, candidate)) return candidate;
-  }
-  throw new Error(`no free name beside ${wanted}`);
 }
 
 /** The derived sidecar of the new file: the earlier one with the new crop, hash, size and time. */
@@ -107,14 +77,12 @@ export async function placeRecropped(
   deps: PlacementDeps,
 ): Promise<string> {
   try {
-    const wanted = path.join(
-      path.dirname(replaced.file),
-      `${path.basename(replaced.file, path.extname(replaced.file))}.${OUTPUT_EXTENSIONS[report.format]}`,
-    );
+    const dir = path.dirname(replaced.file);
+    const base = path.basename(replaced.file, path.extname(replaced.file));
     // Where there is no trash (a remote or browser-backed file system), nothing is deleted outright:
     // the earlier file stays and the new crop takes a free name beside it.
     if (
-      (await sha256Of(replaced.file)) === replaced.sha256 &&
+      (await sha256Of(replaced.file).catch(() => undefined)) === replaced.sha256 &&
       (await deps.trash(replaced.file).then(
         () => true,
         () => false,
@@ -122,7 +90,7 @@ export async function placeRecropped(
     ) {
       await deps.trash(sidecarPathFor(replaced.file)).catch(() => undefined);
     }
-    const file = await takeFreeName(made, wanted);
+    const file = await placeWithoutOverwrite(made, dir, base, OUTPUT_EXTENSIONS[report.format]);
     const bytes = await readFile(file);
     const sidecar = newSidecar(replaced, file, report, bytes, deps.now());
     await writeFile(sidecarPathFor(file), `${JSON.stringify(sidecar, null, 2)}\n`, { flag: 'wx' });
