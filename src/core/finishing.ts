@@ -25,7 +25,7 @@ import {
   finishedNameFor,
   formatOfPath,
 } from './finish';
-import { type LandingDeps, TEMP_PREFIX, placeWhole, sha256Of, sidecarBaseFor } from './landing';
+import { type LandingDeps, TEMP_PREFIX, lostLease, placeWhole, sha256Of, sidecarBaseFor } from './landing';
 import type { LandedFile, TaskRecord } from './lifecycle';
 import { candidateName, isReallyInside, sidecarPathFor } from './naming';
 import { noteFrom } from './noteFrom';
@@ -68,7 +68,6 @@ async function finishOne(
   spec: FinishSpec,
   deps: FinishingDeps,
 ): Promise<TaskRecord> {
-  const now = deps.now ?? Date.now;
   let place: { dir: string; base: string; extension: string };
   try {
     if (!deps.finisher) throw libraryUnavailable();
@@ -92,7 +91,7 @@ async function finishOne(
     const sha256 = await sha256Of(temp);
     for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
       const target = path.join(place.dir, candidateName(place.base, place.extension, attempt));
-      const file: FinishedFile = finishedFile(target, sha256, report, spec);
+      const file: FinishedFile = finishedFile(target, sha256, report);
       const placed = await placeFinished(record, index, original, temp, file, spec, deps);
       if (placed) {
         deps.log?.(
@@ -106,7 +105,7 @@ async function finishOne(
   } catch (error) {
     const e = toGenerationError(error);
     if (e.code === 'leaseLost') throw e;
-    return unfinished(record, index, e, { ...deps, now });
+    return unfinished(record, index, e, deps);
   } finally {
     await unlink(temp).catch(() => undefined);
   }
@@ -142,7 +141,7 @@ async function placeFor(
   return { dir: path.dirname(spec.path), base: numbered(path.basename(spec.path, path.extname(spec.path))), extension };
 }
 
-function finishedFile(target: string, sha256: string, report: FinishReport, spec: FinishSpec): FinishedFile {
+function finishedFile(target: string, sha256: string, report: FinishReport): FinishedFile {
   return {
     path: target,
     bytes: report.bytes,
@@ -157,7 +156,6 @@ function finishedFile(target: string, sha256: string, report: FinishReport, spec
     ...(report.upscale !== undefined && report.upscale > 1 ? { upscale: report.upscale } : {}),
     ...(report.transparency ? { transparency: report.transparency } : {}),
     ...(report.keyIgnored ? { keyIgnored: true } : {}),
-    ...(spec.transparent && !report.keyIgnored ? {} : {}),
   };
 }
 
@@ -186,7 +184,7 @@ async function placeFinished(
     const sidecarTemp = path.join(path.dirname(sidecar), `${TEMP_PREFIX}${record.id}-${index}.finished.sidecar.part`);
     if (!(await placeWhole(sidecarTemp, sidecar, text)) && !(await ours())) return undefined;
   }
-  if (!(await deps.stillOurs())) throw leaseLost();
+  if (!(await deps.stillOurs())) throw lostLease();
   if (await linkExclusive(temp, file.path)) return placed;
   return undefined;
 }
@@ -251,13 +249,5 @@ function libraryUnavailable(): GenerationError {
     kind: 'processing',
     code: 'libraryUnavailable',
     template: 'The image library could not be loaded, so the image was saved as the model made it.',
-  });
-}
-
-function leaseLost(): GenerationError {
-  return new GenerationError({
-    kind: 'aborted',
-    code: 'leaseLost',
-    template: 'Another window is collecting this task.',
   });
 }

@@ -369,7 +369,8 @@ export function sidecarReferences(record: TaskRecord): SidecarReference[] {
   });
 }
 
-function lostLease(): GenerationError {
+/** Another host took the task over: whatever this one was about to place is not placed. */
+export function lostLease(): GenerationError {
   return new GenerationError({
     kind: 'aborted',
     code: 'leaseLost',

@@ -148,10 +148,7 @@ export class Gallery extends Disposable {
       file: entry.imageUri.fsPath,
       relPath: vscode.workspace.asRelativePath(entry.imageUri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
       thumb: webview.asWebviewUri(entry.imageUri).toString(),
-      prompt:
-        userPromptOf(sidecar.prompt).length > GALLERY_PROMPT_CHARS
-          ? `${userPromptOf(sidecar.prompt).slice(0, GALLERY_PROMPT_CHARS - 1)}…`
-          : userPromptOf(sidecar.prompt),
+      prompt: shortened(userPromptOf(sidecar.prompt), GALLERY_PROMPT_CHARS),
       ...(sidecar.negativePrompt ? { negativePrompt: sidecar.negativePrompt } : {}),
       model: `${sidecar.model.name} ${sidecar.model.version}`,
       createdAt: entry.createdAt,
@@ -492,4 +489,9 @@ export async function findLocal(saved: string, sidecarUri: vscode.Uri): Promise<
     if (isUnder(folder.uri, uri) && (await exists(uri))) return uri;
   }
   return undefined;
+}
+
+/** `text`, cut to `max` characters with an ellipsis. */
+function shortened(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
