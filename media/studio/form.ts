@@ -4,6 +4,7 @@ import type { FieldIssue } from '../../src/core/request';
 import type { OptionField } from '../../src/shared/formValues';
 import type { NoticeAction, StudioContext } from './context';
 import { format, h, icon, isMac, setHidden, uid } from './dom';
+import { countControl, syncCount } from './countField';
 import { FinishFieldsView } from './finishFields';
 import { OptionFields } from './optionFields';
 import { PromptHistory } from './promptHistory';
@@ -47,6 +48,7 @@ export class FormView {
   private readonly slots = new Map<string, Slot>();
   private readonly options: OptionFields;
   private readonly finish: FinishFieldsView;
+  private readonly count: HTMLInputElement;
   private readonly history: PromptHistory;
   private readonly counter = h('span', { class: 'counter', 'aria-hidden': 'true' });
   private readonly generateButton: HTMLButtonElement;
@@ -79,6 +81,8 @@ export class FormView {
       this.field(name, id, label, control, extra),
     );
     const options = this.optionsFieldset();
+    this.count = countControl(ctx);
+    const countField = this.countField();
     this.generateLabel = h('span', null, s['form.generate']);
     this.generateButton = h(
       'button',
@@ -113,6 +117,7 @@ export class FormView {
       h('div', { class: 'model-group' }, modelField, modelOptions),
       this.finish.element,
       options,
+      countField,
       bar,
     );
   }
@@ -131,6 +136,7 @@ export class FormView {
     this.updateCounter();
     this.options.applyModel();
     this.finish.sync();
+    syncCount(this.count, form.count);
   }
 
   /** The model or its options changed: what the exact size asks of the model changes with them. */
@@ -239,6 +245,15 @@ export class FormView {
     });
   }
 
+  /** How many images Generate makes; the hint says each one is billed. */
+  private countField(): HTMLElement {
+    const hintId = uid('count-hint');
+    this.count.setAttribute('aria-describedby', hintId);
+    return this.field('count', this.count.id, this.ctx.strings['form.count'], this.count, {
+      hint: h('p', { id: hintId, class: 'hint' }, this.ctx.strings['form.countHint']),
+    });
+  }
+
   private negativeControl(): HTMLTextAreaElement {
     const negative = h('textarea', {
       id: uid('negative'),
@@ -305,9 +320,19 @@ export class FormView {
     modelGroup: HTMLElement,
     finish: HTMLElement,
     options: HTMLElement,
+    countField: HTMLElement,
     bar: HTMLElement,
   ): HTMLElement {
-    const fields = [this.target.element, promptField, negativeField, modelGroup, finish, this.referencesSlot, options];
+    const fields = [
+      this.target.element,
+      promptField,
+      negativeField,
+      modelGroup,
+      finish,
+      this.referencesSlot,
+      options,
+      countField,
+    ];
     return formElement(this.ctx, [...fields, this.generalError, bar]);
   }
 

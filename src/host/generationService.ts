@@ -20,6 +20,7 @@ import {
   isTerminal,
   needsUser,
 } from '../core/lifecycle';
+import { batchRequests, countIssues } from '../core/batch';
 import { referenceMove } from '../core/referenceMove';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody } from '../core/request';
@@ -53,6 +54,8 @@ export interface GenerationInput {
   finish?: FinishSpec;
   /** Stops the foreground wait (the task goes on in the background), e.g. a chat request cancelled. */
   stopWaiting?: vscode.CancellationToken;
+  /** The spend gate already admitted this task as part of a batch (`generateMany`): it is not asked again. */
+  admitted?: boolean;
 }
 
 /**
@@ -108,6 +111,43 @@ export class GenerationService extends Disposable {
   }
 
   async generate(input: GenerationInput): Promise<GenerationResult> {
+    return this.start(input, 'notification');
+  }
+
+  /**
+   * `count` images from one request (1–8), each its own journalled task under the same lifecycle,
+   * started together. Eight stacked progress notifications would bury everything else, so batch
+   * tasks show their progress in the status bar (the Studio lists each one) and the saved images
+   * are shown once, together. The results come back in the order the tasks were started.
+   */
+  async generateMany(input: GenerationInput, count: number): Promise<GenerationResult[]> {
+    if (count === 1) return [await this.generate(input)];
+    const problem = countIssues(count, input.exactPath !== undefined)[0];
+    if (problem) {
+      const e = new GenerationError({
+        kind: 'validation',
+        template: 'Invalid {0}: {1}',
+        args: [problem.field, problem.message],
+        field: problem.field,
+      });
+      void showGenerationError(e, this.log);
+      return [{ id: '', status: 'invalid', files: [], error: e }];
+    }
+    const admitted = true; // The spend gate admits the whole batch here, once, before any task starts.
+    const results = await Promise.all(
+      batchRequests(input.request, count).map((request) =>
+        this.start({ ...input, request, reveal: false, admitted }, 'window'),
+      ),
+    );
+    const landed = results.filter((r) => r.status === 'landed');
+    if ((input.reveal ?? true) && landed.length > 0) {
+      const files = landed.flatMap((r) => [...(r.finished ?? []).map((f) => f.path), ...r.files]);
+      void showSavedResult(files, userPromptOf(String(input.request.prompt ?? '')), workspaceRootOf(files[0]));
+    }
+    return results;
+  }
+
+  private async start(input: GenerationInput, progressIn: ProgressPlace): Promise<GenerationResult> {
     const connection = await connect(this.keys, this.log, this.tasks.extensionVersion());
     if (!('client' in connection)) return { id: '', status: 'notStarted', files: [] };
     const id = randomUUID();
@@ -137,7 +177,7 @@ export class GenerationService extends Disposable {
     }
     const stop = input.stopWaiting?.onCancellationRequested(() => collector.stopWaiting());
     try {
-      return await this.follow(collector, input.reveal ?? true);
+      return await this.follow(collector, input.reveal ?? true, progressIn);
     } finally {
       stop?.dispose();
     }
@@ -166,13 +206,17 @@ export class GenerationService extends Disposable {
   }
 
   /** Progress in a notification until the task ends, needs the user, or goes on in the background. */
-  private async follow(collector: TaskCollector, reveal: boolean): Promise<GenerationResult> {
+  private async follow(
+    collector: TaskCollector,
+    reveal: boolean,
+    progressIn: ProgressPlace = 'notification',
+  ): Promise<GenerationResult> {
     const id = collector.id;
     this.followed.add(id);
     try {
       await vscode.window.withProgress(
         {
-          location: vscode.ProgressLocation.Notification,
+          location: progressIn === 'window' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
           title: vscode.l10n.t('Generating image: {0}', display(userPromptOf(collector.record.body.prompt), 40)),
           cancellable: true,
         },
@@ -331,6 +375,13 @@ export class GenerationService extends Disposable {
       void this.askUser(record);
     }
   }
+}
+
+/** Where a task's progress shows: a notification of its own, or the status bar (a task of a batch). */
+type ProgressPlace = 'notification' | 'window';
+
+function workspaceRootOf(file: string | undefined): string | undefined {
+  return file ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath : undefined;
 }
 
 /** The files a user is shown: the finished ones first, then the originals. */

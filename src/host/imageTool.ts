@@ -98,6 +98,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     const valid = imageToolInputSchema.safeParse(input);
     const { model, request } = toolRequest(valid.success ? valid.data : {}, settings);
     const finish = valid.success ? finishSpecOf(valid.data) : undefined;
+    const count = valid.success ? (valid.data.count ?? 1) : 1;
     const host = hostOf(settings.baseUrl);
     const lines = [
       `**${vscode.l10n.t('Prompt')}:** ${escapeMarkdown(input.prompt ?? '')}`,
@@ -114,12 +115,17 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
       ...(finish ? [`**${vscode.l10n.t('Makes')}:** ${madeDescription(finish)}`] : []),
       `**${vscode.l10n.t('Image service')}:** ${host || vscode.l10n.t('not set up')}`,
       '',
-      vscode.l10n.t('Each image is billed by the image service.'),
+      count > 1
+        ? vscode.l10n.t('{0} images are made from this request; each is billed by the image service.', count)
+        : vscode.l10n.t('Each image is billed by the image service.'),
     ];
     return {
-      invocationMessage: vscode.l10n.t('Generating an image with {0}', model.label),
+      invocationMessage:
+        count > 1
+          ? vscode.l10n.t('Generating {0} images with {1}', count, model.label)
+          : vscode.l10n.t('Generating an image with {0}', model.label),
       confirmationMessages: {
-        title: vscode.l10n.t('Generate an image?'),
+        title: count > 1 ? vscode.l10n.t('Generate {0} images?', count) : vscode.l10n.t('Generate an image?'),
         message: new vscode.MarkdownString(lines.join('  \n')),
       },
     };
@@ -166,16 +172,30 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
       'tool',
       `${IMAGE_TOOL_NAME}: ${model.label}, ${references.length} reference(s), target ${input.targetPath ?? '(output folder)'}${finish ? `, finish ${JSON.stringify({ ...finish, path: undefined })}` : ''}`,
     );
-    const result = await this.deps.generations.generate({
-      kind: references.length ? 'restyle' : 'generate',
-      references,
-      reveal: false,
-      stopWaiting: token,
-      ...(exactPath ? { exactPath } : {}),
-      ...(finish ? { finish } : {}),
-      request,
-    });
-    return text(await this.describe(result, input));
+    const results = await this.deps.generations.generateMany(
+      {
+        kind: references.length ? 'restyle' : 'generate',
+        references,
+        reveal: false,
+        stopWaiting: token,
+        ...(exactPath ? { exactPath } : {}),
+        ...(finish ? { finish } : {}),
+        request,
+      },
+      input.count ?? 1,
+    );
+    if (results.length === 1) return text(await this.describe(results[0]!, input));
+    return text(await this.describeBatch(results, input));
+  }
+
+  /** Every image of a batch, numbered: the saved ones with their paths, the others with what happened. */
+  private async describeBatch(results: GenerationResult[], input: ImageToolInput): Promise<string> {
+    const saved = results.filter((r) => r.status === 'landed').length;
+    const parts = [forModel('{0} of {1} images were saved.', saved, results.length)];
+    for (const [index, result] of results.entries()) {
+      parts.push(forModel('Image {0}:', index + 1), await this.describe(result, input));
+    }
+    return parts.join('\n');
   }
 
   /**

@@ -4,6 +4,7 @@
  * saved request into a form. Pure: no `vscode`, no DOM.
  */
 import { parseModelKey } from '../core/models';
+import { countIssues } from '../core/batch';
 import { type FieldIssue, type ValidationResult, validateRequest } from '../core/request';
 import { finishIssues } from './finishFields';
 import type { FormValues, ReferenceEntry } from './formValues';
@@ -78,7 +79,7 @@ export function validateForm(form: FormValues): ValidationResult {
   const fileIssues: FieldIssue[] = form.references.flatMap((entry, index) =>
     entry.kind === 'file' && entry.problem ? [{ field: `file_infos[${index}]`, message: entry.problem }] : [],
   );
-  const extra = [...fileIssues, ...finishIssues(form.finish)];
+  const extra = [...fileIssues, ...finishIssues(form.finish), ...countIssues(form.count, form.target !== undefined)];
   if (extra.length === 0) return result;
   return { ok: false, issues: [...(result.ok ? [] : result.issues), ...extra] };
 }

@@ -80,5 +80,7 @@ export const formValuesSchema = z.object({
   target: z.optional(targetPathSchema),
   /** What to make of the image once it has landed (exact size, format, transparency); absent: the model's output only. */
   finish: z.optional(formFinishSchema),
+  /** How many images this request makes, each its own task (1–8, checked by validateForm); absent: one. */
+  count: z.optional(z.number()),
 });
 export type FormValues = z.infer<typeof formValuesSchema>;

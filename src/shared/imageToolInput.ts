@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { type FinishSpec, MAX_FINISHED_SIDE, type OutputFormat, formatOfPath, keyColourFor } from '../core/finish';
 import { outputFormatSchema, qualitySchema } from '../core/finishSchema';
+import { MAX_VARIATIONS } from '../core/batch';
 import { ASPECT_RATIOS, MAX_REFERENCES_ANY_MODEL, MODELS, RESOLUTIONS, modelKey } from '../core/models';
 
 /** VS Code's rules: letters, digits, `_` and `-`, no `copilot_` or `vscode_` prefix. */
@@ -33,6 +34,14 @@ const shape = {
   transparent: z.optional(z.boolean()),
   format: z.optional(outputFormatSchema),
   quality: z.optional(qualitySchema),
+  count: z.optional(
+    z
+      .int({ error: () => `must be a whole number from 1 to ${MAX_VARIATIONS}` })
+      .check(
+        z.gte(1, `must be a whole number from 1 to ${MAX_VARIATIONS}`),
+        z.lte(MAX_VARIATIONS, `must be a whole number from 1 to ${MAX_VARIATIONS}`),
+      ),
+  ),
 };
 
 /** The arguments the tool takes, in the order the manifest lists them. */
@@ -51,6 +60,11 @@ function contradiction(input: ToolFields): { path: string; message: string } | u
     return {
       path: input.width === undefined ? 'width' : 'height',
       message: 'give width and height together, or neither',
+    };
+  if ((input.count ?? 1) > 1 && input.targetPath)
+    return {
+      path: 'count',
+      message: `count ${input.count} cannot be combined with targetPath "${input.targetPath}": a target path holds one image; leave out targetPath to save ${input.count} images in the output folder`,
     };
   const target = input.targetPath ? formatOfPath(input.targetPath) : undefined;
   if (input.format && target && input.format !== target)

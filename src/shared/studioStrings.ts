@@ -32,6 +32,8 @@ export const STRING_KEYS = [
   'form.background',
   'form.target',
   'form.targetRemove',
+  'form.count',
+  'form.countHint',
   'option.aspect_ratio',
   'option.resolution',
   'option.storage_mode',

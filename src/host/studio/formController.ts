@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { GenerationResult } from '../generationService';
 import type { OutputFormat, PixelSize } from '../../core/finish';
 import type { DocumentLink } from '../../core/lifecycle';
 import { modelKey, parseModelKey } from '../../core/models';
@@ -123,17 +124,21 @@ export class FormController {
     await this.remember(form);
     // The key colour is chosen here from the prompt: the webview only says "transparent".
     const finish = finishSpecFor(form.finish, form.prompt);
-    const outcome = await this.deps.tasks.run({
-      kind: checked.references.some((r) => r.kind === 'file') ? 'restyle' : 'generate',
-      request: requestFromForm(form),
-      references: checked.references,
-      reveal: false,
-      ...(finish ? { finish } : {}),
-      ...(target.exactPath ? { exactPath: target.exactPath } : {}),
-      ...(target.exactPath && this.references.has(target.exactPath)
-        ? { reference: this.references.get(target.exactPath)! }
-        : {}),
-    });
+    const outcomes = await this.deps.tasks.runMany(
+      {
+        kind: checked.references.some((r) => r.kind === 'file') ? 'restyle' : 'generate',
+        request: requestFromForm(form),
+        references: checked.references,
+        reveal: false,
+        ...(finish ? { finish } : {}),
+        ...(target.exactPath ? { exactPath: target.exactPath } : {}),
+        ...(target.exactPath && this.references.has(target.exactPath)
+          ? { reference: this.references.get(target.exactPath)! }
+          : {}),
+      },
+      form.count ?? 1,
+    );
+    const outcome = batchOutcome(outcomes);
     const error = outcome.error && outcome.error.kind !== 'aborted' ? localizedMessage(outcome.error) : undefined;
     this.port.post({
       type: 'generateDone',
@@ -263,4 +268,17 @@ function withoutProblem(entry: ReferenceEntry): ReferenceEntry {
   if (entry.kind !== 'file' || !entry.problem) return entry;
   const { problem: _ignored, ...rest } = entry;
   return rest;
+}
+
+/**
+ * A batch as one answer to the form: landed only when every image landed (the gallery shows each
+ * one that did), else how the first other one ended; the files of all of them.
+ */
+function batchOutcome(outcomes: GenerationResult[]): GenerationResult {
+  const first = outcomes.find((o) => o.status !== 'landed') ?? outcomes[0]!;
+  return {
+    ...first,
+    files: outcomes.flatMap((o) => o.files),
+    finished: outcomes.flatMap((o) => o.finished ?? []),
+  };
 }

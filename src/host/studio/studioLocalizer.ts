@@ -85,6 +85,9 @@ function coreMessageLines(): Record<CoreMessageTemplate, string> {
     'JPEG cannot be transparent: choose PNG, WebP or AVIF': vscode.l10n.t(
       'Format: JPEG cannot be transparent; choose PNG, WebP or AVIF, or untick Transparent background.',
     ),
+    'must be 1 when the image is saved at a fixed file name': vscode.l10n.t(
+      'Variations: a fixed file name holds one image; set 1, or remove the target.',
+    ),
   };
 }
 
@@ -112,6 +115,8 @@ function studioStrings(): StudioStrings {
     'form.generating': vscode.l10n.t('Starting…'),
     'form.fixFields': vscode.l10n.t('Fix the marked fields to generate.'),
     'form.started': vscode.l10n.t('Started: follow it under Tasks.'),
+    'form.count': vscode.l10n.t('Variations'),
+    'form.countHint': vscode.l10n.t('Images made from this request, 1–8: each is its own task and is billed.'),
     'form.showTasks': vscode.l10n.t('Show Tasks'),
     'form.landed': vscode.l10n.t('Saved {0}.', '{0}'),
     'form.showResult': vscode.l10n.t('Show Result'),

@@ -61,20 +61,26 @@ export class TasksController {
 
   /** Starts a task and, when it leaves the foreground, adds its results to the gallery. */
   async run(input: GenerationInput): Promise<GenerationResult> {
-    let outcome: GenerationResult;
+    return (await this.runMany(input, 1))[0]!;
+  }
+
+  /** Starts `count` tasks from one request (variations) and adds each one's results to the gallery. */
+  async runMany(input: GenerationInput, count: number): Promise<GenerationResult[]> {
+    let outcomes: GenerationResult[];
     try {
-      outcome = await this.deps.generations.generate(input);
+      outcomes = await this.deps.generations.generateMany(input, count);
     } catch (error) {
       this.deps.log.error(
         'studio',
         `the task could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
-      return { id: '', status: 'notStarted', files: [] };
+      return [{ id: '', status: 'notStarted', files: [] }];
     }
     this.changed();
     // A finished file saved at a document's target lies outside the output folder: listed at once too.
-    await this.collect(outcome.id, [...outcome.files, ...(outcome.finished ?? []).map((f) => f.path)]);
-    return outcome;
+    for (const outcome of outcomes)
+      await this.collect(outcome.id, [...outcome.files, ...(outcome.finished ?? []).map((f) => f.path)]);
+    return outcomes;
   }
 
   private changed(): void {
