@@ -41,6 +41,7 @@ export async function run(): Promise<void> {
             'waysIn.test.js',
             'finishedAssets.test.js',
             'toolFinish.test.js',
+            'variations.test.js',
             'assets.test.js',
             'outsideText.test.js',
             'reload.test.js',

@@ -1,0 +1,50 @@
+/**
+ * Variations in a real VS Code against the simulator: an agent asking for several tries of one
+ * request gets every image as its own file with its own sidecar, each from its own task, and a
+ * count that cannot be honoured is refused before anything is billed.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { ImageTool } from '../../src/host/imageTool';
+import { exists, invokeTool, useSimulator, workspaceRoot } from './support';
+
+/** The workspace-relative paths an answer names as saved. */
+function savedPaths(answer: string): string[] {
+  return [...answer.matchAll(/^Saved (.+?) \(/gm)].map((match) => match[1]!);
+}
+
+describe('variations: several images from one request', () => {
+  const { sim } = useSimulator();
+
+  it('the agent tool with count 3 returns three paths, three files with sidecars, from three tasks', async () => {
+    const answer = await invokeTool({ prompt: 'A paper crane on a desk, three tries', count: 3 });
+    assert.match(answer, /3 of 3 images were saved/);
+    const paths = savedPaths(answer);
+    assert.equal(paths.length, 3, answer);
+    assert.equal(new Set(paths).size, 3, 'three distinct files');
+    for (const relative of paths) {
+      const file = vscode.Uri.joinPath(workspaceRoot(), ...relative.split('/'));
+      assert.ok(await exists(file), `${relative} is on disk`);
+      assert.ok(await exists(file.with({ path: `${file.path}.json` })), `${relative} has its sidecar`);
+    }
+    const tasks = await sim().tasks();
+    assert.equal(tasks.length, 3, 'three tasks reached the image service');
+    assert.equal(new Set(tasks.map((t) => t.sessionId)).size, 3, 'each task has its own session id');
+  });
+
+  it('several images with a target path are refused by the tool, and nothing reaches the image service', async () => {
+    const answer = await invokeTool({ prompt: 'A paper crane', count: 2, targetPath: 'assets/crane.png' });
+    assert.match(answer, /count 2 cannot be combined with targetPath/);
+    assert.deepEqual(
+      (await sim().requests()).filter((r) => r.method === 'POST'),
+      [],
+    );
+  });
+
+  it('the confirmation says how many images will be made', () => {
+    const prepared = new ImageTool({} as never).prepareInvocation({ input: { prompt: 'A paper crane', count: 4 } });
+    assert.equal(prepared.confirmationMessages?.title, 'Generate 4 images?');
+    const message = String((prepared.confirmationMessages?.message as vscode.MarkdownString).value);
+    assert.ok(message.includes('4 images are made from this request'), message);
+  });
+});
