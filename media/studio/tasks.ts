@@ -1,9 +1,13 @@
-/** Running and recent tasks, as the notifications show them, with cancel and dismiss. */
+/**
+ * Running and recent tasks, as the notifications show them, with cancel and dismiss. Finished
+ * rows fold under one line (finishedFold.ts) so the results below stay in view.
+ */
 import { type TaskAction, isEndedStatus } from '../../src/core/lifecycle';
 import type { StringKey } from '../../src/shared/studioStrings';
 import type { TaskRow } from '../../src/shared/taskRow';
 import type { StudioContext } from './context';
 import { h, icon, preserveFocus, scrollBehavior, setHidden, uid } from './dom';
+import { FinishedFold } from './finishedFold';
 import { post } from './host';
 
 const STATUS_ICONS: Record<TaskRow['status'], string> = {
@@ -43,6 +47,7 @@ export class TasksView {
   private readonly badge: HTMLElement;
   private readonly heading: HTMLElement;
   private readonly clearEnded: HTMLButtonElement;
+  private readonly fold: FinishedFold;
   /** Rows by task id; `key` (status and actions) changes when the row must be drawn anew. */
   private readonly rows = new Map<string, { element: HTMLLIElement; key: string }>();
   private tasks: TaskRow[] = [];
@@ -70,6 +75,7 @@ export class TasksView {
       icon('clear-all'),
       h('span', null, ctx.strings['tasks.clearEnded']),
     );
+    this.fold = new FinishedFold(ctx);
     this.element = h(
       'section',
       { class: 'pane-section tasks', 'aria-labelledby': headingId, hidden: true },
@@ -81,6 +87,7 @@ export class TasksView {
         h('div', { class: 'section-tools' }, this.clearEnded),
       ),
       this.list,
+      this.fold.element,
     );
   }
 
@@ -111,8 +118,24 @@ export class TasksView {
         this.rows.delete(id);
       }
     }
-    let cursor: Element | null = this.list.firstElementChild;
-    for (const task of shown) {
+    const finished = shown.filter((t) => isEndedStatus(t.status));
+    this.place(
+      this.list,
+      shown.filter((t) => !isEndedStatus(t.status)),
+    );
+    this.place(this.fold.list, finished);
+    this.fold.setCount(finished.length);
+    const active = shown.length - finished.length;
+    this.badge.textContent = active > 0 ? String(active) : '';
+    setHidden(this.badge, active === 0);
+    setHidden(this.clearEnded, shown.length === active);
+    setHidden(this.element, shown.length === 0);
+  }
+
+  /** Puts `tasks`' rows into `list` in order, drawing anew only the rows whose status or actions changed. */
+  private place(list: HTMLUListElement, tasks: readonly TaskRow[]): void {
+    let cursor: Element | null = list.firstElementChild;
+    for (const task of tasks) {
       const existing = this.rows.get(task.id);
       const key = `${task.status}:${task.actions.join(',')}`;
       const element = existing && existing.key === key ? this.update(existing.element, task) : this.row(task);
@@ -121,14 +144,9 @@ export class TasksView {
         existing.element.remove();
       }
       this.rows.set(task.id, { element, key });
-      if (element !== cursor) this.list.insertBefore(element, cursor);
+      if (element !== cursor) list.insertBefore(element, cursor);
       cursor = element.nextElementSibling;
     }
-    const active = shown.filter((t) => !isEndedStatus(t.status)).length;
-    this.badge.textContent = active > 0 ? String(active) : '';
-    setHidden(this.badge, active === 0);
-    setHidden(this.clearEnded, shown.length === active);
-    setHidden(this.element, shown.length === 0);
   }
 
   private row(task: TaskRow): HTMLLIElement {

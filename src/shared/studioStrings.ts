@@ -108,6 +108,8 @@ export const STRING_KEYS = [
   'tasks.chooseFolder',
   'tasks.dismiss',
   'tasks.clearEnded',
+  'tasks.finished',
+  'tasks.finishedList',
   'gallery.heading',
   'gallery.filter',
   'gallery.refresh',

@@ -219,6 +219,8 @@ function studioStrings(): StudioStrings {
     'tasks.chooseFolder': vscode.l10n.t('Choose Folder'),
     'tasks.dismiss': vscode.l10n.t('Dismiss'),
     'tasks.clearEnded': vscode.l10n.t('Clear Finished'),
+    'tasks.finished': vscode.l10n.t('{0} finished', '{0}'),
+    'tasks.finishedList': vscode.l10n.t('Finished tasks'),
     'gallery.heading': vscode.l10n.t('Results'),
     'gallery.filter': vscode.l10n.t('Filter by prompt or model'),
     'gallery.refresh': vscode.l10n.t('Reload from Disk'),
