@@ -39,7 +39,7 @@ async function checkerboardBehind(card) {
   });
 }
 
-async function setTheme(page, theme, kind) {
+export async function setTheme(page, theme, kind) {
   await runCommand(page, 'Preferences: Color Theme');
   const label = theme.replace(/^Default /, '');
   await page.locator('.quick-input-widget .quick-input-box input').fill(label);
