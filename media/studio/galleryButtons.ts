@@ -18,6 +18,8 @@ export const GALLERY_BUTTONS: readonly GalleryButton[] = [
   { action: 'reuseSettings', icon: 'edit', label: 'gallery.reuseSettings', testId: 'gallery-reuse-settings' },
   { action: 'variation', icon: 'debug-rerun', label: 'gallery.variation', testId: 'gallery-variation' },
   { action: 'exportAssets', icon: 'package', label: 'gallery.exportAssets', testId: 'gallery-export-assets' },
+  { action: 'moreLikeThis', icon: 'copy', label: 'gallery.moreLikeThis', testId: 'gallery-more-like-this' },
+  { action: 'moveToTrash', icon: 'trash', label: 'gallery.moveToTrash', testId: 'gallery-move-to-trash' },
 ];
 
 /** Only a result with a finished file offers these: the card shows the finished file, they reach the original. */

@@ -13,6 +13,8 @@ export const GALLERY_ACTIONS = [
   'variation',
   'openOriginal',
   'exportAssets',
+  'moreLikeThis',
+  'moveToTrash',
 ] as const;
 export type GalleryAction = (typeof GALLERY_ACTIONS)[number];
 

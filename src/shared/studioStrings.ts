@@ -152,6 +152,8 @@ export const STRING_KEYS = [
   'gallery.openOriginal',
   'gallery.adjustCrop',
   'gallery.exportAssets',
+  'gallery.moreLikeThis',
+  'gallery.moveToTrash',
   'crop.heading',
   'crop.frame',
   'crop.hint',

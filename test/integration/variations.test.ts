@@ -4,9 +4,10 @@
  * count that cannot be honoured is refused before anything is billed.
  */
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ImageTool } from '../../src/host/imageTool';
-import { exists, invokeTool, useSimulator, workspaceRoot } from './support';
+import { api, exists, invokeTool, useSimulator, waitFor, workspaceRoot } from './support';
 
 /** The workspace-relative paths an answer names as saved. */
 function savedPaths(answer: string): string[] {
@@ -46,5 +47,45 @@ describe('variations: several images from one request', () => {
     assert.equal(prepared.confirmationMessages?.title, 'Generate 4 images?');
     const message = String((prepared.confirmationMessages?.message as vscode.MarkdownString).value);
     assert.ok(message.includes('4 images are made from this request'), message);
+  });
+
+  it('Move to Trash on a card keeps the image and its sidecar where the file system has no trash (code-server), and says so', async () => {
+    const answer = await invokeTool({ prompt: 'A paper crane to throw away', count: 2 });
+    const [first] = savedPaths(answer).map((p) => vscode.Uri.joinPath(workspaceRoot(), ...p.split('/')));
+    assert.ok(first, answer);
+    await vscode.commands.executeCommand('aigcImage.generate');
+    await waitFor(
+      'the card to be pressed',
+      async () => (await (await api()).studio.actOnResult(first.fsPath, 'moveToTrash')) || undefined,
+    );
+    assert.ok(await exists(first), 'the image is not deleted for good');
+    assert.ok(await exists(first.with({ path: `${first.path}.json` })), 'nor its sidecar');
+    assert.ok(
+      (await api())
+        .recentLog()
+        .some((line) => line.includes(`move to trash: ${path.basename(first.fsPath)} kept: no trash`)),
+      'the Studio said why',
+    );
+  });
+
+  it('Move to Trash leaves an image edited since it was saved on disk', async () => {
+    const answer = await invokeTool({ prompt: 'A paper crane, edited by hand' });
+    const [file] = savedPaths(answer).map((p) => vscode.Uri.joinPath(workspaceRoot(), ...p.split('/')));
+    assert.ok(file, answer);
+    const bytes = await vscode.workspace.fs.readFile(file);
+    await vscode.workspace.fs.writeFile(file, new Uint8Array([...bytes, 0]));
+    await vscode.commands.executeCommand('aigcImage.generate');
+    await waitFor(
+      'the card to be pressed',
+      async () => (await (await api()).studio.actOnResult(file.fsPath, 'moveToTrash')) || undefined,
+    );
+    assert.ok(await exists(file));
+    assert.ok(await exists(file.with({ path: `${file.path}.json` })));
+    assert.ok(
+      (await api())
+        .recentLog()
+        .some((line) => line.includes(`move to trash: ${path.basename(file.fsPath)} kept: changed since it was saved`)),
+      'kept because it was edited, before any trash was tried',
+    );
   });
 });

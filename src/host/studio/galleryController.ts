@@ -19,6 +19,7 @@ import { defaultOutputConfig, readSettings } from '../settings';
 import type { ReferencesController } from './referencesController';
 import type { StudioLocalizer } from './studioLocalizer';
 import type { StudioPort } from './studioPort';
+import { moveResultToTrash } from './trashResult';
 
 export interface GalleryControllerDeps {
   workspaceState: vscode.Memento;
@@ -140,6 +141,14 @@ export class GalleryController {
         return this.reuse(entry);
       case 'variation':
         return this.variation(entry);
+      case 'moreLikeThis':
+        return this.reuse(entry, shown);
+      case 'moveToTrash': {
+        const said = await moveResultToTrash(entry, this.deps.log);
+        this.port.post({ type: 'notice', ...said });
+        await this.gallery?.refresh();
+        return;
+      }
       default: {
         const unexpected: never = action;
         throw new Error(`unhandled gallery action ${String(unexpected)}`);
@@ -171,8 +180,8 @@ export class GalleryController {
     }, 100);
   }
 
-  /** Fills the form from a result's request, its reference images included. */
-  private async reuse(entry: GalleryEntry): Promise<void> {
+  /** Fills the form from a result's request, its reference images included (and `asReference` after them). */
+  private async reuse(entry: GalleryEntry, asReference?: vscode.Uri): Promise<void> {
     const { references, missing } = await savedReferences(entry);
     const entries: ReferenceEntry[] = [];
     for (const r of references) {
@@ -182,6 +191,8 @@ export class GalleryController {
       else if (r.kind === 'url') entries.push({ kind: 'url', url: r.url, ...text });
       else entries.push({ kind: 'fileId', fileId: r.fileId, ...text });
     }
+    // "More like this": the chosen image steers the next ones; the user sees the form before paying.
+    if (asReference) entries.push(await this.deps.references.describe(asReference));
     this.port.post({ type: 'fillForm', form: formFromRequest(savedRequest(entry), entries) });
     if (missing.length > 0) {
       this.port.post({

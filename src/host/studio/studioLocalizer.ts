@@ -280,6 +280,8 @@ function studioStrings(): StudioStrings {
     'gallery.openOriginal': vscode.l10n.t('Open Original'),
     'gallery.adjustCrop': vscode.l10n.t('Adjust Crop…'),
     'gallery.exportAssets': vscode.l10n.t('Export Assets…'),
+    'gallery.moreLikeThis': vscode.l10n.t('More Like This'),
+    'gallery.moveToTrash': vscode.l10n.t('Move to Trash'),
     'crop.heading': vscode.l10n.t('Adjust crop'),
     'crop.frame': vscode.l10n.t('Crop: {0} by {1} at {2}, {3}; arrow keys move it', '{0}', '{1}', '{2}', '{3}'),
     'crop.hint': vscode.l10n.t(
