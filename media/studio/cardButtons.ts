@@ -7,6 +7,8 @@ import { GALLERY_BUTTONS, FINISHED_BUTTONS, type GalleryButton } from './gallery
 export interface CardActions {
   act(action: GalleryAction): void;
   adjustCrop(): void;
+  /** Opens the compare view; absent when the result has no other tries of its request listed. */
+  compare?: () => void;
 }
 
 /** The buttons in toolbar order; the first is the toolbar's one tab stop (arrow keys move between them). */
@@ -35,6 +37,7 @@ export function cardButtons(s: StudioStrings, item: GalleryItem, actions: CardAc
     ...(finished?.crop
       ? [button(s['gallery.adjustCrop'], 'gallery-adjust-crop', 'screen-full', () => actions.adjustCrop())]
       : []),
+    ...(actions.compare ? [button(s['gallery.compare'], 'gallery-compare', 'split-horizontal', actions.compare)] : []),
   ];
   buttons[0]!.tabIndex = 0;
   return buttons;

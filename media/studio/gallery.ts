@@ -3,6 +3,7 @@ import { parseModelKey } from '../../src/core/models';
 import type { GalleryAction, GalleryItem } from '../../src/shared/galleryItem';
 import type { StudioContext } from './context';
 import { format, h, icon, preserveFocus, relativeTime, scrollBehavior, scrollParent, setHidden, uid } from './dom';
+import { CompareDialog } from './compareDialog';
 import { CropDialog, type Recrop } from './cropDialog';
 import { cardButtons } from './cardButtons';
 import { post } from './host';
@@ -264,6 +265,7 @@ export class GalleryView {
         ...cardButtons(this.ctx.strings, item, {
           act: (action) => this.act(item, action),
           adjustCrop: () => this.adjustCrop(item),
+          ...(triesOf(this.items, item).length > 1 ? { compare: () => this.compare(item) } : {}),
         }),
       ),
     );
@@ -281,6 +283,15 @@ export class GalleryView {
     }).open();
   }
 
+  /** The compare view of the tries of this card's request; discarded ones go to the host one by one. */
+  private compare(item: GalleryItem): void {
+    const opener = document.activeElement as HTMLElement | null;
+    const discard = (ids: string[]) => {
+      for (const id of ids) post({ type: 'galleryAction', item: id, action: 'moveToTrash' });
+    };
+    new CompareDialog(this.ctx.strings, triesOf(this.items, item), discard, () => opener?.focus()).open();
+  }
+
   private act(item: GalleryItem, action: GalleryAction): void {
     this.highlighted.delete(item.id);
     this.cards.get(item.id)?.classList.remove('gallery-item--new');
@@ -292,6 +303,11 @@ export class GalleryView {
       time.textContent = relativeTime(Number(time.dataset.ms), this.ctx.lang);
     }
   }
+}
+
+/** The listed results of the same request as `item` (its prompt and model), newest first, at most 8. */
+function triesOf(items: readonly GalleryItem[], item: GalleryItem): GalleryItem[] {
+  return items.filter((other) => other.prompt === item.prompt && other.model === item.model).slice(0, 8);
 }
 
 /** One tab stop per toolbar; arrow keys move between its buttons. */

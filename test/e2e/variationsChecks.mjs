@@ -1,7 +1,7 @@
 // Variations as a user meets them in the Studio: from the keyboard only, a Variations count of 3
 // makes three images from one Generate, each its own task; once they are saved their rows fold
-// under one "finished" line that opens with Enter, so the results stay in view; axe-core in light
-// and dark with the fold open.
+// under one "finished" line that opens with Enter, so the results stay in view; the compare view
+// keeps one and discards the rest by keyboard; axe-core in light and dark with the dialog open.
 import assert from 'node:assert/strict';
 import { setTheme } from './finishChecks.mjs';
 import { axeRun } from './studioChecks.mjs';
@@ -36,7 +36,7 @@ async function seriousProblems(page, frame) {
 
 export const variationsChecks = [
   {
-    name: 'keyboard only: Variations 3 makes three images from one Generate, and their finished rows fold under one line that Enter opens',
+    name: 'keyboard only: Variations 3 makes three images from one Generate, their finished rows fold under one line, and the compare view keeps one and discards the rest',
     async run({ page, shot, sim }) {
       await page.setViewportSize({ width: 1440, height: 900 });
       await closeAllEditors(page);
@@ -64,7 +64,47 @@ export const variationsChecks = [
       assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
       assert.equal(await frame.locator('[data-testid=task]:visible', { hasText: PROMPT }).count(), 3);
       await shot('40-variations-unfolded');
-      assert.deepEqual(await seriousProblems(page, frame), []);
+      await compareByKeyboard(page, frame, cards, shot);
     },
   },
 ];
+
+/**
+ * From a card of the batch: Compare…, move with the arrows, keep the second with Space, Enter
+ * shows it large and Escape goes back; axe-core with the dialog open; then "Keep 1, discard 2".
+ * code-server has no trash, so the two discarded results stay on disk and the Studio says so.
+ */
+async function compareByKeyboard(page, frame, cards, shot) {
+  await cards.first().locator('[data-testid=gallery-compare]').focus();
+  await page.keyboard.press('Enter');
+  const grid = frame.locator('[data-testid=compare-grid]');
+  await grid.waitFor();
+  assert.equal(await frame.locator('[data-testid=compare-cell]').count(), 3);
+  const active = () => grid.getAttribute('aria-activedescendant');
+  const first = await active();
+  await page.keyboard.press('ArrowRight');
+  assert.notEqual(await active(), first, 'the arrow key moved to the next image');
+  await page.keyboard.press(' ');
+  const kept = frame.locator('[data-testid=compare-cell][aria-selected=true]');
+  assert.equal(await kept.count(), 1);
+  assert.equal(await kept.getAttribute('id'), await active());
+  assert.equal((await frame.locator('[data-testid=compare-apply]').textContent())?.trim(), 'Keep 1, discard 2');
+  await page.keyboard.press('Enter');
+  await frame.locator('[data-testid=compare-zoom]').waitFor();
+  await shot('41-compare-zoomed');
+  await page.keyboard.press('Escape');
+  await grid.waitFor();
+  assert.equal(await frame.locator('[data-testid=compare-dialog]').count(), 1, 'Escape went back, not out');
+  await shot('41-compare-grid');
+  assert.deepEqual(await seriousProblems(page, frame), []);
+  await frame.locator('[data-testid=compare-apply]').focus();
+  await page.keyboard.press('Enter');
+  await until('the compare view to close', async () =>
+    (await frame.locator('[data-testid=compare-dialog]').count()) === 0 ? true : undefined,
+  );
+  await until('the Studio to say why nothing was deleted', async () =>
+    (await frame.getByText(/has no trash/).count()) > 0 ? true : undefined,
+  );
+  assert.equal(await cards.count(), 3, 'without a trash, the discarded results stay');
+  await shot('41-compare-no-trash');
+}
