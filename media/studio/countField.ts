@@ -3,7 +3,7 @@
  * number input so arrow keys step it; what cannot be used (2.5, 9) is kept and named by the
  * form's validation rather than silently corrected, so the user sees what will be billed.
  */
-import { MAX_VARIATIONS } from '../../src/core/batch';
+import { MAX_VARIATIONS } from '../../src/shared/batch';
 import type { StudioContext } from './context';
 import { h, uid } from './dom';
 

@@ -20,7 +20,7 @@ import {
   isTerminal,
   needsUser,
 } from '../core/lifecycle';
-import { batchRequests, countIssues } from '../core/batch';
+import { batchRequests, countIssues } from '../shared/batch';
 import { referenceMove } from '../core/referenceMove';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody } from '../core/request';
@@ -142,7 +142,11 @@ export class GenerationService extends Disposable {
     const landed = results.filter((r) => r.status === 'landed');
     if ((input.reveal ?? true) && landed.length > 0) {
       const files = landed.flatMap((r) => [...(r.finished ?? []).map((f) => f.path), ...r.files]);
-      void showSavedResult(files, userPromptOf(String(input.request.prompt ?? '')), workspaceRootOf(files[0]));
+      void showSavedResult(
+        files,
+        userPromptOf(typeof input.request.prompt === 'string' ? input.request.prompt : ''),
+        workspaceRootOf(files[0]),
+      );
     }
     return results;
   }

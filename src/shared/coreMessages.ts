@@ -34,7 +34,7 @@ export const CORE_MESSAGE_TEMPLATES = [
   'needs both a width and a height',
   'must be a whole number of pixels from 1 to {0}',
   'JPEG cannot be transparent: choose PNG, WebP or AVIF',
-  // The count of variations (core/batch.ts BATCH_MESSAGES; its range uses "must be a whole number" above).
+  // The count of variations (shared/batch.ts BATCH_MESSAGES; its range uses "must be a whole number" above).
   'must be 1 when the image is saved at a fixed file name',
 ] as const;
 export type CoreMessageTemplate = (typeof CORE_MESSAGE_TEMPLATES)[number];

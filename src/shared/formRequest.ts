@@ -4,7 +4,7 @@
  * saved request into a form. Pure: no `vscode`, no DOM.
  */
 import { parseModelKey } from '../core/models';
-import { countIssues } from '../core/batch';
+import { countIssues } from './batch';
 import { type FieldIssue, type ValidationResult, validateRequest } from '../core/request';
 import { finishIssues } from './finishFields';
 import type { FormValues, ReferenceEntry } from './formValues';

@@ -8,7 +8,7 @@
 import * as z from 'zod/mini';
 import { type FinishSpec, MAX_FINISHED_SIDE, type OutputFormat, formatOfPath, keyColourFor } from '../core/finish';
 import { outputFormatSchema, qualitySchema } from '../core/finishSchema';
-import { MAX_VARIATIONS } from '../core/batch';
+import { MAX_VARIATIONS } from './batch';
 import { ASPECT_RATIOS, MAX_REFERENCES_ANY_MODEL, MODELS, RESOLUTIONS, modelKey } from '../core/models';
 
 /** VS Code's rules: letters, digits, `_` and `-`, no `copilot_` or `vscode_` prefix. */

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_VARIATIONS, batchRequests } from '../../src/core/batch';
+import { MAX_VARIATIONS, batchRequests } from '../../src/shared/batch';
 import { validateForm } from '../../src/shared/formRequest';
 import type { FormValues } from '../../src/shared/formValues';
 import { toolInputProblem } from '../../src/shared/imageToolInput';

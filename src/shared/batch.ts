@@ -4,8 +4,8 @@
  * lifecycle (journal, collection after a reload, landing) is per task. Pure: the Studio's
  * webview, the host and the agent tool check a count the same way.
  */
-import { SESSION_ID_MAX } from './models';
-import type { FieldIssue } from './request';
+import { SESSION_ID_MAX } from '../core/models';
+import type { FieldIssue } from '../core/request';
 
 export const MAX_VARIATIONS = 8;
 
