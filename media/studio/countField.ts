@@ -7,6 +7,13 @@ import { MAX_VARIATIONS } from '../../src/shared/batch';
 import type { StudioContext } from './context';
 import { h, uid } from './dom';
 
+/** The line under the field saying each image is billed, tied to the control for screen readers. */
+export function countHint(ctx: StudioContext, input: HTMLInputElement): { hint: HTMLElement } {
+  const id = uid('count-hint');
+  input.setAttribute('aria-describedby', id);
+  return { hint: h('p', { id, class: 'hint' }, ctx.strings['form.countHint']) };
+}
+
 export function countControl(ctx: StudioContext): HTMLInputElement {
   const input = h('input', {
     id: uid('count'),

@@ -4,7 +4,7 @@ import type { FieldIssue } from '../../src/core/request';
 import type { OptionField } from '../../src/shared/formValues';
 import type { NoticeAction, StudioContext } from './context';
 import { format, h, icon, isMac, setHidden, uid } from './dom';
-import { countControl, syncCount } from './countField';
+import { countControl, countHint, syncCount } from './countField';
 import { FinishFieldsView } from './finishFields';
 import { OptionFields } from './optionFields';
 import { PromptHistory } from './promptHistory';
@@ -82,7 +82,7 @@ export class FormView {
     );
     const options = this.optionsFieldset();
     this.count = countControl(ctx);
-    const countField = this.countField();
+    const countField = this.field('count', this.count.id, s['form.count'], this.count, countHint(ctx, this.count));
     this.generateLabel = h('span', null, s['form.generate']);
     this.generateButton = h(
       'button',
@@ -116,8 +116,7 @@ export class FormView {
       negativeField,
       h('div', { class: 'model-group' }, modelField, modelOptions),
       this.finish.element,
-      options,
-      countField,
+      [options, countField],
       bar,
     );
   }
@@ -245,15 +244,6 @@ export class FormView {
     });
   }
 
-  /** How many images Generate makes; the hint says each one is billed. */
-  private countField(): HTMLElement {
-    const hintId = uid('count-hint');
-    this.count.setAttribute('aria-describedby', hintId);
-    return this.field('count', this.count.id, this.ctx.strings['form.count'], this.count, {
-      hint: h('p', { id: hintId, class: 'hint' }, this.ctx.strings['form.countHint']),
-    });
-  }
-
   private negativeControl(): HTMLTextAreaElement {
     const negative = h('textarea', {
       id: uid('negative'),
@@ -319,21 +309,11 @@ export class FormView {
     negativeField: HTMLElement,
     modelGroup: HTMLElement,
     finish: HTMLElement,
-    options: HTMLElement,
-    countField: HTMLElement,
+    lower: HTMLElement[],
     bar: HTMLElement,
   ): HTMLElement {
-    const fields = [
-      this.target.element,
-      promptField,
-      negativeField,
-      modelGroup,
-      finish,
-      this.referencesSlot,
-      options,
-      countField,
-    ];
-    return formElement(this.ctx, [...fields, this.generalError, bar]);
+    const fields = [this.target.element, promptField, negativeField, modelGroup, finish, this.referencesSlot];
+    return formElement(this.ctx, [...fields, ...lower, this.generalError, bar]);
   }
 
   private field(name: string, id: string, label: string, control: HTMLElement, extra: FieldExtras = {}): HTMLElement {
