@@ -32,6 +32,7 @@ import type { ReferenceAccess } from './referenceAccess';
 import { followLink } from './linkFollower';
 import { showSavedResult } from './resultActions';
 import { readSettings } from './settings';
+import { SpendGate } from './spendGate';
 import { TaskPreparation } from './taskPreparation';
 import type { TaskSupervisor } from './taskSupervisor';
 import { type TaskView, noteError, noteText } from './taskView';
@@ -53,7 +54,12 @@ export interface GenerationInput {
   finish?: FinishSpec;
   /** Stops the foreground wait (the task goes on in the background), e.g. a chat request cancelled. */
   stopWaiting?: vscode.CancellationToken;
+  /** The spend gate already admitted this task as part of a batch: it is not asked again. */
+  admitted?: boolean;
 }
+
+/** Why a task the spend gate stopped was not sent (the user did not allow it past a cap). */
+export const OVER_CAP = 'Not sent: it would pass your spending cap.';
 
 /**
  * How a generation ended for its caller:
@@ -83,6 +89,8 @@ export interface GenerationResult {
 
 export class GenerationService extends Disposable {
   private readonly preparation: TaskPreparation;
+  /** Stops a request over the user's caps before it is sent; generateMany admits a batch through it once. */
+  readonly gate: SpendGate;
   /** Tasks followed in a notification (now or before): their end is reported there, not again when they settle. */
   private readonly followed = new Set<string>();
   /** Landed tasks whose document reference was (being) pointed at their file, by task id: once per window. */
@@ -96,6 +104,7 @@ export class GenerationService extends Disposable {
   ) {
     super();
     this.preparation = new TaskPreparation(access);
+    this.gate = this.register(new SpendGate(() => tasks.folder, log, tasks.onDidChange));
     this.register(
       tasks.onDidSettle((collector) => {
         void this.followLink(collector.record);
@@ -110,6 +119,8 @@ export class GenerationService extends Disposable {
   async generate(input: GenerationInput): Promise<GenerationResult> {
     const connection = await connect(this.keys, this.log, this.tasks.extensionVersion());
     if (!('client' in connection)) return { id: '', status: 'notStarted', files: [] };
+    if (!input.admitted && !(await this.gate.admit(modelKeyOf(input.request), 1)))
+      return { id: '', status: 'discarded', files: [], error: new GenerationError({ kind: 'aborted', template: OVER_CAP }) };
     const id = randomUUID();
     let prepared: { record: TaskRecord; body: CreateTaskBody };
     try {
@@ -380,4 +391,9 @@ export function statusLine(view: TaskView): string {
   const live = !isEndedStatus(view.status);
   const problem = live && view.message ? ` — ${view.message}` : '';
   return `${base}${problem}${view.elsewhere ? vscode.l10n.t(' · in another window') : ''}`;
+}
+
+/** The model key ("GEM 3.0") of a request body, as the ledger and the prices name models. */
+function modelKeyOf(request: Record<string, unknown>): string {
+  return `${String(request.model_name)} ${String(request.model_version)}`;
 }
