@@ -5,6 +5,7 @@ import { lazy } from './host/lazy';
 import { Log } from './host/log';
 import { trackInsertableEditors } from './host/resultActions';
 import { reportIgnoredSettingsTo } from './host/settings';
+import { registerSpending } from './host/spending';
 import { createTaskStatusBar } from './host/statusBar';
 import type { TaskRecord } from './core/lifecycle';
 import { GenerationService } from './host/generationService';
@@ -49,8 +50,6 @@ export interface ExtensionApi {
 
 /** STUDIO_VIEW_TYPE of src/host/studio/studioPanel.ts; not imported, so activation evaluates none of the panel's modules. */
 const STUDIO_VIEW_TYPE = 'aigcImage.studio';
-/** Opens the Spending view (palette and the status bar item). */
-const SHOW_SPENDING = 'aigcImage.showSpending';
 /** IMAGE_TOOL_NAME of src/host/imageTool.ts (the manifest's languageModelTools name); the tool loads on first use. */
 const IMAGE_TOOL_NAME = 'aigcImage_generateImage';
 
@@ -82,13 +81,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const loadImageTool = lazy<ImageTool>(() =>
     import('./host/imageTool.js').then(({ ImageTool }) => new ImageTool({ log, keys, generations })),
   );
-  // The ledger, its view and its status bar item load after activation returns (the ledger reads with zod).
-  const loadSpending = lazy(async () => {
-    const [ledger, { SpendingView }] = await Promise.all([generations.gate.ledger(), import('./host/spendingView.js')]);
-    const view = new SpendingView(context.extensionUri, ledger);
-    context.subscriptions.push(view);
-    return view;
-  });
   const openStudio = (attach: vscode.Uri[], prefill?: StudioPrefill) =>
     void loadStudio()
       .then((panel) => panel.open(attach, prefill))
@@ -103,11 +95,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       deserializeWebviewPanel: async (panel) => (await loadStudio()).restore(panel),
     }),
     createTaskStatusBar(tasks, 'aigcImage.showTasks'),
-    vscode.commands.registerCommand(SHOW_SPENDING, () =>
-      loadSpending()
-        .then((view) => view.open())
-        .catch((error: unknown) => log.error('spending', `the view could not open: ${String(error)}`)),
-    ),
     vscode.languages.registerCodeActionsProvider(MissingImageFixes.selector, new MissingImageFixes(), {
       providedCodeActionKinds: MissingImageFixes.kinds,
     }),
@@ -123,15 +110,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     await tasks.resume();
   });
   resumed.catch((error: unknown) => log.error('activate', `resume failed: ${String(error)}`));
-  void resumed
-    .then(async () => {
-      const [ledger, { createSpendingStatusBar }] = await Promise.all([
-        generations.gate.ledger(),
-        import('./host/spendingStatus.js'),
-      ]);
-      context.subscriptions.push(createSpendingStatusBar(ledger, SHOW_SPENDING));
-    })
-    .catch((error: unknown) => log.error('spending', `the ledger could not be read: ${String(error)}`));
+  context.subscriptions.push(registerSpending(context, generations.gate, log, resumed));
   log.info('activate', `activated in ${(performance.now() - started).toFixed(1)} ms`);
   return {
     tasks: () => tasks.views(),

@@ -12,7 +12,11 @@ const SVG = 'http://www.w3.org/2000/svg';
 const SIZE = { width: 600, height: 160 };
 const root = document.getElementById('spending')!;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
@@ -35,7 +39,11 @@ function spendOf(data: SpendingData, counts: Record<string, number>): Record<str
 }
 
 /** One chart: a labelled SVG picture whose columns are focusable and titled. */
-function chart(layout: ChartLayout, label: string, describe: (column: ChartLayout['columns'][number]) => string): SVGElement {
+function chart(
+  layout: ChartLayout,
+  label: string,
+  describe: (column: ChartLayout['columns'][number]) => string,
+): SVGElement {
   const picture = svg('svg', {
     viewBox: `0 0 ${layout.width} ${layout.height}`,
     role: 'img',
@@ -53,7 +61,9 @@ function chart(layout: ChartLayout, label: string, describe: (column: ChartLayou
     const x = layout.columns.indexOf(column) * step;
     group.appendChild(svg('rect', { x, y: 0, width: step, height: layout.height, class: 'hit' }));
     for (const s of column.segments)
-      group.appendChild(svg('rect', { x: s.x, y: s.y, width: s.width, height: s.height, class: `bar c${s.colour % 6}` }));
+      group.appendChild(
+        svg('rect', { x: s.x, y: s.y, width: s.width, height: s.height, class: `bar c${s.colour % 6}` }),
+      );
     picture.appendChild(group);
   }
   return picture;
@@ -94,13 +104,21 @@ function render(data: SpendingData): void {
     const spendDays = data.days.map((d) => ({ day: d.day, counts: spendOf(data, d.counts) }));
     const spend = layoutChart(spendDays, SIZE);
     const f = (n: number) => money(data, n);
-    root.append(el('h2', s.spend), chart(spend, s.spend, (c) => day(c, spendOf(data, countsOf(c.day)), f)));
+    root.append(
+      el('h2', s.spend),
+      chart(spend, s.spend, (c) => day(c, spendOf(data, countsOf(c.day)), f)),
+    );
   }
   root.appendChild(el('h2', s.months));
   const months = el('ul', undefined, 'months');
   for (const m of data.months) {
     const n = Object.values(m.counts).reduce((a, b) => a + b, 0);
-    const cost = priced ? ` · ${money(data, Object.values(spendOf(data, m.counts)).reduce((a, b) => a + b, 0))}` : '';
+    const cost = priced
+      ? ` · ${money(
+          data,
+          Object.values(spendOf(data, m.counts)).reduce((a, b) => a + b, 0),
+        )}`
+      : '';
     months.appendChild(el('li', `${m.month}: ${n}${cost}`));
   }
   root.appendChild(months);

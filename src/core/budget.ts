@@ -33,7 +33,12 @@ export interface Usage {
 
 export type Admission =
   | { ok: true }
-  | { ok: false; cap: 'dailyImages' | 'monthlyImages' | 'dailySpend' | 'monthlySpend'; template: string; args: (string | number)[] };
+  | {
+      ok: false;
+      cap: 'dailyImages' | 'monthlyImages' | 'dailySpend' | 'monthlySpend';
+      template: string;
+      args: (string | number)[];
+    };
 
 export function isPriced(budget: Budget): boolean {
   return Object.keys(budget.prices).length > 0;
@@ -72,7 +77,8 @@ export function admit(budget: Budget, usage: Usage, model: string, count: number
     return {
       ok: false,
       cap: 'dailySpend',
-      template: "This would bring today's spend to {0}, over your daily cap of {1} ({2} already today). Allow this once?",
+      template:
+        "This would bring today's spend to {0}, over your daily cap of {1} ({2} already today). Allow this once?",
       args: [money(budget, daySpend + adding), money(budget, budget.dailySpend), money(budget, daySpend)],
     };
   const monthSpend = spendOf(budget, usage.month);

@@ -120,7 +120,12 @@ export class GenerationService extends Disposable {
     const connection = await connect(this.keys, this.log, this.tasks.extensionVersion());
     if (!('client' in connection)) return { id: '', status: 'notStarted', files: [] };
     if (!input.admitted && !(await this.gate.admit(modelKeyOf(input.request), 1)))
-      return { id: '', status: 'discarded', files: [], error: new GenerationError({ kind: 'aborted', template: OVER_CAP }) };
+      return {
+        id: '',
+        status: 'discarded',
+        files: [],
+        error: new GenerationError({ kind: 'aborted', template: OVER_CAP }),
+      };
     const id = randomUUID();
     let prepared: { record: TaskRecord; body: CreateTaskBody };
     try {

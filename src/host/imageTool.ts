@@ -224,7 +224,9 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
         );
       case 'discarded':
         return result.error?.template === OVER_CAP
-          ? forModel('Not sent: it would pass the spending cap the user set, and the user did not allow it. Do not call the tool again unless the user asks.')
+          ? forModel(
+              'Not sent: it would pass the spending cap the user set, and the user did not allow it. Do not call the tool again unless the user asks.',
+            )
           : forModel('The user cancelled the image.');
     }
   }

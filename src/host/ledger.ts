@@ -105,7 +105,13 @@ export class SpendLedger extends Disposable {
       (vscode.workspace.workspaceFolders ?? []).map(async (folder) => {
         const setting = readOutputSettings(folder.uri).outputFolder;
         if (path.isAbsolute(setting)) return [];
-        const pattern = new vscode.RelativePattern(folder, `${setting.split(/[\\/]+/).filter(Boolean).join('/')}/**/*.json`);
+        const pattern = new vscode.RelativePattern(
+          folder,
+          `${setting
+            .split(/[\\/]+/)
+            .filter(Boolean)
+            .join('/')}/**/*.json`,
+        );
         const uris = await Promise.resolve(vscode.workspace.findFiles(pattern, null, MAX_SIDECARS)).catch(() => []);
         return uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath);
       }),

@@ -35,7 +35,10 @@ export class SpendGate implements vscode.Disposable {
 
   /** The ledger as last built, without waiting; undefined before the first build (which this starts). */
   snapshot(): Ledger | undefined {
-    if (!this.ledgerNow) void this.ledger().then((l) => l.read()).catch(() => undefined);
+    if (!this.ledgerNow)
+      void this.ledger()
+        .then((l) => l.read())
+        .catch(() => undefined);
     return this.ledgerNow?.snapshot();
   }
 

@@ -32,7 +32,7 @@ export class SpendingView extends Disposable {
     return this.panel !== undefined;
   }
 
-  async open(): Promise<void> {
+  open(): void {
     if (this.panel) {
       this.panel.reveal();
       return;

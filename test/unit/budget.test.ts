@@ -68,7 +68,12 @@ describe('spending caps', () => {
 describe('the estimate of what Generate starts', () => {
   it('prices a batch and numbers its first image of the day', () => {
     const b = budget({ prices: { 'GEM 3.0': 0.6 }, currency: '¥', dailyImages: 10 });
-    assert.deepEqual(estimate(b, usage({ 'GEM 3.0': 2 }), 'GEM 3.0', 4), { count: 4, cost: 2.4, todayNumber: 3, dailyCap: 10 });
+    assert.deepEqual(estimate(b, usage({ 'GEM 3.0': 2 }), 'GEM 3.0', 4), {
+      count: 4,
+      cost: 2.4,
+      todayNumber: 3,
+      dailyCap: 10,
+    });
     assert.equal(money(b, 2.4), '¥2.40');
   });
 

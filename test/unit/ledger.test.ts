@@ -34,7 +34,7 @@ async function journalled(
   let record = newRecord({
     id,
     kind: 'generate',
-    body: { model_name: model[0] as 'GEM', model_version: model[1], prompt: 'a fox' },
+    body: { model_name: model[0], model_version: model[1], prompt: 'a fox' },
     references: [],
     apiOrigin: 'https://gw.example',
     target: { workspaceRoot: '/w', outputFolder: 'generated-images', writeSidecar: true },
@@ -57,9 +57,11 @@ function sidecarFile(name: string, taskId: string, at: number, model: [string, s
   mkdirSync(path.dirname(file), { recursive: true });
   const sidecar = buildSidecar({
     taskId,
-    body: { model_name: model[0] as 'GEM', model_version: model[1], prompt: 'a fox' },
+    body: { model_name: model[0], model_version: model[1], prompt: 'a fox' },
     references: [],
-    images: [{ file: `${name}.png`, url: 'https://cdn.example/a.png', format: 'png', bytes: 10, sha256: 'a'.repeat(64) }],
+    images: [
+      { file: `${name}.png`, url: 'https://cdn.example/a.png', format: 'png', bytes: 10, sha256: 'a'.repeat(64) },
+    ],
     apiOrigin: 'https://gw.example',
     submittedAt: new Date(at),
     savedAt: new Date(at + 1000),
@@ -136,17 +138,24 @@ describe('the spend ledger', () => {
   it('does not count a finished file made from an original, which nobody paid for', async () => {
     const original = sidecarFile('hero', 'T-12', noon);
     const derived = path.join(root, 'images', 'hero-og.jpg.json');
-    const sidecar = JSON.parse(sidecarText(buildSidecar({
-      taskId: 'T-12',
-      body: { model_name: 'GEM', model_version: '3.0', prompt: 'a fox' },
-      references: [],
-      images: [],
-      apiOrigin: 'https://gw.example',
-      submittedAt: new Date(noon),
-      savedAt: new Date(noon),
-      extensionVersion: '1.0.0',
-    }))) as Record<string, unknown>;
-    writeFileSync(derived, JSON.stringify({ ...sidecar, taskId: 'T-12-copy', derivedFrom: { file: 'hero.png', sha256: 'a'.repeat(64) } }));
+    const sidecar = JSON.parse(
+      sidecarText(
+        buildSidecar({
+          taskId: 'T-12',
+          body: { model_name: 'GEM', model_version: '3.0', prompt: 'a fox' },
+          references: [],
+          images: [],
+          apiOrigin: 'https://gw.example',
+          submittedAt: new Date(noon),
+          savedAt: new Date(noon),
+          extensionVersion: '1.0.0',
+        }),
+      ),
+    ) as Record<string, unknown>;
+    writeFileSync(
+      derived,
+      JSON.stringify({ ...sidecar, taskId: 'T-12-copy', derivedFrom: { file: 'hero.png', sha256: 'a'.repeat(64) } }),
+    );
     assert.equal((await ledgerOf([original, derived])).tasks, 1);
   });
 
