@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type Ledger, buildLedger } from '../core/ledger';
+import { type BilledTask, type Ledger, buildLedger } from '../core/ledger';
 import { SidecarTasks, readJournalTasks } from '../core/ledgerSources';
 import { Disposable } from './disposable';
 import type { Log } from './log';
@@ -23,6 +23,8 @@ export class SpendLedger extends Disposable {
   private stale = true;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly sidecars = new SidecarTasks();
+  /** The sidecars' tasks as last read; undefined when they must be read again. */
+  private sidecarTasks: BilledTask[] | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<Ledger>());
   /** Fires with the new ledger after a rebuild. */
   readonly onDidChange = this.changed.event;
@@ -63,13 +65,18 @@ export class SpendLedger extends Disposable {
     return this.rebuild();
   }
 
-  /** The ledger as the files say right now: what a cap decides by. */
+  /**
+   * The ledger with every journal read again: what a cap decides by. Another window's request
+   * is in its journal from before it is sent, so the sidecars (thousands, and a landed task's
+   * record stays a day) are reread only when something changed here.
+   */
   fresh(): Promise<Ledger> {
     return this.rebuild();
   }
 
   private invalidate(): void {
     this.stale = true;
+    this.sidecarTasks = undefined;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.rebuild().catch(() => undefined), SETTLE_MS);
   }
@@ -85,8 +92,9 @@ export class SpendLedger extends Disposable {
     const started = performance.now();
     const [journal, sidecars] = await Promise.all([
       readJournalTasks(this.tasksRoot),
-      this.sidecarFiles().then((files) => this.sidecars.read(files)),
+      this.sidecarTasks ?? this.sidecarFiles().then((files) => this.sidecars.read(files)),
     ]);
+    this.sidecarTasks = sidecars;
     const ledger = buildLedger([...journal, ...sidecars]);
     this.lastBuildMs = performance.now() - started;
     this.log.debug(
