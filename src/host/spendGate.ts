@@ -16,6 +16,12 @@ import { readBudget } from './settings';
 export class SpendGate implements vscode.Disposable {
   private loaded: Promise<SpendLedger> | undefined;
   private ledgerNow: SpendLedger | undefined;
+  /**
+   * The answer the integration tests give in the user's place (VS Code cannot answer a modal
+   * from the extension host), and the questions asked meanwhile. Reached through the extension's
+   * API only, by code already running in this extension host.
+   */
+  private scripted: { answer: string | undefined; asked: string[] } | undefined;
 
   constructor(
     /** The journal folder of this workspace; its parent holds every workspace's. */
@@ -52,12 +58,24 @@ export class SpendGate implements vscode.Disposable {
     const decision = admit(budget, usageAt(ledger, Date.now()), modelKey, count);
     if (decision.ok) return true;
     const allow = vscode.l10n.t('Allow this once');
-    const answer = await ask('warning', vscode.l10n.t(decision.template, ...decision.args), {}, allow);
+    const answer = await this.question(vscode.l10n.t(decision.template, ...decision.args), allow);
     this.log.info(
       'budget',
       `${count} image(s) of ${modelKey} would pass the ${decision.cap} cap: ${answer === allow ? 'allowed once' : 'not sent'}`,
     );
     return answer === allow;
+  }
+
+  private question(text: string, allow: string): Thenable<string | undefined> {
+    if (!this.scripted) return ask('warning', text, {}, allow);
+    this.scripted.asked.push(text);
+    return Promise.resolve(this.scripted.answer === 'allow' ? allow : undefined);
+  }
+
+  /** Answers the cap's questions from now on (`allow` or not), and returns the questions asked. */
+  answerQuestions(answer: 'allow' | 'cancel'): readonly string[] {
+    this.scripted = { answer, asked: this.scripted?.asked ?? [] };
+    return this.scripted.asked;
   }
 
   dispose(): void {

@@ -34,3 +34,21 @@ export function registerSpending(
       .catch((error: unknown) => log.error('spending', `the view could not open: ${String(error)}`)),
   );
 }
+
+/** What the integration tests see of the ledger and the gate (see ExtensionApi). */
+export interface SpendingApi {
+  /** Paid images counted today, as the gate counts them (the journals read again). */
+  today(): Promise<number>;
+  /** Answers the cap's questions from now on; the questions asked so far. */
+  answerCapQuestions(answer: 'allow' | 'cancel'): readonly string[];
+}
+
+export function spendingApi(gate: SpendGate): SpendingApi {
+  return {
+    today: async () => {
+      const [{ total, usageAt }, ledger] = await Promise.all([import('../core/ledger.js'), gate.ledger()]);
+      return total(usageAt(await ledger.fresh(), Date.now()).day);
+    },
+    answerCapQuestions: (answer) => gate.answerQuestions(answer),
+  };
+}
