@@ -80,5 +80,7 @@ export const formValuesSchema = z.object({
   target: z.optional(targetPathSchema),
   /** What to make of the image once it has landed (exact size, format, transparency); absent: the model's output only. */
   finish: z.optional(formFinishSchema),
+  /** How many images Generate starts (1–8); absent: 1. */
+  count: z.optional(z.int().check(z.gte(1), z.lte(8))),
 });
 export type FormValues = z.infer<typeof formValuesSchema>;

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { layoutChart } from '../../src/shared/spendingChart';
 import { spendingDataSchema } from '../../src/shared/spendingMessages';
 import { buildSpendingHtml } from '../../src/host/spendingHtml';
+import { type SpendingEstimate, estimateLine } from '../../src/shared/spendingEstimate';
 
 const days: { day: string; counts: Record<string, number> }[] = [
   { day: '2026-12-01', counts: { 'Qwen 0925': 1, 'GEM 3.0': 3 } },
@@ -56,5 +57,32 @@ describe('the Spending chart', () => {
     assert.match(html, /script-src &#39;nonce-abcdefghijklmnop0123==&#39;/);
     assert.doesNotMatch(html, /unsafe-inline|style=/);
     assert.equal(html.match(/<script/g)?.length, 1);
+  });
+});
+
+describe('the line beside Generate', () => {
+  const strings = { oneImage: '1 image', images: '{0} images', estimate: 'est. {0}', ofCap: 'image {0} of {1} today' };
+  const spending = (over: Partial<SpendingEstimate>): SpendingEstimate => ({
+    type: 'spending',
+    today: 2,
+    dailyCap: 0,
+    prices: {},
+    currency: '¥',
+    ...over,
+  });
+
+  it('says only how many images without prices or a cap', () => {
+    assert.equal(estimateLine(strings, spending({}), 'GEM 3.0', 1), '1 image');
+  });
+
+  it('prices a batch of four at the chosen model’s price', () => {
+    assert.equal(
+      estimateLine(strings, spending({ prices: { 'GEM 3.0': 0.6 } }), 'GEM 3.0', 4),
+      '4 images · est. ¥2.40',
+    );
+  });
+
+  it('numbers the next image against the daily cap', () => {
+    assert.equal(estimateLine(strings, spending({ dailyCap: 10 }), 'Qwen 0925', 1), '1 image · image 3 of 10 today');
   });
 });
