@@ -265,6 +265,7 @@ export class Studio implements StudioContext {
     this.state.form = clone(form);
     this.validation.reset();
     this.formView.sync();
+    this.estimateView.render();
     this.refsView.render();
     this.pickerView.refreshSelection();
     this.validation.check();
