@@ -66,6 +66,8 @@ const contexts = await Promise.all([
     entryPoints: [
       { in: 'media/studio/main.ts', out: 'webview' },
       { in: 'media/studio/studio.css', out: 'webview' },
+      { in: 'media/spending/main.ts', out: 'spending' },
+      { in: 'media/spending/spending.css', out: 'spending' },
     ],
     outdir: 'dist',
     platform: 'browser',

@@ -5,6 +5,7 @@ import { lazy } from './host/lazy';
 import { Log } from './host/log';
 import { trackInsertableEditors } from './host/resultActions';
 import { reportIgnoredSettingsTo } from './host/settings';
+import { type SpendingApi, registerSpending, spendingApi } from './host/spending';
 import { createTaskStatusBar } from './host/statusBar';
 import type { TaskRecord } from './core/lifecycle';
 import { GenerationService } from './host/generationService';
@@ -33,6 +34,8 @@ export interface ExtensionApi {
   recentLog(): readonly string[];
   /** Resolves when the tasks recorded before activation have been resumed. */
   resumed: Promise<void>;
+  /** The spend ledger and its cap, as far as tests need to see them. */
+  spending: SpendingApi;
   /** The Studio panel, as far as tests need to see it. */
   studio: {
     isOpen(): boolean;
@@ -109,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     await tasks.resume();
   });
   resumed.catch((error: unknown) => log.error('activate', `resume failed: ${String(error)}`));
+  context.subscriptions.push(registerSpending(context, generations.gate, log, resumed));
   log.info('activate', `activated in ${(performance.now() - started).toFixed(1)} ms`);
   return {
     tasks: () => tasks.views(),
@@ -117,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     recentLog: () => log.recentLines(),
     storeApiKey: (key) => keys.store(key),
     resumed,
+    spending: spendingApi(generations.gate),
     studio: {
       isOpen: () => studio?.isOpen() ?? false,
       attached: () => studio?.attached() ?? [],

@@ -12,6 +12,7 @@ import { RECROP_REQUEST } from '../../src/shared/studioRequests';
 import type { StudioStrings } from '../../src/shared/studioStrings';
 import type { StudioContext } from './context';
 import { format, h, icon } from './dom';
+import { EstimateView } from './estimate';
 import { FormView } from './form';
 import { FormValidation } from './formValidation';
 import { GalleryView } from './gallery';
@@ -40,6 +41,7 @@ export class Studio implements StudioContext {
   private readonly listeners = new AbortController();
   private readonly notices: Notices;
   private readonly formView: FormView;
+  private readonly estimateView: EstimateView;
   private readonly refsView: ReferencesView;
   private readonly pickerView: PickerView;
   private readonly tasksView: TasksView;
@@ -61,6 +63,7 @@ export class Studio implements StudioContext {
     document.documentElement.lang = init.lang;
     this.notices = new Notices(this.strings['tasks.dismiss']);
     this.formView = new FormView(this);
+    this.estimateView = new EstimateView(this);
     this.refsView = new ReferencesView(this);
     this.pickerView = new PickerView(this, init.hasWorkspace, this.state.picker, (picker) =>
       this.state.update({ picker }),
@@ -130,6 +133,9 @@ export class Studio implements StudioContext {
       case 'notice':
         this.notify(message.level, message.message);
         return;
+      case 'spending':
+        this.estimateView.set(message);
+        return;
       default: {
         const unexpected: never = message;
         console.warn('[studio] unhandled message', unexpected);
@@ -141,6 +147,7 @@ export class Studio implements StudioContext {
 
   changed(part: 'text' | 'model' | 'options' | 'references' | 'referenceText', field?: string): void {
     this.validation.edited(field);
+    this.estimateView.render();
     if (part === 'model' || part === 'options') this.formView.refreshFinish();
     if (part === 'model' || part === 'references') this.refsView.render();
     if (part === 'references') {
@@ -228,6 +235,7 @@ export class Studio implements StudioContext {
   private mount(init: InitMessage): void {
     const root = this.root;
     this.formView.referencesSlot.append(this.refsView.element);
+    this.formView.element.querySelector('.generate-bar .generate')?.after(this.estimateView.element);
     this.refsView.pickerSlot.append(this.pickerView.element);
     root.setAttribute('aria-label', this.strings['studio.title']);
     root.replaceChildren(
@@ -257,6 +265,7 @@ export class Studio implements StudioContext {
     this.state.form = clone(form);
     this.validation.reset();
     this.formView.sync();
+    this.estimateView.render();
     this.refsView.render();
     this.pickerView.refreshSelection();
     this.validation.check();

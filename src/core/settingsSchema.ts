@@ -36,6 +36,12 @@ const outputFolder = z.string().check(
 /** An encoder's quality, 1–100 (sharp's scale). */
 const quality = z.int().check(z.gte(1), z.lte(100));
 
+/** A cap: 0 is no cap. */
+const cap = z.number().check(z.gte(0), z.refine(Number.isFinite, 'must be a number'));
+
+/** Model key → price of one image. A key no model has is kept: it costs nothing and is harmless. */
+const prices = z.record(z.string().check(z.maxLength(60)), cap);
+
 export const settingsSchema = z.object({
   timeoutSeconds: z.number().check(z.gte(TIMEOUT_SECONDS.min), z.lte(TIMEOUT_SECONDS.max)),
   defaultModel: z.enum(MODELS.map(modelKey) as [string, ...string[]]),
@@ -52,6 +58,12 @@ export const settingsSchema = z.object({
   'quality.jpeg': quality,
   'quality.webp': quality,
   'quality.avif': quality,
+  'budget.prices': prices,
+  'budget.currency': z.string().check(z.maxLength(8)),
+  'budget.dailyImages': z.int().check(z.gte(0)),
+  'budget.monthlyImages': z.int().check(z.gte(0)),
+  'budget.dailySpend': cap,
+  'budget.monthlySpend': cap,
 });
 
 export type CheckedSettings = z.infer<typeof settingsSchema>;
@@ -78,6 +90,12 @@ export const SETTING_DEFAULTS: CheckedSettings = {
   'quality.jpeg': DEFAULT_QUALITY.jpeg,
   'quality.webp': DEFAULT_QUALITY.webp,
   'quality.avif': DEFAULT_QUALITY.avif,
+  'budget.prices': {},
+  'budget.currency': '',
+  'budget.dailyImages': 0,
+  'budget.monthlyImages': 0,
+  'budget.dailySpend': 0,
+  'budget.monthlySpend': 0,
 };
 
 /**
@@ -89,6 +107,9 @@ export const SETTING_DEFAULTS: CheckedSettings = {
  * Permanent storage, adult people or a disabled compliance check behind the user's back.
  * `enhancePrompt` is here too: the service then rewrites the prompt the user wrote. Teams share
  * looks through what they review, not through settings that apply silently.
+ *
+ * The budget (`budget.*`) is here as well: a repository must neither raise a cap nor lower a
+ * price to let more paid images through.
  *
  * Left to the workspace, because they neither bill nor check: `defaults.aspectRatio` (the
  * shape; a project may want its heroes 16:9), `timeoutSeconds` (only how long the notification
@@ -111,6 +132,12 @@ export const SETTING_SCOPES: Record<SettingName, 'application' | 'window' | 'res
   'quality.jpeg': 'resource',
   'quality.webp': 'resource',
   'quality.avif': 'resource',
+  'budget.prices': 'application',
+  'budget.currency': 'application',
+  'budget.dailyImages': 'application',
+  'budget.monthlyImages': 'application',
+  'budget.dailySpend': 'application',
+  'budget.monthlySpend': 'application',
 };
 
 /** The settings a workspace cannot set: read from the user's settings only. */

@@ -33,6 +33,7 @@ import type { ReferenceAccess } from './referenceAccess';
 import { followLink } from './linkFollower';
 import { showSavedResult } from './resultActions';
 import { readSettings } from './settings';
+import { SpendGate } from './spendGate';
 import { TaskPreparation } from './taskPreparation';
 import type { TaskSupervisor } from './taskSupervisor';
 import { type TaskView, noteError, noteText } from './taskView';
@@ -57,6 +58,9 @@ export interface GenerationInput {
   /** The spend gate already admitted this task as part of a batch (`generateMany`): it is not asked again. */
   admitted?: boolean;
 }
+
+/** Why a task the spend gate stopped was not sent (the user did not allow it past a cap). */
+export const OVER_CAP = 'Not sent: it would pass your spending cap.';
 
 /**
  * How a generation ended for its caller:
@@ -86,6 +90,8 @@ export interface GenerationResult {
 
 export class GenerationService extends Disposable {
   private readonly preparation: TaskPreparation;
+  /** Stops a request over the user's caps before it is sent; generateMany admits a batch through it once. */
+  readonly gate: SpendGate;
   /** Tasks followed in a notification (now or before): their end is reported there, not again when they settle. */
   private readonly followed = new Set<string>();
   /** Landed tasks whose document reference was (being) pointed at their file, by task id: once per window. */
@@ -99,6 +105,7 @@ export class GenerationService extends Disposable {
   ) {
     super();
     this.preparation = new TaskPreparation(access);
+    this.gate = this.register(new SpendGate(() => tasks.folder, log, tasks.onDidChange));
     this.register(
       tasks.onDidSettle((collector) => {
         void this.followLink(collector.record);
@@ -133,10 +140,11 @@ export class GenerationService extends Disposable {
       void showGenerationError(e, this.log);
       return [{ id: '', status: 'invalid', files: [], error: e }];
     }
-    const admitted = true; // The spend gate admits the whole batch here, once, before any task starts.
+    // The spend gate admits the whole batch here, once, before any task starts.
+    if (!(await this.gate.admit(modelKeyOf(input.request), count))) return [overCap()];
     const results = await Promise.all(
       batchRequests(input.request, count).map((request) =>
-        this.start({ ...input, request, reveal: false, admitted }, 'window'),
+        this.start({ ...input, request, reveal: false, admitted: true }, 'window'),
       ),
     );
     const landed = results.filter((r) => r.status === 'landed');
@@ -154,6 +162,7 @@ export class GenerationService extends Disposable {
   private async start(input: GenerationInput, progressIn: ProgressPlace): Promise<GenerationResult> {
     const connection = await connect(this.keys, this.log, this.tasks.extensionVersion());
     if (!('client' in connection)) return { id: '', status: 'notStarted', files: [] };
+    if (!input.admitted && !(await this.gate.admit(modelKeyOf(input.request), 1))) return overCap();
     const id = randomUUID();
     let prepared: { record: TaskRecord; body: CreateTaskBody };
     try {
@@ -435,4 +444,19 @@ export function statusLine(view: TaskView): string {
   const live = !isEndedStatus(view.status);
   const problem = live && view.message ? ` — ${view.message}` : '';
   return `${base}${problem}${view.elsewhere ? vscode.l10n.t(' · in another window') : ''}`;
+}
+
+/** The model key ("GEM 3.0") of a request body, as the ledger and the prices name models. */
+function modelKeyOf(request: Record<string, unknown>): string {
+  return `${String(request.model_name)} ${String(request.model_version)}`;
+}
+
+/** A request the spend gate stopped: nothing was recorded or sent. */
+function overCap(): GenerationResult {
+  return {
+    id: '',
+    status: 'discarded',
+    files: [],
+    error: new GenerationError({ kind: 'aborted', template: OVER_CAP }),
+  };
 }

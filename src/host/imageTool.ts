@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { asSentence, quotedForModel } from '../core/displayText';
 import { formatTemplate } from '../core/errors';
 import { imageSize } from '../core/imageFormat';
-import { type ModelSpec, parseModelKey } from '../core/models';
+import { type ModelSpec, modelKey, parseModelKey } from '../core/models';
 import { windowsReservedPart } from '../core/naming';
 import type { NotedRequest } from '../core/requestNotes';
 import type { FinishSpec } from '../core/finish';
@@ -24,11 +24,12 @@ import {
 import type { ApiKeyStore } from './apiKey';
 import { setupMessage } from './connection';
 import { display, secretsInUse } from './display';
-import type { GenerationResult, GenerationService } from './generationService';
+import { type GenerationResult, type GenerationService, OVER_CAP } from './generationService';
 import type { Log } from './log';
 import { describeRequest } from './requestSummary';
 import { madeDescription } from './finishDescription';
-import { type Settings, defaultOutputConfig, readSettings } from './settings';
+import { type Settings, defaultOutputConfig, readBudget, readSettings } from './settings';
+import { toolSpendLine } from './spendingText';
 import { type ImageTargetProblem, resolveImageTarget, resolveWorkspacePath } from './workspacePath';
 
 export type { ImageToolInput };
@@ -118,6 +119,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
       count > 1
         ? vscode.l10n.t('{0} images are made from this request; each is billed by the image service.', count)
         : vscode.l10n.t('Each image is billed by the image service.'),
+      ...this.spendLines(modelKey(model), count),
     ];
     return {
       invocationMessage:
@@ -129,6 +131,12 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
         message: new vscode.MarkdownString(lines.join('  \n')),
       },
     };
+  }
+
+  /** Which paid image of today this would be (from the ledger as last built; none before its first build). */
+  private spendLines(model: string, count: number): string[] {
+    const ledger = this.deps.generations?.gate.snapshot();
+    return ledger ? [toolSpendLine(ledger, readBudget(), model, count)] : [];
   }
 
   async invoke(
@@ -235,7 +243,11 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
           said,
         );
       case 'discarded':
-        return forModel('The user cancelled the image.');
+        return result.error?.template === OVER_CAP
+          ? forModel(
+              'Not sent: it would pass the spending cap the user set, and the user did not allow it. Do not call the tool again unless the user asks.',
+            )
+          : forModel('The user cancelled the image.');
     }
   }
 }

@@ -1,6 +1,7 @@
 /** Settings are read here, in one place, into one parsed object. */
 import * as vscode from 'vscode';
 import { parseModelKey, type ModelSpec, MODELS } from '../core/models';
+import type { Budget } from '../core/budget';
 import type { OutputConfig } from '../core/request';
 import type * as SettingsSchemaModule from '../core/settingsSchema';
 import type { CheckedSettings, SettingName } from '../core/settingsSchema';
@@ -134,6 +135,28 @@ export function readSettings(): Settings {
     },
     timeoutMs: s.timeoutSeconds * 1000,
     quality: { jpeg: s['quality.jpeg'], webp: s['quality.webp'], avif: s['quality.avif'] },
+  };
+}
+
+const BUDGET: readonly SettingName[] = [
+  'budget.prices',
+  'budget.currency',
+  'budget.dailyImages',
+  'budget.monthlyImages',
+  'budget.dailySpend',
+  'budget.monthlySpend',
+];
+
+/** Prices and caps, from the user's settings only (all are application-scoped). */
+export function readBudget(): Budget {
+  const s = checked(vscode.workspace.getConfiguration(SECTION), BUDGET);
+  return {
+    prices: s['budget.prices'],
+    currency: s['budget.currency'],
+    dailyImages: s['budget.dailyImages'],
+    monthlyImages: s['budget.monthlyImages'],
+    dailySpend: s['budget.dailySpend'],
+    monthlySpend: s['budget.monthlySpend'],
   };
 }
 

@@ -8,6 +8,7 @@ import { formValuesSchema, referenceEntrySchema } from './formValues';
 import { galleryItemSchema } from './galleryItem';
 import { imageFolderSchema } from './imageFolder';
 import { itemId } from './payloadBounds';
+import { spendingEstimateSchema } from './spendingEstimate';
 import { replySchema, requestFailedSchema } from './studioRequests';
 import { taskRowSchema } from './taskRow';
 
@@ -73,6 +74,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('history'), prompts: z.array(z.string()) }),
   /** Put the keyboard focus in the prompt (after a command revealed the panel). */
   z.object({ type: z.literal('focusPrompt') }),
+  /** Today's paid images, the daily cap and the prices: the webview computes the line beside Generate. */
+  spendingEstimateSchema,
   /** A one-line message to show in the panel. */
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 ]);

@@ -5,7 +5,7 @@
 // from AIGC_SUITE_RESULT (the same file when run through `npm run bench`).
 // Figures only: a missed goal is reported, never failed.
 //
-// Usage: node test/bench/run.mjs [latency] [detection] [e2e] [download] [footprint] [images] [scan] [finish] [transparency]   (default: all)
+// Usage: node test/bench/run.mjs [latency] [detection] [e2e] [download] [footprint] [images] [scan] [finish] [transparency] [ledger]   (default: all)
 // Env:   AIGC_OUT_DIR   compiled tree to load (default out)
 //        AIGC_BENCH_TASKS   tasks per duration per client in §1 (default 16)
 import { spawn } from 'node:child_process';
@@ -38,6 +38,7 @@ const SECTIONS = {
   scan: { script: 'scan.mjs', timeoutMs: 600_000, title: '8 reference scan' },
   finish: { script: 'finish.mjs', timeoutMs: 900_000, title: '9 finishing' },
   transparency: { script: 'transparency.mjs', timeoutMs: 600_000, title: '10 transparency' },
+  ledger: { script: 'ledger.mjs', timeoutMs: 300_000, title: '11 spend ledger' },
 };
 
 function machine() {
@@ -628,6 +629,29 @@ function finishRows(d, verdicts) {
   return rows;
 }
 
+/** §11: the ledger's build over many sidecars and journal records, cold and warm. */
+function ledgerRows(d, verdicts) {
+  const title = SECTIONS.ledger.title;
+  const what = `${d.sidecars} sidecars + ${d.records} journal records (${d.tasks} tasks)`;
+  verdicts.push({
+    goal: 'The gate rereads the journals before a request in under 100 ms',
+    met: d.journalMs < 100,
+    detail: `${ms(d.journalMs)} (median of ${d.runs})`,
+  });
+  return [
+    [
+      title,
+      what,
+      'build: cold / warm (sidecars cached)',
+      `${ms(d.coldMs)} / ${ms(d.warmMs)}`,
+      '',
+      '',
+      `median of ${d.runs}`,
+    ],
+    [title, what, 'journals alone (the gate)', ms(d.journalMs), '', '', ''],
+  ];
+}
+
 /** §8: each hostile document against an ordinary one of its language, and the provider's event-loop delay. */
 function scanRows(d, verdicts) {
   const title = SECTIONS.scan.title;
@@ -749,6 +773,7 @@ const builders = {
   scan: scanRows,
   finish: finishRows,
   transparency: transparencyRows,
+  ledger: ledgerRows,
 };
 let failed = 0;
 for (const name of names) {

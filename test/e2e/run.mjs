@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { finishChecks } from './finishChecks.mjs';
+import { spendingChecks } from './spendingChecks.mjs';
 import { variationsChecks } from './variationsChecks.mjs';
 import { panelBenchmark, scenarios } from './scenarios.mjs';
 import { studioChecks } from './studioChecks.mjs';
@@ -83,9 +84,14 @@ async function main() {
     };
     // The checks need results in the gallery (the journeys make them); the benchmark's 10 000 images come last.
     const grep = process.env.AIGC_E2E_GREP ? new RegExp(process.env.AIGC_E2E_GREP, 'i') : undefined;
-    for (const scenario of [...scenarios, ...studioChecks, ...finishChecks, ...variationsChecks, panelBenchmark].filter(
-      (s) => !grep || grep.test(s.name),
-    )) {
+    for (const scenario of [
+      ...scenarios,
+      ...studioChecks,
+      ...finishChecks,
+      ...variationsChecks,
+      ...spendingChecks,
+      panelBenchmark,
+    ].filter((s) => !grep || grep.test(s.name))) {
       const t0 = Date.now();
       try {
         await bounded(scenario, context);

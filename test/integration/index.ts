@@ -44,6 +44,7 @@ export async function run(): Promise<void> {
             'variations.test.js',
             'assets.test.js',
             'outsideText.test.js',
+            'spending.test.js',
             'reload.test.js',
           ];
   for (const file of files) {

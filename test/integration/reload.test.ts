@@ -141,6 +141,17 @@ describe('tasks across extension hosts', () => {
     );
   });
 
+  it('phase 1: the spend ledger counts the paid images of today, the three running tasks among them', async function () {
+    if (await isAfterReload()) this.skip();
+    const spentToday = await (await api()).spending.today();
+    assert.ok(spentToday >= 3, `${spentToday} counted`);
+    const previous = (await readJson(marker())) as Record<string, string>;
+    await vscode.workspace.fs.writeFile(
+      marker(),
+      new TextEncoder().encode(JSON.stringify({ ...previous, spentToday })),
+    );
+  });
+
   it('phase 2: the task that outlived the timeout lands after the reload, exactly once', async function () {
     if (!(await isAfterReload())) this.skip();
     this.timeout(120_000);
@@ -179,5 +190,16 @@ describe('tasks across extension hosts', () => {
     await vscode.workspace.fs.stat(vscode.Uri.file(`${original}.json`));
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(followDoc()));
     assert.equal(text, `# Coast\n\n![${FOLLOWED}](../assets/reload/lighthouse.jpg)\n`, 'the document is left alone');
+  });
+
+  it('phase 2: each window counts the same paid images after the reload, a landed task once (its record and its sidecar)', async function () {
+    if (!(await isAfterReload())) this.skip();
+    this.timeout(120_000);
+    const { spentToday, followed } = (await readJson(marker())) as { spentToday: number; followed: string };
+    // Once the last of the three has landed, its journal record and its sidecar both name it.
+    await waitFor('the quick fix to land', () =>
+      api().then((a) => a.allTasks().find((r) => r.ref?.taskId === followed && r.phase === 'landed')),
+    );
+    assert.equal(await (await api()).spending.today(), spentToday);
   });
 });

@@ -14,6 +14,7 @@ import type { GenerationService } from '../generationService';
 import type { Log } from '../log';
 import type { ReferenceAccess } from '../referenceAccess';
 import type { TaskSupervisor } from '../taskSupervisor';
+import { StudioSpending } from '../spendingStudio';
 import { buildStudioHtml, createNonce } from '../webviewHtml';
 import { FormController, type StudioPrefill } from './formController';
 import { CropController } from './cropController';
@@ -54,6 +55,7 @@ export class StudioPanel implements vscode.Disposable {
   private readonly tasks: TasksController;
   private readonly form: FormController;
   private readonly crop: CropController;
+  private readonly spending: StudioSpending;
 
   constructor(private readonly deps: StudioDeps) {
     const port: StudioPort = {
@@ -62,6 +64,7 @@ export class StudioPanel implements vscode.Disposable {
       isReady: () => this.ready,
     };
     const { context, log } = deps;
+    this.spending = new StudioSpending(deps.generations.gate, (message) => this.post(message));
     this.references = new ReferencesController(port, deps.access, this.l10n);
     // The gallery starts variations through the tasks controller, which adds results to the gallery.
     this.gallery = new GalleryController(port, this.l10n, {
@@ -149,6 +152,7 @@ export class StudioPanel implements vscode.Disposable {
   dispose(): void {
     this.panel?.dispose();
     this.closed();
+    this.spending.dispose();
   }
 
   private handlers(): WebviewHandlers {
@@ -281,6 +285,9 @@ export class StudioPanel implements vscode.Disposable {
     const queued = this.queue;
     this.queue = [];
     for (const message of queued) this.post(message);
+    void this.spending
+      .start()
+      .catch((error: unknown) => this.deps.log.warn('studio', `no spending line: ${String(error)}`));
   }
 }
 

@@ -1,0 +1,62 @@
+/**
+ * The daily cap in a real VS Code, against the simulator: a request over the cap never reaches
+ * the gateway, "Allow this once" sends that one request only, and a create the gateway refused
+ * is not counted. Earlier suites of the run made images today too, so the cap is set that many
+ * plus two.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { GenerationResult } from '../../src/host/generationService';
+import { api, useSimulator } from './support';
+
+const generate = (prompt: string) =>
+  vscode.commands.executeCommand<GenerationResult>('aigcImage.generate', { prompt, reveal: false });
+
+describe('Spending cap', () => {
+  const { sim } = useSimulator();
+  const creates = async () => (await sim().requests()).filter((r) => r.server === 'api' && r.method === 'POST').length;
+  const config = () => vscode.workspace.getConfiguration('aigcImage');
+
+  afterEach(async () => {
+    await config().update('budget.dailyImages', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('refuses the image past the daily cap before any request is sent, and Allow this once sends that one only', async () => {
+    const spending = (await api()).spending;
+    const already = await spending.today();
+    const cap = already + 2;
+    await config().update('budget.dailyImages', cap, vscode.ConfigurationTarget.Global);
+    const asked = spending.answerCapQuestions('cancel');
+    const askedBefore = asked.length;
+    for (const prompt of ['Within the cap one', 'Within the cap two'])
+      assert.equal((await generate(prompt)).status, 'landed', prompt);
+    assert.equal(await creates(), 2);
+
+    const over = await generate('Past the cap');
+    assert.equal(over.status, 'discarded');
+    assert.equal(await creates(), 2, 'nothing reached the gateway');
+    assert.equal(asked.length, askedBefore + 1);
+    assert.equal(
+      asked.at(-1),
+      `This would be image ${cap + 1} of your daily cap of ${cap} (${cap} already today). Allow this once?`,
+    );
+
+    spending.answerCapQuestions('allow');
+    assert.equal((await generate('Allowed once')).status, 'landed');
+    assert.equal(await creates(), 3);
+    assert.equal(await spending.today(), cap + 1);
+
+    spending.answerCapQuestions('cancel');
+    assert.equal((await generate('Past the cap again')).status, 'discarded');
+    assert.equal(await creates(), 3, 'the allowance was for one request');
+  });
+
+  it('does not count a create the gateway refused', async () => {
+    const spending = (await api()).spending;
+    const before = await spending.today();
+    await sim().fault({ route: 'create', fault: { kind: 'http', status: 400 } });
+    assert.equal((await generate('Refused at create')).status, 'refused');
+    assert.equal(await creates(), 1, 'the create reached the gateway');
+    assert.equal(await spending.today(), before);
+  });
+});
