@@ -23,6 +23,7 @@ import {
 import { referenceMove } from '../core/referenceMove';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody } from '../core/request';
+import type { AppliedStyle } from '../core/styleApply';
 import type { GenerationStatus } from '../shared/hostMessages';
 import type { ApiKeyStore } from './apiKey';
 import { connect } from './connection';
@@ -53,6 +54,10 @@ export interface GenerationInput {
   finish?: FinishSpec;
   /** Stops the foreground wait (the task goes on in the background), e.g. a chat request cancelled. */
   stopWaiting?: vscode.CancellationToken;
+  /** The project style already applied to `request` (see core/styleApply.ts): recorded in the sidecar. */
+  style?: AppliedStyle;
+  /** The style's output folder, workspace-relative, in place of the outputFolder setting. */
+  outputFolder?: string;
 }
 
 /**
