@@ -74,7 +74,10 @@ export class ProjectStyles extends Disposable {
     const named = view.styles.find((s) => s.name === wanted);
     if (!named) {
       const problem = view.problems.find((p) => p.style === wanted);
-      if (problem) return { kind: 'broken', message: display(vscode.l10n.t(problem.template, ...problem.args)) };
+      // A file that cannot be read at all is the reason a named style is missing.
+      const unreadable = name !== undefined && view.styles.length === 0;
+      const reason = problem ?? (unreadable ? view.problems.find((p) => p.style === undefined) : undefined);
+      if (reason) return { kind: 'broken', message: display(vscode.l10n.t(reason.template, ...reason.args)) };
       return { kind: 'unknown', name: wanted, names: view.styles.map((s) => s.name) };
     }
     const styled = applyStyle(named, prompt, choices);

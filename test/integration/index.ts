@@ -43,6 +43,7 @@ export async function run(): Promise<void> {
             'toolFinish.test.js',
             'assets.test.js',
             'outsideText.test.js',
+            'styles.test.js',
             'reload.test.js',
           ];
   for (const file of files) {
