@@ -29,11 +29,7 @@ export const SIZE_PATTERN = /^(\d{1,4})x(\d{1,4})$/;
 function isWorkspaceRelative(value: string): boolean {
   const cleaned = value.trim();
   // A leading slash or backslash also covers UNC paths (\\server\share).
-  return (
-    cleaned.length > 0 &&
-    !/^([a-zA-Z]:|[\\/])/.test(cleaned) &&
-    !cleaned.split(/[\\/]+/).includes('..')
-  );
+  return cleaned.length > 0 && !/^([a-zA-Z]:|[\\/])/.test(cleaned) && !cleaned.split(/[\\/]+/).includes('..');
 }
 
 const workspacePath = z

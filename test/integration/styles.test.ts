@@ -68,7 +68,7 @@ describe('project styles', () => {
     assert.deepEqual([body.model_name, body.model_version], ['GEM', '3.0']);
     assert.equal(body.output_config?.aspect_ratio, '16:9');
     assert.equal(body.file_infos?.length, 1);
-    assert.match(body.file_infos![0]!.url ?? '', /^data:image\/png;base64,/);
+    assert.match(body.file_infos[0]!.url ?? '', /^data:image\/png;base64,/);
   });
 
   it('the image’s sidecar names the style and what it added', async () => {
