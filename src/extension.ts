@@ -63,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const access = new ReferenceAccess();
   const tasks = new TaskSupervisor(context, log, keys, access);
   const generations = new GenerationService(log, keys, tasks, access);
+  const { loadStyles, loadImageTool } = lazyStylesAndTool(context, { log, keys, generations });
   // The panel's code is loaded by the first command (or restore) that needs it.
   let studio: StudioPanel | undefined;
   const loadStudio = lazy(() =>
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         tasks,
         generations,
         access,
+        styles: loadStyles,
         finisher: async () => (await import('./host/imaging.js')).imageFinisher(context.extensionUri),
       });
       context.subscriptions.push(panel);
@@ -80,7 +82,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       return panel;
     }),
   );
-  const { loadStyles, loadImageTool } = lazyStylesAndTool(context, { log, keys, generations });
   const openStudio = (attach: vscode.Uri[], prefill?: StudioPrefill) =>
     void loadStudio()
       .then((panel) => panel.open(attach, prefill))

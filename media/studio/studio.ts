@@ -130,6 +130,9 @@ export class Studio implements StudioContext {
       case 'notice':
         this.notify(message.level, message.message);
         return;
+      case 'styles':
+        this.formView.style.setStyles(message);
+        return;
       default: {
         const unexpected: never = message;
         console.warn('[studio] unhandled message', unexpected);

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { type AppliedStyle, type StyleChoices, type StyledRequest, applyStyle } from '../core/styleApply';
-import { NO_STYLES, type NamedStyle, STYLES_FILE, type StylesFile, parseStylesText } from '../core/styles';
+import { NO_STYLES, type NamedStyle, STYLES_FILE, type Style, type StylesFile, parseStylesText } from '../core/styles';
 import type { ReferenceSource } from '../core/references';
 import { Disposable } from './disposable';
 import { ask, display } from './display';
@@ -164,6 +164,14 @@ export class ProjectStyles extends Disposable {
 /** What a style adds, one line each, as the user reads it before agreeing. */
 export function describeAdds(applied: Pick<AppliedStyle, 'adds'>): string[] {
   return applied.adds.map((add) => `${fieldLabel(add.field)}: ${display(add.value, 300)}`);
+}
+
+/** Everything a style sets, labelled and inert, for the Studio's picker (before any choice of the user's). */
+export function addLines(style: Style): { label: string; value: string }[] {
+  return applyStyle({ name: '', style, json: '' }, '{prompt}', {}).adds.map((add) => ({
+    label: fieldLabel(add.field),
+    value: display(add.value, 300),
+  }));
 }
 
 function fieldLabel(field: string): string {

@@ -80,5 +80,7 @@ export const formValuesSchema = z.object({
   target: z.optional(targetPathSchema),
   /** What to make of the image once it has landed (exact size, format, transparency); absent: the model's output only. */
   finish: z.optional(formFinishSchema),
+  /** A project style by name; '' or absent: none. The host looks it up again. */
+  style: z.optional(shortText),
 });
 export type FormValues = z.infer<typeof formValuesSchema>;

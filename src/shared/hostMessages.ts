@@ -8,6 +8,7 @@ import { formValuesSchema, referenceEntrySchema } from './formValues';
 import { galleryItemSchema } from './galleryItem';
 import { imageFolderSchema } from './imageFolder';
 import { itemId } from './payloadBounds';
+import { stylesMessageSchema } from './styleEntry';
 import { replySchema, requestFailedSchema } from './studioRequests';
 import { taskRowSchema } from './taskRow';
 
@@ -73,6 +74,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('history'), prompts: z.array(z.string()) }),
   /** Put the keyboard focus in the prompt (after a command revealed the panel). */
   z.object({ type: z.literal('focusPrompt') }),
+  /** The project's styles for the picker (sent when the panel is ready and whenever the file changes). */
+  stylesMessageSchema,
   /** A one-line message to show in the panel. */
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 ]);

@@ -24,6 +24,8 @@ import { runSetupCommand } from './setupCommands';
 import { STUDIO_TITLE, StudioLocalizer } from './studioLocalizer';
 import type { StudioPort } from './studioPort';
 import { TasksController } from './tasksController';
+import { StylesController } from './stylesController';
+import type { ProjectStyles } from '../projectStyles';
 
 /** The panel's view type (the manifest's `onWebviewPanel:` activation event names it too). */
 export const STUDIO_VIEW_TYPE = 'aigcImage.studio';
@@ -39,6 +41,8 @@ export interface StudioDeps {
   access: ReferenceAccess;
   /** The image library behind "Adjust crop…" (host/imaging.ts, loaded on first use). */
   finisher?: () => Promise<ImageFinisher>;
+  /** The project's styles, loaded on first use. */
+  styles: () => Promise<ProjectStyles>;
 }
 
 export class StudioPanel implements vscode.Disposable {
@@ -53,6 +57,7 @@ export class StudioPanel implements vscode.Disposable {
   private readonly gallery: GalleryController;
   private readonly tasks: TasksController;
   private readonly form: FormController;
+  private readonly styles: StylesController;
   private readonly crop: CropController;
 
   constructor(private readonly deps: StudioDeps) {
@@ -71,11 +76,13 @@ export class StudioPanel implements vscode.Disposable {
       start: (input) => this.tasks.run(input),
     });
     this.tasks = new TasksController(port, this.gallery, { tasks: deps.tasks, generations: deps.generations, log });
+    this.styles = new StylesController(port, deps.styles);
     this.form = new FormController(port, this.l10n, {
       globalState: context.globalState,
       access: deps.access,
       log,
       tasks: this.tasks,
+      styles: this.styles,
     });
     this.crop = new CropController({
       log,
@@ -149,6 +156,7 @@ export class StudioPanel implements vscode.Disposable {
   dispose(): void {
     this.panel?.dispose();
     this.closed();
+    this.styles.dispose();
   }
 
   private handlers(): WebviewHandlers {
@@ -281,6 +289,11 @@ export class StudioPanel implements vscode.Disposable {
     const queued = this.queue;
     this.queue = [];
     for (const message of queued) this.post(message);
+    this.styles
+      .send()
+      .catch((error: unknown) =>
+        this.deps.log.warn('studio', `the project's styles could not be listed: ${String(error)}`),
+      );
   }
 }
 
