@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { finishChecks } from './finishChecks.mjs';
+import { stylesChecks } from './stylesChecks.mjs';
 import { panelBenchmark, scenarios } from './scenarios.mjs';
 import { studioChecks } from './studioChecks.mjs';
 
@@ -82,7 +83,7 @@ async function main() {
     };
     // The checks need results in the gallery (the journeys make them); the benchmark's 10 000 images come last.
     const grep = process.env.AIGC_E2E_GREP ? new RegExp(process.env.AIGC_E2E_GREP, 'i') : undefined;
-    for (const scenario of [...scenarios, ...studioChecks, ...finishChecks, panelBenchmark].filter(
+    for (const scenario of [...scenarios, ...studioChecks, ...finishChecks, ...stylesChecks, panelBenchmark].filter(
       (s) => !grep || grep.test(s.name),
     )) {
       const t0 = Date.now();
