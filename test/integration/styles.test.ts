@@ -53,6 +53,11 @@ describe('project styles', () => {
       Buffer.from(PIXEL_PNG, 'base64'),
     );
     await writeStyles(JSON.stringify(STYLES, null, 2));
+    // Styles read before the file existed (another suite's call) are read again when it appears.
+    await waitFor(
+      'the new styles file to be read',
+      async () => (await (await api()).toolConfirmation({ prompt: 'x' })).includes('brand') || undefined,
+    );
   });
   after(async () => {
     await vscode.workspace.fs.delete(stylesFile(), { useTrash: false });
