@@ -7,6 +7,7 @@
 import type { StyleEntry, StylesMessage } from '../../src/shared/styleEntry';
 import type { StudioContext } from './context';
 import { h, setHidden, uid } from './dom';
+import { post } from './host';
 
 export class StylePicker {
   readonly select: HTMLSelectElement;
@@ -31,7 +32,17 @@ export class StylePicker {
       'data-testid': 'style-picker',
       onChange: () => this.choose(this.select.value),
     });
-    this.details = h('div', { class: 'style-details' }, this.description, this.adds, this.problems, this.note);
+    const save = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button--secondary',
+        'data-testid': 'style-save',
+        onClick: () => post({ type: 'saveStyle', form: this.ctx.form }),
+      },
+      ctx.strings['style.save'],
+    );
+    this.details = h('div', { class: 'style-details' }, this.description, this.adds, this.problems, this.note, save);
     this.extras = { after: [this.details] };
     this.render();
   }

@@ -20,6 +20,7 @@ export const STRING_KEYS = [
   'style.adds',
   'style.none',
   'style.restricted',
+  'style.save',
   'form.options',
   'form.advanced',
   'form.default',

@@ -108,6 +108,7 @@ function studioStrings(): StudioStrings {
     'style.none': vscode.l10n.t(
       'No project styles: add them in .vscode/aigc-styles.json (AIGC Image: Open Project Styles).',
     ),
+    'style.save': vscode.l10n.t('Save as Style…'),
     'style.restricted': vscode.l10n.t(
       'Project styles are not used in Restricted Mode: trust this workspace to use them.',
     ),

@@ -173,6 +173,7 @@ export class StudioPanel implements vscode.Disposable {
       runCommand: (m) => runSetupCommand(m.command),
       formShown: (m) => this.form.shown(m.prompt, m.target),
       recrop: (m, reply) => this.crop.recrop(m.item, m.crop, reply),
+      saveStyle: async (m) => (await import('../styleFile.js')).saveFormAsStyle(m.form),
     };
   }
 
