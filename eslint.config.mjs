@@ -21,6 +21,8 @@ export const BROWSER_CORE = [
   'displayText',
   'finish',
   'finishSchema',
+  'styles',
+  'styleApply',
 ];
 
 /** Node's modules by their bare names; the `node:` ones are matched by a pattern in forbidPackages. */

@@ -17,6 +17,7 @@ import { readOutputSettings } from './host/settings';
 import { type TaskAction, isEndedStatus } from './core/lifecycle';
 import { sizeArgument } from './core/missingImageFinish';
 import type { ReferenceAccess } from './host/referenceAccess';
+import type { ProjectStyles } from './host/projectStyles';
 import type { StudioPrefill } from './host/studio/formController';
 import type { TaskSupervisor } from './host/taskSupervisor';
 import type { TaskView } from './host/taskView';
@@ -33,6 +34,8 @@ export interface CommandDeps {
   access: ReferenceAccess;
   /** Opens (or reveals) the Studio panel, attaching these images, or filled in for one image. */
   openStudio?: (attach: vscode.Uri[], prefill?: StudioPrefill) => void;
+  /** The project's styles, loaded on first use. */
+  styles: () => Promise<ProjectStyles>;
 }
 
 /** Explorer passes (clicked, selection); the editor title passes (uri). Anything else is ignored. */
@@ -144,7 +147,7 @@ function generateMissing(deps: CommandDeps): Handler {
       deps.openStudio([], studioPrefillFor(missing));
       return undefined;
     }
-    return generateMissingImage(deps.generations, deps.context.globalState, missing);
+    return generateMissingImage(deps.generations, deps.context.globalState, missing, deps.styles);
   };
 }
 
@@ -298,6 +301,25 @@ function exportAssets(deps: CommandDeps): Handler {
   };
 }
 
+/** The first folder's styles file, made with one example style when there is none, opened for editing. */
+function openStyles(): Handler {
+  return async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      void notify('info', vscode.l10n.t('Open a folder first: project styles live in its .vscode/aigc-styles.json.'));
+      return undefined;
+    }
+    const { openStylesFile } = await import('./host/styleFile.js');
+    const file = await openStylesFile(folder);
+    if (!vscode.workspace.isTrusted)
+      void notify(
+        'info',
+        vscode.l10n.t('Project styles are not used in Restricted Mode: trust this workspace to use them.'),
+      );
+    return file;
+  };
+}
+
 /** Every command the extension registers, by id: the manifest's `contributes.commands` and the internal ones. */
 export function createCommands(): Record<string, CommandFactory> {
   return {
@@ -314,6 +336,7 @@ export function createCommands(): Record<string, CommandFactory> {
     'aigcImage.taskAction': taskAction,
     'aigcImage.exportWebIcons': exportWebIcons,
     'aigcImage.exportAssets': exportAssets,
+    'aigcImage.openStyles': openStyles,
   };
 }
 

@@ -10,6 +10,7 @@ import { createTaskStatusBar } from './host/statusBar';
 import type { TaskRecord } from './core/lifecycle';
 import { GenerationService } from './host/generationService';
 import { MissingImageFixes } from './host/missingImages';
+import type { ProjectStyles } from './host/projectStyles';
 import type { ImageTool, ImageToolInput } from './host/imageTool';
 import { ReferenceAccess } from './host/referenceAccess';
 import type { StudioPrefill } from './host/studio/formController';
@@ -36,6 +37,8 @@ export interface ExtensionApi {
   resumed: Promise<void>;
   /** The spend ledger and its cap, as far as tests need to see them. */
   spending: SpendingApi;
+  /** The Markdown the agent tool's confirmation would show for this input (the project's style applied). */
+  toolConfirmation(input: Record<string, unknown>): Promise<string>;
   /** The Studio panel, as far as tests need to see it. */
   studio: {
     isOpen(): boolean;
@@ -63,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const access = new ReferenceAccess();
   const tasks = new TaskSupervisor(context, log, keys, access);
   const generations = new GenerationService(log, keys, tasks, access);
+  const { loadStyles, loadImageTool } = lazyStylesAndTool(context, { log, keys, generations });
   // The panel's code is loaded by the first command (or restore) that needs it.
   let studio: StudioPanel | undefined;
   const loadStudio = lazy(() =>
@@ -73,15 +77,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         tasks,
         generations,
         access,
+        styles: loadStyles,
         finisher: async () => (await import('./host/imaging.js')).imageFinisher(context.extensionUri),
       });
       context.subscriptions.push(panel);
       studio = panel;
       return panel;
     }),
-  );
-  const loadImageTool = lazy<ImageTool>(() =>
-    import('./host/imageTool.js').then(({ ImageTool }) => new ImageTool({ log, keys, generations })),
   );
   const openStudio = (attach: vscode.Uri[], prefill?: StudioPrefill) =>
     void loadStudio()
@@ -92,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     keys,
     tasks,
     generations,
-    registerCommands({ context, log, keys, tasks, generations, access, openStudio }),
+    registerCommands({ context, log, keys, tasks, generations, access, openStudio, styles: loadStyles }),
     vscode.window.registerWebviewPanelSerializer(STUDIO_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => (await loadStudio()).restore(panel),
     }),
@@ -122,6 +124,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     storeApiKey: (key) => keys.store(key),
     resumed,
     spending: spendingApi(generations.gate),
+    toolConfirmation: async (input) => {
+      const prepared = await (await loadImageTool()).prepareInvocation({ input: input as unknown as ImageToolInput });
+      const message = prepared.confirmationMessages?.message;
+      return typeof message === 'string' ? message : (message?.value ?? '');
+    },
     studio: {
       isOpen: () => studio?.isOpen() ?? false,
       attached: () => studio?.attached() ?? [],
@@ -130,6 +137,25 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       actOnResult: async (file, action) => (await studio?.actOnResult(file, action)) ?? false,
     },
   };
+}
+
+/** The project's styles bring the schema library: loaded with the first generation that may use one, as the tool is. */
+function lazyStylesAndTool(
+  context: vscode.ExtensionContext,
+  deps: { log: Log; keys: ApiKeyStore; generations: GenerationService },
+): { loadStyles: () => Promise<ProjectStyles>; loadImageTool: () => Promise<ImageTool> } {
+  const loadStyles = lazy<ProjectStyles>(() =>
+    import('./host/projectStyles.js').then(({ ProjectStyles }) => {
+      const styles = new ProjectStyles(context.workspaceState);
+      context.subscriptions.push(styles);
+      return styles;
+    }),
+  );
+  const loadImageTool = lazy<ImageTool>(async () => {
+    const [{ ImageTool }, styles] = await Promise.all([import('./host/imageTool.js'), loadStyles()]);
+    return new ImageTool({ ...deps, styles });
+  });
+  return { loadStyles, loadImageTool };
 }
 
 export async function deactivate(): Promise<void> {

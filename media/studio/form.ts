@@ -8,6 +8,7 @@ import { countControl, countHint, syncCount } from './countField';
 import { FinishFieldsView } from './finishFields';
 import { OptionFields } from './optionFields';
 import { PromptHistory } from './promptHistory';
+import { StylePicker } from './stylePicker';
 import { TargetView } from './target';
 
 const PROMPT_MAX = 10_000;
@@ -44,6 +45,7 @@ export class FormView {
   /** Where the references part is placed (after the model and its options, before the other options). */
   readonly referencesSlot = h('div', { class: 'references-slot' });
   private readonly negative: HTMLTextAreaElement;
+  readonly style: StylePicker;
   private readonly model: HTMLSelectElement;
   private readonly slots = new Map<string, Slot>();
   private readonly options: OptionFields;
@@ -68,6 +70,8 @@ export class FormView {
     const promptField = this.promptField();
     this.negative = this.negativeControl();
     const negativeField = this.field('negative_prompt', this.negative.id, s['form.negativePrompt'], this.negative);
+    this.style = new StylePicker(ctx, () => this.sync());
+    const styleField = this.field('style', this.style.select.id, s['form.style'], this.style.select, this.style.extras);
     this.model = this.modelControl();
     const modelField = this.field('model', this.model.id, s['form.model'], this.model);
     // The model's own options sit with it, above the references: they decide the image's shape.
@@ -112,7 +116,7 @@ export class FormView {
       error: this.target.error,
     });
     this.element = this.formElement(
-      promptField,
+      h('div', { class: 'style-group' }, styleField, promptField),
       negativeField,
       h('div', { class: 'model-group' }, modelField, modelOptions),
       this.finish.element,
@@ -136,6 +140,7 @@ export class FormView {
     this.options.applyModel();
     this.finish.sync();
     syncCount(this.count, form.count);
+    this.style.sync();
   }
 
   /** The model or its options changed: what the exact size asks of the model changes with them. */

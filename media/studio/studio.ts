@@ -136,6 +136,9 @@ export class Studio implements StudioContext {
       case 'spending':
         this.estimateView.set(message);
         return;
+      case 'styles':
+        this.formView.style.setStyles(message);
+        return;
       default: {
         const unexpected: never = message;
         console.warn('[studio] unhandled message', unexpected);

@@ -318,6 +318,7 @@ export function sidecarBaseFor(
     requestId: record.requestId,
     body: record.body,
     references: sidecarReferences(record),
+    ...(record.style ? { style: record.style } : {}),
     apiOrigin: deps.apiOrigin,
     submittedAt: new Date(record.submittedAt ?? record.createdAt),
     finishedAt: record.finishedAt ? new Date(record.finishedAt) : undefined,

@@ -18,6 +18,7 @@
  * addresses that cannot be used keep the task in `landing` too, but after a few tries it waits
  * for the user's Collect Now instead of asking again (waitsForCollectNow).
  */
+import type { AppliedStyle } from './styleApply';
 import { oneLine } from './errors';
 import type { FinishSpec, FinishedFile } from './finish';
 import type { CreateTaskBody } from './request';
@@ -154,6 +155,8 @@ export interface TaskRecord {
   references: ReferenceNote[];
   apiOrigin: string;
   target: TaskTarget;
+  /** The project style the request was made with, recorded in its sidecars. */
+  style?: AppliedStyle;
   /** When the record was written, just before the create request. */
   createdAt: number;
   /** When the gateway answered the create request with a task id. */

@@ -18,6 +18,7 @@ import * as z from 'zod/mini';
 import { withoutInlineImages } from './references';
 import type { CreateTaskBody } from './request';
 import type { CropBox, PixelSize, TransparencyCheck } from './finish';
+import type { AppliedStyle } from './styleApply';
 
 export const SIDECAR_KIND = 'aigc-image-studio/result';
 export const SIDECAR_VERSION = 1;
@@ -70,6 +71,14 @@ export interface SidecarDerivation {
   };
 }
 
+/** The project style an image was made with: its name, file, content hash and what it added. */
+export const appliedStyleSchema = z.looseObject({
+  name: z.string(),
+  source: z.string(),
+  sha256: z.string(),
+  adds: z.array(z.looseObject({ field: z.string(), value: z.string() })),
+});
+
 const sidecarSchema = z.looseObject({
   kind: z.literal(SIDECAR_KIND),
   version: z.number(),
@@ -82,6 +91,7 @@ const sidecarSchema = z.looseObject({
   references: z.optional(
     z.array(z.object({ path: z.optional(z.string()), name: z.optional(z.string()), sha256: z.optional(z.string()) })),
   ),
+  style: z.optional(appliedStyleSchema),
   images: z.array(
     z.looseObject({
       file: z.string(),
@@ -120,6 +130,8 @@ export interface Sidecar {
   model: { name: string; version: string };
   request: CreateTaskBody;
   references?: SidecarReference[];
+  /** The project style it was made with (absent: none); `request` above is what the style resolved to. */
+  style?: AppliedStyle;
   images: SidecarImage[];
   apiOrigin?: string;
   timings: { submittedAt: string; finishedAt?: string; savedAt: string; durationMs?: number };
@@ -135,6 +147,7 @@ export interface SidecarInput {
   requestId?: string;
   body: CreateTaskBody;
   references: SidecarReference[];
+  style?: AppliedStyle;
   images: SidecarImage[];
   apiOrigin: string;
   submittedAt: Date;
@@ -162,6 +175,7 @@ function assemble(input: SidecarInput): Sidecar {
     model: { name: input.body.model_name, version: input.body.model_version },
     request: withoutInlineImages(input.body),
     references: input.references,
+    ...(input.style ? { style: input.style } : {}),
     images: input.images,
     apiOrigin: input.apiOrigin,
     timings: {

@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import * as z from 'zod/mini';
 import { finishSpecSchema, finishedFileSchema } from './finishSchema';
+import { appliedStyleSchema } from './sidecar';
 import {
   TASK_PHASES,
   type LandedFile,
@@ -133,6 +134,7 @@ const recordShape = {
   references: z.array(z.looseObject({ path: z.optional(absolutePath), sha256: z.optional(z.string()) })),
   apiOrigin: z.string(),
   target,
+  style: z.optional(appliedStyleSchema),
   createdAt: time,
   submittedAt: z.optional(time),
   ref: z.optional(

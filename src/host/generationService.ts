@@ -24,6 +24,7 @@ import { batchRequests, countIssues } from '../shared/batch';
 import { referenceMove } from '../core/referenceMove';
 import type { ReferenceSource } from '../core/references';
 import type { CreateTaskBody } from '../core/request';
+import type { AppliedStyle } from '../core/styleApply';
 import type { GenerationStatus } from '../shared/hostMessages';
 import type { ApiKeyStore } from './apiKey';
 import { connect } from './connection';
@@ -57,6 +58,10 @@ export interface GenerationInput {
   stopWaiting?: vscode.CancellationToken;
   /** The spend gate already admitted this task as part of a batch (`generateMany`): it is not asked again. */
   admitted?: boolean;
+  /** The project style already applied to `request` (see core/styleApply.ts): recorded in the sidecar. */
+  style?: AppliedStyle;
+  /** The style's output folder, workspace-relative, in place of the outputFolder setting. */
+  outputFolder?: string;
 }
 
 /** Why a task the spend gate stopped was not sent (the user did not allow it past a cap). */

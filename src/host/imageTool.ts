@@ -13,10 +13,12 @@ import { type ModelSpec, modelKey, parseModelKey } from '../core/models';
 import { windowsReservedPart } from '../core/naming';
 import type { NotedRequest } from '../core/requestNotes';
 import type { FinishSpec } from '../core/finish';
+import type { ReferenceSource } from '../core/references';
 import { finishedAnswerLines } from '../shared/imageToolAnswer';
 import {
   IMAGE_TOOL_NAME,
   type ImageToolInput,
+  askedFormat,
   finishSpecOf,
   imageToolInputSchema,
   toolInputProblem,
@@ -28,6 +30,9 @@ import { type GenerationResult, type GenerationService, OVER_CAP } from './gener
 import type { Log } from './log';
 import { describeRequest } from './requestSummary';
 import { madeDescription } from './finishDescription';
+import type { ProjectStyles, StyleLookup } from './projectStyles';
+import { describeAdds } from './projectStyles';
+import { STYLES_FILE } from '../core/styles';
 import { type Settings, defaultOutputConfig, readBudget, readSettings } from './settings';
 import { toolSpendLine } from './spendingText';
 import { type ImageTargetProblem, resolveImageTarget, resolveWorkspacePath } from './workspacePath';
@@ -38,6 +43,74 @@ export interface ImageToolDeps {
   log: Log;
   keys: ApiKeyStore;
   generations: GenerationService;
+  styles: ProjectStyles;
+}
+
+/** The call as the style makes it: its prompt, choices and finish, with the style to record; or what to tell the model. */
+type StyledCall =
+  | {
+      input: ImageToolInput;
+      finish: Omit<FinishSpec, 'path'> | undefined;
+      style?: Extract<StyleLookup, { kind: 'styled' }>;
+    }
+  | { problem: string };
+
+/** The agent's arguments are its explicit choices; the style (named, else the project's default) fills the rest. */
+async function styledCall(input: ImageToolInput, styles: ProjectStyles): Promise<StyledCall> {
+  const size =
+    input.width !== undefined && input.height !== undefined ? { width: input.width, height: input.height } : undefined;
+  const format = askedFormat(input);
+  const lookup = await styles.lookup(input.style, input.prompt, {
+    ...(input.negativePrompt ? { negativePrompt: input.negativePrompt } : {}),
+    ...(input.model ? { model: input.model } : {}),
+    ...(input.aspectRatio ? { aspectRatio: input.aspectRatio } : {}),
+    ...(input.resolution ? { resolution: input.resolution } : {}),
+    ...(size ? { size } : {}),
+    ...(format ? { format } : {}),
+    ...(input.transparent !== undefined ? { transparent: input.transparent } : {}),
+  });
+  switch (lookup.kind) {
+    case 'none':
+      if (input.style && !vscode.workspace.isTrusted)
+        return {
+          problem: forModel(
+            'Project styles are not used in Restricted Mode: nothing was sent. Call again without style, or ask the user to trust the workspace.',
+          ),
+        };
+      return { input, finish: finishSpecOf(input) };
+    case 'unknown':
+      return {
+        problem: forModel(
+          'There is no style {0} in {1}: nothing was sent. The styles are: {2}. Call again with one of them, or with style "" for none.',
+          JSON.stringify(display(lookup.name, 64)),
+          STYLES_FILE,
+          lookup.names.map((n) => JSON.stringify(display(n, 64))).join(', ') || '(none)',
+        ),
+      };
+    case 'broken':
+      return {
+        problem: forModel(
+          '{0}: nothing was sent. Ask the user to fix the style, or call again with style "" for none.',
+          lookup.message,
+        ),
+      };
+    case 'styled': {
+      const { styled } = lookup;
+      const styledInput: ImageToolInput = {
+        ...input,
+        prompt: styled.prompt,
+        ...(styled.negativePrompt ? { negativePrompt: styled.negativePrompt } : {}),
+        ...(styled.model ? { model: styled.model } : {}),
+        ...(styled.aspectRatio ? { aspectRatio: styled.aspectRatio as ImageToolInput['aspectRatio'] } : {}),
+        ...(styled.resolution ? { resolution: styled.resolution as ImageToolInput['resolution'] } : {}),
+      };
+      const finish = styled.finish && {
+        ...styled.finish,
+        ...(input.quality !== undefined ? { quality: input.quality } : {}),
+      };
+      return { input: styledInput, finish, style: lookup };
+    }
+  }
 }
 
 /** What the model reads when a path it gave cannot be used. */
@@ -90,18 +163,27 @@ function toolRequest(
 export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
   constructor(private readonly deps: ImageToolDeps) {}
 
-  prepareInvocation(
+  async prepareInvocation(
     options: vscode.LanguageModelToolInvocationPrepareOptions<ImageToolInput>,
-  ): vscode.PreparedToolInvocation {
-    const input = options.input;
+  ): Promise<vscode.PreparedToolInvocation> {
     const settings = readSettings();
-    // Input the tool would refuse sends nothing; the rest is shown as it would be sent.
-    const valid = imageToolInputSchema.safeParse(input);
-    const { model, request } = toolRequest(valid.success ? valid.data : {}, settings);
-    const finish = valid.success ? finishSpecOf(valid.data) : undefined;
+    // Input the tool would refuse sends nothing; the rest is shown as it would be sent, style applied.
+    const valid = imageToolInputSchema.safeParse(options.input);
+    const call = valid.success ? await styledCall(valid.data, this.deps.styles) : undefined;
+    const styled = call && 'input' in call ? call : undefined;
+    const input: Partial<ImageToolInput> = styled?.input ?? options.input;
+    const { model, request } = toolRequest(styled ? input : {}, settings);
+    const finish = styled?.finish;
+    const style = styled?.style?.applied;
     const count = valid.success ? (valid.data.count ?? 1) : 1;
     const host = hostOf(settings.baseUrl);
     const lines = [
+      ...(style
+        ? [
+            `**${vscode.l10n.t('Style')}:** ${escapeMarkdown(style.name)} (${escapeMarkdown(style.source)})`,
+            ...describeAdds(style).map((line) => `- ${escapeMarkdown(line)}`),
+          ]
+        : []),
       `**${vscode.l10n.t('Prompt')}:** ${escapeMarkdown(input.prompt ?? '')}`,
       ...(input.negativePrompt
         ? [`**${vscode.l10n.t('Negative prompt')}:** ${escapeMarkdown(input.negativePrompt)}`]
@@ -151,16 +233,24 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
       this.deps.log.info('tool', `${IMAGE_TOOL_NAME}: input refused, nothing sent: ${problem ?? 'invalid input'}`);
       return text(problem ?? 'Invalid input.');
     }
-    const input = parsed.data;
+    const call = await styledCall(parsed.data, this.deps.styles);
+    if ('problem' in call) {
+      this.deps.log.info('tool', `${IMAGE_TOOL_NAME}: style refused, nothing sent: ${call.problem}`);
+      return text(call.problem);
+    }
+    const input = call.input;
+    const style = call.style;
+    // The confirmation the user just accepted showed what the style adds: that is the consent.
+    if (style) await this.deps.styles.agree(style.applied);
     const { model, request } = toolRequest(input, readSettings());
-    const references = [];
+    const references: ReferenceSource[] = [...(style?.references ?? [])];
     for (const reference of input.referenceImages ?? []) {
       const resolved = resolveWorkspacePath(reference);
       if ('problem' in resolved)
         return text(forModel('Reference image: {0}', pathProblem(resolved.problem, reference)));
       references.push({ kind: 'file' as const, path: resolved.uri.fsPath });
     }
-    const asked = finishSpecOf(input);
+    const asked = call.finish;
     let target: string | undefined;
     if (input.targetPath) {
       const resolved = await resolveImageTarget(input.targetPath, { finished: asked !== undefined });
@@ -182,18 +272,22 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     );
     const results = await this.deps.generations.generateMany(
       {
-        kind: references.length ? 'restyle' : 'generate',
+        // The style's references are its look, not images to restyle: only the agent's own make it a restyle.
+        kind: input.referenceImages?.length ? 'restyle' : 'generate',
         references,
         reveal: false,
         stopWaiting: token,
         ...(exactPath ? { exactPath } : {}),
         ...(finish ? { finish } : {}),
+        ...(style ? { style: style.applied } : {}),
+        ...(style?.styled.outputFolder ? { outputFolder: style.styled.outputFolder } : {}),
         request,
       },
       input.count ?? 1,
     );
-    if (results.length === 1) return text(await this.describe(results[0]!, input));
-    return text(await this.describeBatch(results, input));
+    const described = { ...input, ...(asked?.transparent ? { transparent: true } : {}) };
+    if (results.length === 1) return text(await this.describe(results[0]!, described));
+    return text(await this.describeBatch(results, described));
   }
 
   /** Every image of a batch, numbered: the saved ones with their paths, the others with what happened. */

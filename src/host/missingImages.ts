@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type PixelSize, requestShapeFor } from '../core/finish';
+import { type PixelSize, formatOfPath, requestShapeFor } from '../core/finish';
 import {
   IMAGE_LINK_LANGUAGES,
   aspectRatioFor,
@@ -26,7 +26,8 @@ import { findModel, modelKey } from '../core/models';
 import type { OutputConfig } from '../core/request';
 import { SCAN_LIMITS } from '../core/scanWindow';
 import { exists } from './fileStat';
-import type { GenerationResult, GenerationService } from './generationService';
+import type { GenerationInput, GenerationResult, GenerationService } from './generationService';
+import type { ProjectStyles } from './projectStyles';
 import { gatherQuickInput } from './quickGenerate';
 import { describeRequest } from './requestSummary';
 import { defaultOutputConfig, readSettings } from './settings';
@@ -171,6 +172,29 @@ function withoutShape(output: OutputConfig | undefined): OutputConfig {
   return rest;
 }
 
+/**
+ * The quick fix's input with the project's default style. What the document states (size,
+ * shape, the target's format) and a model the user picked are explicit; the style fills the rest.
+ * A broken default style is said, and the image is made without it only if the user says so.
+ */
+async function withDefaultStyle(
+  input: GenerationInput,
+  missing: MissingImage,
+  load: () => Promise<ProjectStyles>,
+): Promise<GenerationInput | undefined> {
+  const { withStyle } = await import('./styledGeneration.js');
+  const format = formatOfPath(missing.target);
+  const styled = await withStyle(await load(), undefined, input, {
+    ...(missing.size ? { size: missing.size } : {}),
+    ...(format ? { format } : {}),
+    ...(missing.aspectRatio ? { aspectRatio: missing.aspectRatio } : {}),
+    ...(missing.direct ? {} : { model: `${String(input.request.model_name)} ${String(input.request.model_version)}` }),
+  });
+  if (!('problem' in styled)) return 'declined' in styled ? undefined : styled;
+  const without = vscode.l10n.t('Generate Without Style');
+  return (await notify('warning', styled.problem, without)) === without ? input : undefined;
+}
+
 /** The Studio's form for the missing image: its prompt, aspect ratio, size, format and path; the reference follows the saved file. */
 export function studioPrefillFor(missing: MissingImage): StudioPrefill {
   const finish = missingImageFinish(missing.target, missing.size);
@@ -198,6 +222,7 @@ export async function generateMissingImage(
   generations: GenerationService,
   memento: vscode.Memento,
   missing: MissingImage,
+  styles: () => Promise<ProjectStyles>,
 ): Promise<GenerationResult | undefined> {
   const settings = readSettings();
   const input = await gatherQuickInput(
@@ -218,12 +243,18 @@ export async function generateMissingImage(
     // Without an exact size, the width and height of an <img> still give the shape, for the models that take one.
     input.request.output_config = { ...output, aspect_ratio: missing.aspectRatio };
   }
-  const result = await generations.generate({
-    ...input,
-    reveal: false,
-    ...(finish ? { finish } : { exactPath: missing.target }),
-    reference: documentReference(missing),
-  });
+  const styled = await withDefaultStyle(
+    {
+      ...input,
+      reveal: false,
+      ...(finish ? { finish } : { exactPath: missing.target }),
+      reference: documentReference(missing),
+    },
+    missing,
+    styles,
+  );
+  if (!styled) return undefined;
+  const result = await generations.generate(styled);
   const saved = result.finished?.[0]?.path ?? result.files[0];
   if (result.status === 'landed' && saved) {
     void notify('info', vscode.l10n.t('Image saved: {0}', vscode.workspace.asRelativePath(saved, false)));

@@ -102,6 +102,7 @@ export class TaskPreparation {
       references,
       apiOrigin,
       target,
+      ...(input.style ? { style: input.style } : {}),
       createdAt: Date.now(),
     });
     return { record, body };
@@ -147,7 +148,9 @@ export class TaskPreparation {
     const firstSource = sourcePaths[0];
     const sourceFolder = firstSource ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(firstSource)) : undefined;
     const folder = sourceFolder ?? (await this.pickWorkspaceFolder());
-    const output = readOutputSettings(folder?.uri ?? (firstSource ? vscode.Uri.file(firstSource) : undefined));
+    const settings = readOutputSettings(folder?.uri ?? (firstSource ? vscode.Uri.file(firstSource) : undefined));
+    // A style's folder was held to the workspace when the style was read, as the setting is.
+    const output = input.outputFolder ? { ...settings, outputFolder: input.outputFolder } : settings;
     if (input.kind === 'restyle' && output.restyleOutput === 'besideSource' && firstSource) {
       return {
         workspaceRoot: folder?.uri.fsPath,

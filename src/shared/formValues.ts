@@ -82,5 +82,7 @@ export const formValuesSchema = z.object({
   finish: z.optional(formFinishSchema),
   /** How many images this request makes, each its own task (1–8, checked by validateForm); absent: one. */
   count: z.optional(z.number()),
+  /** A project style by name; '' or absent: none. The host looks it up again. */
+  style: z.optional(shortText),
 });
 export type FormValues = z.infer<typeof formValuesSchema>;

@@ -9,6 +9,7 @@ import { galleryItemSchema } from './galleryItem';
 import { imageFolderSchema } from './imageFolder';
 import { itemId } from './payloadBounds';
 import { spendingEstimateSchema } from './spendingEstimate';
+import { stylesMessageSchema } from './styleEntry';
 import { replySchema, requestFailedSchema } from './studioRequests';
 import { taskRowSchema } from './taskRow';
 
@@ -76,6 +77,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('focusPrompt') }),
   /** Today's paid images, the daily cap and the prices: the webview computes the line beside Generate. */
   spendingEstimateSchema,
+  /** The project's styles for the picker (sent when the panel is ready and whenever the file changes). */
+  stylesMessageSchema,
   /** A one-line message to show in the panel. */
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 ]);

@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import { type FinishSpec, MAX_FINISHED_SIDE, type OutputFormat, formatOfPath, keyColourFor } from '../core/finish';
 import { outputFormatSchema, qualitySchema } from '../core/finishSchema';
 import { MAX_VARIATIONS } from './batch';
+import { STYLE_NAME_MAX } from '../core/styles';
 import { ASPECT_RATIOS, MAX_REFERENCES_ANY_MODEL, MODELS, RESOLUTIONS, modelKey } from '../core/models';
 
 /** VS Code's rules: letters, digits, `_` and `-`, no `copilot_` or `vscode_` prefix. */
@@ -42,6 +43,8 @@ const shape = {
         z.lte(MAX_VARIATIONS, `must be a whole number from 1 to ${MAX_VARIATIONS}`),
       ),
   ),
+  /** A project style by name; absent: the project's default style; '': none. */
+  style: z.optional(z.string().check(z.maxLength(STYLE_NAME_MAX))),
 };
 
 /** The arguments the tool takes, in the order the manifest lists them. */

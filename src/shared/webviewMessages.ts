@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { TASK_ACTIONS } from '../core/lifecycle';
-import { targetPathSchema } from './formValues';
+import { formValuesSchema, targetPathSchema } from './formValues';
 import { GALLERY_ACTIONS } from './galleryItem';
 import { itemId, longText, shortText } from './payloadBounds';
 import { GENERATE_REQUEST, INSPECT_REQUEST, RECROP_REQUEST } from './studioRequests';
@@ -37,6 +37,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('runCommand'), command: z.enum(HOST_COMMANDS) }),
   /** The form after the host filled it, or after the user removed its fixed target: the prompt and target it shows (the host's view of them). */
   z.object({ type: z.literal('formShown'), prompt: longText, target: z.optional(targetPathSchema) }),
+  /** Save the form as a project style (the host asks for its name). */
+  z.object({ type: z.literal('saveStyle'), form: formValuesSchema }),
   /** A request: make a result's finished file again with another crop box; answered by a `reply`. */
   RECROP_REQUEST.message,
 ]);

@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { finishChecks } from './finishChecks.mjs';
 import { spendingChecks } from './spendingChecks.mjs';
 import { variationsChecks } from './variationsChecks.mjs';
+import { stylesChecks } from './stylesChecks.mjs';
 import { panelBenchmark, scenarios } from './scenarios.mjs';
 import { studioChecks } from './studioChecks.mjs';
 
@@ -90,6 +91,7 @@ async function main() {
       ...finishChecks,
       ...variationsChecks,
       ...spendingChecks,
+      ...stylesChecks,
       panelBenchmark,
     ].filter((s) => !grep || grep.test(s.name))) {
       const t0 = Date.now();

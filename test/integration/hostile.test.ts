@@ -31,7 +31,6 @@ import * as vscode from 'vscode';
 import { parseSidecar } from '../../src/core/sidecar';
 import type { GenerationResult } from '../../src/host/generationService';
 import { type GalleryEntry, savedReferences } from '../../src/host/gallery';
-import { ImageTool } from '../../src/host/imageTool';
 import { bytesReadByThisProcess } from '../support/processIo';
 import { api, connect, invokeTool, simulator, waitFor, workspaceRoot } from './support';
 
@@ -160,19 +159,13 @@ describe('a hostile repository reaches nothing outside', () => {
   });
 
   it('the agent tool’s confirmation and the quick fix’s “with …” show what the user’s settings bill and check, and nothing the workspace set', async () => {
-    const confirmation = () =>
-      String(
-        (
-          new ImageTool({} as never).prepareInvocation({ input: { prompt: 'A lighthouse' } }).confirmationMessages
-            ?.message as vscode.MarkdownString
-        ).value,
-      );
+    const confirmation = async () => (await api()).toolConfirmation({ prompt: 'A lighthouse' });
     const direct = async () =>
       (await quickFixes('pictures.md', 'assets/lighthouse.png')).find((a) =>
         a.title.startsWith('Generate image for assets/lighthouse.png with'),
       )?.title ?? '';
     const planted = ['Qwen', '6198x2656', 'Permanent', 'compliance', 'People', 'enhanced'];
-    for (const shown of [confirmation(), await direct()]) {
+    for (const shown of [await confirmation(), await direct()]) {
       assert.ok(shown.includes('Gemini 2.5 (GEM)'), shown);
       assert.deepEqual(
         planted.filter((part) => shown.includes(part)),
@@ -189,8 +182,11 @@ describe('a hostile repository reaches nothing outside', () => {
     try {
       for (const [key, value] of Object.entries(chosen))
         await config.update(key, value, vscode.ConfigurationTarget.Global);
-      await waitFor('the user’s settings to reach the extension', () => confirmation().includes('4K') || undefined);
-      for (const shown of [confirmation(), await direct()]) {
+      await waitFor(
+        'the user’s settings to reach the extension',
+        async () => (await confirmation()).includes('4K') || undefined,
+      );
+      for (const shown of [await confirmation(), await direct()]) {
         for (const part of [
           'Gemini 2.5 (GEM)',
           '4K',

@@ -45,6 +45,7 @@ export async function run(): Promise<void> {
             'assets.test.js',
             'outsideText.test.js',
             'spending.test.js',
+            'styles.test.js',
             'reload.test.js',
           ];
   for (const file of files) {

@@ -6,8 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { imageSize } from '../../src/core/imageFormat';
-import { ImageTool } from '../../src/host/imageTool';
-import { exists, invokeTool, useSimulator, workspaceRoot } from './support';
+import { api, exists, invokeTool, useSimulator, workspaceRoot } from './support';
 
 /** Whether a PNG's pixels carry alpha: an RGBA or grey+alpha colour type, or a tRNS chunk. */
 function pngHasAlpha(bytes: Uint8Array): boolean {
@@ -59,11 +58,10 @@ describe('the agent tool makes the finished file it was asked for', () => {
     );
   });
 
-  it('the confirmation says what will be made', () => {
-    const prepared = new ImageTool({} as never).prepareInvocation({
-      input: { prompt: 'A social card', width: 1200, height: 630, transparent: true, format: 'png' },
-    });
-    const message = String((prepared.confirmationMessages?.message as vscode.MarkdownString).value);
+  it('the confirmation says what will be made', async () => {
+    const message = await (
+      await api()
+    ).toolConfirmation({ prompt: 'A social card', width: 1200, height: 630, transparent: true, format: 'png' });
     assert.ok(message.includes('1200×630 PNG with a transparent background'), message);
   });
 });

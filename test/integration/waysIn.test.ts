@@ -5,7 +5,6 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ImageTool } from '../../src/host/imageTool';
 import type { SimControl } from '../sim/control';
 import { api, connect, exists, invokeTool, simulator, waitFor, workspaceRoot } from './support';
 
@@ -81,17 +80,16 @@ describe('ways in: the agent tool and the missing-image quick fix', () => {
     );
   });
 
-  it('asks for confirmation, showing prompt, model, references, target and gateway host', () => {
-    const prepared = new ImageTool({} as never).prepareInvocation({
-      input: {
-        prompt: 'A lighthouse',
-        model: 'GEM 3.0',
-        aspectRatio: '16:9',
-        referenceImages: ['assets/hero.png'],
-        targetPath: 'docs/lighthouse.png',
-      },
+  it('asks for confirmation, showing prompt, model, references, target and gateway host', async () => {
+    const message = await (
+      await api()
+    ).toolConfirmation({
+      prompt: 'A lighthouse',
+      model: 'GEM 3.0',
+      aspectRatio: '16:9',
+      referenceImages: ['assets/hero.png'],
+      targetPath: 'docs/lighthouse.png',
     });
-    const message = String((prepared.confirmationMessages?.message as vscode.MarkdownString).value);
     for (const part of [
       'A lighthouse',
       'Gemini 3.0 (GEM)',

@@ -25,6 +25,7 @@ const SAMPLES: { [T in WebviewMessage['type']]: Extract<WebviewMessage, { type: 
   references: { type: 'references', paths: ['/w/cat.png'] },
   runCommand: { type: 'runCommand', command: 'showLog' },
   formShown: { type: 'formShown', prompt: 'A red fox in the snow', target: 'assets/fox.png' },
+  saveStyle: { type: 'saveStyle', form: FORM },
   recrop: {
     type: 'recrop',
     requestId: 'c1',

@@ -31,6 +31,7 @@ import type { Reply } from './messageRouter';
 import { toLocalUri } from './referencesController';
 import type { StudioLocalizer } from './studioLocalizer';
 import type { StudioPort } from './studioPort';
+import type { StylesController } from './stylesController';
 import type { TasksController } from './tasksController';
 
 /** Shared with the quick flow (quickGenerate.ts), so both remember the same last model. */
@@ -57,6 +58,7 @@ export interface FormControllerDeps {
   access: ReferenceAccess;
   log: Log;
   tasks: TasksController;
+  styles: StylesController;
 }
 
 export class FormController {
@@ -120,25 +122,28 @@ export class FormController {
       reply({ ok: false, issues });
       return;
     }
-    reply({ ok: true, issues: [] });
-    await this.remember(form);
     // The key colour is chosen here from the prompt: the webview only says "transparent".
     const finish = finishSpecFor(form.finish, form.prompt);
-    const outcomes = await this.deps.tasks.runMany(
-      {
-        kind: checked.references.some((r) => r.kind === 'file') ? 'restyle' : 'generate',
-        request: requestFromForm(form),
-        references: checked.references,
-        reveal: false,
-        ...(finish ? { finish } : {}),
-        ...(target.exactPath ? { exactPath: target.exactPath } : {}),
-        ...(target.exactPath && this.references.has(target.exactPath)
-          ? { reference: this.references.get(target.exactPath)! }
-          : {}),
-      },
-      form.count ?? 1,
-    );
-    const outcome = batchOutcome(outcomes);
+    const input = await this.deps.styles.apply(form, {
+      kind: checked.references.some((r) => r.kind === 'file') ? 'restyle' : 'generate',
+      request: requestFromForm(form),
+      references: checked.references,
+      reveal: false,
+      ...(finish ? { finish } : {}),
+      ...(target.exactPath ? { exactPath: target.exactPath } : {}),
+      ...(target.exactPath && this.references.has(target.exactPath)
+        ? { reference: this.references.get(target.exactPath)! }
+        : {}),
+    });
+    if ('problem' in input || 'declined' in input) {
+      const message =
+        'problem' in input ? input.problem : vscode.l10n.t('The style was not used, so nothing was sent.');
+      reply({ ok: false, issues: [{ field: 'style', message }] });
+      return;
+    }
+    reply({ ok: true, issues: [] });
+    await this.remember(form);
+    const outcome = batchOutcome(await this.deps.tasks.runMany(input, form.count ?? 1));
     const error = outcome.error && outcome.error.kind !== 'aborted' ? localizedMessage(outcome.error) : undefined;
     this.port.post({
       type: 'generateDone',

@@ -109,6 +109,8 @@ export function createMessageRouter({
         return handlers.runCommand(message);
       case 'formShown':
         return handlers.formShown(message);
+      case 'saveStyle':
+        return handlers.saveStyle(message);
       case 'recrop':
         return handlers.recrop(message, answer!.reply);
       default: {

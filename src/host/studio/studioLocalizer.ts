@@ -105,6 +105,16 @@ function studioStrings(): StudioStrings {
     'form.negativePrompt': vscode.l10n.t('Negative prompt'),
     'form.negativePromptPlaceholder': vscode.l10n.t('What the image should not contain (optional)'),
     'form.model': vscode.l10n.t('Model'),
+    'form.style': vscode.l10n.t('Style'),
+    'style.noStyle': vscode.l10n.t('No style'),
+    'style.adds': vscode.l10n.t('What the style adds'),
+    'style.none': vscode.l10n.t(
+      'No project styles: add them in .vscode/aigc-styles.json (AIGC Image: Open Project Styles).',
+    ),
+    'style.save': vscode.l10n.t('Save as Style…'),
+    'style.restricted': vscode.l10n.t(
+      'Project styles are not used in Restricted Mode: trust this workspace to use them.',
+    ),
     'form.options': vscode.l10n.t('Options'),
     'form.advanced': vscode.l10n.t('Advanced'),
     'form.default': vscode.l10n.t('Service default'),

@@ -25,6 +25,8 @@ import { runSetupCommand } from './setupCommands';
 import { STUDIO_TITLE, StudioLocalizer } from './studioLocalizer';
 import type { StudioPort } from './studioPort';
 import { TasksController } from './tasksController';
+import { StylesController } from './stylesController';
+import type { ProjectStyles } from '../projectStyles';
 
 /** The panel's view type (the manifest's `onWebviewPanel:` activation event names it too). */
 export const STUDIO_VIEW_TYPE = 'aigcImage.studio';
@@ -40,6 +42,8 @@ export interface StudioDeps {
   access: ReferenceAccess;
   /** The image library behind "Adjust crop…" (host/imaging.ts, loaded on first use). */
   finisher?: () => Promise<ImageFinisher>;
+  /** The project's styles, loaded on first use. */
+  styles: () => Promise<ProjectStyles>;
 }
 
 export class StudioPanel implements vscode.Disposable {
@@ -54,6 +58,7 @@ export class StudioPanel implements vscode.Disposable {
   private readonly gallery: GalleryController;
   private readonly tasks: TasksController;
   private readonly form: FormController;
+  private readonly styles: StylesController;
   private readonly crop: CropController;
   private readonly spending: StudioSpending;
 
@@ -74,11 +79,13 @@ export class StudioPanel implements vscode.Disposable {
       start: (input) => this.tasks.run(input),
     });
     this.tasks = new TasksController(port, this.gallery, { tasks: deps.tasks, generations: deps.generations, log });
+    this.styles = new StylesController(port, deps.styles);
     this.form = new FormController(port, this.l10n, {
       globalState: context.globalState,
       access: deps.access,
       log,
       tasks: this.tasks,
+      styles: this.styles,
     });
     this.crop = new CropController({
       log,
@@ -153,6 +160,7 @@ export class StudioPanel implements vscode.Disposable {
     this.panel?.dispose();
     this.closed();
     this.spending.dispose();
+    this.styles.dispose();
   }
 
   private handlers(): WebviewHandlers {
@@ -169,6 +177,7 @@ export class StudioPanel implements vscode.Disposable {
       runCommand: (m) => runSetupCommand(m.command),
       formShown: (m) => this.form.shown(m.prompt, m.target),
       recrop: (m, reply) => this.crop.recrop(m.item, m.crop, reply),
+      saveStyle: async (m) => (await import('../styleFile.js')).saveFormAsStyle(m.form),
     };
   }
 
@@ -288,6 +297,11 @@ export class StudioPanel implements vscode.Disposable {
     void this.spending
       .start()
       .catch((error: unknown) => this.deps.log.warn('studio', `no spending line: ${String(error)}`));
+    this.styles
+      .send()
+      .catch((error: unknown) =>
+        this.deps.log.warn('studio', `the project's styles could not be listed: ${String(error)}`),
+      );
   }
 }
 
