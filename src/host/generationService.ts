@@ -320,25 +320,13 @@ export class GenerationService extends Disposable {
 
   private async explainBackground(collector: TaskCollector): Promise<void> {
     const record = collector.record;
-    const taskId = record.ref?.taskId ?? '';
-    const prompt = display(userPromptOf(record.body.prompt), 40);
-    const discard = vscode.l10n.t('Discard');
     const past = Date.now() >= collector.backgroundAfter;
     this.log.info(
       'task',
-      `task ${taskId} continues in the background (${past ? 'past the wait deadline' : 'the user stopped waiting'})`,
+      `task ${record.ref?.taskId ?? ''} continues in the background (${past ? 'past the wait deadline' : 'the user stopped waiting'})`,
     );
-    const message = past
-      ? vscode.l10n.t(
-          '"{0}" has not finished after {1} minute(s). It continues in the background and its image is saved when it finishes.',
-          prompt,
-          Math.max(1, Math.round(readSettings().timeoutMs / 60_000)),
-        )
-      : vscode.l10n.t(
-          'Stopped waiting for "{0}". The image service cannot cancel it: it keeps running and may be billed, so its image is saved when it finishes.',
-          prompt,
-        );
-    const choice = await notify('info', message, discard);
+    const discard = vscode.l10n.t('Discard');
+    const choice = await notify('info', backgroundMessage(record, past), discard);
     if (choice === discard) await this.tasks.discard(record.id);
   }
 
@@ -400,6 +388,21 @@ type ProgressPlace = 'notification' | 'window';
 
 function workspaceRootOf(file: string | undefined): string | undefined {
   return file ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath : undefined;
+}
+
+/** Why a task the user no longer waits for goes on, and that its image is still saved. */
+function backgroundMessage(record: TaskRecord, pastDeadline: boolean): string {
+  const prompt = display(userPromptOf(record.body.prompt), 40);
+  return pastDeadline
+    ? vscode.l10n.t(
+        '"{0}" has not finished after {1} minute(s). It continues in the background and its image is saved when it finishes.',
+        prompt,
+        Math.max(1, Math.round(readSettings().timeoutMs / 60_000)),
+      )
+    : vscode.l10n.t(
+        'Stopped waiting for "{0}". The image service cannot cancel it: it keeps running and may be billed, so its image is saved when it finishes.',
+        prompt,
+      );
 }
 
 /** The files a user is shown: the finished ones first, then the originals. */
