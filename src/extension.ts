@@ -37,7 +37,7 @@ export interface ExtensionApi {
   resumed: Promise<void>;
   /** The spend ledger and its cap, as far as tests need to see them. */
   spending: SpendingApi;
-  /** The Markdown the agent tool's confirmation would show for this input (the project's style applied). */
+  /** The agent tool's confirmation for this input (the project's style applied): its title, a blank line, its Markdown. */
   toolConfirmation(input: Record<string, unknown>): Promise<string>;
   /** The Studio panel, as far as tests need to see it. */
   studio: {
@@ -126,8 +126,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     spending: spendingApi(generations.gate),
     toolConfirmation: async (input) => {
       const prepared = await (await loadImageTool()).prepareInvocation({ input: input as unknown as ImageToolInput });
-      const message = prepared.confirmationMessages?.message;
-      return typeof message === 'string' ? message : (message?.value ?? '');
+      const { title = '', message = '' } = prepared.confirmationMessages ?? {};
+      return `${title}\n\n${typeof message === 'string' ? message : message.value}`;
     },
     studio: {
       isOpen: () => studio?.isOpen() ?? false,
