@@ -1,7 +1,7 @@
 /**
  * The spend ledger: how many billed images each model made per local day and per month, counted
- * from the durable records alone (journal records and sidecars), so every window, and the same
- * window after a reload, counts the same. Pure: the records come in, the counts go out; what is
+ * from the durable records alone (the task journals and the ledger's own log of the billed tasks
+ * it has seen end), so every window, and the same window after a reload, counts the same. Pure: the records come in, the counts go out; what is
  * billed is decided here, in one place (docs/spending.md says why).
  */
 
@@ -13,6 +13,8 @@ export interface BilledTask {
   model: string;
   /** When the gateway accepted it (ms since the epoch). */
   at: number;
+  /** Ended billed (landed, or discarded after it was accepted): it will never change, so the log keeps it. */
+  final?: boolean;
 }
 
 /** The journal fields the ledger reads (a subset of TaskRecord, so any version's record fits). */
@@ -23,15 +25,6 @@ export interface JournalFacts {
   body: { model_name: string; model_version: string };
   createdAt: number;
   submittedAt?: number;
-}
-
-/** The sidecar fields the ledger reads (a subset of Sidecar). */
-export interface SidecarFacts {
-  taskId: string;
-  model: { name: string; version: string };
-  timings: { submittedAt: string };
-  /** Present on a finished file made from an original: made locally, not billed. */
-  derivedFrom?: unknown;
 }
 
 /**
@@ -49,15 +42,8 @@ export function billedFromRecord(record: JournalFacts): BilledTask | undefined {
     taskId: taskId ?? `local:${record.id}`,
     model: `${record.body.model_name} ${record.body.model_version}`,
     at: record.submittedAt ?? record.createdAt,
+    ...(taskId && (record.phase === 'landed' || record.phase === 'discarded') ? { final: true } : {}),
   };
-}
-
-/** A sidecar's billed task: an original's sidecar only (a finished file's names the same task). */
-export function billedFromSidecar(sidecar: SidecarFacts): BilledTask | undefined {
-  if (sidecar.derivedFrom !== undefined || !sidecar.taskId) return undefined;
-  const at = Date.parse(sidecar.timings.submittedAt);
-  if (!Number.isFinite(at)) return undefined;
-  return { taskId: sidecar.taskId, model: `${sidecar.model.name} ${sidecar.model.version}`, at };
 }
 
 /** Counts per model: model key → images. */

@@ -1,15 +1,17 @@
 /**
  * Where the ledger's billed tasks come from, read from disk: the task journals of every
  * workspace (they sit side by side under the extension's global storage, so a cap counts what
- * every window and every workspace sent today) and the sidecars of landed images, which outlive
- * the journal's records (an ended record is forgotten after a day). Reading is cheap on a second
- * pass: a sidecar whose size and time are unchanged is not read again.
+ * every window and every workspace sent today) and the ledger's own log beside them, which keeps
+ * each billed task once it has ended (an ended journal record is forgotten after a day).
+ *
+ * Sidecars are not counted: a sidecar does not say who paid for its image, and a repository
+ * holds the images of everyone who commits to it. A teammate's images pulled this morning are
+ * not this user's spend.
  */
-import { lstat, readFile, readdir } from 'node:fs/promises';
+import { appendFile, lstat, mkdir, readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as z from 'zod/mini';
-import { type BilledTask, billedFromRecord, billedFromSidecar } from './ledger';
-import { readSidecarFile } from './sidecarFile';
+import { type BilledTask, billedFromRecord, localMonth } from './ledger';
 
 /** Only what the ledger reads of a journal record: a record of another version still counts. */
 const journalFacts = z.looseObject({
@@ -47,34 +49,81 @@ export async function readJournalTasks(tasksRoot: string): Promise<BilledTask[]>
   return tasks.filter((t): t is BilledTask => t !== undefined);
 }
 
-/** Sidecars already read, by path, with the size and time they had. */
-export class SidecarTasks {
-  private readonly known = new Map<string, { stamp: string; task: BilledTask | undefined }>();
-  /** Sidecar files read (not reused) so far: how much a refresh really costs. */
+/** One line of the log: a task the gateway accepted that ended billed. */
+const loggedTask = z.object({
+  taskId: z.string().check(z.minLength(1), z.maxLength(200)),
+  model: z.string().check(z.maxLength(64)),
+  at: z.number(),
+});
+
+const LOG_FILE = /^billed-\d{4}-\d{2}\.jsonl$/;
+/** Months read back: this one and the twelve before it (the chart shows 30 days and month totals). */
+const LOG_MONTHS = 13;
+
+/**
+ * The ledger's log: `billed-<yyyy-mm>.jsonl` under one folder, a line per billed task that has
+ * ended (landed, or discarded after the gateway accepted it), by the month it was accepted. Only
+ * ended tasks are written: a task still running may yet be refused (a FAILURE is not billed), and
+ * the journal counts it meanwhile. Windows append side by side; a task written twice (two windows
+ * saw it end) counts once, by its id. A file unchanged since the last read is not read again.
+ */
+export class BilledLog {
+  private readonly known = new Map<string, { stamp: string; tasks: BilledTask[] }>();
+  /** Log files read (not reused) so far: how much a refresh really costs. */
   reads = 0;
 
-  /** The billed tasks the given sidecar files name. */
-  async read(files: readonly string[]): Promise<BilledTask[]> {
-    const wanted = new Set(files);
-    for (const file of this.known.keys()) if (!wanted.has(file)) this.known.delete(file);
-    const tasks = await mapLimited(files, (file) => this.readOne(file));
-    return tasks.filter((t): t is BilledTask => t !== undefined);
+  constructor(private readonly folder: string) {}
+
+  async read(): Promise<BilledTask[]> {
+    const names = (await readdir(this.folder).catch(() => [] as string[]))
+      .filter((name) => LOG_FILE.test(name))
+      .sort()
+      .slice(-LOG_MONTHS);
+    const wanted = new Set(names);
+    for (const name of this.known.keys()) if (!wanted.has(name)) this.known.delete(name);
+    return (await Promise.all(names.map((name) => this.readOne(name)))).flat();
   }
 
-  private async readOne(file: string): Promise<BilledTask | undefined> {
-    const info = await lstat(file).catch(() => undefined);
-    if (!info) {
-      this.known.delete(file);
-      return undefined;
+  /** Writes the tasks that ended billed and are not in the log yet. */
+  async record(journal: readonly BilledTask[], logged: readonly BilledTask[]): Promise<BilledTask[]> {
+    const known = new Set(logged.map((task) => task.taskId));
+    const ended = journal.filter((task) => task.final && !known.has(task.taskId));
+    if (ended.length === 0) return [];
+    await mkdir(this.folder, { recursive: true });
+    const byMonth = new Map<string, string[]>();
+    for (const { taskId, model, at } of ended) {
+      const lines = byMonth.get(localMonth(at)) ?? [];
+      lines.push(JSON.stringify({ taskId, model, at }));
+      byMonth.set(localMonth(at), lines);
     }
+    // One append per file: lines this short are written whole even when another window appends too.
+    for (const [month, lines] of byMonth)
+      await appendFile(path.join(this.folder, `billed-${month}.jsonl`), `${lines.join('\n')}\n`, 'utf8');
+    return ended;
+  }
+
+  private async readOne(name: string): Promise<BilledTask[]> {
+    const file = path.join(this.folder, name);
+    const info = await lstat(file).catch(() => undefined);
+    if (!info?.isFile()) return [];
     const stamp = `${info.size}:${info.mtimeMs}`;
-    const cached = this.known.get(file);
-    if (cached?.stamp === stamp) return cached.task;
+    const cached = this.known.get(name);
+    if (cached?.stamp === stamp) return cached.tasks;
     this.reads++;
-    const read = await readSidecarFile(file);
-    const task = 'sidecar' in read ? billedFromSidecar(read.sidecar) : undefined;
-    this.known.set(file, { stamp, task });
-    return task;
+    const text = await readFile(file, 'utf8').catch(() => '');
+    const tasks: BilledTask[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const parsed = loggedTask.safeParse(JSON.parse(line));
+        // A line cut short by a crash mid-append is skipped; its task is written again while its record lasts.
+        if (parsed.success) tasks.push(parsed.data);
+      } catch {
+        continue;
+      }
+    }
+    this.known.set(name, { stamp, tasks });
+    return tasks;
   }
 }
 

@@ -1,19 +1,17 @@
 /**
- * The spend ledger of this window: built from every workspace's task journal and this
- * workspace's sidecars (core/ledgerSources.ts), kept in memory only as a cache of those files,
- * and rebuilt when a journal changes (here or in another window) or a task lands. The gate reads
- * it afresh before each request, since another window may have sent one a moment ago.
+ * The spend ledger of this window: built from every workspace's task journal and the ledger's
+ * own log of ended billed tasks (core/ledgerSources.ts), kept in memory only as a cache of those
+ * files, and rebuilt when a journal changes (here or in another window) or a task lands; each
+ * build writes the tasks that ended since into the log. The gate reads it afresh before each
+ * request, since another window may have sent one a moment ago.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type BilledTask, type Ledger, buildLedger } from '../core/ledger';
-import { SidecarTasks, readJournalTasks } from '../core/ledgerSources';
+import { type Ledger, buildLedger } from '../core/ledger';
+import { BilledLog, readJournalTasks } from '../core/ledgerSources';
 import { Disposable } from './disposable';
 import type { Log } from './log';
-import { readOutputSettings } from './settings';
 
-/** Sidecars looked for in the output folders, as the gallery does. */
-const MAX_SIDECARS = 5000;
 /** Journal writes come in bursts (a record, its steps, its lease): one rebuild per burst. */
 const SETTLE_MS = 300;
 
@@ -22,9 +20,8 @@ export class SpendLedger extends Disposable {
   private building: Promise<Ledger> | undefined;
   private stale = true;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly sidecars = new SidecarTasks();
-  /** The sidecars' tasks as last read; undefined when they must be read again. */
-  private sidecarTasks: BilledTask[] | undefined;
+  /** `<global storage>/ledger`, beside the journals. */
+  private readonly billed: BilledLog;
   private readonly changed = this.register(new vscode.EventEmitter<Ledger>());
   /** Fires with the new ledger after a rebuild. */
   readonly onDidChange = this.changed.event;
@@ -38,6 +35,7 @@ export class SpendLedger extends Disposable {
     taskChanges: vscode.Event<unknown>,
   ) {
     super();
+    this.billed = new BilledLog(path.join(path.dirname(tasksRoot), 'ledger'));
     this.register(taskChanges(() => this.invalidate()));
     const journals = this.register(
       vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(tasksRoot), '**/*.json')),
@@ -47,8 +45,7 @@ export class SpendLedger extends Disposable {
     this.register(journals.onDidDelete(() => this.invalidate()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('aigcImage.outputFolder') || e.affectsConfiguration('aigcImage.budget'))
-          this.invalidate();
+        if (e.affectsConfiguration('aigcImage.budget')) this.invalidate();
       }),
     );
     this.register({ dispose: () => clearTimeout(this.timer) });
@@ -67,8 +64,7 @@ export class SpendLedger extends Disposable {
 
   /**
    * The ledger with every journal read again: what a cap decides by. Another window's request
-   * is in its journal from before it is sent, so the sidecars (thousands, and a landed task's
-   * record stays a day) are reread only when something changed here.
+   * is in its journal from before it is sent; the log's files are reread only when they changed.
    */
   fresh(): Promise<Ledger> {
     return this.rebuild();
@@ -76,7 +72,6 @@ export class SpendLedger extends Disposable {
 
   private invalidate(): void {
     this.stale = true;
-    this.sidecarTasks = undefined;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.rebuild().catch(() => undefined), SETTLE_MS);
   }
@@ -90,40 +85,21 @@ export class SpendLedger extends Disposable {
   private async build(): Promise<Ledger> {
     this.stale = false;
     const started = performance.now();
-    const [journal, sidecars] = await Promise.all([
-      readJournalTasks(this.tasksRoot),
-      this.sidecarTasks ?? this.sidecarFiles().then((files) => this.sidecars.read(files)),
-    ]);
-    this.sidecarTasks = sidecars;
-    const ledger = buildLedger([...journal, ...sidecars]);
+    const [journal, logged] = await Promise.all([readJournalTasks(this.tasksRoot), this.billed.read()]);
+    // Written before the journal forgets them (a day after they end): the log is what a month counts.
+    const written = await this.billed.record(journal, logged).catch((error: unknown) => {
+      this.log.warn('ledger', `the spend log could not be written: ${String(error)}`);
+      return [];
+    });
+    const ledger = buildLedger([...journal, ...logged]);
     this.lastBuildMs = performance.now() - started;
     this.log.debug(
       'ledger',
-      `${ledger.tasks} billed task(s) from ${journal.length} journal record(s) and ${sidecars.length} sidecar(s) in ${this.lastBuildMs.toFixed(1)} ms`,
+      `${ledger.tasks} billed task(s) from ${journal.length} journal record(s) and ${logged.length} logged (${written.length} new) in ${this.lastBuildMs.toFixed(1)} ms`,
     );
     const before = this.built;
     this.built = ledger;
     if (!before || JSON.stringify(before) !== JSON.stringify(ledger)) this.changed.fire(ledger);
     return ledger;
-  }
-
-  /** The sidecars under each workspace folder's output folder (restyles beside their source are in the journal). */
-  private async sidecarFiles(): Promise<string[]> {
-    const found = await Promise.all(
-      (vscode.workspace.workspaceFolders ?? []).map(async (folder) => {
-        const setting = readOutputSettings(folder.uri).outputFolder;
-        if (path.isAbsolute(setting)) return [];
-        const pattern = new vscode.RelativePattern(
-          folder,
-          `${setting
-            .split(/[\\/]+/)
-            .filter(Boolean)
-            .join('/')}/**/*.json`,
-        );
-        const uris = await Promise.resolve(vscode.workspace.findFiles(pattern, null, MAX_SIDECARS)).catch(() => []);
-        return uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath);
-      }),
-    );
-    return found.flat();
   }
 }

@@ -1,25 +1,24 @@
 // §11 Spend ledger: the gate reads the ledger afresh before every request and the status bar
-// after every journal change, so building it must stay cheap with a workspace of many images.
-// Builds it over --sidecars sidecars (written as the landing writes them) and --records journal
-// records (written by the journal, spread over five workspaces), cold and warm (the sidecars'
-// cache reused; the journal is always read again) and the journals alone (what the gate rereads
-// before a request when nothing changed in this window), median of --runs.
+// after every journal change, so building it must stay cheap for someone who makes many images.
+// Builds it over --logged billed tasks in the ledger's log (13 monthly files, as the log writes
+// them) and --records journal records (written by the journal, spread over five workspaces),
+// cold and warm (the log's files unchanged since the last read; the journals are always read
+// again) and the journals alone, median of --runs.
 //
-// Usage: node test/bench/ledger.mjs [--sidecars 5000] [--records 500] [--runs 7]
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Usage: node test/bench/ledger.mjs [--logged 5000] [--records 500] [--runs 7]
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { cliArg, compiled, emitResult, median } from './lib.mjs';
 
-const SIDECARS = Number(cliArg('sidecars', 5000));
+const LOGGED = Number(cliArg('logged', 5000));
 const RECORDS = Number(cliArg('records', 500));
 const RUNS = Number(cliArg('runs', 7));
 
 const { TaskJournal } = compiled('src/core/journal.js');
 const { advance, newRecord } = compiled('src/core/lifecycle.js');
 const { buildLedger } = compiled('src/core/ledger.js');
-const { SidecarTasks, readJournalTasks } = compiled('src/core/ledgerSources.js');
-const { buildSidecar, sidecarText } = compiled('src/core/sidecar.js');
+const { BilledLog, readJournalTasks } = compiled('src/core/ledgerSources.js');
 
 const root = mkdtempSync(path.join(tmpdir(), 'aigc-ledger-bench-'));
 const day = 24 * 3600 * 1000;
@@ -47,58 +46,45 @@ async function writeRecords() {
   }
 }
 
-function writeSidecars() {
-  const files = [];
-  for (let i = 0; i < SIDECARS; i++) {
+/** The log as a year of heavy use leaves it: one line per billed task, by the month it was accepted. */
+async function writeLog() {
+  const writer = new BilledLog(path.join(root, 'ledger'));
+  const tasks = [];
+  for (let i = 0; i < LOGGED; i++) {
     const [name, version] = models[i % 3];
-    const dir = path.join(root, 'images', `d${i % 60}`);
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `img${i}.png.json`);
-    const at = new Date(Date.now() - (i % 90) * day);
-    const sidecar = buildSidecar({
-      taskId: i < RECORDS ? `T-${i}` : `S-${i}`,
-      body: { model_name: name, model_version: version, prompt: 'a lighthouse at dusk, wide shot, warm light' },
-      references: [],
-      images: [
-        { file: `img${i}.png`, url: 'https://cdn.example/x.png', format: 'png', bytes: 123456, sha256: 'a'.repeat(64) },
-      ],
-      apiOrigin: 'https://gw.example',
-      submittedAt: at,
-      savedAt: at,
-      extensionVersion: '1.0.0',
-    });
-    writeFileSync(file, sidecarText(sidecar));
-    files.push(file);
+    tasks.push({ taskId: `L-${i}`, model: `${name} ${version}`, at: Date.now() - (i % 390) * day, final: true });
   }
-  return files;
+  await writer.record(tasks, []);
 }
 
-async function build(reader, files) {
+async function build(log) {
   const started = performance.now();
-  const tasks = [...(await readJournalTasks(path.join(root, 'tasks'))), ...(await reader.read(files))];
-  const ledger = buildLedger(tasks);
+  const journal = await readJournalTasks(path.join(root, 'tasks'));
+  const logged = await log.read();
+  await log.record(journal, logged);
+  const ledger = buildLedger([...journal, ...logged]);
   return { ms: performance.now() - started, tasks: ledger.tasks };
 }
 
 try {
   await writeRecords();
-  const files = writeSidecars();
+  await writeLog();
   const cold = [];
   const warm = [];
   const journalOnly = [];
   let counted = 0;
   for (let run = 0; run < RUNS; run++) {
-    const reader = new SidecarTasks();
-    const first = await build(reader, files);
+    const log = new BilledLog(path.join(root, 'ledger'));
+    const first = await build(log);
     cold.push(first.ms);
     counted = first.tasks;
-    warm.push((await build(reader, files)).ms);
+    warm.push((await build(log)).ms);
     const started = performance.now();
     await readJournalTasks(path.join(root, 'tasks'));
     journalOnly.push(performance.now() - started);
   }
   emitResult({
-    sidecars: SIDECARS,
+    logged: LOGGED,
     records: RECORDS,
     runs: RUNS,
     tasks: counted,

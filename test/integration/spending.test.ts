@@ -6,8 +6,9 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { buildSidecar, sidecarText } from '../../src/core/sidecar';
 import type { GenerationResult } from '../../src/host/generationService';
-import { api, useSimulator } from './support';
+import { api, today, useSimulator, workspaceRoot } from './support';
 
 const generate = (prompt: string) =>
   vscode.commands.executeCommand<GenerationResult>('aigcImage.generate', { prompt, reveal: false });
@@ -58,5 +59,31 @@ describe('Spending cap', () => {
     assert.equal((await generate('Refused at create')).status, 'refused');
     assert.equal(await creates(), 1, 'the create reached the gateway');
     assert.equal(await spending.today(), before);
+  });
+
+  it("does not count images someone else made and committed: their sidecars are not this user's spend", async () => {
+    const spending = (await api()).spending;
+    const before = await spending.today();
+    const folder = vscode.Uri.joinPath(workspaceRoot(), 'generated-images', today());
+    const made = new Date();
+    const sidecar = buildSidecar({
+      taskId: 'teammate-task-1',
+      body: { model_name: 'GEM', model_version: '3.0', prompt: 'a teammate’s lighthouse' },
+      references: [],
+      images: [
+        { file: 'teammate.png', url: 'https://cdn.example/t.png', format: 'png', bytes: 10, sha256: 'a'.repeat(64) },
+      ],
+      apiOrigin: 'https://gateway.example',
+      submittedAt: made,
+      savedAt: made,
+      extensionVersion: '1.0.0',
+    });
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.joinPath(folder, 'teammate-lighthouse.png.json'),
+      new TextEncoder().encode(sidecarText(sidecar)),
+    );
+    // A task of this user's own afterwards, so the ledger is built again with the sidecar in place.
+    assert.equal((await generate('Mine, after the pull')).status, 'landed');
+    assert.equal(await spending.today(), before + 1);
   });
 });

@@ -1,18 +1,17 @@
 /**
  * The spend ledger counts what the durable records say was billed: tasks the real journal wrote
- * through the real lifecycle, and sidecars as the landing writes them, on a real file system.
+ * through the real lifecycle, and the ledger's own log of ended billed tasks, on a real file system.
  * These are the numbers a cap refuses by, so each way of miscounting is a case here.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TaskJournal } from '../../src/core/journal';
 import { type LifecycleEvent, type TaskRecord, advance, newRecord } from '../../src/core/lifecycle';
 import { buildLedger, localDay, localMonth, total, usageAt } from '../../src/core/ledger';
-import { SidecarTasks, readJournalTasks } from '../../src/core/ledgerSources';
-import { buildSidecar, sidecarText } from '../../src/core/sidecar';
+import { BilledLog, readJournalTasks } from '../../src/core/ledgerSources';
 
 let root: string;
 const owner = { id: 'ledger-test', pid: process.pid, host: 'test-host' };
@@ -51,37 +50,35 @@ const failed = (taskId: string): LifecycleEvent => ({
   state: { taskId, status: 'failed', code: 'InternalError', message: 'no', contentPolicy: false },
 });
 
-/** A landed image's sidecar, as the landing writes it. */
-function sidecarFile(name: string, taskId: string, at: number, model: [string, string] = ['GEM', '3.0']): string {
-  const file = path.join(root, 'images', `${name}.png.json`);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const sidecar = buildSidecar({
-    taskId,
-    body: { model_name: model[0], model_version: model[1], prompt: 'a fox' },
-    references: [],
-    images: [
-      { file: `${name}.png`, url: 'https://cdn.example/a.png', format: 'png', bytes: 10, sha256: 'a'.repeat(64) },
-    ],
-    apiOrigin: 'https://gw.example',
-    submittedAt: new Date(at),
-    savedAt: new Date(at + 1000),
-    extensionVersion: '1.0.0',
-  });
-  writeFileSync(file, sidecarText(sidecar));
-  return file;
+const discarded: LifecycleEvent = { type: 'discard', reason: 'user' };
+const logFolder = () => path.join(root, 'ledger');
+
+/** What a window's build does: read the journals and the log, write what ended since, count. */
+async function ledgerOf(log = new BilledLog(logFolder())) {
+  const journal = await readJournalTasks(path.join(root, 'tasks'));
+  const logged = await log.read();
+  await log.record(journal, logged);
+  return buildLedger([...journal, ...logged]);
 }
 
-async function ledgerOf(sidecars: string[] = [], reader = new SidecarTasks()) {
-  return buildLedger([...(await readJournalTasks(path.join(root, 'tasks'))), ...(await reader.read(sidecars))]);
+function loggedLines(): string[] {
+  return readdirSync(logFolder()).flatMap((name) =>
+    readFileSync(path.join(logFolder(), name), 'utf8').split('\n').filter(Boolean),
+  );
 }
 
 const noon = new Date(2026, 11, 4, 12, 0, 0).getTime();
 const hour = 3_600_000;
 
 describe('the spend ledger', () => {
-  it('counts an image once when both its journal record and its sidecar name the task', async () => {
-    await journalled('w1', 'a', noon, [submitted('T-1')]);
-    const ledger = await ledgerOf([sidecarFile('a', 'T-1', noon)]);
+  it('counts a task once when both its journal record and the log name it, also when two windows log it', async () => {
+    await journalled('w1', 'a', noon, [submitted('T-1'), discarded]);
+    await ledgerOf();
+    await ledgerOf(new BilledLog(logFolder()));
+    // A second window that saw the same task end before the first one's line reached the disk.
+    await new BilledLog(logFolder()).record(await readJournalTasks(path.join(root, 'tasks')), []);
+    assert.equal(loggedLines().length, 2);
+    const ledger = await ledgerOf();
     assert.equal(ledger.tasks, 1);
     assert.deepEqual(usageAt(ledger, noon).day, { 'GEM 3.0': 1 });
   });
@@ -115,11 +112,16 @@ describe('the spend ledger', () => {
     assert.deepEqual(usageAt(await ledgerOf(), noon).day, { 'GEM 3.0': 1, 'Qwen 0925': 1 });
   });
 
-  it('keeps counting images whose journal records are gone, from their sidecars', async () => {
-    const ledger = await ledgerOf([sidecarFile('old', 'T-7', noon - 40 * 24 * hour), sidecarFile('new', 'T-8', noon)]);
+  it("keeps counting a billed task after the journal forgets it, from the ledger's log", async () => {
+    const longAgo = noon - 40 * 24 * hour;
+    await journalled('w1', 'old', longAgo, [submitted('T-7'), discarded]);
+    await journalled('w1', 'new', noon, [submitted('T-8'), discarded]);
+    await ledgerOf();
+    rmSync(path.join(root, 'tasks'), { recursive: true, force: true });
+    const ledger = await ledgerOf();
     assert.equal(ledger.tasks, 2);
     assert.equal(total(usageAt(ledger, noon).day), 1);
-    assert.equal(total(ledger.months[localMonth(noon - 40 * 24 * hour)]), 1);
+    assert.equal(total(ledger.months[localMonth(longAgo)]), 1);
   });
 
   it('puts images on the local day and month they were made, per model', async () => {
@@ -135,39 +137,36 @@ describe('the spend ledger', () => {
     assert.deepEqual(ledger.months['2026-11'], { 'GEM 3.0': 1 });
   });
 
-  it('does not count a finished file made from an original, which nobody paid for', async () => {
-    const original = sidecarFile('hero', 'T-12', noon);
-    const derived = path.join(root, 'images', 'hero-og.jpg.json');
-    const sidecar = JSON.parse(
-      sidecarText(
-        buildSidecar({
-          taskId: 'T-12',
-          body: { model_name: 'GEM', model_version: '3.0', prompt: 'a fox' },
-          references: [],
-          images: [],
-          apiOrigin: 'https://gw.example',
-          submittedAt: new Date(noon),
-          savedAt: new Date(noon),
-          extensionVersion: '1.0.0',
-        }),
-      ),
-    ) as Record<string, unknown>;
-    writeFileSync(
-      derived,
-      JSON.stringify({ ...sidecar, taskId: 'T-12-copy', derivedFrom: { file: 'hero.png', sha256: 'a'.repeat(64) } }),
-    );
-    assert.equal((await ledgerOf([original, derived])).tasks, 1);
+  it('does not log a task still running or one the gateway reported FAILED, which may not be billed', async () => {
+    await journalled('w1', 'running', noon, [submitted('T-12')]);
+    await journalled('w1', 'failed', noon, [submitted('T-13'), failed('T-13')]);
+    const ledger = await ledgerOf();
+    assert.equal(ledger.tasks, 1, 'the running task counts from its journal record');
+    assert.deepEqual(await new BilledLog(logFolder()).read(), []);
   });
 
-  it('reads only the sidecars that changed when it is built again', async () => {
-    const files = Array.from({ length: 20 }, (_, i) => sidecarFile(`img${i}`, `T-s${i}`, noon));
-    const reader = new SidecarTasks();
-    await ledgerOf(files, reader);
-    assert.equal(reader.reads, 20);
-    const later = new Date(Date.now() + 5000);
-    utimesSync(files[3]!, later, later);
-    const again = await ledgerOf(files, reader);
-    assert.equal(reader.reads, 21);
-    assert.equal(again.tasks, 20);
+  it('skips a line cut short by a crash and still counts the rest', async () => {
+    await journalled('w1', 'a', noon, [submitted('T-14'), discarded]);
+    await ledgerOf();
+    const [file] = readdirSync(logFolder());
+    appendFileSync(path.join(logFolder(), file!), '{"taskId":"T-15","mod');
+    rmSync(path.join(root, 'tasks'), { recursive: true, force: true });
+    assert.equal((await ledgerOf()).tasks, 1);
+  });
+
+  it('reads the log again only when a window wrote to it', async () => {
+    await journalled('w1', 'a', noon, [submitted('T-16'), discarded]);
+    const log = new BilledLog(logFolder());
+    await ledgerOf(log); // writes the log
+    await ledgerOf(log); // reads it
+    const reads = log.reads;
+    await ledgerOf(log);
+    assert.equal(log.reads, reads, 'nothing changed: the file is not read again');
+    await journalled('w2', 'b', noon, [submitted('T-17'), discarded]);
+    const elsewhere = new BilledLog(logFolder());
+    await elsewhere.record(await readJournalTasks(path.join(root, 'tasks')), await elsewhere.read());
+    const again = await ledgerOf(log);
+    assert.equal(log.reads, reads + 1);
+    assert.equal(again.tasks, 2);
   });
 });
