@@ -52,14 +52,27 @@ describe('Spending cap', () => {
     assert.equal(await creates(), 3, 'the allowance was for one request');
   });
 
-  it('does not count a create the gateway refused', async () => {
-    const spending = (await api()).spending;
-    const before = await spending.today();
-    await sim().fault({ route: 'create', fault: { kind: 'http', status: 400 } });
-    assert.equal((await generate('Refused at create')).status, 'refused');
-    assert.equal(await creates(), 1, 'the create reached the gateway');
-    assert.equal(await spending.today(), before);
-  });
+  for (const mode of ['native', 'queue', 'envelope'] as const) {
+    it(`${mode}: does not count a create the gateway refused, nor a task it accepted and then reported FAILED`, async () => {
+      await sim().configure({ mode });
+      const spending = (await api()).spending;
+      const before = await spending.today();
+      await sim().fault({ route: 'create', fault: { kind: 'http', status: 400 } });
+      assert.equal((await generate(`Refused at create (${mode})`)).status, 'refused');
+      // A queue gateway has no error in a body (its 500 may have created the task): its refusal is a 4xx.
+      await sim().fault({
+        route: 'create',
+        fault: mode === 'queue' ? { kind: 'http', status: 402 } : { kind: 'bodyError', message: 'no balance' },
+      });
+      assert.equal((await generate(`An error in the answer (${mode})`)).status, 'refused');
+      assert.equal(await creates(), 2, 'both creates reached the gateway');
+      assert.equal(await spending.today(), before);
+
+      await sim().fault({ route: 'create', fault: { kind: 'taskFailure', message: 'the model failed' } });
+      assert.equal((await generate(`Failed after it was accepted (${mode})`)).status, 'refused');
+      assert.equal(await spending.today(), before);
+    });
+  }
 
   it("does not count images someone else made and committed: their sidecars are not this user's spend", async () => {
     const spending = (await api()).spending;
