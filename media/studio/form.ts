@@ -94,13 +94,7 @@ export class FormView {
       icon('sparkle'),
       this.generateLabel,
     );
-    this.generalError = h('p', {
-      class: 'field-error',
-      'data-testid': 'field-error',
-      'data-field': '(request)',
-      role: 'alert',
-      hidden: true,
-    });
+    this.generalError = requestError();
     this.slots.set('(request)', { wrapper: this.generalError, control: this.generateButton, error: this.generalError });
     const bar = h(
       'div',
@@ -396,4 +390,15 @@ function formElement(ctx: StudioContext, parts: HTMLElement[]): HTMLElement {
     h('h2', { id: headingId, class: 'section-title' }, icon('sparkle'), h('span', null, ctx.strings['form.heading'])),
     ...parts,
   );
+}
+
+/** Where a problem of the whole request (not of one field) is said, above the Generate button. */
+function requestError(): HTMLElement {
+  return h('p', {
+    class: 'field-error',
+    'data-testid': 'field-error',
+    'data-field': '(request)',
+    role: 'alert',
+    hidden: true,
+  });
 }
