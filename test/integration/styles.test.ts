@@ -150,4 +150,23 @@ describe('project styles', () => {
     assert.match(text, /\.vscode\/aigc-styles\.json is not valid JSON/);
     assert.deepEqual(await sent(), []);
   });
+
+  it('the editor marks mistakes in the styles file with the schema the extension contributes', async () => {
+    await writeStyles(
+      JSON.stringify({ default: 'brand', styles: { brand: { size: 'huge', negativPrompt: 'text' } } }, null, 2),
+    );
+    const document = await vscode.workspace.openTextDocument(stylesFile());
+    await vscode.window.showTextDocument(document);
+    try {
+      const marked = await waitFor('the schema’s marks on the styles file', () => {
+        const found = vscode.languages.getDiagnostics(stylesFile()).map((d) => document.getText(d.range));
+        return found.some((t) => t.includes('huge')) && found.some((t) => t.includes('negativPrompt'))
+          ? found
+          : undefined;
+      });
+      assert.ok(marked.length >= 2, marked.join(', '));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+  });
 });
