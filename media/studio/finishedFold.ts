@@ -1,7 +1,7 @@
 /**
- * Finished task rows (saved, discarded, refused) folded under one disclosure line, "9 finished",
- * so a run of generations does not push the results out of view. The rows are one keypress away
- * and the line says how many there are; rows that still run or need the user stay above it.
+ * Finished task rows (saved, discarded) folded under one disclosure line, "9 finished", so a run
+ * of generations does not push the results out of view. The rows are one keypress away and the
+ * line says how many there are; rows that still run, need the user or were refused stay above it.
  */
 import type { StudioContext } from './context';
 import { format, h, icon, setHidden, uid } from './dom';

@@ -36,7 +36,7 @@ export class StylePicker {
       'button',
       {
         type: 'button',
-        class: 'button button--secondary',
+        class: 'link-button style-save',
         'data-testid': 'style-save',
         onClick: () => post({ type: 'saveStyle', form: this.ctx.form }),
       },
@@ -104,5 +104,9 @@ export class StylePicker {
     );
     this.adds.setAttribute('aria-label', s['style.adds']);
     setHidden(this.adds, !style || style.adds.length === 0);
+    // Nothing to choose: the note says why in one line and the prompt stays near the top of the panel.
+    const nothingToChoose = this.styles.length === 0 && !chosen;
+    setHidden(this.select, nothingToChoose);
+    for (const label of this.select.labels ?? []) setHidden(label.parentElement ?? label, nothingToChoose);
   }
 }

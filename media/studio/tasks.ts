@@ -1,6 +1,6 @@
 /**
- * Running and recent tasks, as the notifications show them, with cancel and dismiss. Finished
- * rows fold under one line (finishedFold.ts) so the results below stay in view.
+ * Running and recent tasks, as the notifications show them, with cancel and dismiss. Saved and
+ * discarded rows fold under one line (finishedFold.ts) so the results below stay in view.
  */
 import { type TaskAction, isEndedStatus } from '../../src/core/lifecycle';
 import type { StringKey } from '../../src/shared/studioStrings';
@@ -118,14 +118,16 @@ export class TasksView {
         this.rows.delete(id);
       }
     }
-    const finished = shown.filter((t) => isEndedStatus(t.status));
+    // A refused row stays in view with the gateway's reason: the Studio says why nowhere else.
+    const folds = (t: TaskRow) => t.status === 'landed' || t.status === 'discarded';
+    const finished = shown.filter(folds);
     this.place(
       this.list,
-      shown.filter((t) => !isEndedStatus(t.status)),
+      shown.filter((t) => !folds(t)),
     );
     this.place(this.fold.list, finished);
     this.fold.setCount(finished.length);
-    const active = shown.length - finished.length;
+    const active = shown.filter((t) => !isEndedStatus(t.status)).length;
     this.badge.textContent = active > 0 ? String(active) : '';
     setHidden(this.badge, active === 0);
     setHidden(this.clearEnded, shown.length === active);

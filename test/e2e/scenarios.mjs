@@ -58,14 +58,13 @@ export const scenarios = [
       await frame.locator('[data-testid=generate]').click();
       await frame.locator('[data-testid=task]').first().waitFor({ timeout: 15_000 });
       await shot('03-task-running');
-      const files = await until('the image and its sidecar on disk', () => {
+      // Both by name: a file being placed (a temporary name, the image before its sidecar) is no result yet.
+      const named = (f) => /^a-lighthouse-on-a-cliff-at-dusk-watercolor-[a-z0-9]{8}\.png$/.test(path.basename(f));
+      const image = await until('the image named after the prompt and its sidecar on disk', () => {
         const now = outputFiles(workspace);
-        return now.length >= before + 2 ? now : undefined;
+        const found = now.length >= before + 2 ? now.find(named) : undefined;
+        return found && existsSync(`${found}.json`) ? found : undefined;
       });
-      const image = files.find((f) =>
-        /^a-lighthouse-on-a-cliff-at-dusk-watercolor-[a-z0-9]{8}\.png$/.test(path.basename(f)),
-      );
-      assert.ok(image, `image named after the prompt in ${files.map((f) => path.basename(f)).join(', ')}`);
       const sidecar = JSON.parse(readFileSync(`${image}.json`, 'utf8'));
       assert.equal(sidecar.prompt, 'A lighthouse on a cliff at dusk, watercolor');
       assert.equal(sidecar.request.file_infos.length, 1, 'the attached workspace image was sent');
