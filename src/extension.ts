@@ -37,6 +37,11 @@ export interface ExtensionApi {
   resumed: Promise<void>;
   /** The spend ledger and its cap, as far as tests need to see them. */
   spending: SpendingApi;
+  /**
+   * Answers the project styles' consent question from now on (`use`: "Use Style"), in place of
+   * the modal a test cannot click; returns the questions asked since the first call.
+   */
+  answerStyleQuestions(answer: 'use' | 'decline'): Promise<readonly string[]>;
   /** The Markdown the agent tool's confirmation would show for this input (the project's style applied). */
   toolConfirmation(input: Record<string, unknown>): Promise<string>;
   /** The Studio panel, as far as tests need to see it. */
@@ -124,6 +129,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     storeApiKey: (key) => keys.store(key),
     resumed,
     spending: spendingApi(generations.gate),
+    answerStyleQuestions: async (answer) => (await loadStyles()).answerQuestions(answer),
     toolConfirmation: async (input) => {
       const prepared = await (await loadImageTool()).prepareInvocation({ input: input as unknown as ImageToolInput });
       const message = prepared.confirmationMessages?.message;
