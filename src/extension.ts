@@ -42,7 +42,7 @@ export interface ExtensionApi {
    * the modal a test cannot click; returns the questions asked since the first call.
    */
   answerStyleQuestions(answer: 'use' | 'decline'): Promise<readonly string[]>;
-  /** The Markdown the agent tool's confirmation would show for this input (the project's style applied). */
+  /** The agent tool's confirmation for this input (the project's style applied): its title, a blank line, its Markdown. */
   toolConfirmation(input: Record<string, unknown>): Promise<string>;
   /** The Studio panel, as far as tests need to see it. */
   studio: {
@@ -132,8 +132,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     answerStyleQuestions: async (answer) => (await loadStyles()).answerQuestions(answer),
     toolConfirmation: async (input) => {
       const prepared = await (await loadImageTool()).prepareInvocation({ input: input as unknown as ImageToolInput });
-      const message = prepared.confirmationMessages?.message;
-      return typeof message === 'string' ? message : (message?.value ?? '');
+      const { title = '', message = '' } = prepared.confirmationMessages ?? {};
+      return `${title}\n\n${typeof message === 'string' ? message : message.value}`;
     },
     studio: {
       isOpen: () => studio?.isOpen() ?? false,

@@ -6,7 +6,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ImageTool } from '../../src/host/imageTool';
 import { api, exists, invokeTool, useSimulator, waitFor, workspaceRoot } from './support';
 
 /** The workspace-relative paths an answer names as saved. */
@@ -42,11 +41,10 @@ describe('variations: several images from one request', () => {
     );
   });
 
-  it('the confirmation says how many images will be made', () => {
-    const prepared = new ImageTool({} as never).prepareInvocation({ input: { prompt: 'A paper crane', count: 4 } });
-    assert.equal(prepared.confirmationMessages?.title, 'Generate 4 images?');
-    const message = String((prepared.confirmationMessages?.message as vscode.MarkdownString).value);
-    assert.ok(message.includes('4 images are made from this request'), message);
+  it('the confirmation says how many images will be made', async () => {
+    const shown = await (await api()).toolConfirmation({ prompt: 'A paper crane', count: 4 });
+    assert.ok(shown.startsWith('Generate 4 images?'), shown);
+    assert.ok(shown.includes('4 images are made from this request'), shown);
   });
 
   it('Move to Trash on a card keeps the image and its sidecar where the file system has no trash (code-server), and says so', async () => {
