@@ -75,6 +75,8 @@ export class ProjectStyles extends Disposable {
   ): Promise<StyleLookup> {
     if (name === '') return { kind: 'none' };
     const view = await this.list(folder);
+    // No style is read in Restricted Mode: a named one is not "unknown" there (its caller says why it is not used).
+    if (view.restricted) return { kind: 'none' };
     const wanted = name ?? view.defaultName;
     if (wanted === undefined) return { kind: 'none' };
     const named = view.styles.find((s) => s.name === wanted);
