@@ -53,6 +53,8 @@ export interface ExtensionApi {
     resultCount(): number | undefined;
     /** The prompt and fixed target the panel's form shows, as the webview reported them after the host filled it. */
     shownForm(): { prompt: string; target?: string } | undefined;
+    /** The styles the picker offers, and whether it says they are not used here (Restricted Mode). */
+    stylesOffered(): { names: string[]; restricted: boolean } | undefined;
     /** Presses a result's button in the gallery (`variation`, `reuseSettings`, …); false when the open panel does not list that image. */
     actOnResult(file: string, action: GalleryAction): Promise<boolean>;
   };
@@ -140,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       attached: () => studio?.attached() ?? [],
       resultCount: () => studio?.resultCount(),
       shownForm: () => studio?.shownForm(),
+      stylesOffered: () => studio?.stylesOffered(),
       actOnResult: async (file, action) => (await studio?.actOnResult(file, action)) ?? false,
     },
   };

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, invokeTool, useSimulator, workspaceRoot } from './support';
+import { api, invokeTool, useSimulator, waitFor, workspaceRoot } from './support';
 
 interface SentBody {
   prompt: string;
@@ -46,6 +46,15 @@ describe('a hostile repository opened without trust (Restricted Mode) uses no pr
     const text = await invokeTool({ prompt: 'a lighthouse at dusk', style: 'planted' });
     assert.match(text, /Project styles are not used in Restricted Mode: nothing was sent/, text);
     assert.deepEqual(await sent(), []);
+  });
+
+  it('the Studio offers no style and its picker says styles are not used until the workspace is trusted', async () => {
+    await vscode.commands.executeCommand('aigcImage.generate');
+    const offered = await waitFor('the Studio’s style picker to be filled', async () =>
+      (await api()).studio.stylesOffered(),
+    );
+    assert.deepEqual(offered, { names: [], restricted: true });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('the quick fix generates the missing image from its alt text, without the repository’s default style', async () => {
