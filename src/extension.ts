@@ -37,6 +37,11 @@ export interface ExtensionApi {
   resumed: Promise<void>;
   /** The spend ledger and its cap, as far as tests need to see them. */
   spending: SpendingApi;
+  /**
+   * Answers the project styles' consent question from now on (`use`: "Use Style"), in place of
+   * the modal a test cannot click; returns the questions asked since the first call.
+   */
+  answerStyleQuestions(answer: 'use' | 'decline'): Promise<readonly string[]>;
   /** The agent tool's confirmation for this input (the project's style applied): its title, a blank line, its Markdown. */
   toolConfirmation(input: Record<string, unknown>): Promise<string>;
   /** The Studio panel, as far as tests need to see it. */
@@ -48,6 +53,8 @@ export interface ExtensionApi {
     resultCount(): number | undefined;
     /** The prompt and fixed target the panel's form shows, as the webview reported them after the host filled it. */
     shownForm(): { prompt: string; target?: string } | undefined;
+    /** The styles the picker offers, and whether it says they are not used here (Restricted Mode). */
+    stylesOffered(): { names: string[]; restricted: boolean } | undefined;
     /** Presses a result's button in the gallery (`variation`, `reuseSettings`, …); false when the open panel does not list that image. */
     actOnResult(file: string, action: GalleryAction): Promise<boolean>;
   };
@@ -124,6 +131,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     storeApiKey: (key) => keys.store(key),
     resumed,
     spending: spendingApi(generations.gate),
+    answerStyleQuestions: async (answer) => (await loadStyles()).answerQuestions(answer),
     toolConfirmation: async (input) => {
       const prepared = await (await loadImageTool()).prepareInvocation({ input: input as unknown as ImageToolInput });
       const { title = '', message = '' } = prepared.confirmationMessages ?? {};
@@ -134,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       attached: () => studio?.attached() ?? [],
       resultCount: () => studio?.resultCount(),
       shownForm: () => studio?.shownForm(),
+      stylesOffered: () => studio?.stylesOffered(),
       actOnResult: async (file, action) => (await studio?.actOnResult(file, action)) ?? false,
     },
   };

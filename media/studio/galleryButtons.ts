@@ -19,6 +19,7 @@ export const GALLERY_BUTTONS: readonly GalleryButton[] = [
   { action: 'variation', icon: 'debug-rerun', label: 'gallery.variation', testId: 'gallery-variation' },
   { action: 'exportAssets', icon: 'package', label: 'gallery.exportAssets', testId: 'gallery-export-assets' },
   { action: 'moreLikeThis', icon: 'copy', label: 'gallery.moreLikeThis', testId: 'gallery-more-like-this' },
+  { action: 'saveAsStyle', icon: 'symbol-color', label: 'gallery.saveAsStyle', testId: 'gallery-save-as-style' },
   { action: 'moveToTrash', icon: 'trash', label: 'gallery.moveToTrash', testId: 'gallery-move-to-trash' },
 ];
 

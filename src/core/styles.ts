@@ -135,7 +135,7 @@ export function sizeOf(value: string): PixelSize | undefined {
   return fits(width) && fits(height) ? { width, height } : undefined;
 }
 
-function isValidName(name: string): boolean {
+export function isValidName(name: string): boolean {
   const control = [...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
   return name.trim().length > 0 && name.length <= STYLE_NAME_MAX && !control;
 }

@@ -36,6 +36,12 @@ export class ProjectStyles extends Disposable {
   private readonly cache = new Map<string, Promise<StylesFile>>();
   private readonly watched = new Set<string>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
+  /**
+   * The answer the integration tests give in the user's place (VS Code cannot answer a modal
+   * from the extension host), and the questions asked meanwhile. Reached through the extension's
+   * API only, by code already running in this extension host.
+   */
+  private scripted: { answer: 'use' | 'decline'; asked: string[] } | undefined;
   /** The file changed, appeared or went away in some folder, or the workspace became trusted. */
   readonly onDidChange = this.changed.event;
 
@@ -69,6 +75,8 @@ export class ProjectStyles extends Disposable {
   ): Promise<StyleLookup> {
     if (name === '') return { kind: 'none' };
     const view = await this.list(folder);
+    // No style is read in Restricted Mode: a named one is not "unknown" there (its caller says why it is not used).
+    if (view.restricted) return { kind: 'none' };
     const wanted = name ?? view.defaultName;
     if (wanted === undefined) return { kind: 'none' };
     const named = view.styles.find((s) => s.name === wanted);
@@ -113,19 +121,29 @@ export class ProjectStyles extends Disposable {
   async confirm(applied: AppliedStyle): Promise<boolean> {
     if (this.agreed(applied)) return true;
     const use = vscode.l10n.t('Use Style');
-    const choice = await ask(
-      'warning',
-      vscode.l10n.t(
-        'Use the project style "{0}"? It comes from {1} and changes what is sent and billed:',
-        applied.name,
-        applied.source,
-      ),
-      { detail: describeAdds(applied).join('\n') },
-      use,
+    const question = vscode.l10n.t(
+      'Use the project style "{0}"? It comes from {1} and changes what is sent and billed:',
+      applied.name,
+      applied.source,
     );
+    const detail = describeAdds(applied).join('\n');
+    const choice = this.scripted
+      ? this.answerScripted(this.scripted, `${question}\n${detail}`, use)
+      : await ask('warning', question, { detail }, use);
     if (choice !== use) return false;
     await this.agree(applied);
     return true;
+  }
+
+  /** Answers the style questions from now on (`use` or not), and returns the questions asked. */
+  answerQuestions(answer: 'use' | 'decline'): readonly string[] {
+    this.scripted = { answer, asked: this.scripted?.asked ?? [] };
+    return this.scripted.asked;
+  }
+
+  private answerScripted(scripted: { answer: string; asked: string[] }, text: string, use: string): string | undefined {
+    scripted.asked.push(text);
+    return scripted.answer === 'use' ? use : undefined;
   }
 
   private read(folder: vscode.WorkspaceFolder): Promise<StylesFile> {

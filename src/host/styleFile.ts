@@ -1,12 +1,13 @@
 /**
  * The styles file as a user meets it: opened for editing, made first (with one example style)
- * when the folder has none, and a style added from the Studio's form. An existing file is never
+ * when the folder has none, and a style added from the Studio's form or a gallery card. An existing file is never
  * replaced whole, and an existing style only after asking.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { fileWithStyle, styleFromChoices } from '../core/styleSave';
-import { STYLES_FILE, STYLE_NAME_MAX } from '../core/styles';
+import { styleLine } from '../core/resultStyle';
+import { STYLES_FILE, STYLE_NAME_MAX, isValidName } from '../core/styles';
 import { finishSpecFor } from '../shared/finishFields';
 import type { FormValues } from '../shared/formValues';
 import { ask, notify } from './display';
@@ -68,36 +69,51 @@ export async function saveFormAsStyle(form: FormValues): Promise<void> {
     ...(finish?.transparent ? { transparent: true } : {}),
     references: referencesIn(folder, form),
   });
+  return saveStyle(folder, made, form.style ?? '');
+}
+
+/**
+ * `made` saved under a name the user gives (suggested: `suggested`) in `folder`'s styles file,
+ * after asking before a style of that name is replaced; then the file is opened at the style.
+ */
+export async function saveStyle(
+  folder: vscode.WorkspaceFolder,
+  made: ReturnType<typeof styleFromChoices>,
+  suggested: string,
+): Promise<void> {
   if ('problem' in made) return void notify('error', vscode.l10n.t(made.problem.template, ...made.problem.args));
-  const name = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Save as Style'),
-    prompt: vscode.l10n.t('The style’s name in {0}', STYLES_FILE),
-    value: form.style ?? '',
-    validateInput: (value) =>
-      value.trim() && value.length <= STYLE_NAME_MAX
-        ? undefined
-        : vscode.l10n.t('A name of 1 to {0} characters', STYLE_NAME_MAX),
-  });
-  if (!name?.trim()) return;
+  const name = (
+    await vscode.window.showInputBox({
+      title: vscode.l10n.t('Save as Style'),
+      prompt: vscode.l10n.t('The style’s name in {0}', STYLES_FILE),
+      value: suggested,
+      validateInput: (value) =>
+        isValidName(value.trim())
+          ? undefined
+          : vscode.l10n.t('A name of 1 to {0} characters, without control characters', STYLE_NAME_MAX),
+    })
+  )?.trim();
+  if (!name || !isValidName(name)) return;
   const uri = vscode.Uri.joinPath(folder.uri, STYLES_FILE);
   const current = await vscode.workspace.fs.readFile(uri).then(
     (bytes) => new TextDecoder().decode(bytes),
     () => undefined,
   );
-  const saving = fileWithStyle(current, name.trim(), made.style);
+  const saving = fileWithStyle(current, name, made.style);
   if ('problem' in saving) return void notify('error', vscode.l10n.t(saving.problem.template, ...saving.problem.args));
   if (saving.replaces) {
     const replace = vscode.l10n.t('Replace');
     const choice = await ask(
       'warning',
-      vscode.l10n.t('Replace the style "{0}" in {1}?', name.trim(), STYLES_FILE),
+      vscode.l10n.t('Replace the style "{0}" in {1}?', name, STYLES_FILE),
       {},
       replace,
     );
     if (choice !== replace) return;
   }
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(saving.text));
-  await vscode.window.showTextDocument(uri);
+  const at = new vscode.Position(styleLine(saving.text, name), 0);
+  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(at, at) });
 }
 
 /** The form's local references inside `folder`, relative to it: only those can be shared with the repository. */

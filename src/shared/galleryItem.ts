@@ -14,6 +14,7 @@ export const GALLERY_ACTIONS = [
   'openOriginal',
   'exportAssets',
   'moreLikeThis',
+  'saveAsStyle',
   'moveToTrash',
 ] as const;
 export type GalleryAction = (typeof GALLERY_ACTIONS)[number];

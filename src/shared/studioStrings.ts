@@ -163,6 +163,7 @@ export const STRING_KEYS = [
   'gallery.adjustCrop',
   'gallery.exportAssets',
   'gallery.moreLikeThis',
+  'gallery.saveAsStyle',
   'gallery.moveToTrash',
   'gallery.compare',
   'compare.heading',

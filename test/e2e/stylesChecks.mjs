@@ -1,9 +1,11 @@
 // The project's styles as a user meets them in the Studio: the picker lists the styles of
 // .vscode/aigc-styles.json with the default chosen, choosing one shows what it adds and puts its
 // model in the form, a broken style is named with its field while "No style" still works, and
-// axe-core finds nothing serious with all of it on screen.
+// axe-core finds nothing serious with all of it on screen. A style's first Generate asks in a modal
+// and sends the style only after "Use Style"; a result's "Save as Style…" asks for a name and opens
+// the file on the new style.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { axeRun } from './studioChecks.mjs';
 import { GENERATE, closeAllEditors, runCommand, studio, studioReady, until } from './workbench.mjs';
@@ -89,6 +91,60 @@ export const stylesChecks = [
         assert.deepEqual(await addsShown(frame), [], '"No style" adds nothing');
       } finally {
         rmSync(path.join(workspace, '.vscode', 'aigc-styles.json'), { force: true });
+      }
+    },
+  },
+  {
+    name: 'the first Generate with a style asks in a modal and sends the style after Use Style; a result’s Save as Style… writes what its card shows under the name given',
+    async run({ page, workspace, shot, sim }) {
+      const template = 'Risograph print of {prompt}, two inks';
+      writeStyles(workspace, { default: 'riso', styles: { riso: { prompt: template, model: 'GEM 3.0' } } });
+      const file = path.join(workspace, '.vscode', 'aigc-styles.json');
+      try {
+        await closeAllEditors(page);
+        await runCommand(page, GENERATE);
+        await studioReady(page);
+        const frame = studio(page);
+        await until('the default style to be chosen', async () =>
+          (await frame.locator('[data-testid=style-picker]').inputValue()) === 'riso' ? true : undefined,
+        );
+        const before = sim.tasks.size;
+        await frame.locator('[data-testid=prompt]').fill('a paper kite');
+        await frame.locator('[data-testid=generate]').click();
+        const use = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Use Style' });
+        await use.waitFor({ timeout: 30_000 });
+        assert.equal(sim.tasks.size, before, 'nothing is sent while the question is open');
+        await shot('styles-consent');
+        await use.click();
+        const card = frame.locator('[data-testid=gallery-item]', { hasText: 'Risograph print of a paper kite' });
+        await until('the styled result in the gallery', async () => ((await card.count()) > 0 ? true : undefined));
+        const bodies = [...sim.tasks.values()].slice(before).map((t) => t.body);
+        assert.deepEqual(
+          bodies.map((b) => [b.prompt, b.model_name, b.model_version]),
+          [['Risograph print of a paper kite, two inks', 'GEM', '3.0']],
+        );
+
+        await card.first().locator('[data-testid=gallery-save-as-style]').click({ force: true });
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await input.waitFor();
+        await input.fill('kite');
+        await page.keyboard.press('Enter');
+        await until('the style to be saved', async () =>
+          JSON.parse(readFileSync(file, 'utf8')).styles.kite ? true : undefined,
+        );
+        const saved = JSON.parse(readFileSync(file, 'utf8'));
+        const kite = saved.styles.kite;
+        assert.equal(kite.prompt, 'Risograph print of a paper kite, two inks', 'the prompt the card shows');
+        assert.equal(kite.model, 'GEM 3.0');
+        for (const field of Object.keys(kite))
+          assert.ok(['prompt', 'model', 'aspectRatio'].includes(field), `${field} is not on the card`);
+        assert.equal(saved.styles.riso.prompt, template, 'the other style is kept');
+        await until('the file to open on the new style', async () =>
+          (await page.locator('.editor-instance .view-line', { hasText: '"kite": {' }).count()) > 0 ? true : undefined,
+        );
+        await shot('styles-saved-from-card');
+      } finally {
+        rmSync(file, { force: true });
       }
     },
   },

@@ -15,7 +15,13 @@ import { exists } from '../../src/host/fileStat';
 
 export async function run(): Promise<void> {
   const resultFile = process.env.AIGC_TEST_RESULT_FILE;
-  const phase = (await markerExists('.hostile-workspace')) ? 3 : (await markerExists('.reload-test.json')) ? 2 : 1;
+  const phase = (await markerExists('.restricted-workspace'))
+    ? 4
+    : (await markerExists('.hostile-workspace'))
+      ? 3
+      : (await markerExists('.reload-test.json'))
+        ? 2
+        : 1;
   // Decided once, before any test runs: phase 1's reload test writes the marker itself.
   process.env.AIGC_TEST_PHASE = String(phase);
   const record = (event: Record<string, unknown>) => {
@@ -29,25 +35,28 @@ export async function run(): Promise<void> {
     grep: process.env.AIGC_TEST_GREP,
   });
   // Phase 2 only finishes the reload test (in phase 1 it runs last, after every other suite);
-  // phase 3 is the hostile repository's window.
+  // phase 3 is the hostile repository's window, phase 4 an untrusted one's (Restricted Mode).
   const files =
-    phase === 3
-      ? ['hostile.test.js']
-      : phase === 2
-        ? ['reload.test.js']
-        : [
-            'extension.test.js',
-            'panel.test.js',
-            'waysIn.test.js',
-            'finishedAssets.test.js',
-            'toolFinish.test.js',
-            'variations.test.js',
-            'assets.test.js',
-            'outsideText.test.js',
-            'spending.test.js',
-            'styles.test.js',
-            'reload.test.js',
-          ];
+    phase === 4
+      ? ['restricted.test.js']
+      : phase === 3
+        ? ['hostile.test.js']
+        : phase === 2
+          ? ['reload.test.js']
+          : [
+              'extension.test.js',
+              'panel.test.js',
+              'waysIn.test.js',
+              'finishedAssets.test.js',
+              'toolFinish.test.js',
+              'variations.test.js',
+              'assets.test.js',
+              'outsideText.test.js',
+              'spending.test.js',
+              'styles.test.js',
+              'styleConsent.test.js',
+              'reload.test.js',
+            ];
   for (const file of files) {
     const full = path.join(__dirname, file);
     if (existsSync(full)) mocha.addFile(full);

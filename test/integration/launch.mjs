@@ -77,10 +77,12 @@ async function main() {
 
   const desktop = process.env.VSCODE_EXECUTABLE || (process.env.AIGC_FORCE_CODE_SERVER ? undefined : onPath('code'));
   const hostile = prepareHostileWorkspace(temp, sim);
+  const restricted = path.join(temp, 'restricted');
+  cpSync(path.join(root, 'test', 'fixtures', 'restricted-workspace'), restricted, { recursive: true });
   const started = Date.now();
   let passes = 0;
   // 1: the suites; 2: two new windows on the same workspace (when pass 1 left the reload marker);
-  // 3: a hostile repository, in a window of its own.
+  // 3: a hostile repository, in a window of its own; 4: a repository the user has not trusted (Restricted Mode).
   const plan = [
     { pass: 1, folder: workspace, windows: 1, when: () => true, what: '' },
     {
@@ -97,6 +99,14 @@ async function main() {
       when: () => !process.env.AIGC_TEST_GREP || /hostile/i.test(process.env.AIGC_TEST_GREP),
       what: ' (a hostile repository)',
     },
+    {
+      pass: 4,
+      folder: restricted,
+      windows: 1,
+      untrusted: true,
+      when: () => !process.env.AIGC_TEST_GREP || /hostile|restricted/i.test(process.env.AIGC_TEST_GREP),
+      what: ' (an untrusted repository, in Restricted Mode)',
+    },
   ];
   const host =
     desktop || process.env.AIGC_VSCODE_DOWNLOAD
@@ -107,7 +117,7 @@ async function main() {
       if (!step.when()) continue;
       passes++;
       log(`pass ${step.pass}${step.what}`);
-      await host.run(step.pass, step.folder, step.windows);
+      await host.run(step.pass, step.folder, step.windows, step.untrusted ?? false);
       for (const e of readEvents(resultFile).filter((x) => x.phase === step.pass)) {
         if (e.event === 'pass') console.log(`  ✓ ${e.title} (${e.ms ?? 0} ms)`);
         if (e.event === 'fail') console.log(`  ✗ ${e.title}`);
@@ -154,7 +164,7 @@ async function electronPasses(executable, temp, env, userSettings) {
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
   log(`desktop VS Code: ${executable ?? 'downloaded by @vscode/test-electron'}`);
   return {
-    async run(_pass, folder) {
+    async run(_pass, folder, _windows, untrusted) {
       await runTests({
         ...(executable ? { vscodeExecutablePath: executable } : {}),
         extensionDevelopmentPath: root,
@@ -166,7 +176,7 @@ async function electronPasses(executable, temp, env, userSettings) {
           userDataDir,
           '--extensions-dir',
           path.join(temp, 'extensions'),
-          '--disable-workspace-trust',
+          ...(untrusted ? [] : ['--disable-workspace-trust']),
           '--skip-welcome',
           '--skip-release-notes',
         ],
@@ -190,13 +200,16 @@ async function codeServerPasses(workspace, env, userSettings) {
   const browser = await harness.launchChromium();
   // One browser profile for both passes, as one user reloading one window.
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // Trust is the server's setting: an untrusted pass gets a server of its own, started when needed.
+  let untrustedServer;
   const stopAll = async () => {
     await browser.close().catch(() => undefined);
     await server.stop();
+    await untrustedServer?.stop();
   };
   process.once('exit', () => void stopAll());
   /** One window: loads the workbench with the test runner and resolves with its exit code. */
-  const runWindow = async (pass, folder, index) => {
+  const runWindow = async (pass, folder, index, on) => {
     const page = await context.newPage();
     const exit = new Promise((resolve) => {
       page.exposeFunction('codeAutomationExit', (code) => resolve(code));
@@ -206,7 +219,7 @@ async function codeServerPasses(workspace, env, userSettings) {
         (text) => process.env.AIGC_TEST_VERBOSE && process.stdout.write(`${text}\n`),
       );
     });
-    const url = harness.workbenchUrl(server, {
+    const url = harness.workbenchUrl(on, {
       folder,
       extensionDevelopmentPath: root,
       extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
@@ -228,8 +241,17 @@ async function codeServerPasses(workspace, env, userSettings) {
     return code;
   };
   return {
-    async run(pass, folder, windows) {
-      await Promise.all(Array.from({ length: windows }, (_, index) => runWindow(pass, folder, index)));
+    async run(pass, folder, windows, untrusted) {
+      if (untrusted)
+        untrustedServer ??= await harness.startCodeServer({
+          workspace: folder,
+          userSettings,
+          trustWorkspace: false,
+          env,
+          logFile: path.join(artifacts, 'code-server-untrusted.log'),
+        });
+      const on = untrusted ? untrustedServer : server;
+      await Promise.all(Array.from({ length: windows }, (_, index) => runWindow(pass, folder, index, on)));
       // Let the extension hosts of the closed windows wind down before the next pass opens.
       await new Promise((resolve) => setTimeout(resolve, 1500));
     },

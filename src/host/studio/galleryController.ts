@@ -2,7 +2,8 @@
  * The Studio's results: the gallery of sidecars on disk while a panel is open, pushed to the
  * webview when it changes (new results highlighted), and what can be done with a result —
  * open, reveal, copy or insert a link, use it as a reference, reuse its settings (into the form,
- * where everything is seen before it is sent), vary it (at once, from what its card shows).
+ * where everything is seen before it is sent), vary it (at once, from what its card shows), save
+ * what its card shows as a project style.
  */
 import * as vscode from 'vscode';
 import { formFromRequest } from '../../shared/formRequest';
@@ -19,6 +20,7 @@ import { defaultOutputConfig, readSettings } from '../settings';
 import type { ReferencesController } from './referencesController';
 import type { StudioLocalizer } from './studioLocalizer';
 import type { StudioPort } from './studioPort';
+import { saveResultAsStyle } from './resultStyle';
 import { moveResultToTrash } from './trashResult';
 
 export interface GalleryControllerDeps {
@@ -143,6 +145,8 @@ export class GalleryController {
         return this.variation(entry);
       case 'moreLikeThis':
         return this.reuse(entry, shown);
+      case 'saveAsStyle':
+        return saveResultAsStyle(entry);
       case 'moveToTrash': {
         const said = await moveResultToTrash(entry, this.deps.log);
         this.port.post({ type: 'notice', ...said });

@@ -295,6 +295,7 @@ function studioStrings(): StudioStrings {
     'gallery.adjustCrop': vscode.l10n.t('Adjust Crop…'),
     'gallery.exportAssets': vscode.l10n.t('Export Assets…'),
     'gallery.moreLikeThis': vscode.l10n.t('More Like This'),
+    'gallery.saveAsStyle': vscode.l10n.t('Save as Style…'),
     'gallery.moveToTrash': vscode.l10n.t('Move to Trash'),
     'gallery.compare': vscode.l10n.t('Compare…'),
     'compare.heading': vscode.l10n.t('Compare {0} images', '{0}'),

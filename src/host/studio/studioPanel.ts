@@ -145,6 +145,11 @@ export class StudioPanel implements vscode.Disposable {
     return this.form.shownInForm();
   }
 
+  /** The styles the picker was last sent, and whether it says they are not used (Restricted Mode). */
+  stylesOffered(): { names: string[]; restricted: boolean } | undefined {
+    return this.styles.lastOffered();
+  }
+
   /**
    * Does what a result's button in the gallery does, through the same message the webview sends;
    * false when the gallery does not list that image. Resolves once the action is done.

@@ -16,6 +16,8 @@ import type { StudioPort } from './studioPort';
 
 export class StylesController {
   private subscription: vscode.Disposable | undefined;
+  /** What the picker was last sent: the styles offered, or that none are read (Restricted Mode). */
+  private offered: { names: string[]; restricted: boolean } | undefined;
 
   constructor(
     private readonly port: StudioPort,
@@ -27,6 +29,7 @@ export class StylesController {
     const styles = await this.load();
     this.subscription ??= styles.onDidChange(() => void this.send());
     const view = await styles.list();
+    this.offered = { names: view.styles.map((named) => named.name), restricted: view.restricted };
     this.port.post({
       type: 'styles',
       styles: view.styles.map((named): StyleEntry => {
@@ -44,6 +47,10 @@ export class StylesController {
       problems: view.messages,
       restricted: view.restricted,
     });
+  }
+
+  lastOffered(): { names: string[]; restricted: boolean } | undefined {
+    return this.offered;
   }
 
   /** The form's input with its style; the form's own model, shape and finish are the user's choices. */
