@@ -123,6 +123,7 @@ export class Studio implements StudioContext {
         return;
       case 'gallery':
         this.galleryView.setItems(message.items, message.total, message.highlight);
+        this.generation.listed(message.items);
         return;
       case 'history':
         this.formView.setHistory(message.prompts);
