@@ -30,7 +30,7 @@ function item(name: string, finished?: string): GalleryItem {
           },
         }
       : {}),
-  } as GalleryItem;
+  };
 }
 
 describe('the images of a batch that just landed', () => {
