@@ -1,11 +1,14 @@
 /**
  * "Compare…": the tries of one request side by side, to keep the best and discard the rest. A
  * listbox of the images (arrow keys move, Space keeps, Enter shows one large, Escape goes back),
- * and one button that says what it will do: "Keep 1, discard 2". Discarded results go to the
- * trash through the host, which checks each one again (a listed result, still what was saved).
+ * and one button that says what it will do: "Keep 1, discard 2". A and B mark two images to flip
+ * between in the same place (compareFlip.ts). Discarded results go to the trash through the host,
+ * which checks each one again (a listed result, still what was saved).
  */
+import { type ComparePair, type Side, isComplete, markSide, otherSide, sideOf } from '../../src/shared/comparePair';
 import type { GalleryItem } from '../../src/shared/galleryItem';
 import type { StudioStrings } from '../../src/shared/studioStrings';
+import { CompareFlip } from './compareFlip';
 import { format, h, setHidden, uid } from './dom';
 
 export class CompareDialog {
@@ -17,6 +20,8 @@ export class CompareDialog {
   private readonly apply: HTMLButtonElement;
   private readonly live = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'compare-live' });
   private readonly kept = new Set<number>();
+  private readonly flip: CompareFlip;
+  private pair: ComparePair = {};
   private at = 0;
 
   constructor(
@@ -54,6 +59,7 @@ export class CompareDialog {
         s['compare.back'],
       ),
     );
+    this.flip = this.flipView();
     this.apply = h('button', {
       type: 'button',
       class: 'button button--primary',
@@ -77,6 +83,7 @@ export class CompareDialog {
         h('p', { id: hintId, class: 'hint' }, s['compare.hint']),
         this.list,
         this.zoom,
+        this.flip.element,
         this.live,
         h(
           'div',
@@ -104,6 +111,16 @@ export class CompareDialog {
     this.list.focus();
   }
 
+  private flipView(): CompareFlip {
+    return new CompareFlip(this.strings, this.items, {
+      nameOf: (index) => this.nameOf(index),
+      isKept: (index) => this.kept.has(index),
+      toggleKept: (index) => this.toggle(index, false),
+      say: (text) => (this.live.textContent = text),
+      back: () => this.unflip(),
+    });
+  }
+
   private cell(item: GalleryItem, index: number): HTMLElement {
     const name = item.finished?.relPath ?? item.relPath;
     return h(
@@ -116,13 +133,14 @@ export class CompareDialog {
         'data-testid': 'compare-cell',
         onClick: () => {
           this.moveTo(index, false);
-          this.toggle();
+          this.toggle(index, true);
         },
       },
       h('img', { class: 'compare-image', src: item.finished?.thumb ?? item.thumb, alt: '' }),
       // The visible text is the name (voice control says what it sees); "Kept" shows only when kept.
       h('span', { class: 'compare-name' }, format(this.strings['compare.cell'], index + 1, name)),
       h('span', { class: 'compare-kept' }, this.strings['compare.kept']),
+      h('span', { class: 'compare-side', 'data-testid': 'compare-side' }),
     );
   }
 
@@ -149,14 +167,36 @@ export class CompareDialog {
     return this.cells[index]!.querySelector('.compare-name')?.textContent ?? '';
   }
 
-  private toggle(): void {
-    if (this.kept.has(this.at)) this.kept.delete(this.at);
-    else this.kept.add(this.at);
-    const cell = this.cells[this.at]!;
-    cell.setAttribute('aria-selected', String(this.kept.has(this.at)));
-    cell.classList.toggle('compare-cell--kept', this.kept.has(this.at));
-    this.live.textContent = this.state(this.at);
+  private toggle(index: number, announce: boolean): void {
+    if (this.kept.has(index)) this.kept.delete(index);
+    else this.kept.add(index);
+    const cell = this.cells[index]!;
+    cell.setAttribute('aria-selected', String(this.kept.has(index)));
+    cell.classList.toggle('compare-cell--kept', this.kept.has(index));
+    if (announce) this.live.textContent = this.state(index);
     this.updateApply();
+  }
+
+  /** A or B on the image at the cursor; with both on two images, the A/B view opens. */
+  private mark(side: Side): void {
+    this.pair = markSide(this.pair, side, this.at);
+    this.cells.forEach((cell, index) => {
+      cell.querySelector('.compare-side')!.textContent = sideOf(this.pair, index) ?? '';
+    });
+    const pair = this.pair;
+    if (isComplete(pair)) {
+      setHidden(this.list, true);
+      this.flip.show(pair);
+      this.flip.announceOpen();
+    } else {
+      this.live.textContent = format(this.strings['compare.marked'], this.nameOf(this.at), side, otherSide(side));
+    }
+  }
+
+  private unflip(): void {
+    this.flip.hide();
+    setHidden(this.list, false);
+    this.list.focus();
   }
 
   /** The button says what it will do; with nothing kept (or nothing to discard) it does nothing. */
@@ -182,7 +222,10 @@ export class CompareDialog {
       this.moveTo(this.at + moves[e.key]!, true);
     } else if (e.key === ' ') {
       e.preventDefault();
-      this.toggle();
+      this.toggle(this.at, true);
+    } else if ((e.key === 'a' || e.key === 'A' || e.key === 'b' || e.key === 'B') && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      this.mark(e.key.toUpperCase() as Side);
     } else if (e.key === 'Enter') {
       e.preventDefault();
       this.zoomIn();
@@ -208,11 +251,12 @@ export class CompareDialog {
   private dialogKey(e: KeyboardEvent): void {
     if (e.key === 'Escape') {
       e.preventDefault();
-      if (!this.zoom.hidden) this.unzoom();
+      if (this.flip.open) this.unflip();
+      else if (!this.zoom.hidden) this.unzoom();
       else this.close();
     } else if (e.key === 'Tab') {
       // Modal: the focus stays inside the dialog.
-      const stops = [this.list, ...this.element.querySelectorAll<HTMLElement>('button')].filter(
+      const stops = [this.list, this.flip.element, ...this.element.querySelectorAll<HTMLElement>('button')].filter(
         (stop) => stop.offsetParent !== null,
       );
       const at = stops.indexOf(document.activeElement as HTMLElement);

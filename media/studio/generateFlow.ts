@@ -1,12 +1,15 @@
 /**
  * Generate, from the button to the line beside it: the form is checked, sent as a request
  * (GENERATE_REQUEST) while the button says "Starting…", and the host's answer says it started or
- * what to fix; when the generation leaves the foreground (`generateDone`) the line says how.
+ * what to fix; when the generation leaves the foreground (`generateDone`) the line says how, and
+ * a batch of several images opens the compare view (batchCompare.ts).
  */
 import type { FormValues } from '../../src/shared/formValues';
+import type { GalleryItem } from '../../src/shared/galleryItem';
 import type { HostMessage } from '../../src/shared/hostMessages';
 import { GENERATE_REQUEST, type ResponseOf } from '../../src/shared/studioRequests';
 import type { StudioStrings } from '../../src/shared/studioStrings';
+import { BatchCompare, placeNow } from './batchCompare';
 import type { NoticeAction } from './context';
 import { format, isSingleColumn } from './dom';
 import type { FormView } from './form';
@@ -35,8 +38,18 @@ export class GenerateFlow {
   private starting = false;
   /** The fixed target each generation was sent with, until it is done: a landed one is not offered again. */
   private readonly targetOf = new Map<string, string>();
+  /** Where the user was as each generation started: a batch that lands opens the compare view only if they still are. */
+  private readonly placeOf = new Map<string, () => boolean>();
+  private readonly batches: BatchCompare;
 
-  constructor(private readonly deps: GenerateFlowDeps) {}
+  constructor(private readonly deps: GenerateFlowDeps) {
+    this.batches = new BatchCompare(deps.strings);
+  }
+
+  /** The gallery's items changed: a batch waiting for its results may open now. */
+  listed(items: readonly GalleryItem[]): void {
+    this.batches.listed(items);
+  }
 
   generate(): void {
     // The button stays focusable while a start is pending (see FormView.setBusy): a second press waits.
@@ -49,6 +62,7 @@ export class GenerateFlow {
     formView.setStatus('');
     const { requestId, answer } = requests.request(GENERATE_REQUEST, { form: wireForm(form) });
     if (form.target) this.targetOf.set(requestId, form.target);
+    this.placeOf.set(requestId, placeNow());
     answer.then(
       (response) => this.answered(response),
       (error: unknown) => this.unanswered(requestId, error),
@@ -61,6 +75,9 @@ export class GenerateFlow {
     const [file] = files;
     const target = this.targetOf.get(requestId);
     this.targetOf.delete(requestId);
+    const stillHere = this.placeOf.get(requestId);
+    this.placeOf.delete(requestId);
+    if (stillHere && files.length > 1) this.batches.landed(files, stillHere);
     // The file exists now: a second Generate goes to the output folder, not next to it under another name.
     if (status === 'landed' && target !== undefined && this.deps.form().target === target) this.deps.clearTarget();
     if (status === 'landed' && file) {
@@ -105,6 +122,7 @@ export class GenerateFlow {
     if (error instanceof RequestRejected && error.reason === 'disposed') return;
     this.starting = false;
     this.targetOf.delete(requestId);
+    this.placeOf.delete(requestId);
     this.deps.formView.setBusy(false);
   }
 }

@@ -113,7 +113,7 @@ export class Studio implements StudioContext {
         this.formView.focusPrompt();
         return;
       case 'fillForm':
-        this.fill(message.form);
+        this.fill(message.form, message.focus);
         return;
       case 'generateDone':
         this.generation.done(message);
@@ -123,6 +123,7 @@ export class Studio implements StudioContext {
         return;
       case 'gallery':
         this.galleryView.setItems(message.items, message.total, message.highlight);
+        this.generation.listed(message.items);
         return;
       case 'history':
         this.formView.setHistory(message.prompts);
@@ -264,7 +265,7 @@ export class Studio implements StudioContext {
 
   // --- the form as the host knows it ----------------------------------------------
 
-  private fill(form: FormValues): void {
+  private fill(form: FormValues, focus?: 'generate'): void {
     this.state.form = clone(form);
     this.validation.reset();
     this.formView.sync();
@@ -276,7 +277,11 @@ export class Studio implements StudioContext {
     this.reportReferences();
     this.reportShown();
     this.formView.element.scrollIntoView({ block: 'start' });
-    this.formView.focusPrompt();
+    // More Like This leaves nothing to type: the next step is to read the form and press Generate.
+    const generate =
+      focus === 'generate' && this.formView.element.querySelector<HTMLElement>('[data-testid="generate"]');
+    if (generate) generate.focus();
+    else this.formView.focusPrompt();
   }
 
   /** The host's view of the attached local files (also what the integration test reads). */

@@ -52,8 +52,11 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   requestFailedSchema,
   /** Attach these references (restyle, use as reference, browse). */
   z.object({ type: z.literal('attach'), items: z.array(referenceEntrySchema) }),
-  /** Replace the form with these values (reuse settings; a quick fix's prompt, aspect ratio and target). */
-  z.object({ type: z.literal('fillForm'), form: formValuesSchema }),
+  /**
+   * Replace the form with these values (reuse settings, more like this; a quick fix's prompt, aspect
+   * ratio and target). `focus`: where the focus goes after, the prompt when absent.
+   */
+  z.object({ type: z.literal('fillForm'), form: formValuesSchema, focus: z.optional(z.literal('generate')) }),
   /** A generation started from the panel has left the foreground: how, its files, its error line (`requestId`: its `generate` request). */
   z.object({
     type: z.literal('generateDone'),

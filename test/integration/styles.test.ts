@@ -99,6 +99,26 @@ describe('project styles', () => {
     );
   });
 
+  it('More Like This on a styled image puts back the prompt as written and leaves the style’s reference to the style', async () => {
+    const text = await invokeTool({ prompt: 'a windmill' });
+    const saved = /^Saved (.+?) \(/m.exec(text)?.[1];
+    assert.ok(saved, text);
+    const file = vscode.Uri.joinPath(workspaceRoot(), ...saved.split('/'));
+    await vscode.commands.executeCommand('aigcImage.generate');
+    await waitFor(
+      'the card to be pressed',
+      async () => (await (await api()).studio.actOnResult(file.fsPath, 'moreLikeThis')) || undefined,
+    );
+    // Filled under the style again, the styled prompt would be wrapped twice and the style's reference sent twice.
+    await waitFor('the form filled with the prompt as written', async () =>
+      (await api()).studio.shownForm()?.prompt === 'a windmill' ? true : undefined,
+    );
+    await waitFor('only the card’s image attached', async () => {
+      const attached = (await api()).studio.attached();
+      return attached.length === 1 && attached[0] === file.fsPath ? true : undefined;
+    });
+  });
+
   it('the agent tool uses a style it names, and its own arguments win over the style’s', async () => {
     await invokeTool({ prompt: 'a lighthouse', style: 'sketch', model: 'GEM 3.0' });
     const [body] = await sent();

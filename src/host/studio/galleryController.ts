@@ -11,6 +11,7 @@ import type { ReferenceEntry } from '../../shared/formValues';
 import type { GalleryAction, GalleryItem } from '../../shared/galleryItem';
 import { exists } from '../fileStat';
 import type { ReferenceSource } from '../../core/references';
+import { type UnstyledRequest, unstyledRequest } from '../../core/unstyledRequest';
 import { type VariationPlan, planVariation } from '../../core/variation';
 import { GALLERY_LIMIT, type GalleryEntry, Gallery, findLocal, savedReferences, savedRequest } from '../gallery';
 import type { GenerationInput, GenerationResult } from '../generationService';
@@ -29,6 +30,8 @@ export interface GalleryControllerDeps {
   references: ReferencesController;
   /** Starts a generation whose results join the gallery (TasksController.run). */
   start: (input: GenerationInput) => Promise<GenerationResult>;
+  /** Whether the project has a style of this name now (none in Restricted Mode). */
+  hasStyle: (name: string) => Promise<boolean>;
 }
 
 export class GalleryController {
@@ -144,7 +147,7 @@ export class GalleryController {
       case 'variation':
         return this.variation(entry);
       case 'moreLikeThis':
-        return this.reuse(entry, shown);
+        return this.reuse(entry, { image: shown, style: await this.styleOf(entry) });
       case 'saveAsStyle':
         return saveResultAsStyle(entry);
       case 'moveToTrash': {
@@ -184,9 +187,26 @@ export class GalleryController {
     }, 100);
   }
 
-  /** Fills the form from a result's request, its reference images included (and `asReference` after them). */
-  private async reuse(entry: GalleryEntry, asReference?: vscode.Uri): Promise<void> {
-    const { references, missing } = await savedReferences(entry);
+  /**
+   * The card's style, to fill in by name: only while the project still has it (a style that is
+   * gone would be refused at Generate) and the request can be told apart from what it added.
+   */
+  private async styleOf(entry: GalleryEntry): Promise<CardStyle | undefined> {
+    const style = entry.sidecar.style;
+    if (!style || !(await this.deps.hasStyle(style.name))) return undefined;
+    const unstyled = unstyledRequest(entry.sidecar.request, style);
+    return unstyled && { name: style.name, unstyled };
+  }
+
+  /**
+   * Fills the form from a result's request, its reference images included. More Like This adds
+   * the card's image after them, puts back the card's style, and leaves the focus on Generate.
+   */
+  private async reuse(entry: GalleryEntry, more?: { image: vscode.Uri; style: CardStyle | undefined }): Promise<void> {
+    const style = more?.style;
+    const { references, missing } = await savedReferences(
+      style ? withoutStyleReferences(entry, style.unstyled) : entry,
+    );
     const entries: ReferenceEntry[] = [];
     for (const r of references) {
       const text = r.text ? { text: r.text } : {};
@@ -196,8 +216,18 @@ export class GalleryController {
       else entries.push({ kind: 'fileId', fileId: r.fileId, ...text });
     }
     // "More like this": the chosen image steers the next ones; the user sees the form before paying.
-    if (asReference) entries.push(await this.deps.references.describe(asReference));
-    this.port.post({ type: 'fillForm', form: formFromRequest(savedRequest(entry), entries) });
+    if (more) entries.push(await this.deps.references.describe(more.image));
+    const request = savedRequest(entry);
+    const form = style
+      ? {
+          ...formFromRequest(
+            { ...request, prompt: style.unstyled.prompt, negative_prompt: style.unstyled.negativePrompt },
+            entries,
+          ),
+          style: style.name,
+        }
+      : formFromRequest(request, entries);
+    this.port.post({ type: 'fillForm', form, ...(more ? { focus: 'generate' as const } : {}) });
     if (missing.length > 0) {
       this.port.post({
         type: 'notice',
@@ -267,4 +297,25 @@ function variationRefusal(problem: Extract<VariationPlan, { ok: false }>['proble
         'This result was made from an image on the web or in VOD, which a variation never sends: Reuse Settings shows it in the form, to send from there.',
       );
   }
+}
+
+/** A card's project style and its request as the user wrote it. */
+interface CardStyle {
+  name: string;
+  unstyled: UnstyledRequest;
+}
+
+/** `entry` without the style's reference images, which the style adds again in front of the user's. */
+function withoutStyleReferences(entry: GalleryEntry, unstyled: UnstyledRequest): GalleryEntry {
+  const count = unstyled.styleReferences;
+  if (count === 0) return entry;
+  const sidecar = entry.sidecar;
+  return {
+    ...entry,
+    sidecar: {
+      ...sidecar,
+      request: { ...sidecar.request, file_infos: (sidecar.request.file_infos ?? []).slice(count) },
+      references: (sidecar.references ?? []).slice(count),
+    },
+  };
 }

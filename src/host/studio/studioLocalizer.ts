@@ -300,7 +300,7 @@ function studioStrings(): StudioStrings {
     'gallery.compare': vscode.l10n.t('Compare…'),
     'compare.heading': vscode.l10n.t('Compare {0} images', '{0}'),
     'compare.hint': vscode.l10n.t(
-      'Arrow keys move between the images, Space keeps one, Enter shows it large, Escape goes back.',
+      'Arrow keys move between the images, Space keeps one, Enter shows it large, A and B mark two to flip between, Escape goes back.',
     ),
     'compare.list': vscode.l10n.t('Images of the same request'),
     'compare.cell': vscode.l10n.t('Image {0}, {1}', '{0}', '{1}'),
@@ -311,6 +311,21 @@ function studioStrings(): StudioStrings {
     'compare.cancel': vscode.l10n.t('Cancel'),
     'compare.back': vscode.l10n.t('Back to All Images'),
     'compare.zoomed': vscode.l10n.t('Showing {0} large. Escape goes back.', '{0}'),
+    'compare.marked': vscode.l10n.t(
+      '{0} is {1}. Press {2} on another image to flip between the two.',
+      '{0}',
+      '{1}',
+      '{2}',
+    ),
+    'compare.flipGroup': vscode.l10n.t('A and B, shown in the same place'),
+    'compare.flipHint': vscode.l10n.t(
+      'F flips between A and B in the same place, Space keeps the image shown, Escape goes back to all images.',
+    ),
+    'compare.flip': vscode.l10n.t('Flip A/B'),
+    'compare.keepShown': vscode.l10n.t('Keep or Stop Keeping'),
+    'compare.side': vscode.l10n.t('{0}: {1}', '{0}', '{1}'),
+    'compare.flipLabel': vscode.l10n.t('{0}: {1} ({2})', '{0}', '{1}', '{2}'),
+    'compare.flipShown': vscode.l10n.t('Showing {0}: {1}, {2}. F shows {3}.', '{0}', '{1}', '{2}', '{3}'),
     'crop.heading': vscode.l10n.t('Adjust crop'),
     'crop.frame': vscode.l10n.t('Crop: {0} by {1} at {2}, {3}; arrow keys move it', '{0}', '{1}', '{2}', '{3}'),
     'crop.hint': vscode.l10n.t(

@@ -77,6 +77,7 @@ export class StudioPanel implements vscode.Disposable {
       log,
       references: this.references,
       start: (input) => this.tasks.run(input),
+      hasStyle: (name) => this.styles.has(name),
     });
     this.tasks = new TasksController(port, this.gallery, { tasks: deps.tasks, generations: deps.generations, log });
     this.styles = new StylesController(port, deps.styles);

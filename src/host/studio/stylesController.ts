@@ -63,6 +63,12 @@ export class StylesController {
     return withStyle(await this.load(), form.style, input, choicesOf(form, input.finish));
   }
 
+  /** Whether the project has a style of this name now; none in Restricted Mode. */
+  async has(name: string): Promise<boolean> {
+    const view = await (await this.load()).list();
+    return view.styles.some((named) => named.name === name);
+  }
+
   dispose(): void {
     this.subscription?.dispose();
     this.subscription = undefined;
