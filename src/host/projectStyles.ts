@@ -33,7 +33,8 @@ export interface StylesView extends StylesFile {
 }
 
 export class ProjectStyles extends Disposable {
-  private readonly cache = new Map<string, Promise<StylesFile>>();
+  /** Each folder's file as last read, with the size and time it had then. */
+  private readonly cache = new Map<string, { stamp: string; file: Promise<StylesFile> }>();
   private readonly watched = new Set<string>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /**
@@ -146,14 +147,20 @@ export class ProjectStyles extends Disposable {
     return scripted.answer === 'use' ? use : undefined;
   }
 
-  private read(folder: vscode.WorkspaceFolder): Promise<StylesFile> {
+  private async read(folder: vscode.WorkspaceFolder): Promise<StylesFile> {
     const key = folder.uri.toString();
     this.watch(folder);
-    let file = this.cache.get(key);
-    if (!file) {
-      file = readStylesFile(vscode.Uri.joinPath(folder.uri, STYLES_FILE));
-      this.cache.set(key, file);
-    }
+    const uri = vscode.Uri.joinPath(folder.uri, STYLES_FILE);
+    // The watcher can miss a file written from outside (a git pull, a script), a folder created
+    // with it: one stat per use says whether what was read is still what is on disk.
+    const stamp = await vscode.workspace.fs.stat(uri).then(
+      (info) => `${info.size}:${info.mtime}`,
+      () => 'absent',
+    );
+    const cached = this.cache.get(key);
+    if (cached?.stamp === stamp) return cached.file;
+    const file = readStylesFile(uri);
+    this.cache.set(key, { stamp, file });
     return file;
   }
 
