@@ -63,13 +63,16 @@ describe('a hostile repository opened without trust (Restricted Mode) uses no pr
     await vscode.workspace.fs.writeFile(doc, new TextEncoder().encode(`# Notes\n\n![A paper boat](${written})\n`));
     const document = await vscode.workspace.openTextDocument(doc);
     const at = document.positionAt(document.getText().indexOf(written));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-      'vscode.executeCodeActionProvider',
-      doc,
-      new vscode.Range(at, at),
-    );
-    const fix = actions.find((a) => a.title.startsWith('Generate image for images/boat.png with'));
-    assert.ok(fix?.command, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    // The provider answers once the extension and the document are both ready: wait for that state.
+    const fix = await waitFor('the quick fix on the missing image', async () => {
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        doc,
+        new vscode.Range(at, at),
+      );
+      return actions.find((a) => a.title.startsWith('Generate image for images/boat.png with') && a.command);
+    });
+    assert.ok(fix.command);
     await vscode.commands.executeCommand(fix.command.command, ...((fix.command.arguments ?? []) as unknown[]));
     const [body] = await sent();
     assert.equal(body?.prompt, 'A paper boat');
