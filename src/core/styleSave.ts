@@ -4,18 +4,12 @@
  * with it added. Only what was chosen is kept, so the style says only what it changes; another
  * file's content is kept as it was, and a file that is not a styles file is never written over.
  */
-import type { OutputFormat, PixelSize } from './finish';
+import type { StyleChoices } from './styleApply';
 import { STYLES_FILE, type Style, styleSchema, stylesFileSchema } from './styles';
 
-export interface SavedChoices {
+/** The choices a style can hold, with the prompt that becomes its template. */
+export interface SavedChoices extends StyleChoices {
   prompt: string;
-  negativePrompt?: string;
-  model?: string;
-  aspectRatio?: string;
-  resolution?: string;
-  size?: PixelSize;
-  format?: OutputFormat;
-  transparent?: boolean;
   /** Workspace-relative paths of local reference images (others cannot be part of a shared style). */
   references?: string[];
 }
